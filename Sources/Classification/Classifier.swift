@@ -1,0 +1,62 @@
+import Foundation
+import ThaiText
+
+/// Places texts into categories with a model: keyword rules plus multinomial naive Bayes,
+/// combined in log space and calibrated by a softmax temperature.
+///
+/// Not `Sendable`: it owns a feature extractor (an ICU break iterator). Create one per
+/// thread or task from a shared `ClassifierModel`; creating one is cheap.
+public final class Classifier {
+    public let model: ClassifierModel
+    private let extractor: FeatureExtractor
+    private var scores: [Double]
+    private var keywordHits: [Bool]
+
+    /// - Throws: `WordSegmenter.Unavailable` when ICU's data is missing.
+    public init(model: ClassifierModel) throws {
+        self.model = model
+        self.extractor = try FeatureExtractor(settings: model.features)
+        self.scores = Array(repeating: 0, count: model.taxonomy.categories.count)
+        self.keywordHits = Array(repeating: false, count: model.keywords.count)
+    }
+
+    /// The prediction for `text`.
+    public func classify(_ text: String) -> Prediction {
+        let units = ThaiNormalizer.normalizedUTF16(text)
+        units.withUnsafeBufferPointer { buffer in
+            let features = extractor.features(ofNormalized: buffer)
+            rawScores(features: features, normalized: buffer, into: &scores)
+        }
+        return Self.prediction(
+            scores: scores, temperature: model.parameters.temperature ?? 1, categories: model.taxonomy.categories)
+    }
+
+    /// Uncalibrated log-space scores: log prior + log-likelihood + keyword weight × keyword score.
+    func rawScores(features: [UInt64], normalized: UnsafeBufferPointer<UInt16>, into scores: inout [Double]) {
+        let naiveBayes = naiveBayesScores(features: features)
+        let keywords = model.keywordScorer.scores(normalized: normalized, seen: &keywordHits)
+        let weight = model.parameters.keywordWeight ?? 0
+        for category in scores.indices { scores[category] = naiveBayes[category] + weight * keywords[category] }
+    }
+
+    func naiveBayesScores(features: [UInt64]) -> [Double] {
+        var scores = model.table.logPriors
+        model.table.addLogLikelihoods(of: features, binary: model.parameters.binaryCounts, to: &scores)
+        return scores
+    }
+
+    /// Turns raw scores into calibrated probabilities and keeps the best three.
+    static func prediction(scores: [Double], temperature: Double, categories: [String]) -> Prediction {
+        let probabilities = softmax(scores, temperature: temperature)
+        let ranked = probabilities.indices.sorted { probabilities[$0] > probabilities[$1] || (probabilities[$0] == probabilities[$1] && $0 < $1) }
+        let top = ranked.prefix(3).map { Prediction.Candidate(category: categories[$0], score: probabilities[$0]) }
+        return Prediction(top: top)
+    }
+
+    static func softmax(_ scores: [Double], temperature: Double) -> [Double] {
+        guard let maximum = scores.max() else { return [] }
+        let exponentials = scores.map { exp(($0 - maximum) / temperature) }
+        let total = exponentials.reduce(0, +)
+        return exponentials.map { $0 / total }
+    }
+}

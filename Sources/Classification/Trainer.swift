@@ -1,0 +1,209 @@
+import Foundation
+public import ThaiText
+
+/// Why a model could not be trained.
+public struct TrainingError: Error, Equatable, CustomStringConvertible {
+    public let description: String
+
+    static func unknownCategory(_ category: String) -> TrainingError {
+        TrainingError(description: "category \"\(category)\" is not in the taxonomy")
+    }
+    static let noExamples = TrainingError(description: "there are no training examples")
+}
+
+/// Trains classifier models from labelled examples, deterministically: the same examples,
+/// taxonomy, keywords and settings give the same model, byte for byte.
+///
+/// Parameters left `nil` in `parameters` are tuned on out-of-fold predictions of the
+/// training examples themselves: first the keyword weight (for accuracy), then the softmax
+/// temperature (for log-loss, which is what makes confidences calibrated).
+public struct Trainer: Sendable {
+    public var features: FeatureSettings
+    public var parameters: ClassifierParameters
+    /// Folds for tuning; fewer examples than folds per category is fine.
+    public var tuningFolds: Int
+
+    static let keywordWeightGrid: [Double] = [0, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 4, 6, 8]
+
+    public init(features: FeatureSettings = .standard, parameters: ClassifierParameters = .init(), tuningFolds: Int = 5) {
+        self.features = features
+        self.parameters = parameters
+        self.tuningFolds = tuningFolds
+    }
+
+    /// Trains a model on `examples`.
+    /// - Throws: `TrainingError` for an empty set or a label outside the taxonomy;
+    ///   `WordSegmenter.Unavailable` when ICU is missing.
+    public func train(examples: [TrainingExample], taxonomy: Taxonomy, keywords: [KeywordRule]) throws -> ClassifierModel {
+        let prepared = try PreparedExamples(examples: examples, taxonomy: taxonomy, keywords: keywords, features: features)
+        return try train(prepared: prepared, indices: Array(prepared.labels.indices))
+    }
+
+    func train(prepared: PreparedExamples, indices: [Int]) throws -> ClassifierModel {
+        guard !indices.isEmpty else { throw TrainingError.noExamples }
+        var tuned = parameters
+        if tuned.keywordWeight == nil || tuned.temperature == nil {
+            let outOfFold = outOfFoldScores(prepared: prepared, indices: indices)
+            if tuned.keywordWeight == nil {
+                tuned.keywordWeight = Self.bestKeywordWeight(outOfFold, keywords: prepared, labels: prepared.labels)
+            }
+            if tuned.temperature == nil {
+                tuned.temperature = Self.bestTemperature(
+                    outOfFold, keywords: prepared, weight: tuned.keywordWeight!, labels: prepared.labels)
+            }
+        }
+        let counts = prepared.counts(of: indices, binary: parameters.binaryCounts)
+        return ClassifierModel(
+            taxonomy: prepared.taxonomy, features: features, parameters: tuned, keywords: prepared.keywordRules,
+            counts: counts)
+    }
+
+    /// Naive-Bayes scores of each example, from a model that did not see it.
+    private func outOfFoldScores(prepared: PreparedExamples, indices: [Int]) -> [(index: Int, scores: [Double])] {
+        let folds = Folds.stratified(labels: indices.map { prepared.labels[$0] }, count: tuningFolds)
+        var result: [(index: Int, scores: [Double])] = []
+        for fold in 0..<folds.count {
+            let training = indices.enumerated().filter { folds.assignment[$0.offset] != fold }.map(\.element)
+            let heldOut = indices.enumerated().filter { folds.assignment[$0.offset] == fold }.map(\.element)
+            guard !training.isEmpty, !heldOut.isEmpty else { continue }
+            let table = NaiveBayesTable(
+                counts: prepared.counts(of: training, binary: parameters.binaryCounts), smoothing: parameters.smoothing)
+            for index in heldOut {
+                var scores = table.logPriors
+                table.addLogLikelihoods(of: prepared.features[index], binary: parameters.binaryCounts, to: &scores)
+                result.append((index, scores))
+            }
+        }
+        return result.sorted { $0.index < $1.index }
+    }
+
+    static func bestKeywordWeight(
+        _ outOfFold: [(index: Int, scores: [Double])], keywords: PreparedExamples, labels: [Int]
+    ) -> Double {
+        var best = (weight: 0.0, correct: -1)
+        for weight in keywordWeightGrid {
+            var correct = 0
+            for (index, scores) in outOfFold {
+                let combined = zip(scores, keywords.keywordScores[index]).map { $0 + weight * $1 }
+                if argmax(combined) == labels[index] { correct += 1 }
+            }
+            if correct > best.correct { best = (weight, correct) }
+        }
+        return best.weight
+    }
+
+    static func bestTemperature(
+        _ outOfFold: [(index: Int, scores: [Double])], keywords: PreparedExamples, weight: Double, labels: [Int]
+    ) -> Double {
+        guard !outOfFold.isEmpty else { return 1 }
+        let combined = outOfFold.map { item in
+            (label: labels[item.index], scores: zip(item.scores, keywords.keywordScores[item.index]).map { $0 + weight * $1 })
+        }
+        var best = (temperature: 1.0, loss: Double.infinity)
+        // Log-spaced from 0.05 to 50.
+        for step in 0...90 {
+            let temperature = 0.05 * pow(10, Double(step) / 30)
+            var loss = 0.0
+            for item in combined {
+                let maximum = item.scores.max()!
+                let logSum = log(item.scores.reduce(0) { $0 + exp(($1 - maximum) / temperature) })
+                loss -= (item.scores[item.label] - maximum) / temperature - logSum
+            }
+            if loss < best.loss { best = (temperature, loss) }
+        }
+        return best.temperature
+    }
+
+    static func argmax(_ values: [Double]) -> Int {
+        var best = 0
+        for index in values.indices where values[index] > values[best] { best = index }
+        return best
+    }
+}
+
+/// Examples turned into features and keyword scores once, so tuning and cross-validation
+/// do not segment the same texts again for every fold.
+struct PreparedExamples {
+    let taxonomy: Taxonomy
+    let keywordRules: [KeywordRule]
+    let labels: [Int]
+    let weights: [Double]
+    let features: [[UInt64]]
+    let keywordScores: [[Double]]
+
+    init(examples: [TrainingExample], taxonomy: Taxonomy, keywords: [KeywordRule], features settings: FeatureSettings) throws {
+        guard !examples.isEmpty else { throw TrainingError.noExamples }
+        let index = Dictionary(uniqueKeysWithValues: taxonomy.categories.enumerated().map { ($1, $0) })
+        let scorer = KeywordScorer(rules: keywords, categories: taxonomy.categories)
+        let extractor = try FeatureExtractor(settings: settings)
+        var labels: [Int] = []
+        var features: [[UInt64]] = []
+        var keywordScores: [[Double]] = []
+        var seen: [Bool] = []
+        for example in examples {
+            guard let label = index[example.category] else { throw TrainingError.unknownCategory(example.category) }
+            labels.append(label)
+            let units = ThaiNormalizer.normalizedUTF16(example.text)
+            units.withUnsafeBufferPointer { buffer in
+                features.append(extractor.features(ofNormalized: buffer))
+                keywordScores.append(scorer.scores(normalized: buffer, seen: &seen))
+            }
+        }
+        self.taxonomy = taxonomy
+        self.keywordRules = scorer.rules
+        self.labels = labels
+        self.weights = examples.map(\.weight)
+        self.features = features
+        self.keywordScores = keywordScores
+    }
+
+    func counts(of indices: [Int], binary: Bool) -> NaiveBayesCounts {
+        var counts = NaiveBayesCounts(categoryCount: taxonomy.categories.count)
+        for index in indices {
+            counts.add(features: features[index], category: labels[index], weight: weights[index], binary: binary)
+        }
+        return counts
+    }
+}
+
+/// A deterministic assignment of examples to cross-validation folds.
+struct Folds {
+    let count: Int
+    /// Fold of each example.
+    let assignment: [Int]
+
+    /// Stratified folds: each category's examples are shuffled with a fixed seed and dealt
+    /// round-robin, continuing where the previous category stopped, so folds stay balanced.
+    static func stratified(labels: [Int], count: Int, seed: UInt64 = 0x5EED_51A6) -> Folds {
+        let count = max(2, count)
+        var generator = SplitMix64(seed: seed)
+        var byLabel: [Int: [Int]] = [:]
+        for (index, label) in labels.enumerated() { byLabel[label, default: []].append(index) }
+        var assignment = [Int](repeating: 0, count: labels.count)
+        var next = 0
+        for label in byLabel.keys.sorted() {
+            var members = byLabel[label]!
+            members.shuffle(using: &generator)
+            for member in members {
+                assignment[member] = next % count
+                next += 1
+            }
+        }
+        return Folds(count: count, assignment: assignment)
+    }
+}
+
+/// A small seeded generator (SplitMix64), so shuffles are the same on every machine and run.
+struct SplitMix64: RandomNumberGenerator {
+    private var state: UInt64
+
+    init(seed: UInt64) { state = seed }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

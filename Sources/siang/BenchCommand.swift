@@ -1,0 +1,90 @@
+import ArgumentParser
+import Classification
+import Foundation
+import SeedData
+import ThaiText
+
+/// `siang bench`: throughput numbers, printed, for the release build.
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure Siang's speed (build with -c release first).",
+        subcommands: [ClassifyBench.self]
+    )
+}
+
+/// `siang bench classify`: single-threaded segmentation and classification throughput.
+struct ClassifyBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "classify",
+        abstract: "Documents/s and MB/s of segmentation alone and of segmentation + classification, on one thread."
+    )
+
+    @Option(help: "CSV file with a header row.")
+    var input: String
+
+    @Option(help: "Column holding the text.")
+    var textColumn = "text"
+
+    @Option(help: "Seconds to run each measurement for.")
+    var seconds = 3.0
+
+    @Option(help: "A model file (default: the model trained from Seeds/).")
+    var model: String?
+
+    struct Result: Encodable {
+        var documents_per_second: Double
+        var megabytes_per_second: Double
+        var passes: Int
+    }
+
+    func run() throws {
+        let home = try SiangHome.locate()
+        let texts = try LabelledCSV.read(path: input, textColumn: textColumn, labelColumn: textColumn).examples.map(\.text)
+        guard !texts.isEmpty else { throw ValidationError("no texts in \(input)") }
+        let bytes = texts.reduce(0) { $0 + $1.utf8.count }
+        let loaded = try model.map { try ModelFile.read(from: $0) } ?? DefaultModel.load(home: home)
+        let tokenizer = try ThaiTokenizer()
+        let classifier = try Classifier(model: loaded)
+
+        var sink = 0
+        let segmentation = measure(texts: texts, bytes: bytes) {
+            for text in texts { sink &+= tokenizer.tokens(in: text).count }
+        }
+        let classification = measure(texts: texts, bytes: bytes) {
+            for text in texts { sink &+= classifier.classify(text).category.utf8.count }
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        struct Report: Encodable {
+            var documents: Int
+            var megabytes: Double
+            var segmentation: Result
+            var segmentation_and_classification: Result
+            var threads: Int
+        }
+        let output = Report(
+            documents: texts.count, megabytes: Double(bytes) / 1_000_000, segmentation: segmentation,
+            segmentation_and_classification: classification, threads: 1)
+        FileHandle.standardOutput.write(try encoder.encode(output) + Data("\n".utf8))
+        if sink == 42 { printError("") }  // keeps the work from being optimised away
+    }
+
+    func measure(texts: [String], bytes: Int, _ pass: () -> Void) -> Result {
+        pass()  // warm-up: ICU dictionaries, caches
+        let clock = ContinuousClock()
+        var passes = 0
+        let start = clock.now
+        var elapsed = Duration.zero
+        repeat {
+            pass()
+            passes += 1
+            elapsed = clock.now - start
+        } while elapsed < .seconds(seconds)
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        return Result(
+            documents_per_second: (Double(texts.count * passes) / seconds).rounded(),
+            megabytes_per_second: (Double(bytes * passes) / seconds / 1_000_000 * 100).rounded() / 100,
+            passes: passes)
+    }
+}

@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// The `siang` command: the server and the tools around it.
+@main
+struct Siang: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "siang",
+        abstract: "Siang (เสียง): complaints and public participation for Thai government.",
+        subcommands: [ClassifyCommand.self, TrainCommand.self, EvaluateCommand.self, BenchCommand.self]
+    )
+}
