@@ -14,12 +14,14 @@ public enum LabelledCSV {
     public static func read(path: String, textColumn: String, labelColumn: String) throws -> (
         examples: [TrainingExample], skipped: Int
     ) {
-        guard let stream = InputStream(fileAtPath: path) else {
+        guard let data = FileManager.default.contents(atPath: path) else {
             throw ReadError(description: "\(path): cannot open the file")
         }
+        // Read whole: CSV.swift's InputStream path fails on Linux; these files are small.
+        let text = String(decoding: data, as: UTF8.self)
         let reader: CSVReader
         do {
-            reader = try CSVReader(stream: stream, hasHeaderRow: true)
+            reader = try CSVReader(string: text, hasHeaderRow: true)
         } catch {
             throw ReadError(description: "\(path): not a CSV file with a header row")
         }

@@ -10,12 +10,14 @@ struct CSVTable {
     /// Reads `path`, requiring each of `columns` in the header.
     /// - Throws: `SeedFiles.FormatError` naming the file and what is wrong.
     init(path: String, requiring columns: [String]) throws {
-        guard let stream = InputStream(fileAtPath: path) else {
+        guard let data = FileManager.default.contents(atPath: path) else {
             throw SeedFiles.FormatError(description: "\(path): cannot open the file")
         }
+        // Read whole: CSV.swift's InputStream path fails on Linux; these files are small.
+        let text = String(decoding: data, as: UTF8.self)
         let reader: CSVReader
         do {
-            reader = try CSVReader(stream: stream, hasHeaderRow: true, trimFields: true)
+            reader = try CSVReader(string: text, hasHeaderRow: true, trimFields: true)
         } catch {
             throw SeedFiles.FormatError(description: "\(path): not a CSV file with a header row")
         }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Classification
 import Foundation
 import SeedData
+import ThaiText
 
 /// `siang train`: a model file from a labelled CSV file.
 struct TrainCommand: ParsableCommand {
@@ -25,13 +26,15 @@ struct TrainCommand: ParsableCommand {
     @Flag(help: "Also train on the seed corpus (Seeds/corpus).")
     var includeSeeds = false
 
+    @OptionGroup var tuning: TrainingOptions
+
     func run() throws {
         let home = try SiangHome.locate()
         let taxonomy = try SeedFiles.taxonomy(seeds: home.seeds)
         var (examples, skipped) = try LabelledCSV.read(path: input, textColumn: textColumn, labelColumn: labelColumn)
         try requireKnownLabels(examples, taxonomy: taxonomy)
         if includeSeeds { examples += try SeedFiles.corpus(seeds: home.seeds) }
-        let model = try Trainer().train(examples: examples, taxonomy: taxonomy, keywords: try SeedFiles.keywords(seeds: home.seeds))
+        let model = try tuning.trainer().train(examples: examples, taxonomy: taxonomy, keywords: try SeedFiles.keywords(seeds: home.seeds))
         try ModelFile.write(model, to: output)
         printError(
             "trained on \(examples.count) examples (\(skipped) rows without a label skipped); "
@@ -48,5 +51,34 @@ func requireKnownLabels(_ examples: [TrainingExample], taxonomy: Taxonomy) throw
         throw ValidationError(
             "unknown categories in the label column: \(unknown.sorted().joined(separator: ", ")) "
                 + "(known: \(taxonomy.categories.joined(separator: ", ")))")
+    }
+}
+
+/// Training settings that can be set by hand instead of the defaults.
+struct TrainingOptions: ParsableArguments {
+    @Option(help: "Keyword weight (default: chosen by cross-validation on the training data).")
+    var keywordWeight: Double?
+
+    @Option(help: "Softmax temperature (default: fitted by cross-validation on the training data).")
+    var temperature: Double?
+
+    @Option(help: "Lidstone smoothing of feature counts.")
+    var smoothing: Double?
+
+    @Option(help: "Length of character n-grams inside Thai words (0: none).")
+    var characterNgram: Int?
+
+    @Flag(inversion: .prefixedNo, help: "Use pairs of adjacent words as features.")
+    var bigrams = FeatureSettings.standard.bigrams
+
+    func trainer() -> Trainer {
+        var features = FeatureSettings.standard
+        features.bigrams = bigrams
+        if let characterNgram { features.characterNGram = characterNgram }
+        var parameters = ClassifierParameters()
+        if let smoothing { parameters.smoothing = smoothing }
+        parameters.keywordWeight = keywordWeight
+        parameters.temperature = temperature
+        return Trainer(features: features, parameters: parameters)
     }
 }
