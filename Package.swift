@@ -16,6 +16,12 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/yaslab/CSV.swift.git", from: "2.5.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-configuration.git", from: "1.4.0"),
+        .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
     ],
     targets: [
         .target(
@@ -28,10 +34,35 @@ let package = Package(
             dependencies: ["ThaiText", .product(name: "CSV", package: "CSV.swift")],
             swiftSettings: swiftSettings
         ),
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        .target(
+            name: "Postgres",
+            dependencies: [
+                "CLibPQ",
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "DequeModule", package: "swift-collections"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(name: "Domain", swiftSettings: swiftSettings),
+        .target(name: "Store", dependencies: ["Domain", "Postgres"], swiftSettings: swiftSettings),
+        .target(
+            name: "Services",
+            dependencies: [
+                "Domain", "Store", "Classification", "ThaiText",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "SeedData",
-            dependencies: ["Domain", "Classification", "ThaiText", .product(name: "CSV", package: "CSV.swift")],
+            dependencies: [
+                "Domain", "Classification", "ThaiText",
+                .product(name: "CSV", package: "CSV.swift"),
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ],
             swiftSettings: swiftSettings
         ),
         .executableTarget(

@@ -23,10 +23,13 @@ public final class Classifier {
     /// The prediction for `text`.
     public func classify(_ text: String) -> Prediction {
         let units = ThaiNormalizer.normalizedUTF16(text)
-        units.withUnsafeBufferPointer { buffer in
-            let features = extractor.features(ofNormalized: buffer)
-            rawScores(features: features, normalized: buffer, into: &scores)
-        }
+        return units.withUnsafeBufferPointer { classify(normalized: $0) }
+    }
+
+    /// The prediction for text already normalised by `ThaiNormalizer`.
+    public func classify(normalized: UnsafeBufferPointer<UInt16>) -> Prediction {
+        let features = extractor.features(ofNormalized: normalized)
+        rawScores(features: features, normalized: normalized, into: &scores)
         return Self.prediction(
             scores: scores, temperature: model.parameters.temperature ?? 1, categories: model.taxonomy.categories)
     }

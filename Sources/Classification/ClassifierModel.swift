@@ -28,7 +28,7 @@ public struct ClassifierModel: Sendable {
         self.parameters = parameters
         self.keywords = scorer.rules
         self.counts = counts
-        self.table = NaiveBayesTable(counts: counts, smoothing: parameters.smoothing)
+        self.table = NaiveBayesTable(counts: counts, smoothing: parameters.smoothing ?? Trainer.smoothingGrid[0])
         self.keywordScorer = scorer
     }
 

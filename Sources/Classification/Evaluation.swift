@@ -65,20 +65,24 @@ public enum Evaluator {
     }
 
     /// K-fold cross-validation: for each fold, a model is trained (tuning included) on the
-    /// other folds and scores the held-out one; the report covers every example once.
+    /// other folds, plus `background` examples if given, and scores the held-out one; the
+    /// report covers every example once.
     /// - Throws: `TrainingError` for labels outside the taxonomy or too few examples.
     public static func crossValidate(
-        examples: [TrainingExample], taxonomy: Taxonomy, keywords: [KeywordRule], trainer: Trainer, folds: Int
+        examples: [TrainingExample], background: [TrainingExample] = [], taxonomy: Taxonomy, keywords: [KeywordRule],
+        trainer: Trainer, folds: Int
     ) throws -> EvaluationReport {
         let prepared = try PreparedExamples(
-            examples: examples, taxonomy: taxonomy, keywords: keywords, features: trainer.features)
-        let assignment = Folds.stratified(labels: prepared.labels, count: folds)
+            examples: examples + background, taxonomy: taxonomy, keywords: keywords, features: trainer.features)
+        let assignment = Folds.stratified(labels: Array(prepared.labels.prefix(examples.count)), count: folds)
         var pairs: [(truth: String, predicted: String)] = []
         for fold in 0..<assignment.count {
-            let training = prepared.labels.indices.filter { assignment.assignment[$0] != fold }
-            let heldOut = prepared.labels.indices.filter { assignment.assignment[$0] == fold }
+            let training = examples.indices.filter { assignment.assignment[$0] != fold }
+            let heldOut = examples.indices.filter { assignment.assignment[$0] == fold }
             guard !heldOut.isEmpty else { continue }
-            let model = try trainer.train(prepared: prepared, indices: training)
+            let model = try trainer.train(
+                prepared: prepared, indices: training,
+                background: Array(examples.count..<(examples.count + background.count)))
             for index in heldOut {
                 let predicted = model.predictedIndex(
                     features: prepared.features[index], keywordScores: prepared.keywordScores[index])

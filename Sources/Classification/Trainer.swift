@@ -15,15 +15,20 @@ public struct TrainingError: Error, Equatable, CustomStringConvertible {
 /// taxonomy, keywords and settings give the same model, byte for byte.
 ///
 /// Parameters left `nil` in `parameters` are tuned on out-of-fold predictions of the
-/// training examples themselves: first the keyword weight (for accuracy), then the softmax
-/// temperature (for log-loss, which is what makes confidences calibrated).
+/// training examples themselves: first the smoothing and keyword weight together (for
+/// accuracy), then the softmax temperature (for log-loss, which is what makes confidences
+/// calibrated).
 public struct Trainer: Sendable {
     public var features: FeatureSettings
     public var parameters: ClassifierParameters
     /// Folds for tuning; fewer examples than folds per category is fine.
     public var tuningFolds: Int
 
-    static let keywordWeightGrid: [Double] = [0, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 4, 6, 8]
+    /// Keyword weights tried. Above 4 nats per unit, one strong phrase (weight 3) would outvote
+    /// any amount of text evidence; keywords are meant as strong hints, not overrides.
+    static let keywordWeightGrid: [Double] = [0, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 4]
+    static let smoothingGrid: [Double] = [0.1, 0.3, 1]
+    static let backgroundWeightGrid: [Double] = [0.1, 0.25, 0.5, 1]
 
     public init(features: FeatureSettings = .standard, parameters: ClassifierParameters = .init(), tuningFolds: Int = 5) {
         self.features = features
@@ -31,43 +36,76 @@ public struct Trainer: Sendable {
         self.tuningFolds = tuningFolds
     }
 
-    /// Trains a model on `examples`.
+    /// Trains a model on `examples`, and on `background` examples if given.
+    ///
+    /// Background examples (the seed corpus, when training on an agency's own labelled cases)
+    /// are general knowledge in a different voice: they count with a weight chosen, like the
+    /// other parameters, by cross-validation on `examples` alone.
     /// - Throws: `TrainingError` for an empty set or a label outside the taxonomy;
     ///   `WordSegmenter.Unavailable` when ICU is missing.
-    public func train(examples: [TrainingExample], taxonomy: Taxonomy, keywords: [KeywordRule]) throws -> ClassifierModel {
-        let prepared = try PreparedExamples(examples: examples, taxonomy: taxonomy, keywords: keywords, features: features)
-        return try train(prepared: prepared, indices: Array(prepared.labels.indices))
+    public func train(
+        examples: [TrainingExample], background: [TrainingExample] = [], taxonomy: Taxonomy, keywords: [KeywordRule]
+    ) throws -> ClassifierModel {
+        let prepared = try PreparedExamples(
+            examples: examples + background, taxonomy: taxonomy, keywords: keywords, features: features)
+        return try train(
+            prepared: prepared, indices: Array(examples.indices),
+            background: Array(examples.count..<(examples.count + background.count)))
     }
 
-    func train(prepared: PreparedExamples, indices: [Int]) throws -> ClassifierModel {
+    func train(prepared: PreparedExamples, indices: [Int], background: [Int] = []) throws -> ClassifierModel {
         guard !indices.isEmpty else { throw TrainingError.noExamples }
         var tuned = parameters
-        if tuned.keywordWeight == nil || tuned.temperature == nil {
-            let outOfFold = outOfFoldScores(prepared: prepared, indices: indices)
-            if tuned.keywordWeight == nil {
-                tuned.keywordWeight = Self.bestKeywordWeight(outOfFold, keywords: prepared, labels: prepared.labels)
+        var backgroundWeight = parameters.backgroundWeight ?? 1
+        if tuned.smoothing == nil || tuned.keywordWeight == nil || tuned.temperature == nil
+            || (!background.isEmpty && tuned.backgroundWeight == nil)
+        {
+            // Background weight, smoothing and keyword weight are chosen together, for out-of-fold accuracy.
+            var best: (background: Double, smoothing: Double, weight: Double, correct: Int, scores: [(index: Int, scores: [Double])])?
+            let backgroundGrid = background.isEmpty ? [1] : tuned.backgroundWeight.map { [$0] } ?? Self.backgroundWeightGrid
+            for weightOfBackground in backgroundGrid {
+                for smoothing in tuned.smoothing.map({ [$0] }) ?? Self.smoothingGrid {
+                    let outOfFold = outOfFoldScores(
+                        prepared: prepared, indices: indices, background: background,
+                        backgroundWeight: weightOfBackground, smoothing: smoothing)
+                    let (weight, correct) = Self.bestKeywordWeight(
+                        outOfFold, keywords: prepared, labels: prepared.labels,
+                        grid: tuned.keywordWeight.map { [$0] } ?? Self.keywordWeightGrid)
+                    if best == nil || correct > best!.correct {
+                        best = (weightOfBackground, smoothing, weight, correct, outOfFold)
+                    }
+                }
             }
+            backgroundWeight = best!.background
+            tuned.smoothing = best!.smoothing
+            tuned.keywordWeight = best!.weight
+            if !background.isEmpty { tuned.backgroundWeight = backgroundWeight }
             if tuned.temperature == nil {
                 tuned.temperature = Self.bestTemperature(
-                    outOfFold, keywords: prepared, weight: tuned.keywordWeight!, labels: prepared.labels)
+                    best!.scores, keywords: prepared, weight: best!.weight, labels: prepared.labels)
             }
         }
-        let counts = prepared.counts(of: indices, binary: parameters.binaryCounts)
+        let counts = prepared.counts(
+            of: indices, background: background, backgroundWeight: backgroundWeight, binary: parameters.binaryCounts)
         return ClassifierModel(
             taxonomy: prepared.taxonomy, features: features, parameters: tuned, keywords: prepared.keywordRules,
             counts: counts)
     }
 
-    /// Naive-Bayes scores of each example, from a model that did not see it.
-    private func outOfFoldScores(prepared: PreparedExamples, indices: [Int]) -> [(index: Int, scores: [Double])] {
+    /// Naive-Bayes scores of each example, from a model that did not see it (background
+    /// examples are in every fold's training set).
+    private func outOfFoldScores(
+        prepared: PreparedExamples, indices: [Int], background: [Int], backgroundWeight: Double, smoothing: Double
+    ) -> [(index: Int, scores: [Double])] {
         let folds = Folds.stratified(labels: indices.map { prepared.labels[$0] }, count: tuningFolds)
         var result: [(index: Int, scores: [Double])] = []
         for fold in 0..<folds.count {
             let training = indices.enumerated().filter { folds.assignment[$0.offset] != fold }.map(\.element)
             let heldOut = indices.enumerated().filter { folds.assignment[$0.offset] == fold }.map(\.element)
             guard !training.isEmpty, !heldOut.isEmpty else { continue }
-            let table = NaiveBayesTable(
-                counts: prepared.counts(of: training, binary: parameters.binaryCounts), smoothing: parameters.smoothing)
+            let counts = prepared.counts(
+                of: training, background: background, backgroundWeight: backgroundWeight, binary: parameters.binaryCounts)
+            let table = NaiveBayesTable(counts: counts, smoothing: smoothing)
             for index in heldOut {
                 var scores = table.logPriors
                 table.addLogLikelihoods(of: prepared.features[index], binary: parameters.binaryCounts, to: &scores)
@@ -78,10 +116,10 @@ public struct Trainer: Sendable {
     }
 
     static func bestKeywordWeight(
-        _ outOfFold: [(index: Int, scores: [Double])], keywords: PreparedExamples, labels: [Int]
-    ) -> Double {
+        _ outOfFold: [(index: Int, scores: [Double])], keywords: PreparedExamples, labels: [Int], grid: [Double]
+    ) -> (weight: Double, correct: Int) {
         var best = (weight: 0.0, correct: -1)
-        for weight in keywordWeightGrid {
+        for weight in grid {
             var correct = 0
             for (index, scores) in outOfFold {
                 let combined = zip(scores, keywords.keywordScores[index]).map { $0 + weight * $1 }
@@ -89,7 +127,7 @@ public struct Trainer: Sendable {
             }
             if correct > best.correct { best = (weight, correct) }
         }
-        return best.weight
+        return best
     }
 
     static func bestTemperature(
@@ -157,10 +195,14 @@ struct PreparedExamples {
         self.keywordScores = keywordScores
     }
 
-    func counts(of indices: [Int], binary: Bool) -> NaiveBayesCounts {
+    func counts(of indices: [Int], background: [Int] = [], backgroundWeight: Double = 1, binary: Bool) -> NaiveBayesCounts {
         var counts = NaiveBayesCounts(categoryCount: taxonomy.categories.count)
         for index in indices {
             counts.add(features: features[index], category: labels[index], weight: weights[index], binary: binary)
+        }
+        for index in background {
+            counts.add(
+                features: features[index], category: labels[index], weight: weights[index] * backgroundWeight, binary: binary)
         }
         return counts
     }

@@ -37,3 +37,14 @@ public struct Taxonomy: Sendable, Hashable, Codable {
         self.categories = categories
     }
 }
+
+extension Taxonomy {
+    /// The taxonomy with only the categories that occur in `labels`, in the same order.
+    ///
+    /// A model trained on a file alone should not choose between categories it never saw an
+    /// example of: it could only reach them through keywords, uncalibrated.
+    public func restricted(to labels: some Sequence<String>) -> Taxonomy {
+        let present = Set(labels)
+        return Taxonomy(version: version, categories: categories.filter(present.contains))
+    }
+}

@@ -11,7 +11,9 @@ struct EvaluateCommand: ParsableCommand {
         discussion: """
             Without --folds or --model, evaluates the default model (trained from Seeds/ only).
             With --folds K, trains and tests K times on the file itself (stratified, deterministic),
-            using the keyword rules of Seeds/ but not its corpus.
+            over the categories the file has, with the keyword rules of Seeds/ and, unless --no-seeds,
+            the seed corpus as background knowledge (its weight chosen by cross-validation inside
+            each training fold, never on the held-out fold).
             """
     )
 
@@ -33,6 +35,14 @@ struct EvaluateCommand: ParsableCommand {
     @Option(name: .customLong("exclude-label"), help: "Leave out rows with this label (repeatable), e.g. other.")
     var excludedLabels: [String] = []
 
+    @OptionGroup var tuning: TrainingOptions
+
+    @Flag(
+        inversion: .prefixedNo,
+        help: "With --folds: also train every fold on the seed corpus's examples of the file's categories, weighted by cross-validation."
+    )
+    var seeds = true
+
     func validate() throws {
         if folds != nil, model != nil { throw ValidationError("give either --folds or --model, not both") }
         if let folds, folds < 2 { throw ValidationError("--folds must be at least 2") }
@@ -46,9 +56,12 @@ struct EvaluateCommand: ParsableCommand {
         try requireKnownLabels(examples, taxonomy: taxonomy)
         let report: EvaluationReport
         if let folds {
+            let categories = taxonomy.restricted(to: examples.map(\.category))
+            let background =
+                seeds ? try SeedFiles.corpus(seeds: home.seeds).filter { categories.categories.contains($0.category) } : []
             report = try Evaluator.crossValidate(
-                examples: examples, taxonomy: taxonomy, keywords: try SeedFiles.keywords(seeds: home.seeds),
-                trainer: Trainer(), folds: folds)
+                examples: examples, background: background, taxonomy: categories, keywords: try SeedFiles.keywords(seeds: home.seeds),
+                trainer: tuning.trainer(), folds: folds)
         } else {
             let loaded = try model.map { try ModelFile.read(from: $0) } ?? DefaultModel.load(home: home)
             report = try Evaluator.evaluate(model: loaded, examples: examples)

@@ -6,6 +6,6 @@ struct Siang: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "siang",
         abstract: "Siang (เสียง): complaints and public participation for Thai government.",
-        subcommands: [ClassifyCommand.self, TrainCommand.self, EvaluateCommand.self, BenchCommand.self]
+        subcommands: [ClassifyCommand.self, TrainCommand.self, EvaluateCommand.self, SegmentCommand.self, BenchCommand.self]
     )
 }

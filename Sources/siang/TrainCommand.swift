@@ -23,22 +23,30 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "Column holding the category code; rows where it is empty are skipped.")
     var labelColumn = "category"
 
-    @Flag(help: "Also train on the seed corpus (Seeds/corpus).")
+    @Flag(help: "Also train on the seed corpus (Seeds/corpus) as background knowledge, weighted by cross-validation.")
     var includeSeeds = false
 
     @OptionGroup var tuning: TrainingOptions
 
     func run() throws {
         let home = try SiangHome.locate()
-        let taxonomy = try SeedFiles.taxonomy(seeds: home.seeds)
-        var (examples, skipped) = try LabelledCSV.read(path: input, textColumn: textColumn, labelColumn: labelColumn)
+        var taxonomy = try SeedFiles.taxonomy(seeds: home.seeds)
+        let (examples, skipped) = try LabelledCSV.read(path: input, textColumn: textColumn, labelColumn: labelColumn)
         try requireKnownLabels(examples, taxonomy: taxonomy)
-        if includeSeeds { examples += try SeedFiles.corpus(seeds: home.seeds) }
-        let model = try tuning.trainer().train(examples: examples, taxonomy: taxonomy, keywords: try SeedFiles.keywords(seeds: home.seeds))
+        var background: [TrainingExample] = []
+        if includeSeeds {
+            background = try SeedFiles.corpus(seeds: home.seeds)
+        } else {
+            taxonomy = taxonomy.restricted(to: examples.map(\.category))
+        }
+        let model = try tuning.trainer().train(
+            examples: examples.isEmpty ? background : examples, background: examples.isEmpty ? [] : background,
+            taxonomy: taxonomy, keywords: try SeedFiles.keywords(seeds: home.seeds))
         try ModelFile.write(model, to: output)
         printError(
-            "trained on \(examples.count) examples (\(skipped) rows without a label skipped); "
-                + "keyword weight \(model.parameters.keywordWeight ?? 0), temperature "
+            "trained on \(examples.count) examples (\(skipped) rows without a label skipped)"
+                + (background.isEmpty ? "" : " and \(background.count) seed examples weighted \(model.parameters.backgroundWeight ?? 1)")
+                + "; smoothing \(model.parameters.smoothing ?? 0), keyword weight \(model.parameters.keywordWeight ?? 0), temperature "
                 + String(format: "%.3f", model.parameters.temperature ?? 1) + "; wrote \(output)")
     }
 }
@@ -71,12 +79,19 @@ struct TrainingOptions: ParsableArguments {
     @Flag(inversion: .prefixedNo, help: "Use pairs of adjacent words as features.")
     var bigrams = FeatureSettings.standard.bigrams
 
+    @Flag(inversion: .prefixedNo, help: "Count a feature once per text however often it occurs.")
+    var binaryCounts = true
+
+    @Flag(help: "Turn numbers into one placeholder feature instead of dropping them.")
+    var numberPlaceholder = false
+
     func trainer() -> Trainer {
         var features = FeatureSettings.standard
         features.bigrams = bigrams
         if let characterNgram { features.characterNGram = characterNgram }
-        var parameters = ClassifierParameters()
-        if let smoothing { parameters.smoothing = smoothing }
+        features.numberPlaceholder = numberPlaceholder
+        var parameters = ClassifierParameters(binaryCounts: binaryCounts)
+        parameters.smoothing = smoothing
         parameters.keywordWeight = keywordWeight
         parameters.temperature = temperature
         return Trainer(features: features, parameters: parameters)

@@ -1,0 +1,42 @@
+/// What a staff account may do.
+public enum StaffRole: String, Sendable, Hashable, Codable, CaseIterable {
+    /// เจ้าหน้าที่หน่วยงาน: handles the cases of one agency.
+    case officer
+    /// เจ้าหน้าที่คัดกรอง: places what routing could not (a central desk such as 1111).
+    case triage
+    /// ผู้ดูแลระบบ
+    case admin
+}
+
+/// A signed-in staff member.
+public struct StaffMember: Sendable, Hashable {
+    public var id: Int64
+    public var name: String
+    public var role: StaffRole
+    /// The officer's agency; triage officers and administrators may have none.
+    public var agencyCode: String?
+
+    public init(id: Int64, name: String, role: StaffRole, agencyCode: String?) {
+        self.id = id
+        self.name = name
+        self.role = role
+        self.agencyCode = agencyCode
+    }
+}
+
+/// Who does something to a case.
+public enum Actor: Sendable, Hashable {
+    /// The citizen who filed it (proved by the tracking secret).
+    case citizen
+    case staff(StaffMember)
+    /// Siang itself (routing, closing after the appeal window).
+    case system
+
+    public var kind: String {
+        switch self {
+        case .citizen: return "citizen"
+        case .staff: return "staff"
+        case .system: return "system"
+        }
+    }
+}

@@ -1,0 +1,210 @@
+import Foundation
+
+/// A private PostgreSQL server for one project folder or one test run, so that nothing
+/// but PostgreSQL's binaries must be installed to run or test Siang.
+///
+/// The cluster listens only on a Unix socket inside its own folder. When Siang runs as
+/// root, the server runs as the `postgres` system user (PostgreSQL refuses root) and owns
+/// its folder. A cluster that is already running in the folder (another Siang, a crashed
+/// run) is reused rather than started twice.
+public final class LocalCluster: @unchecked Sendable {
+    /// Why the cluster could not be made or started.
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// Durability: a project's own data is kept safe; a throwaway test cluster trades
+    /// crash safety for speed.
+    public enum Durability: Sendable {
+        case durable, throwaway
+    }
+
+    public let directory: String
+    public let durability: Durability
+    public let databaseName: String
+    private var startedHere = false
+    private let binaries: Binaries
+
+    var dataDirectory: String { directory + "/data" }
+    var socketDirectory: String { directory + "/socket" }
+    var logFile: String { directory + "/postgres.log" }
+
+    /// - Parameter directory: the cluster's folder (created if needed).
+    /// - Throws: `Failure` when PostgreSQL's server binaries cannot be found.
+    public init(directory: String, durability: Durability, databaseName: String = "siang") throws {
+        self.directory = URL(fileURLWithPath: directory).standardizedFileURL.path
+        self.durability = durability
+        self.databaseName = databaseName
+        self.binaries = try Binaries.locate()
+    }
+
+    /// The libpq connection string of the cluster's database.
+    public var connectionString: String {
+        "host=\(socketDirectory) port=5432 user=siang dbname=\(databaseName)"
+    }
+
+    /// Connection string of another database on the same server.
+    public func connectionString(database: String) -> String {
+        "host=\(socketDirectory) port=5432 user=siang dbname=\(database)"
+    }
+
+    /// Creates the cluster on first use, starts it unless it is running, and creates the database.
+    /// - Throws: `Failure` with PostgreSQL's own output when initdb or the server fails.
+    public func start() throws {
+        let runAsPostgres = geteuid() == 0
+        try FileManager.default.createDirectory(
+            atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
+        if !FileManager.default.fileExists(atPath: dataDirectory + "/PG_VERSION") {
+            try? FileManager.default.removeItem(atPath: dataDirectory)
+            try makeOwnedDirectory(dataDirectory, mode: 0o700, forPostgres: runAsPostgres)
+            var arguments = [
+                binaries.initdb, "-D", dataDirectory, "-U", "siang", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8",
+            ]
+            if durability == .throwaway { arguments.append("--no-sync") }
+            try run(arguments, asPostgres: runAsPostgres, what: "initdb")
+        }
+        try makeOwnedDirectory(socketDirectory, mode: 0o755, forPostgres: runAsPostgres)
+        if !isRunning(asPostgres: runAsPostgres) {
+            var options = "-c listen_addresses='' -k \(socketDirectory) -p 5432"
+            if durability == .throwaway {
+                options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+            }
+            if !FileManager.default.fileExists(atPath: logFile) {
+                _ = FileManager.default.createFile(atPath: logFile, contents: nil)
+                if runAsPostgres { try chownToPostgres(logFile) }
+            }
+            try run(
+                [binaries.pgCtl, "-D", dataDirectory, "-l", logFile, "-w", "-t", "60", "-o", options, "start"],
+                asPostgres: runAsPostgres, what: "pg_ctl start")
+            startedHere = true
+        }
+        try createDatabase(databaseName)
+    }
+
+    /// Creates a database on the server unless it exists.
+    public func createDatabase(_ name: String, template: String? = nil) throws {
+        let admin = try Connection(connectionString: connectionString(database: "postgres"))
+        defer { admin.close() }
+        let exists = try admin.query("SELECT 1 FROM pg_database WHERE datname = $1", [name])
+        guard exists.rows.isEmpty else { return }
+        // Identifiers cannot be bound as parameters; these names are Siang's own, quoted.
+        var statement = "CREATE DATABASE \(Self.quoted(name))"
+        if let template { statement += " TEMPLATE \(Self.quoted(template))" }
+        do {
+            try admin.execute(statement)
+        } catch let error as PostgresError where error.sqlState == "42P04" {
+            return  // created meanwhile by another process
+        }
+    }
+
+    /// Stops the server if this object started it.
+    public func stop() {
+        guard startedHere else { return }
+        startedHere = false
+        _ = try? run([binaries.pgCtl, "-D", dataDirectory, "-m", "fast", "-w", "stop"], asPostgres: geteuid() == 0, what: "pg_ctl stop")
+    }
+
+    static func quoted(_ identifier: String) -> String {
+        "\"" + identifier.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    private func isRunning(asPostgres: Bool) -> Bool {
+        (try? run([binaries.pgCtl, "-D", dataDirectory, "status"], asPostgres: asPostgres, what: "pg_ctl status")) != nil
+    }
+
+    private func makeOwnedDirectory(_ path: String, mode: Int, forPostgres: Bool) throws {
+        try FileManager.default.createDirectory(
+            atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: mode])
+        if forPostgres { try chownToPostgres(path) }
+    }
+
+    private func chownToPostgres(_ path: String) throws {
+        guard let user = getpwnam("postgres") else {
+            throw Failure(
+                description: "Siang runs as root, so PostgreSQL must run as the \"postgres\" user, which does not exist "
+                    + "(install PostgreSQL's server package, or set DATABASE_URL)")
+        }
+        guard chown(path, user.pointee.pw_uid, user.pointee.pw_gid) == 0 else {
+            throw Failure(description: "cannot give \(path) to the postgres user: \(String(cString: strerror(errno)))")
+        }
+    }
+
+    /// Runs a PostgreSQL program, as the postgres user when asked; throws with its output on failure.
+    @discardableResult
+    private func run(_ arguments: [String], asPostgres: Bool, what: String) throws -> String {
+        let process = Process()
+        if asPostgres {
+            process.executableURL = URL(fileURLWithPath: binaries.runuser)
+            process.arguments = ["-u", "postgres", "--"] + arguments
+        } else {
+            process.executableURL = URL(fileURLWithPath: arguments[0])
+            process.arguments = Array(arguments.dropFirst())
+        }
+        process.currentDirectoryURL = URL(fileURLWithPath: "/")
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        process.standardInput = FileHandle.nullDevice
+        do {
+            try process.run()
+        } catch {
+            throw Failure(description: "cannot run \(what): \(error)")
+        }
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let text = String(decoding: data, as: UTF8.self)
+        guard process.terminationStatus == 0 else {
+            var message = "\(what) failed (exit \(process.terminationStatus)): \(text.trimmingCharacters(in: .whitespacesAndNewlines))"
+            if what.hasPrefix("pg_ctl start"), let log = try? String(contentsOfFile: logFile, encoding: .utf8) {
+                message += "\nlast lines of \(logFile):\n" + log.split(separator: "\n").suffix(10).joined(separator: "\n")
+            }
+            throw Failure(description: message)
+        }
+        return text
+    }
+
+    /// Where PostgreSQL's server programs are.
+    struct Binaries {
+        var initdb: String
+        var pgCtl: String
+        var runuser: String
+
+        static func locate() throws -> Binaries {
+            var candidates: [String] = []
+            if let bindir = try? captureOutput("pg_config", ["--bindir"]) {
+                candidates.append(bindir.trimmingCharacters(in: .whitespacesAndNewlines))
+            }
+            let versions = (try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql")) ?? []
+            candidates += versions.compactMap(Int.init).sorted(by: >).map { "/usr/lib/postgresql/\($0)/bin" }
+            candidates += (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map(String.init)
+            for directory in candidates {
+                let initdb = directory + "/initdb"
+                let pgCtl = directory + "/pg_ctl"
+                if FileManager.default.isExecutableFile(atPath: initdb), FileManager.default.isExecutableFile(atPath: pgCtl) {
+                    let runuser = ["/usr/sbin/runuser", "/sbin/runuser", "/usr/bin/runuser"].first {
+                        FileManager.default.isExecutableFile(atPath: $0)
+                    }
+                    return Binaries(initdb: initdb, pgCtl: pgCtl, runuser: runuser ?? "/usr/sbin/runuser")
+                }
+            }
+            throw Failure(
+                description: "PostgreSQL's server programs (initdb, pg_ctl) were not found (looked with pg_config --bindir, "
+                    + "in /usr/lib/postgresql/*/bin and on PATH). Install them (Debian: apt-get install postgresql) "
+                    + "or point Siang at a server with DATABASE_URL.")
+        }
+
+        static func captureOutput(_ program: String, _ arguments: [String]) throws -> String {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = [program] + arguments
+            let output = Pipe()
+            process.standardOutput = output
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            let data = output.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            guard process.terminationStatus == 0 else { throw Failure(description: "\(program) failed") }
+            return String(decoding: data, as: UTF8.self)
+        }
+    }
+}

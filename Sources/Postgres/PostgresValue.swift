@@ -1,0 +1,187 @@
+public import Foundation
+
+/// A value that can be bound to a statement parameter, in PostgreSQL's text format.
+///
+/// Parameters are always bound, never spliced into SQL; arrays are sent as array literals
+/// and used as `= ANY($1)`.
+public protocol PostgresEncodable: Sendable {
+    /// The parameter's text, or `nil` for SQL NULL.
+    var postgresText: String? { get }
+}
+
+extension String: PostgresEncodable {
+    public var postgresText: String? { self }
+}
+
+extension Substring: PostgresEncodable {
+    public var postgresText: String? { String(self) }
+}
+
+extension Int: PostgresEncodable {
+    public var postgresText: String? { String(self) }
+}
+
+extension Int32: PostgresEncodable {
+    public var postgresText: String? { String(self) }
+}
+
+extension Int64: PostgresEncodable {
+    public var postgresText: String? { String(self) }
+}
+
+extension Double: PostgresEncodable {
+    public var postgresText: String? {
+        if isNaN { return "NaN" }
+        if isInfinite { return self > 0 ? "Infinity" : "-Infinity" }
+        return String(self)
+    }
+}
+
+extension Bool: PostgresEncodable {
+    public var postgresText: String? { self ? "t" : "f" }
+}
+
+extension UUID: PostgresEncodable {
+    public var postgresText: String? { uuidString }
+}
+
+extension Date: PostgresEncodable {
+    /// ISO 8601 in UTC with microseconds, which `timestamptz` reads exactly.
+    public var postgresText: String? { PostgresTimestamp.format(self) }
+}
+
+extension Optional: PostgresEncodable where Wrapped: PostgresEncodable {
+    public var postgresText: String? { self?.postgresText }
+}
+
+extension Array: PostgresEncodable where Element: PostgresEncodable {
+    /// A one-dimensional array literal: every element double-quoted and escaped, NULL unquoted.
+    public var postgresText: String? {
+        var literal = "{"
+        for (index, element) in enumerated() {
+            if index > 0 { literal += "," }
+            guard let text = element.postgresText else {
+                literal += "NULL"
+                continue
+            }
+            literal += "\""
+            for character in text.unicodeScalars {
+                if character == "\"" || character == "\\" { literal += "\\" }
+                literal.unicodeScalars.append(character)
+            }
+            literal += "\""
+        }
+        return literal + "}"
+    }
+}
+
+/// Raw bytes, sent as `bytea` in hex form.
+public struct PostgresBytes: PostgresEncodable, Hashable {
+    public var bytes: [UInt8]
+
+    public init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+    public var postgresText: String? {
+        let digits: [Character] = Array("0123456789abcdef")
+        var text = "\\x"
+        text.reserveCapacity(2 + bytes.count * 2)
+        for byte in bytes {
+            text.append(digits[Int(byte >> 4)])
+            text.append(digits[Int(byte & 0x0F)])
+        }
+        return text
+    }
+}
+
+/// SQL NULL, for a parameter with no Swift value.
+public struct PostgresNull: PostgresEncodable {
+    public init() {}
+    public var postgresText: String? { nil }
+}
+
+/// Formats and parses `timestamptz` text. Sessions are set to UTC and ISO date style, so
+/// the server writes "2026-11-21 12:34:56.789012+00".
+public enum PostgresTimestamp {
+    public static func format(_ date: Date) -> String {
+        let totalMicroseconds = (date.timeIntervalSince1970 * 1_000_000).rounded()
+        var seconds = Int64((totalMicroseconds / 1_000_000).rounded(.down))
+        let micros = Int64(totalMicroseconds) - seconds * 1_000_000
+        let days = Int64((Double(seconds) / 86_400).rounded(.down))
+        seconds -= days * 86_400
+        let (year, month, day) = civil(fromDays: days)
+        func pad(_ value: Int64, _ width: Int) -> String {
+            let text = String(value)
+            return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
+        }
+        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(seconds / 3600, 2)):\(pad(seconds / 60 % 60, 2)):"
+            + "\(pad(seconds % 60, 2)).\(pad(micros, 6))Z"
+    }
+
+    /// Parses "YYYY-MM-DD HH:MM:SS[.ffffff]+TZ[:MM]" (also with "T"), as PostgreSQL writes it in ISO style.
+    public static func parse(_ text: String) -> Date? {
+        let bytes = Array(text.utf8)
+        guard bytes.count >= 19 else { return nil }
+        func number(_ range: Range<Int>) -> Int64? {
+            var value: Int64 = 0
+            for index in range {
+                guard index < bytes.count, (48...57).contains(bytes[index]) else { return nil }
+                value = value * 10 + Int64(bytes[index] - 48)
+            }
+            return value
+        }
+        guard let year = number(0..<4), bytes[4] == 45, let month = number(5..<7), bytes[7] == 45,
+            let day = number(8..<10), let hour = number(11..<13), bytes[13] == 58, let minute = number(14..<16),
+            bytes[16] == 58, let second = number(17..<19)
+        else { return nil }
+        var index = 19
+        var fraction = 0.0
+        if index < bytes.count, bytes[index] == 46 {
+            index += 1
+            var scale = 0.1
+            while index < bytes.count, (48...57).contains(bytes[index]) {
+                fraction += Double(bytes[index] - 48) * scale
+                scale /= 10
+                index += 1
+            }
+        }
+        var offset: Int64 = 0
+        if index < bytes.count {
+            if bytes[index] == 90 {  // Z
+                offset = 0
+            } else if bytes[index] == 43 || bytes[index] == 45 {
+                let sign: Int64 = bytes[index] == 45 ? -1 : 1
+                guard let hours = number((index + 1)..<(index + 3)) else { return nil }
+                var minutes: Int64 = 0
+                if index + 3 < bytes.count, bytes[index + 3] == 58, let value = number((index + 4)..<(index + 6)) {
+                    minutes = value
+                }
+                offset = sign * (hours * 3600 + minutes * 60)
+            }
+        }
+        let days = daysFromCivil(year: year, month: month, day: day)
+        let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offset
+        return Date(timeIntervalSince1970: Double(seconds) + fraction)
+    }
+
+    /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
+    static func daysFromCivil(year: Int64, month: Int64, day: Int64) -> Int64 {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
+    }
+
+    static func civil(fromDays days: Int64) -> (Int64, Int64, Int64) {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let mp = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+}

@@ -1,0 +1,51 @@
+import Configuration
+import Foundation
+import SystemPackage
+
+/// Siang's settings: `Config/siang.json`, overridden by environment variables named after the
+/// key with a `SIANG_` prefix (`triage.confidence_threshold` → `SIANG_TRIAGE_CONFIDENCE_THRESHOLD`),
+/// and `DATABASE_URL`.
+public struct SiangSettings: Sendable {
+    public var host: String
+    public var port: Int
+    /// A libpq connection string or URI; nil to run a private PostgreSQL cluster.
+    public var databaseURL: String?
+    public var poolSize: Int
+    public var acquireTimeout: Duration
+    public var maximumBodyBytes: Int
+    public var triageThreshold: Double
+    public var maximumTextLength: Int
+    public var reopenWindowDays: Int
+    public var maximumTransfers: Int
+    public var maximumReturns: Int
+    public var idempotencyRetentionHours: Int
+    public var privateCategories: [String]
+    public var consentVersion: String
+
+    /// Reads the settings.
+    /// - Throws: when `Config/siang.json` exists but is not valid JSON.
+    public static func load(home: SiangHome, environment: [String: String]? = nil) async throws -> SiangSettings {
+        let environment = environment ?? ProcessInfo.processInfo.environment
+        let prefixed = KeyMappingProvider(upstream: EnvironmentVariablesProvider(environmentVariables: environment)) {
+            $0.prepending(["siang"])
+        }
+        let file = try await FileProvider<JSONSnapshot>(filePath: .init(home.config + "/siang.json"), allowMissing: true)
+        let config = ConfigReader(providers: [prefixed, file])
+        let databaseURL = environment["DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
+        return SiangSettings(
+            host: config.string(forKey: "host", default: "127.0.0.1"),
+            port: config.int(forKey: "port", default: 8080),
+            databaseURL: databaseURL,
+            poolSize: config.int(forKey: "database.pool_size", default: 16),
+            acquireTimeout: .seconds(config.int(forKey: "database.acquire_timeout_seconds", default: 10)),
+            maximumBodyBytes: config.int(forKey: "http.max_body_bytes", default: 65_536),
+            triageThreshold: config.double(forKey: "triage.confidence_threshold", default: 0.4),
+            maximumTextLength: config.int(forKey: "cases.max_text_length", default: 5000),
+            reopenWindowDays: config.int(forKey: "cases.reopen_window_days", default: 30),
+            maximumTransfers: config.int(forKey: "cases.max_transfers", default: 5),
+            maximumReturns: config.int(forKey: "cases.max_returns", default: 1),
+            idempotencyRetentionHours: config.int(forKey: "cases.idempotency_retention_hours", default: 24),
+            privateCategories: config.stringArray(forKey: "cases.private_categories", default: []),
+            consentVersion: config.string(forKey: "consent.current_version", default: "2026-01"))
+    }
+}

@@ -1,0 +1,148 @@
+public import Domain
+public import Foundation
+import Classification
+import Logging
+public import Store
+import ThaiText
+
+/// Filing and tracking cases, and what citizens do with them: the use cases behind both the
+/// JSON API and the web pages.
+public struct CaseService: Sendable {
+    public let store: CaseStore
+    public let reference: Reference
+    public let analyzer: TextAnalyzer
+    public let rules: ServiceRules
+    /// The time; injected so tests can move it.
+    public let clock: @Sendable () -> Date
+
+    public init(
+        store: CaseStore, reference: Reference, analyzer: TextAnalyzer, rules: ServiceRules,
+        clock: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.store = store
+        self.reference = reference
+        self.analyzer = analyzer
+        self.rules = rules
+        self.clock = clock
+    }
+
+    // MARK: Filing
+
+    /// Checks, classifies, places, routes and stores a filing; the case exists once this returns.
+    /// - Throws: `DomainError` (`invalid`) naming the first thing wrong with the request;
+    ///   `idempotency_key_reused` (`conflict`).
+    public func file(_ request: FilingRequest, idempotency: IdempotencyKey? = nil) async throws -> FiledCase {
+        let new = try prepare(request)
+        var generator = SystemRandomNumberGenerator()
+        let secret = TrackingSecret.make(using: &generator)
+        let year = Self.bangkokYear(of: new.filedAt)
+        return try await store.file(new, secret: secret, idempotency: idempotency) {
+            var generator = SystemRandomNumberGenerator()
+            return TrackingCode.make(year: year, using: &generator)
+        }
+    }
+
+    /// Turns a filing into a case ready to store: everything but the code and secret.
+    func prepare(_ request: FilingRequest) throws(DomainError) -> NewCase {
+        let text = request.text.trimmingCharacters(in: .whitespacesAndNewlines)
+        try FilingValidation.check(request, text: text, rules: rules, reference: reference)
+        let title = request.title?.trimmingCharacters(in: .whitespacesAndNewlines).nonEmpty
+        let analysis = analyzer.analyze([title, text].compactMap { $0 }.joined(separator: "\n"))
+        let chosen = request.category?.nonEmpty
+
+        let (area, areaSource) = try AreaResolution.resolve(request.area, mentions: analysis.places, reference: reference)
+        let category = chosen ?? analysis.prediction.category
+        let confident = chosen != nil || analysis.prediction.confidence >= rules.triageThreshold
+        let agency = confident ? reference.router.route(category: category, area: area) : nil
+        let routedTo = agency == "triage" ? nil : agency
+        let status: CaseStatus = routedTo == nil ? .triage : .assigned
+        let now = clock()
+
+        var events = [TimelineEntry(kind: "filed", toStatus: .received, categoryCode: category)]
+        if let routedTo {
+            events.append(TimelineEntry(kind: "routed", fromStatus: .received, toStatus: .assigned, agencyCode: routedTo))
+        } else {
+            let reason =
+                !confident
+                ? "ระบบจัดหมวดหมู่ไม่มั่นใจพอ (ความมั่นใจ \(Int((analysis.prediction.confidence * 100).rounded()))%)"
+                : "ไม่พบหน่วยงานรับผิดชอบสำหรับหมวดหมู่และพื้นที่นี้"
+            events.append(TimelineEntry(kind: "triage", fromStatus: .received, toStatus: .triage, note: reason))
+        }
+
+        var contact: CaseContact?
+        if let input = request.contact, !input.isEmpty, let consent = request.consent {
+            contact = CaseContact(
+                name: input.name?.trimmingCharacters(in: .whitespaces).nonEmpty,
+                phone: input.phone?.trimmingCharacters(in: .whitespaces).nonEmpty,
+                email: input.email?.trimmingCharacters(in: .whitespaces).nonEmpty, consentVersion: consent.version,
+                consentAt: now)
+        }
+        return NewCase(
+            kind: request.kind, channel: request.channel, title: title, text: text,
+            publicTitle: title.map { PersonalData.redact($0) }, publicText: PersonalData.redact(text),
+            isPublic: request.isPublic && !rules.privateCategories.contains(category), anonymous: request.anonymous,
+            area: area, areaSource: areaSource, latitude: request.latitude, longitude: request.longitude,
+            address: request.address?.trimmingCharacters(in: .whitespacesAndNewlines).nonEmpty,
+            predictedCategory: analysis.prediction.category, predictedConfidence: analysis.prediction.confidence,
+            categoryCode: category, agencyCode: routedTo, status: status, filedAt: now,
+            due: reference.deadlines.dueDates(filedAt: now, category: category, agency: routedTo), contact: contact,
+            events: events)
+    }
+
+    static func bangkokYear(of date: Date) -> Int {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "Asia/Bangkok")!
+        return calendar.component(.year, from: date)
+    }
+
+    // MARK: Tracking
+
+    /// What someone asking about a case may see.
+    public enum Tracking: Sendable {
+        /// The citizen who filed it (the secret matched): everything but staff-only notes.
+        case citizen(CaseRecord, [CaseEvent])
+        /// Anyone else, for a public case: the redacted view.
+        case `public`(CaseRecord, [CaseEvent])
+    }
+
+    /// The case with `code` as the caller may see it.
+    /// - Throws: `caseNotFound` for an unknown code, or a non-public case without its secret;
+    ///   `invalid_secret` (`forbidden`) when a secret was given and is wrong for a public case.
+    public func track(code: String, secret: String?) async throws -> Tracking {
+        guard let canonical = TrackingCode.canonical(code),
+            let found = try await store.findWithTimeline(code: canonical, secret: secret?.nonEmpty)
+        else { throw DomainError.caseNotFound }
+        if found.secretMatches {
+            return .citizen(found.record, found.events.filter { !$0.isInternal })
+        }
+        guard found.record.isPublic else { throw DomainError.caseNotFound }
+        if secret?.nonEmpty != nil { throw Self.invalidSecret }
+        return .public(found.record, found.events.filter { !$0.isInternal })
+    }
+
+    static let invalidSecret = DomainError(
+        .forbidden, code: "invalid_secret", th: "รหัสลับไม่ถูกต้องสำหรับเรื่องนี้",
+        en: "The tracking secret does not match this case.")
+
+    // MARK: Citizen actions
+
+    /// Applies a citizen's action (rating, appeal, withdrawal), proved by the tracking secret.
+    /// - Throws: `caseNotFound`, `invalid_secret`, or the lifecycle's refusal.
+    public func act(code: String, secret: String, action: CitizenAction) async throws -> CaseRecord {
+        guard let canonical = TrackingCode.canonical(code) else { throw DomainError.caseNotFound }
+        let now = clock()
+        let rules = rules.lifecycle
+        return try await store.change(code: canonical, secret: secret, actor: .citizen) { context in
+            guard context.secretMatches else {
+                throw context.current.isPublic ? Self.invalidSecret : DomainError.caseNotFound
+            }
+            let (state, entry) = try Lifecycle.apply(action, to: context.current.state, at: now, rules: rules)
+            return CaseStore.Change(state: state, due: context.current.due, entry: entry)
+        }
+    }
+}
+
+extension String {
+    /// The string, or nil when it is empty.
+    var nonEmpty: String? { isEmpty ? nil : self }
+}

@@ -1,0 +1,32 @@
+public import Domain
+public import Foundation
+
+/// The configurable rules of filing and handling cases (from `Config/siang.json`).
+public struct ServiceRules: Sendable {
+    /// Below this calibrated confidence a case goes to triage instead of an agency.
+    public var triageThreshold: Double
+    /// Longest case text, in characters.
+    public var maximumTextLength: Int
+    public var maximumTitleLength: Int
+    /// Categories whose cases are never shown to the public (they concern a person).
+    public var privateCategories: Set<String>
+    /// The version of the consent text citizens accept when they give contact details.
+    public var consentVersion: String
+    public var lifecycle: LifecycleRules
+    /// How long an idempotency key (and the secret kept to answer a retry) is kept.
+    public var idempotencyRetention: TimeInterval
+
+    public init(
+        triageThreshold: Double = 0.4, maximumTextLength: Int = 5000, maximumTitleLength: Int = 200,
+        privateCategories: Set<String> = [], consentVersion: String = "2026-01", lifecycle: LifecycleRules = .init(),
+        idempotencyRetention: TimeInterval = 24 * 3600
+    ) {
+        self.triageThreshold = triageThreshold
+        self.maximumTextLength = maximumTextLength
+        self.maximumTitleLength = maximumTitleLength
+        self.privateCategories = privateCategories
+        self.consentVersion = consentVersion
+        self.lifecycle = lifecycle
+        self.idempotencyRetention = idempotencyRetention
+    }
+}

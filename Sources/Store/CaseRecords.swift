@@ -1,0 +1,143 @@
+public import Domain
+public import Foundation
+
+/// A case as stored, every column the service reads.
+public struct CaseRecord: Sendable, Equatable {
+    public var id: Int64
+    public var code: String
+    public var kind: CaseKind
+    public var channel: String
+    public var title: String?
+    public var text: String
+    public var publicTitle: String?
+    public var publicText: String
+    public var isPublic: Bool
+    public var anonymous: Bool
+    public var area: CaseArea
+    public var areaSource: String
+    public var latitude: Double?
+    public var longitude: Double?
+    public var address: String?
+    public var predictedCategory: String?
+    public var predictedConfidence: Double?
+    public var state: CaseState
+    public var filedAt: Date
+    public var due: DueDates
+    public var updatedAt: Date
+
+    /// Whether a deadline the case has not met has passed.
+    public func isOverdue(at now: Date) -> Bool {
+        due.isOverdue(
+            status: state.status, acknowledgedAt: state.acknowledgedAt, firstAnsweredAt: state.firstAnsweredAt, at: now)
+    }
+}
+
+/// One entry of a case's timeline.
+public struct CaseEvent: Sendable, Equatable {
+    public var id: Int64
+    public var at: Date
+    public var kind: String
+    public var actorKind: String
+    public var actorID: Int64?
+    public var actorAgency: String?
+    public var fromStatus: CaseStatus?
+    public var toStatus: CaseStatus?
+    public var agencyCode: String?
+    public var categoryCode: String?
+    public var note: String?
+    public var isInternal: Bool
+}
+
+/// A citizen's contact details, kept apart from the case.
+public struct CaseContact: Sendable, Equatable {
+    public var name: String?
+    public var phone: String?
+    public var email: String?
+    public var consentVersion: String
+    public var consentAt: Date
+
+    public init(name: String?, phone: String?, email: String?, consentVersion: String, consentAt: Date) {
+        self.name = name
+        self.phone = phone
+        self.email = email
+        self.consentVersion = consentVersion
+        self.consentAt = consentAt
+    }
+}
+
+/// A case about to be filed, already classified, routed and given its deadlines.
+public struct NewCase: Sendable {
+    public var kind: CaseKind
+    public var channel: String
+    public var title: String?
+    public var text: String
+    public var publicTitle: String?
+    public var publicText: String
+    public var isPublic: Bool
+    public var anonymous: Bool
+    public var area: CaseArea
+    public var areaSource: String
+    public var latitude: Double?
+    public var longitude: Double?
+    public var address: String?
+    public var predictedCategory: String?
+    public var predictedConfidence: Double?
+    public var categoryCode: String
+    public var agencyCode: String?
+    public var status: CaseStatus
+    public var filedAt: Date
+    public var due: DueDates
+    public var contact: CaseContact?
+    /// The timeline entries of filing (filed, then routed or sent to triage).
+    public var events: [TimelineEntry]
+
+    public init(
+        kind: CaseKind, channel: String, title: String?, text: String, publicTitle: String?, publicText: String,
+        isPublic: Bool, anonymous: Bool, area: CaseArea, areaSource: String, latitude: Double?, longitude: Double?,
+        address: String?, predictedCategory: String?, predictedConfidence: Double?, categoryCode: String,
+        agencyCode: String?, status: CaseStatus, filedAt: Date, due: DueDates, contact: CaseContact?,
+        events: [TimelineEntry]
+    ) {
+        self.kind = kind
+        self.channel = channel
+        self.title = title
+        self.text = text
+        self.publicTitle = publicTitle
+        self.publicText = publicText
+        self.isPublic = isPublic
+        self.anonymous = anonymous
+        self.area = area
+        self.areaSource = areaSource
+        self.latitude = latitude
+        self.longitude = longitude
+        self.address = address
+        self.predictedCategory = predictedCategory
+        self.predictedConfidence = predictedConfidence
+        self.categoryCode = categoryCode
+        self.agencyCode = agencyCode
+        self.status = status
+        self.filedAt = filedAt
+        self.due = due
+        self.contact = contact
+        self.events = events
+    }
+}
+
+/// What filing produced: the case, and the secret to show the citizen once.
+public struct FiledCase: Sendable {
+    public var record: CaseRecord
+    public var secret: String
+    /// True when an earlier request with the same idempotency key created the case.
+    public var isReplay: Bool
+}
+
+/// An idempotency key and the fingerprint of the request that first used it.
+public struct IdempotencyKey: Sendable {
+    public var key: String
+    public var requestFingerprint: String
+
+    public init(key: String, requestFingerprint: String) {
+        self.key = key
+        self.requestFingerprint = requestFingerprint
+    }
+}

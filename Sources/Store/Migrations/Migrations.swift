@@ -1,0 +1,11 @@
+public import Postgres
+
+/// Siang's schema changes, in order. Each is plain SQL applied in one transaction
+/// (FixMyStreet's `db/schema_NNNN-*.sql`, kept in Swift so a release binary carries them).
+public enum SiangMigrations {
+    public static let all: [Migration] = [
+        Migration(version: 1, name: "reference data", sql: referenceData),
+        Migration(version: 2, name: "cases", sql: cases),
+        Migration(version: 3, name: "staff and tokens", sql: staff),
+    ]
+}

@@ -1,0 +1,92 @@
+public import Domain
+public import Foundation
+public import Postgres
+
+/// Every SQL statement about staff accounts and their API tokens.
+public struct StaffStore: Sendable {
+    let pool: ConnectionPool
+
+    public init(pool: ConnectionPool) {
+        self.pool = pool
+    }
+
+    /// Creates a staff account; returns it.
+    /// - Throws: `DomainError` `email_taken` when the e-mail already has an account,
+    ///   `unknown_agency` when the agency does not exist.
+    public func create(
+        name: String, email: String?, role: StaffRole, agencyCode: String?, passwordHash: String? = nil
+    ) async throws -> StaffMember {
+        do {
+            return try await pool.withConnection { connection in
+                let row = try connection.query(
+                    """
+                    INSERT INTO staff (name, email, role, agency_code, password_hash)
+                    VALUES ($1, $2, $3, $4, $5) RETURNING id
+                    """, [name, email, role.rawValue, agencyCode, passwordHash]
+                ).first!
+                return StaffMember(id: Int64(try row.int(0)), name: name, role: role, agencyCode: agencyCode)
+            }
+        } catch let error as PostgresError where error.kind == .uniqueViolation {
+            throw DomainError.invalid("email_taken", th: "อีเมลนี้มีบัญชีอยู่แล้ว", en: "This e-mail already has an account.")
+        } catch let error as PostgresError where error.kind == .foreignKeyViolation {
+            throw DomainError.invalid("unknown_agency", th: "ไม่พบหน่วยงานที่ระบุ", en: "No agency with this code.")
+        }
+    }
+
+    /// Stores a new API token for `staffID` (only its SHA-256); returns the token's id.
+    public func addToken(_ token: String, staffID: Int64, name: String) async throws -> Int64 {
+        try await pool.withConnection { connection in
+            Int64(
+                try connection.query(
+                    """
+                    INSERT INTO api_tokens (staff_id, token_hash, name)
+                    VALUES ($1, sha256(convert_to($2, 'UTF8')), $3) RETURNING id
+                    """, [staffID, token, name]
+                ).first!.int(0))
+        }
+    }
+
+    /// The active staff member a token belongs to, or nil for an unknown or revoked token.
+    public func staff(forToken token: String) async throws -> StaffMember? {
+        try await pool.withConnection(idempotent: true) { connection in
+            guard
+                let row = try connection.query(
+                    """
+                    SELECT s.id, s.name, s.role, s.agency_code
+                    FROM api_tokens t JOIN staff s ON s.id = t.staff_id
+                    WHERE t.token_hash = sha256(convert_to($1, 'UTF8')) AND t.revoked_at IS NULL AND s.active
+                    """, [token]
+                ).first
+            else { return nil }
+            return StaffMember(
+                id: Int64(try row.int(0)), name: try row.string(1), role: StaffRole(rawValue: try row.string(2)) ?? .officer,
+                agencyCode: row.optionalString(3))
+        }
+    }
+
+    /// Revokes a token by id; returns whether one was revoked.
+    public func revokeToken(id: Int64) async throws -> Bool {
+        try await pool.withConnection { connection in
+            try connection.query(
+                "UPDATE api_tokens SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL", [id]
+            ).affectedRows == 1
+        }
+    }
+
+    /// Every token: id, name, owner, role, agency, created, revoked.
+    public func tokens() async throws -> [(id: Int64, name: String, staff: String, role: String, agency: String?, createdAt: Date, revokedAt: Date?)] {
+        try await pool.withConnection(idempotent: true) { connection in
+            try connection.query(
+                """
+                SELECT t.id, t.name, s.name, s.role, s.agency_code, t.created_at, t.revoked_at
+                FROM api_tokens t JOIN staff s ON s.id = t.staff_id ORDER BY t.id
+                """
+            ).rows.map {
+                (
+                    Int64(try $0.int(0)), try $0.string(1), try $0.string(2), try $0.string(3), $0.optionalString(4),
+                    try $0.date(5), try $0.optionalDate(6)
+                )
+            }
+        }
+    }
+}
