@@ -67,7 +67,7 @@ public struct RoutingRule: Sendable, Hashable, Codable {
 /// those, the rule for the most specific area wins (subdistrict, district, province,
 /// anywhere). A rule whose template cannot be filled (the case has no district) or names an
 /// unknown agency is skipped, so the next rule applies. No match means triage.
-public struct Router: Sendable {
+public struct RoutingTable: Sendable {
     public let rules: [RoutingRule]
     public let agencies: Set<String>
 

@@ -141,18 +141,25 @@ public final class LocalCluster: @unchecked Sendable {
             process.arguments = Array(arguments.dropFirst())
         }
         process.currentDirectoryURL = URL(fileURLWithPath: "/")
-        let output = Pipe()
+        // Output goes to a file, not a pipe: the server pg_ctl starts could keep a pipe open forever.
+        let outputPath = NSTemporaryDirectory() + "siang-pg-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).out"
+        _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
+        defer { try? FileManager.default.removeItem(atPath: outputPath) }
+        guard let output = FileHandle(forWritingAtPath: outputPath) else {
+            throw Failure(description: "cannot run \(what): no temporary file for its output")
+        }
         process.standardOutput = output
         process.standardError = output
         process.standardInput = FileHandle.nullDevice
         do {
             try process.run()
         } catch {
+            try? output.close()
             throw Failure(description: "cannot run \(what): \(error)")
         }
-        let data = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        let text = String(decoding: data, as: UTF8.self)
+        try? output.close()
+        let text = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
         guard process.terminationStatus == 0 else {
             var message = "\(what) failed (exit \(process.terminationStatus)): \(text.trimmingCharacters(in: .whitespacesAndNewlines))"
             if what.hasPrefix("pg_ctl start"), let log = try? String(contentsOfFile: logFile, encoding: .utf8) {

@@ -8,7 +8,7 @@ public struct Reference: Sendable {
     public let categories: [String: Domain.Category]
     public let agencies: [String: Agency]
     public let areas: [String: Area]
-    public let router: Router
+    public let router: RoutingTable
     public let deadlines: DeadlineBook
     /// Normalised Thai or English name (or alternative name) → codes of areas with that name.
     private let areasByName: [String: [String]]
@@ -18,7 +18,7 @@ public struct Reference: Sendable {
         categories = Dictionary(uniqueKeysWithValues: data.categories.map { ($0.code, $0) })
         agencies = Dictionary(uniqueKeysWithValues: data.agencies.map { ($0.code, $0) })
         areas = Dictionary(uniqueKeysWithValues: data.areas.map { ($0.code, $0) })
-        router = Router(rules: data.routingRules, agencies: Set(data.agencies.map(\.code)))
+        router = RoutingTable(rules: data.routingRules, agencies: Set(data.agencies.map(\.code)))
         deadlines = data.deadlineBook
         var byName: [String: [String]] = [:]
         for area in data.areas {

@@ -6,6 +6,9 @@ struct Siang: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "siang",
         abstract: "Siang (เสียง): complaints and public participation for Thai government.",
-        subcommands: [ClassifyCommand.self, TrainCommand.self, EvaluateCommand.self, SegmentCommand.self, BenchCommand.self]
+        subcommands: [
+            ServeCommand.self, MigrateCommand.self, SeedCommand.self, TokenCommand.self, ClassifyCommand.self, TrainCommand.self,
+            EvaluateCommand.self, SegmentCommand.self, BenchCommand.self,
+        ]
     )
 }

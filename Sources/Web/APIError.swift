@@ -1,0 +1,100 @@
+public import Domain
+import Foundation
+import HTTPTypes
+
+import Logging
+public import Hummingbird
+
+
+/// The one JSON error shape of the API: `{"error": {"code": "…", "message": "…"}}`, with the
+/// message in the caller's language (Thai unless `Accept-Language` prefers English) and the
+/// other language and the request id beside it.
+public struct APIError: Error, HTTPResponseError, Sendable {
+    public var status: HTTPResponse.Status
+    public var code: String
+    public var messageTH: String
+    public var messageEN: String
+    public var headers: HTTPFields = [:]
+
+    public init(status: HTTPResponse.Status, code: String, th: String, en: String) {
+        self.status = status
+        self.code = code
+        self.messageTH = th
+        self.messageEN = en
+    }
+
+    /// The error for a domain refusal.
+    public init(_ error: DomainError) {
+        let status: HTTPResponse.Status
+        switch error.kind {
+        case .invalid: status = .unprocessableContent
+        case .notFound: status = .notFound
+        case .conflict: status = .conflict
+        case .forbidden: status = .forbidden
+        case .unauthenticated: status = .unauthorized
+        }
+        self.init(status: status, code: error.code, th: error.messageTH, en: error.messageEN)
+    }
+
+    struct Body: Encodable {
+        struct Detail: Encodable {
+            var code: String
+            var message: String
+            var message_th: String
+            var message_en: String
+            var request_id: String?
+        }
+        var error: Detail
+    }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        let english = Language.prefersEnglish(request)
+        let body = Body(
+            error: .init(
+                code: code, message: english ? messageEN : messageTH, message_th: messageTH, message_en: messageEN,
+                request_id: context.logger[metadataKey: "hb.request.id"]?.description))
+        var response = try JSONResponse.make(body, status: status)
+        response.headers.append(contentsOf: headers)
+        return response
+    }
+
+    static let notFound = APIError(
+        status: .notFound, code: "not_found", th: "ไม่พบสิ่งที่ร้องขอ", en: "There is nothing at this address.")
+    static let methodNotAllowed = APIError(
+        status: .methodNotAllowed, code: "method_not_allowed", th: "ใช้วิธีเรียกนี้กับที่อยู่นี้ไม่ได้",
+        en: "This method is not allowed at this address.")
+    static let bodyTooLarge = APIError(
+        status: .contentTooLarge, code: "body_too_large", th: "ข้อมูลที่ส่งมามีขนาดใหญ่เกินกำหนด",
+        en: "The request body is larger than allowed.")
+    static let internalError = APIError(
+        status: .internalServerError, code: "internal_error", th: "ระบบขัดข้องชั่วคราว กรุณาลองใหม่อีกครั้ง",
+        en: "Something went wrong on our side; please try again.")
+    static let unavailable = APIError(
+        status: .serviceUnavailable, code: "unavailable", th: "ระบบไม่พร้อมให้บริการชั่วคราว กรุณาลองใหม่ภายหลัง",
+        en: "The service is temporarily unavailable; please try again later.")
+
+    static func badRequest(_ code: String, th: String, en: String) -> APIError {
+        APIError(status: .badRequest, code: code, th: th, en: en)
+    }
+}
+
+/// Which language a caller prefers.
+enum Language {
+    /// English when `Accept-Language` ranks English above Thai (or names no Thai), Thai otherwise.
+    static func prefersEnglish(_ request: Request) -> Bool {
+        guard let header = request.headers[.acceptLanguage]?.lowercased() else { return false }
+        var best: (language: String, quality: Double)?
+        for part in header.split(separator: ",") {
+            let pieces = part.split(separator: ";")
+            let language = pieces[0].trimmingCharacters(in: .whitespaces)
+            var quality = 1.0
+            for parameter in pieces.dropFirst() {
+                let trimmed = parameter.trimmingCharacters(in: .whitespaces)
+                if trimmed.hasPrefix("q="), let value = Double(trimmed.dropFirst(2)) { quality = value }
+            }
+            guard language.hasPrefix("th") || language.hasPrefix("en") else { continue }
+            if best == nil || quality > best!.quality { best = (language, quality) }
+        }
+        return best?.language.hasPrefix("en") ?? false
+    }
+}

@@ -1,0 +1,216 @@
+import Domain
+import Foundation
+import Hummingbird
+import Services
+import Store
+
+/// The agency side of the API: officers' case lists, a case with its contact (logged), actions,
+/// and the triage queue. Every route needs a staff token; officers see only their agency.
+struct AgencyController {
+    let agency: AgencyService
+    let json: CaseJSONBuilder
+
+    func addRoutes(to group: RouterGroup<SiangRequestContext>) {
+        group.get("me", use: me)
+        group.get("cases", use: list)
+        group.get("triage", use: triage)
+        group.get("cases/{code}", use: details)
+        group.post("cases/{code}/actions", use: act)
+    }
+
+    struct MeJSON: Encodable {
+        var id: Int64
+        var name: String
+        var role: String
+        var agency: NameJSON?
+    }
+
+    @Sendable func me(_ request: Request, context: SiangRequestContext) async throws -> Response {
+        let staff = try Self.staff(context)
+        return try JSONResponse.make(
+            MeJSON(id: staff.id, name: staff.name, role: staff.role.rawValue, agency: json.name(agency: staff.agencyCode)))
+    }
+
+    struct ListJSON: Encodable {
+        var cases: [CaseSummaryJSON]
+        var next_cursor: String?
+    }
+
+    @Sendable func list(_ request: Request, context: SiangRequestContext) async throws -> Response {
+        try await listing(request, context: context, forcedStatuses: nil)
+    }
+
+    @Sendable func triage(_ request: Request, context: SiangRequestContext) async throws -> Response {
+        let staff = try Self.staff(context)
+        guard staff.role != .officer else {
+            throw APIError(
+                status: .forbidden, code: "action_not_allowed", th: "คิวคัดกรองสำหรับเจ้าหน้าที่คัดกรองเท่านั้น",
+                en: "The triage queue is for triage officers.")
+        }
+        return try await listing(request, context: context, forcedStatuses: [.triage])
+    }
+
+    func listing(_ request: Request, context: SiangRequestContext, forcedStatuses: [CaseStatus]?) async throws -> Response {
+        let staff = try Self.staff(context)
+        let filter = try ListQuery.parse(request.uri.queryParameters, reference: agency.reference, forcedStatuses: forcedStatuses)
+        let page = try await agency.list(filter, by: staff)
+        let now = agency.clock()
+        let next = page.hasMore ? page.cases.last.map { ListQuery.cursor(filedAt: $0.filedAt, id: $0.id) } : nil
+        return try JSONResponse.make(ListJSON(cases: page.cases.map { json.summary($0, now: now) }, next_cursor: next))
+    }
+
+    @Sendable func details(_ request: Request, context: SiangRequestContext) async throws -> Response {
+        let staff = try Self.staff(context)
+        let code = try context.parameters.require("code")
+        let reason = request.uri.queryParameters.get("reason")?.nonEmptyTrimmed ?? "ดำเนินการตามเรื่องร้องเรียน (case handling)"
+        guard reason.count <= 200 else {
+            throw APIError(
+                status: .unprocessableContent, code: "invalid_reason", th: "เหตุผลยาวเกิน 200 ตัวอักษร",
+                en: "\"reason\" is longer than 200 characters.")
+        }
+        let found = try await agency.details(code: code, by: staff, reason: reason)
+        return try JSONResponse.make(
+            json.full(found.record, events: found.events, view: "staff", contact: found.contact, now: agency.clock()),
+            headers: [.cacheControl: "no-store"])
+    }
+
+    /// `POST …/actions`: `{"action": "accept" | "start" | "comment" | "resolve" | "reject" | "transfer" |
+    /// "recategorise" | "merge" | "place", …}`.
+    struct ActionBody: Decodable {
+        var action: String
+        var note: String?
+        var `internal`: Bool?
+        var result: String?
+        var reason: String?
+        var agency: String?
+        var category: String?
+        var into: String?
+    }
+
+    @Sendable func act(_ request: Request, context: SiangRequestContext) async throws -> Response {
+        let staff = try Self.staff(context)
+        let code = try context.parameters.require("code")
+        let body = try JSONBody.decode(ActionBody.self, from: try await JSONBody.bytes(of: request, context: context))
+        for (field, value) in [("note", body.note), ("result", body.result)] { try CasesController.checkNote(value, field: field) }
+        let action = try Self.action(from: body)
+        let record = try await agency.act(code: code, action: action, by: staff)
+        let events = try await agency.store.events(caseID: record.id)
+        return try JSONResponse.make(json.full(record, events: events, view: "staff", now: agency.clock()))
+    }
+
+    static func action(from body: ActionBody) throws -> StaffAction {
+        func required(_ value: String?, _ field: String) throws -> String {
+            guard let value = value?.nonEmptyTrimmed else {
+                throw APIError(
+                    status: .unprocessableContent, code: "missing_\(field)", th: "ต้องระบุ \(field) สำหรับรายการ \(body.action)",
+                    en: "\"\(field)\" is required for \(body.action).")
+            }
+            return value
+        }
+        let note = body.note?.nonEmptyTrimmed
+        switch body.action {
+        case "accept": return .accept(note: note)
+        case "start": return .start(note: note)
+        case "comment": return .comment(note: try required(body.note, "note"), internal: body.internal ?? false)
+        case "resolve": return .resolve(result: try required(body.result, "result"))
+        case "reject":
+            let reasonCode = try required(body.reason, "reason")
+            guard let reason = RejectionReason(rawValue: reasonCode) else {
+                throw APIError(
+                    status: .unprocessableContent, code: "invalid_reason",
+                    th: "เหตุผลต้องเป็นหนึ่งใน: " + RejectionReason.allCases.map(\.rawValue).joined(separator: ", "),
+                    en: "\"reason\" must be one of: " + RejectionReason.allCases.map(\.rawValue).joined(separator: ", "))
+            }
+            return .reject(reason: reason, note: note)
+        case "transfer":
+            let target = try required(body.agency, "agency")
+            return .transfer(agency: target == "triage" ? nil : target, note: try required(body.note, "note"))
+        case "recategorise", "recategorize": return .recategorise(category: try required(body.category, "category"), note: note)
+        case "merge": return .merge(into: try required(body.into, "into"), note: note)
+        case "place":
+            return .place(agency: try required(body.agency, "agency"), category: body.category?.nonEmptyTrimmed, note: note)
+        default:
+            throw APIError(
+                status: .unprocessableContent, code: "unknown_action",
+                th: "ไม่รู้จักรายการ \"\(body.action)\"",
+                en: "Unknown action \"\(body.action)\"; use accept, start, comment, resolve, reject, transfer, recategorise, merge or place.")
+        }
+    }
+
+    static func staff(_ context: SiangRequestContext) throws -> StaffMember {
+        guard let staff = context.staff else { throw APIError(status: .unauthorized, code: "unauthenticated", th: "ต้องเข้าสู่ระบบ", en: "Sign in first.") }
+        return staff
+    }
+}
+
+/// The query string of a case list: `status`, `category` (comma-separated), `area`, `overdue`,
+/// `from`, `to` (dates), `limit` (1–200) and `cursor`.
+enum ListQuery {
+    static func parse(_ query: Parameters, reference: Reference, forcedStatuses: [CaseStatus]?) throws -> CaseStore.ListFilter {
+        func list(_ name: String) -> [String]? {
+            guard let value = query.get(name), !value.isEmpty else { return nil }
+            return value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        }
+        func invalid(_ name: String, _ th: String, _ en: String) -> APIError {
+            APIError(status: .badRequest, code: "invalid_\(name)", th: th, en: en)
+        }
+        var filter = CaseStore.ListFilter(agencyCode: nil)
+        if let statuses = list("status") {
+            filter.statuses = try statuses.map { value in
+                guard let status = CaseStatus(rawValue: value) else {
+                    throw invalid("status", "ไม่รู้จักสถานะ \(value)", "Unknown status \"\(value)\".")
+                }
+                return status
+            }
+        }
+        if let forcedStatuses { filter.statuses = forcedStatuses }
+        if let categories = list("category") {
+            for category in categories where reference.categories[category] == nil {
+                throw invalid("category", "ไม่พบหมวดหมู่ \(category)", "Unknown category \"\(category)\".")
+            }
+            filter.categories = categories
+        }
+        if let area = query.get("area"), !area.isEmpty {
+            guard reference.areas[area] != nil else {
+                throw invalid("area", "ไม่พบรหัสพื้นที่ \(area)", "Unknown area code \"\(area)\".")
+            }
+            filter.areaCode = area
+        }
+        if let overdue = query.get("overdue"), !overdue.isEmpty {
+            guard let value = Bool(overdue) else { throw invalid("overdue", "overdue ต้องเป็น true หรือ false", "\"overdue\" must be true or false.") }
+            filter.overdue = value
+        }
+        for (name, keyPath) in [("from", \CaseStore.ListFilter.filedFrom), ("to", \CaseStore.ListFilter.filedBefore)] {
+            if let text = query.get(name), !text.isEmpty {
+                guard let date = BangkokTime.parse(text) else {
+                    throw invalid(name, "วันที่ \(name) ต้องอยู่ในรูป YYYY-MM-DD", "\"\(name)\" must be a date (YYYY-MM-DD) or an ISO 8601 time.")
+                }
+                filter[keyPath: keyPath] = date
+            }
+        }
+        if let text = query.get("limit"), !text.isEmpty {
+            guard let limit = Int(text), (1...200).contains(limit) else {
+                throw invalid("limit", "limit ต้องอยู่ระหว่าง 1 ถึง 200", "\"limit\" must be from 1 to 200.")
+            }
+            filter.limit = limit
+        }
+        if let cursor = query.get("cursor"), !cursor.isEmpty {
+            guard let position = Self.position(cursor) else {
+                throw invalid("cursor", "cursor ไม่ถูกต้อง", "\"cursor\" is not one this API gave out.")
+            }
+            filter.after = position
+        }
+        return filter
+    }
+
+    /// An opaque cursor: microseconds of filing and id, "<micros>_<id>".
+    static func cursor(filedAt: Date, id: Int64) -> String {
+        "\(Int64((filedAt.timeIntervalSince1970 * 1_000_000).rounded()))_\(id)"
+    }
+
+    static func position(_ cursor: String) -> (filedAt: Date, id: Int64)? {
+        let parts = cursor.split(separator: "_")
+        guard parts.count == 2, let micros = Int64(parts[0]), let id = Int64(parts[1]) else { return nil }
+        return (Date(timeIntervalSince1970: Double(micros) / 1_000_000), id)
+    }
+}

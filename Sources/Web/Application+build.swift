@@ -1,0 +1,52 @@
+public import Hummingbird
+import Foundation
+public import Logging
+import Services
+import Store
+
+/// How to serve: the address, the body limit and the logger.
+public struct ServerConfiguration: Sendable {
+    public var host: String
+    public var port: Int
+    public var maximumBodyBytes: Int
+    public var maintenanceInterval: Duration
+
+    public init(host: String = "127.0.0.1", port: Int = 8080, maximumBodyBytes: Int = 65_536, maintenanceInterval: Duration = .seconds(60)) {
+        self.host = host
+        self.port = port
+        self.maximumBodyBytes = maximumBodyBytes
+        self.maintenanceInterval = maintenanceInterval
+    }
+}
+
+/// Builds the Siang application: routes, middleware and background services. Both `siang
+/// serve` and the HTTP tests call this.
+public func buildApplication(runtime: SiangRuntime, configuration: ServerConfiguration, logger: Logger) -> some ApplicationProtocol {
+    SiangRequestContext.bodyLimit = configuration.maximumBodyBytes
+    let caseStore = CaseStore(pool: runtime.pool)
+    let cases = CaseService(
+        store: caseStore, reference: runtime.reference, analyzer: runtime.analyzer, rules: runtime.rules, clock: runtime.clock)
+    let agency = AgencyService(store: caseStore, reference: runtime.reference, rules: runtime.rules, clock: runtime.clock)
+    let accounts = StaffAccounts(store: StaffStore(pool: runtime.pool))
+    let json = CaseJSONBuilder(reference: runtime.reference, rules: runtime.rules)
+
+    let router = Router(context: SiangRequestContext.self)
+    router.add(middleware: RequestLogMiddleware())
+    router.add(middleware: ErrorMiddleware())
+    HealthController(pool: runtime.pool).addRoutes(to: router)
+    let api = router.group("api/v1")
+    ReferenceController(reference: runtime.reference).addRoutes(to: api)
+    CasesController(cases: cases, json: json).addRoutes(to: api)
+    let staffRoutes = api.group("agency").add(middleware: StaffAuthenticationMiddleware(accounts: accounts))
+    AgencyController(agency: agency, json: json).addRoutes(to: staffRoutes)
+
+    return Application(
+        router: router,
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "siang"),
+        services: [
+            MaintenanceService(
+                cases: caseStore, rules: runtime.rules, clock: runtime.clock, interval: configuration.maintenanceInterval,
+                logger: logger)
+        ],
+        logger: logger)
+}

@@ -1,0 +1,179 @@
+import Domain
+import Foundation
+import Hummingbird
+import Services
+import Store
+
+/// The citizen's side of the API: filing, tracking, rating, appealing and withdrawing.
+struct CasesController {
+    let cases: CaseService
+    let json: CaseJSONBuilder
+
+    func addRoutes(to group: RouterGroup<SiangRequestContext>) {
+        group.post("cases", use: file)
+        group.get("cases/{code}", use: track)
+        group.post("cases/{code}/feedback", use: feedback)
+        group.post("cases/{code}/reopen", use: reopen)
+        group.post("cases/{code}/withdraw", use: withdraw)
+    }
+
+    /// `POST /api/v1/cases`.
+    struct FilingBody: Decodable {
+        struct Area: Decodable {
+            var province: String?
+            var district: String?
+            var subdistrict: String?
+        }
+        struct Contact: Decodable {
+            var name: String?
+            var phone: String?
+            var email: String?
+        }
+        struct Consent: Decodable {
+            var version: String
+            var accepted: Bool
+        }
+        var kind: String?
+        var text: String
+        var title: String?
+        var category: String?
+        var area: Area?
+        var province: String?
+        var district: String?
+        var subdistrict: String?
+        var lat: Double?
+        var lon: Double?
+        var address: String?
+        var contact: Contact?
+        var anonymous: Bool?
+        var `public`: Bool?
+        var consent: Consent?
+        var channel: String?
+    }
+
+    struct FiledJSON: Encodable {
+        var code: String
+        var secret: String
+        var status: StatusJSON
+        var category: CategoryRefJSON
+        var agency: NameJSON?
+        var area: AreaJSON
+        var filed_at: String
+        var due: DueJSON
+        var is_public: Bool
+        var tracking_url: String
+        var notice_th: String
+        var notice_en: String
+    }
+
+    @Sendable func file(_ request: Request, context: SiangRequestContext) async throws -> Response {
+        let data = try await JSONBody.bytes(of: request, context: context)
+        let body = try JSONBody.decode(FilingBody.self, from: data)
+        guard let kind = CaseKind(rawValue: body.kind ?? "complaint") else {
+            throw APIError(
+                status: .unprocessableContent, code: "invalid_kind",
+                th: "ประเภทต้องเป็น complaint (ร้องเรียน), suggestion (เสนอแนะ) หรือ inquiry (สอบถาม)",
+                en: "\"kind\" must be complaint, suggestion or inquiry.")
+        }
+        let area = body.area.map { FilingRequest.AreaInput(province: $0.province, district: $0.district, subdistrict: $0.subdistrict) }
+            ?? FilingRequest.AreaInput(province: body.province, district: body.district, subdistrict: body.subdistrict)
+        let filing = FilingRequest(
+            kind: kind, text: body.text, title: body.title, category: body.category, area: area, latitude: body.lat,
+            longitude: body.lon, address: body.address,
+            contact: body.contact.map { .init(name: $0.name, phone: $0.phone, email: $0.email) },
+            anonymous: body.anonymous ?? false, isPublic: body.public ?? true,
+            consent: body.consent.map { .init(version: $0.version, accepted: $0.accepted) }, channel: body.channel ?? "api")
+        var idempotency: IdempotencyKey?
+        if let key = request.headers[.idempotencyKey] {
+            guard (1...255).contains(key.count), key.allSatisfy({ $0.isASCII && !$0.isWhitespace }) else {
+                throw APIError.badRequest(
+                    "invalid_idempotency_key", th: "Idempotency-Key ต้องเป็นอักขระ ASCII 1–255 ตัว ไม่มีช่องว่าง",
+                    en: "Idempotency-Key must be 1 to 255 ASCII characters without spaces.")
+            }
+            idempotency = IdempotencyKey(key: key, requestFingerprint: String(decoding: data, as: UTF8.self))
+        }
+        let filed = try await cases.file(filing, idempotency: idempotency)
+        let record = filed.record
+        let output = FiledJSON(
+            code: record.code, secret: filed.secret, status: CaseJSONBuilder.status(record.state.status),
+            category: json.category(record, withPrediction: true), agency: json.name(agency: record.state.agencyCode),
+            area: json.area(record.area, source: record.areaSource), filed_at: BangkokTime.format(record.filedAt),
+            due: json.due(record), is_public: record.isPublic, tracking_url: "/api/v1/cases/\(record.code)",
+            notice_th: "เก็บรหัสติดตามและรหัสลับไว้ รหัสลับจะแสดงครั้งนี้ครั้งเดียว ใช้สำหรับดูความคืบหน้า ให้คะแนน และอุทธรณ์",
+            notice_en: "Keep the tracking code and the secret: the secret is shown only this once and is needed to follow, rate and appeal the case.")
+        var headers: HTTPFields = [.location: "/api/v1/cases/\(record.code)", .cacheControl: "no-store"]
+        if filed.isReplay { headers[.idempotentReplayed] = "true" }
+        return try JSONResponse.make(output, status: .created, headers: headers)
+    }
+
+    @Sendable func track(_ request: Request, context: SiangRequestContext) async throws -> Response {
+        let code = try context.parameters.require("code")
+        let now = cases.clock()
+        switch try await cases.track(code: code, secret: request.headers[.trackingSecret]) {
+        case .citizen(let record, let events):
+            return try JSONResponse.make(
+                json.full(record, events: events, view: "citizen", now: now), headers: [.cacheControl: "no-store"])
+        case .public(let record, let events):
+            return try JSONResponse.make(json.publicView(record, events: events, now: now))
+        }
+    }
+
+    struct FeedbackBody: Decodable {
+        var stars: Int
+        var comment: String?
+    }
+
+    struct ReasonBody: Decodable {
+        var reason: String?
+    }
+
+    @Sendable func feedback(_ request: Request, context: SiangRequestContext) async throws -> Response {
+        let body = try JSONBody.decode(FeedbackBody.self, from: try await JSONBody.bytes(of: request, context: context))
+        try Self.checkNote(body.comment, field: "comment")
+        return try await act(request, context: context, action: .feedback(stars: body.stars, comment: body.comment?.nonEmptyTrimmed))
+    }
+
+    @Sendable func reopen(_ request: Request, context: SiangRequestContext) async throws -> Response {
+        let body = try JSONBody.decode(ReasonBody.self, from: try await JSONBody.bytes(of: request, context: context))
+        try Self.checkNote(body.reason, field: "reason")
+        return try await act(request, context: context, action: .reopen(reason: body.reason ?? ""))
+    }
+
+    @Sendable func withdraw(_ request: Request, context: SiangRequestContext) async throws -> Response {
+        let data = try await JSONBody.bytes(of: request, context: context)
+        let body = data.isEmpty ? ReasonBody(reason: nil) : try JSONBody.decode(ReasonBody.self, from: data)
+        try Self.checkNote(body.reason, field: "reason")
+        return try await act(request, context: context, action: .withdraw(reason: body.reason?.nonEmptyTrimmed))
+    }
+
+    func act(_ request: Request, context: SiangRequestContext, action: CitizenAction) async throws -> Response {
+        let code = try context.parameters.require("code")
+        guard let secret = request.headers[.trackingSecret], !secret.isEmpty else {
+            throw APIError(
+                status: .unauthorized, code: "secret_required", th: "ต้องส่งรหัสลับในส่วนหัว X-Tracking-Secret",
+                en: "Send the case's secret in the X-Tracking-Secret header.")
+        }
+        let record = try await cases.act(code: code, secret: secret, action: action)
+        let events = try await cases.store.events(caseID: record.id).filter { !$0.isInternal }
+        return try JSONResponse.make(
+            json.full(record, events: events, view: "citizen", now: cases.clock()), headers: [.cacheControl: "no-store"])
+    }
+
+    /// Notes and comments: at most 2,000 characters, no NUL.
+    static func checkNote(_ text: String?, field: String) throws {
+        guard let text else { return }
+        guard text.count <= 2000, !text.unicodeScalars.contains("\0") else {
+            throw APIError(
+                status: .unprocessableContent, code: "invalid_\(field)", th: "ข้อความยาวเกิน 2,000 ตัวอักษรหรือมีอักขระที่ใช้ไม่ได้",
+                en: "\"\(field)\" must be at most 2,000 characters without NUL characters.")
+        }
+    }
+}
+
+extension String {
+    /// The string trimmed, or nil when nothing is left.
+    var nonEmptyTrimmed: String? {
+        let trimmed = trimmingCharacters(in: .whitespacesAndNewlines)
+        return trimmed.isEmpty ? nil : trimmed
+    }
+}

@@ -1,0 +1,48 @@
+import Domain
+import Foundation
+import Logging
+import ServiceLifecycle
+import Services
+import Store
+
+/// Background upkeep, run in the application's service group, never inside a request: closes
+/// resolved cases whose appeal window has passed and forgets old idempotency keys.
+struct MaintenanceService: Service {
+    let cases: CaseStore
+    let rules: ServiceRules
+    let clock: @Sendable () -> Date
+    let interval: Duration
+    let logger: Logger
+
+    func run() async throws {
+        while !Task.isCancelledOrShuttingDown {
+            await runOnce()
+            try? await Task.sleep(for: interval)
+        }
+    }
+
+    func runOnce() async {
+        let now = clock()
+        do {
+            var closed = 0
+            while true {
+                let batch = try await cases.closeResolved(before: now.addingTimeInterval(-rules.lifecycle.reopenWindow), at: now)
+                closed += batch
+                if batch == 0 { break }
+            }
+            let purged = try await cases.purgeIdempotencyKeys(before: now.addingTimeInterval(-rules.idempotencyRetention))
+            if closed + purged > 0 {
+                logger.info("maintenance", metadata: ["closed": "\(closed)", "idempotency_keys_purged": "\(purged)"])
+            }
+        } catch {
+            logger.warning("maintenance failed; will retry", metadata: ["error": "\(error)"])
+        }
+    }
+}
+
+extension Task where Success == Never, Failure == Never {
+    /// Whether the task was cancelled or its service group is shutting down gracefully.
+    static var isCancelledOrShuttingDown: Bool {
+        isCancelled || isShuttingDownGracefully
+    }
+}

@@ -1,0 +1,107 @@
+import Domain
+import Foundation
+import HTTPTypes
+import Logging
+import Hummingbird
+import Postgres
+import Services
+
+/// Turns every error into the one JSON error shape, so no client ever sees an HTML page, an
+/// empty body or a stack trace; unexpected errors are logged with the request id and answered
+/// with a generic message.
+struct ErrorMiddleware: RouterMiddleware {
+    typealias Context = SiangRequestContext
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch {
+            return try Self.response(for: error, request: request, context: context)
+        }
+    }
+
+    static func response(for error: any Error, request: Request, context: Context) throws -> Response {
+        switch error {
+        case let error as APIError:
+            return try error.response(from: request, context: context)
+        case let error as DomainError:
+            return try APIError(error).response(from: request, context: context)
+        case let error as HTTPError:
+            return try apiError(for: error.status).response(from: request, context: context)
+        case let error as PostgresError where [.connectionLost, .poolTimeout, .poolClosed].contains(error.kind):
+            context.logger.error("database unavailable", metadata: ["error": "\(error)"])
+            var unavailable = APIError.unavailable
+            unavailable.headers[.retryAfter] = "1"
+            return try unavailable.response(from: request, context: context)
+        case let error as any HTTPResponseError where error.status.code < 500:
+            return try apiError(for: error.status).response(from: request, context: context)
+        default:
+            context.logger.error("unexpected error", metadata: ["error": "\(String(reflecting: error))"])
+            return try APIError.internalError.response(from: request, context: context)
+        }
+    }
+
+    static func apiError(for status: HTTPResponse.Status) -> APIError {
+        switch status {
+        case .notFound: return .notFound
+        case .methodNotAllowed: return .methodNotAllowed
+        case .contentTooLarge: return .bodyTooLarge
+        case _ where status.code < 500:
+            return APIError(
+                status: status, code: "bad_request", th: "คำขอไม่ถูกต้อง", en: status.reasonPhrase.isEmpty ? "Bad request." : status.reasonPhrase)
+        default: return .internalError
+        }
+    }
+}
+
+/// One structured log line per request (method, path, status, duration, request id), and
+/// the request id echoed in `X-Request-Id` so a citizen can quote it.
+struct RequestLogMiddleware: RouterMiddleware {
+    typealias Context = SiangRequestContext
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let start = ContinuousClock.now
+        var response = try await next(request, context)
+        let elapsed = ContinuousClock.now - start
+        let id = context.logger[metadataKey: "hb.request.id"]?.description ?? ""
+        response.headers[.requestID] = id
+        let milliseconds = Double(elapsed.components.attoseconds) / 1e15 + Double(elapsed.components.seconds) * 1000
+        context.logger.log(
+            level: response.status.code >= 500 ? .error : .info, "request",
+            metadata: [
+                "method": "\(request.method.rawValue)", "path": "\(request.uri.path)", "status": "\(response.status.code)",
+                "ms": "\(String(format: "%.2f", milliseconds))",
+            ])
+        return response
+    }
+}
+
+/// Authenticates agency routes with `Authorization: Bearer <token>`.
+struct StaffAuthenticationMiddleware: RouterMiddleware {
+    typealias Context = SiangRequestContext
+    let accounts: StaffAccounts
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer "),
+            let staff = try await accounts.authenticate(token: String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces))
+        else {
+            var error = APIError(
+                status: .unauthorized, code: "unauthenticated",
+                th: "ต้องใช้โทเคนของเจ้าหน้าที่ (Authorization: Bearer …)",
+                en: "A staff API token is required (Authorization: Bearer …).")
+            error.headers[.wwwAuthenticate] = "Bearer realm=\"siang\""
+            throw error
+        }
+        var context = context
+        context.staff = staff
+        context.logger[metadataKey: "staff"] = "\(staff.id)"
+        return try await next(request, context)
+    }
+}
+
+extension HTTPField.Name {
+    static let requestID = Self("X-Request-Id")!
+    static let idempotencyKey = Self("Idempotency-Key")!
+    static let trackingSecret = Self("X-Tracking-Secret")!
+    static let idempotentReplayed = Self("Idempotent-Replayed")!
+}

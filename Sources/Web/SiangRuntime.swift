@@ -1,0 +1,59 @@
+public import Classification
+import Domain
+public import Foundation
+public import Logging
+public import Postgres
+public import SeedData
+public import Services
+import Store
+
+/// Everything a running Siang needs, made once at start: the database pool (migrated and
+/// seeded), the reference data, the classifier and the rules.
+public struct SiangRuntime: Sendable {
+    public let pool: ConnectionPool
+    public let reference: Reference
+    public let analyzer: TextAnalyzer
+    public let rules: ServiceRules
+    public let clock: @Sendable () -> Date
+
+    public init(pool: ConnectionPool, reference: Reference, analyzer: TextAnalyzer, rules: ServiceRules, clock: @escaping @Sendable () -> Date = { Date() }) {
+        self.pool = pool
+        self.reference = reference
+        self.analyzer = analyzer
+        self.rules = rules
+        self.clock = clock
+    }
+
+    /// Migrates the database, seeds it on first start, loads the reference data and the model.
+    /// - Parameter model: a model to use instead of the default one trained from `Seeds/`.
+    public static func prepare(
+        pool: ConnectionPool, home: SiangHome, settings: SiangSettings, model: ClassifierModel? = nil, logger: Logger,
+        clock: @escaping @Sendable () -> Date = { Date() }
+    ) async throws -> SiangRuntime {
+        try await Migrator.migrate(pool: pool, migrations: SiangMigrations.all, logger: logger)
+        let referenceStore = ReferenceStore(pool: pool)
+        if try await !referenceStore.isSeeded() {
+            logger.info("first start: loading Seeds/ and Config/ into the database")
+            try await referenceStore.seed(try SeedFiles.referenceData(home: home))
+        }
+        let data = try await referenceStore.load()
+        let model = try model ?? DefaultModel.load(home: home)
+        let gazetteer = SeedFiles.gazetteer(areas: data.areas)
+        return SiangRuntime(
+            pool: pool, reference: Reference(data), analyzer: try TextAnalyzer(model: model, gazetteer: gazetteer),
+            rules: settings.serviceRules, clock: clock)
+    }
+}
+
+extension SiangSettings {
+    /// The service's rules from these settings.
+    public var serviceRules: ServiceRules {
+        ServiceRules(
+            triageThreshold: triageThreshold, maximumTextLength: maximumTextLength, privateCategories: Set(privateCategories),
+            consentVersion: consentVersion,
+            lifecycle: LifecycleRules(
+                maximumTransfers: maximumTransfers, maximumReturns: maximumReturns,
+                reopenWindow: TimeInterval(reopenWindowDays) * 86_400),
+            idempotencyRetention: TimeInterval(idempotencyRetentionHours) * 3600)
+    }
+}

@@ -1,0 +1,64 @@
+import ArgumentParser
+import Classification
+import Foundation
+import Hummingbird
+import Logging
+import SeedData
+import Web
+
+/// `siang serve`: the HTTP service.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the service (migrates and, on first start, seeds the database).",
+        discussion: """
+            Without DATABASE_URL, a private PostgreSQL cluster is created under .siang/ in the working
+            directory and stopped when Siang stops. SIANG_HOST and SIANG_PORT set the address too.
+            """
+    )
+
+    @Option(help: "Address to listen on (default 127.0.0.1, or SIANG_HOST).")
+    var host: String?
+
+    @Option(help: "Port to listen on (default 8080, or SIANG_PORT).")
+    var port: Int?
+
+    @Option(help: "A model file to classify with (default: the model trained from Seeds/).")
+    var model: String?
+
+    func run() async throws {
+        let logger = SiangLogging.makeLogger("siang")
+        let home = try SiangHome.locate()
+        var settings = try await SiangSettings.load(home: home)
+        if let host { settings.host = host }
+        if let port { settings.port = port }
+        let database = try Database.open(settings: settings, logger: logger)
+        do {
+            let runtime = try await SiangRuntime.prepare(
+                pool: database.pool, home: home, settings: settings, model: try model.map { try ModelFile.read(from: $0) },
+                logger: logger)
+            let app = buildApplication(
+                runtime: runtime,
+                configuration: ServerConfiguration(host: settings.host, port: settings.port, maximumBodyBytes: settings.maximumBodyBytes),
+                logger: logger)
+            try await app.runService()
+        } catch {
+            await database.close()
+            throw error
+        }
+        await database.close()
+    }
+}
+
+/// Logging set up once for every command: JSON lines on standard error, level from LOG_LEVEL.
+enum SiangLogging {
+    static func makeLogger(_ label: String) -> Logger {
+        bootstrapOnce
+        return Logger(label: label)
+    }
+
+    static let bootstrapOnce: Void = {
+        let level = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+        LoggingSystem.bootstrap { JSONLogHandler(label: $0, level: level) }
+    }()
+}
