@@ -96,7 +96,22 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(
+            name: "TestSupport",
+            dependencies: ["Postgres", "Store", "SeedData", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "ThaiTextTests", dependencies: ["ThaiText"], swiftSettings: swiftSettings),
         .testTarget(name: "ClassificationTests", dependencies: ["Classification"], swiftSettings: swiftSettings),
+        .testTarget(name: "DomainTests", dependencies: ["Domain"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "WebTests",
+            dependencies: [
+                "Web", "TestSupport", "Services", "Store", "SeedData", "Domain", "Classification",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"], swiftSettings: swiftSettings),
     ]
 )

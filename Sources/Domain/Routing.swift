@@ -71,6 +71,9 @@ public struct RoutingTable: Sendable {
     public let rules: [RoutingRule]
     public let agencies: Set<String>
 
+    /// The agency name a rule uses to send cases to the triage desk instead of an agency.
+    public static let triage = "triage"
+
     public init(rules: [RoutingRule], agencies: Set<String>) {
         // Order once: category-specific first, then by area specificity; ties keep file order.
         self.rules = rules.enumerated().sorted { lhs, rhs in
@@ -85,13 +88,15 @@ public struct RoutingTable: Sendable {
         (rule.categoryCode == nil ? 0 : 10) + (rule.areaCode.map { $0.utf8.count / 2 } ?? 0)
     }
 
-    /// The agency code for `category` in `area`, or nil when no rule applies.
+    /// The agency code for `category` in `area`, `RoutingTable.triage` when a rule sends such
+    /// cases to the triage desk, or nil when no rule applies.
     public func route(category: String, area: CaseArea) -> String? {
         let lineage = Set(area.lineage)
         for rule in rules {
             if let ruleCategory = rule.categoryCode, ruleCategory != category { continue }
             if let ruleArea = rule.areaCode, !lineage.contains(ruleArea) { continue }
-            guard let agency = Self.fill(rule.agency, area: area), agencies.contains(agency) else { continue }
+            guard let agency = Self.fill(rule.agency, area: area), agency == Self.triage || agencies.contains(agency)
+            else { continue }
             return agency
         }
         return nil

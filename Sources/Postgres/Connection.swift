@@ -15,8 +15,15 @@ public final class Connection: @unchecked Sendable {
     /// Connects with a libpq connection string or URI, used as given (so `PG*` variables,
     /// `sslmode` and the rest work as in psql), and sets the session to UTC and ISO dates.
     /// - Throws: `PostgresError` of kind `.connectionLost` when the server cannot be reached.
-    public init(connectionString: String) throws {
-        let handle = connectionString.withCString { PQconnectdb($0) }
+    /// - Parameter database: a database name overriding the one the connection string names
+    ///   (libpq's own `expand_dbname` rule: later keywords win), e.g. for per-test databases.
+    public init(connectionString: String, database: String? = nil) throws {
+        let handle: OpaquePointer?
+        if let database {
+            handle = Self.connect(keywords: ["dbname", "dbname"], values: [connectionString, database])
+        } else {
+            handle = connectionString.withCString { PQconnectdb($0) }
+        }
         guard let handle, PQstatus(handle) == CONNECTION_OK else {
             let message = handle.map { Self.errorMessage($0) } ?? "out of memory"
             if let handle { PQfinish(handle) }
@@ -29,6 +36,19 @@ public final class Connection: @unchecked Sendable {
 
     deinit {
         if let handle { PQfinish(handle) }
+    }
+
+    private static func connect(keywords: [String], values: [String]) -> OpaquePointer? {
+        let keywordPointers = keywords.map { strdup($0) } + [nil]
+        let valuePointers = values.map { strdup($0) } + [nil]
+        defer {
+            for pointer in keywordPointers + valuePointers { free(pointer) }
+        }
+        let keys = keywordPointers.map { UnsafePointer($0) }
+        let vals = valuePointers.map { UnsafePointer($0) }
+        return keys.withUnsafeBufferPointer { keys in
+            vals.withUnsafeBufferPointer { vals in PQconnectdbParams(keys.baseAddress, vals.baseAddress, 1) }
+        }
     }
 
     /// Closes the connection now.

@@ -18,13 +18,19 @@ public final class ConnectionPool: Sendable {
     public struct Configuration: Sendable {
         /// A libpq connection string or URI (`DATABASE_URL`), passed to libpq unchanged.
         public var connectionString: String
+        /// A database name overriding the connection string's.
+        public var database: String?
         public var maximumConnections: Int
         public var acquireTimeout: Duration
         /// Attempts for a transaction that fails transiently (serialization, deadlock, dead connection at BEGIN).
         public var maximumAttempts: Int
 
-        public init(connectionString: String, maximumConnections: Int = 8, acquireTimeout: Duration = .seconds(10), maximumAttempts: Int = 3) {
+        public init(
+            connectionString: String, database: String? = nil, maximumConnections: Int = 8,
+            acquireTimeout: Duration = .seconds(10), maximumAttempts: Int = 3
+        ) {
             self.connectionString = connectionString
+            self.database = database
             self.maximumConnections = max(1, maximumConnections)
             self.acquireTimeout = acquireTimeout
             self.maximumAttempts = max(1, maximumAttempts)
@@ -193,7 +199,8 @@ public final class ConnectionPool: Sendable {
     private func connect() async throws -> Connection {
         do {
             let connectionString = configuration.connectionString
-            return try await threads.runIfActive { try Connection(connectionString: connectionString) }
+            let database = configuration.database
+            return try await threads.runIfActive { try Connection(connectionString: connectionString, database: database) }
         } catch {
             // Give the slot back; a waiter, if any, may try to connect itself.
             let waiter = state.withLock { state -> Waiter? in

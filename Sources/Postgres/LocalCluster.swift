@@ -132,42 +132,46 @@ public final class LocalCluster: @unchecked Sendable {
     /// Runs a PostgreSQL program, as the postgres user when asked; throws with its output on failure.
     @discardableResult
     private func run(_ arguments: [String], asPostgres: Bool, what: String) throws -> String {
-        let process = Process()
-        if asPostgres {
-            process.executableURL = URL(fileURLWithPath: binaries.runuser)
-            process.arguments = ["-u", "postgres", "--"] + arguments
-        } else {
-            process.executableURL = URL(fileURLWithPath: arguments[0])
-            process.arguments = Array(arguments.dropFirst())
-        }
-        process.currentDirectoryURL = URL(fileURLWithPath: "/")
-        // Output goes to a file, not a pipe: the server pg_ctl starts could keep a pipe open forever.
-        let outputPath = NSTemporaryDirectory() + "siang-pg-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).out"
-        _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
-        defer { try? FileManager.default.removeItem(atPath: outputPath) }
-        guard let output = FileHandle(forWritingAtPath: outputPath) else {
-            throw Failure(description: "cannot run \(what): no temporary file for its output")
-        }
-        process.standardOutput = output
-        process.standardError = output
-        process.standardInput = FileHandle.nullDevice
-        do {
-            try process.run()
-        } catch {
-            try? output.close()
-            throw Failure(description: "cannot run \(what): \(error)")
-        }
-        process.waitUntilExit()
-        try? output.close()
-        let text = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
-        guard process.terminationStatus == 0 else {
-            var message = "\(what) failed (exit \(process.terminationStatus)): \(text.trimmingCharacters(in: .whitespacesAndNewlines))"
+        let command = asPostgres ? [binaries.runuser, "-u", "postgres", "--"] + arguments : arguments
+        let (status, text) = try Self.spawn(command, what: what)
+        guard status == 0 else {
+            var message = "\(what) failed (exit \(status)): \(text.trimmingCharacters(in: .whitespacesAndNewlines))"
             if what.hasPrefix("pg_ctl start"), let log = try? String(contentsOfFile: logFile, encoding: .utf8) {
                 message += "\nlast lines of \(logFile):\n" + log.split(separator: "\n").suffix(10).joined(separator: "\n")
             }
             throw Failure(description: message)
         }
         return text
+    }
+
+    /// Runs `command` with posix_spawn and waits for it, its output going to a temporary file.
+    ///
+    /// Not Foundation's `Process`: its `waitUntilExit` can hang when called from a task, and a
+    /// pipe would stay open as long as the server pg_ctl starts.
+    static func spawn(_ command: [String], what: String) throws -> (Int32, String) {
+        let outputPath = NSTemporaryDirectory() + "siang-pg-\(getpid())-\(UInt32.random(in: 0...UInt32.max)).out"
+        defer { unlink(outputPath) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        let argv = command.map { strdup($0) } + [nil]
+        defer { for pointer in argv { free(pointer) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, command[0], &actions, nil, argv, environ)
+        guard spawned == 0 else {
+            throw Failure(description: "cannot run \(what) (\(command[0])): \(String(cString: strerror(spawned)))")
+        }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 {
+            guard errno == EINTR else { throw Failure(description: "cannot wait for \(what)") }
+        }
+        let output = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
+        // Exit code when it exited normally, else 128 + signal, as a shell reports it.
+        let exitCode = (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
+        return (exitCode, output)
     }
 
     /// Where PostgreSQL's server programs are.
@@ -201,17 +205,9 @@ public final class LocalCluster: @unchecked Sendable {
         }
 
         static func captureOutput(_ program: String, _ arguments: [String]) throws -> String {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = [program] + arguments
-            let output = Pipe()
-            process.standardOutput = output
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            let data = output.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            guard process.terminationStatus == 0 else { throw Failure(description: "\(program) failed") }
-            return String(decoding: data, as: UTF8.self)
+            let (status, output) = try LocalCluster.spawn(["/usr/bin/env", program] + arguments, what: program)
+            guard status == 0 else { throw Failure(description: "\(program) failed") }
+            return output
         }
     }
 }

@@ -7,14 +7,17 @@ struct CSVTable {
     let header: [String]
     let rows: [[String]]
 
-    /// Reads `path`, requiring each of `columns` in the header.
+    /// Reads `path`, requiring each of `columns` in the header; lines starting with `#` are comments.
     /// - Throws: `SeedFiles.FormatError` naming the file and what is wrong.
     init(path: String, requiring columns: [String]) throws {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw SeedFiles.FormatError(description: "\(path): cannot open the file")
         }
         // Read whole: CSV.swift's InputStream path fails on Linux; these files are small.
-        let text = String(decoding: data, as: UTF8.self)
+        // Lines starting with "#" are comments (ours, not CSV's): dropped before parsing, so a
+        // quote inside a comment cannot swallow the rows after it.
+        let text = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+            .filter { !$0.hasPrefix("#") }.joined(separator: "\n")
         let reader: CSVReader
         do {
             reader = try CSVReader(string: text, hasHeaderRow: true, trimFields: true)

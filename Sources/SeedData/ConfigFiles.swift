@@ -18,9 +18,8 @@ extension SeedFiles {
     /// The routing rules of `<config>/routing.csv`, in file order.
     public static func routingRules(config: String) throws -> [RoutingRule] {
         let table = try CSVTable(path: config + "/routing.csv", requiring: ["category", "area", "agency"])
-        return try table.records.compactMap { line, row in
+        return try table.records.map { line, row in
             let category = row["category"]!
-            if category.hasPrefix("#") { return nil }
             let agency = row["agency"]!
             guard !agency.isEmpty else { throw FormatError(description: "\(table.path):\(line): no agency") }
             return RoutingRule(
@@ -36,7 +35,6 @@ extension SeedFiles {
             requiring: ["category", "agency", "acknowledge_hours", "first_answer_days", "resolution_days"])
         return try table.records.compactMap { line, row in
             let category = row["category"]!
-            if category.hasPrefix("#") { return nil }
             guard let acknowledge = Int(row["acknowledge_hours"]!), let firstAnswer = Int(row["first_answer_days"]!),
                 let resolution = Int(row["resolution_days"]!), acknowledge > 0, firstAnswer > 0, resolution > 0
             else {

@@ -48,6 +48,11 @@ public struct AgencyService: Sendable {
         var relatedCode: String?
         if case .merge(let target, _) = action {
             guard let target = TrackingCode.canonical(target) else { throw Self.mergeTargetNotFound }
+            guard target != canonical else {
+                throw DomainError(
+                    .conflict, code: "invalid_merge_target", th: "รวมเรื่องเข้ากับตัวเองไม่ได้",
+                    en: "A case cannot be merged into itself.")
+            }
             relatedCode = target
         }
         let now = clock()

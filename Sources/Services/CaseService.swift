@@ -54,7 +54,7 @@ public struct CaseService: Sendable {
         let category = chosen ?? analysis.prediction.category
         let confident = chosen != nil || analysis.prediction.confidence >= rules.triageThreshold
         let agency = confident ? reference.router.route(category: category, area: area) : nil
-        let routedTo = agency == "triage" ? nil : agency
+        let routedTo = agency == RoutingTable.triage ? nil : agency
         let status: CaseStatus = routedTo == nil ? .triage : .assigned
         let now = clock()
 

@@ -61,7 +61,7 @@ struct AgencyController {
 
     @Sendable func details(_ request: Request, context: SiangRequestContext) async throws -> Response {
         let staff = try Self.staff(context)
-        let code = try context.parameters.require("code")
+        let code = try CasesController.code(context)
         let reason = request.uri.queryParameters.get("reason")?.nonEmptyTrimmed ?? "ดำเนินการตามเรื่องร้องเรียน (case handling)"
         guard reason.count <= 200 else {
             throw APIError(
@@ -89,7 +89,7 @@ struct AgencyController {
 
     @Sendable func act(_ request: Request, context: SiangRequestContext) async throws -> Response {
         let staff = try Self.staff(context)
-        let code = try context.parameters.require("code")
+        let code = try CasesController.code(context)
         let body = try JSONBody.decode(ActionBody.self, from: try await JSONBody.bytes(of: request, context: context))
         for (field, value) in [("note", body.note), ("result", body.result)] { try CasesController.checkNote(value, field: field) }
         let action = try Self.action(from: body)

@@ -18,18 +18,18 @@ struct CasesController {
     }
 
     /// `POST /api/v1/cases`.
-    struct FilingBody: Decodable {
-        struct Area: Decodable {
+    struct FilingBody: Codable {
+        struct Area: Codable {
             var province: String?
             var district: String?
             var subdistrict: String?
         }
-        struct Contact: Decodable {
+        struct Contact: Codable {
             var name: String?
             var phone: String?
             var email: String?
         }
-        struct Consent: Decodable {
+        struct Consent: Codable {
             var version: String
             var accepted: Bool
         }
@@ -90,7 +90,7 @@ struct CasesController {
                     "invalid_idempotency_key", th: "Idempotency-Key ต้องเป็นอักขระ ASCII 1–255 ตัว ไม่มีช่องว่าง",
                     en: "Idempotency-Key must be 1 to 255 ASCII characters without spaces.")
             }
-            idempotency = IdempotencyKey(key: key, requestFingerprint: String(decoding: data, as: UTF8.self))
+            idempotency = IdempotencyKey(key: key, requestFingerprint: try Self.fingerprint(of: body))
         }
         let filed = try await cases.file(filing, idempotency: idempotency)
         let record = filed.record
@@ -106,8 +106,16 @@ struct CasesController {
         return try JSONResponse.make(output, status: .created, headers: headers)
     }
 
+    /// The request in a canonical form (keys sorted, unknown fields dropped), so a retry that
+    /// sends the same filing with its keys in another order is still the same request.
+    static func fingerprint(of body: FilingBody) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return String(decoding: try encoder.encode(body), as: UTF8.self)
+    }
+
     @Sendable func track(_ request: Request, context: SiangRequestContext) async throws -> Response {
-        let code = try context.parameters.require("code")
+        let code = try Self.code(context)
         let now = cases.clock()
         switch try await cases.track(code: code, secret: request.headers[.trackingSecret]) {
         case .citizen(let record, let events):
@@ -147,7 +155,7 @@ struct CasesController {
     }
 
     func act(_ request: Request, context: SiangRequestContext, action: CitizenAction) async throws -> Response {
-        let code = try context.parameters.require("code")
+        let code = try Self.code(context)
         guard let secret = request.headers[.trackingSecret], !secret.isEmpty else {
             throw APIError(
                 status: .unauthorized, code: "secret_required", th: "ต้องส่งรหัสลับในส่วนหัว X-Tracking-Secret",
@@ -157,6 +165,12 @@ struct CasesController {
         let events = try await cases.store.events(caseID: record.id).filter { !$0.isInternal }
         return try JSONResponse.make(
             json.full(record, events: events, view: "citizen", now: cases.clock()), headers: [.cacheControl: "no-store"])
+    }
+
+    /// The `{code}` path parameter, percent-decoded ("sg%202026%207k3qx9" is a code typed with spaces).
+    static func code(_ context: SiangRequestContext) throws -> String {
+        let raw = try context.parameters.require("code")
+        return raw.removingPercentEncoding ?? raw
     }
 
     /// Notes and comments: at most 2,000 characters, no NUL.

@@ -17,7 +17,8 @@ struct MaintenanceService: Service {
     func run() async throws {
         while !Task.isCancelledOrShuttingDown {
             await runOnce()
-            try? await Task.sleep(for: interval)
+            // The wait ends early when the service group shuts down, so shutdown never waits an interval.
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
         }
     }
 

@@ -1,0 +1,132 @@
+import Classification
+import Domain
+import Domain
+import Foundation
+import HTTPTypes
+import Postgres
+import TestSupport
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import NIOCore
+import SeedData
+import Services
+import Store
+import Synchronization
+import TestSupport
+import Testing
+import Web
+
+/// A clock tests can move forward (to pass deadlines and appeal windows).
+final class TestClock: Sendable {
+    private let current = Mutex(Date(timeIntervalSince1970: 1_795_000_000))
+
+    func now() -> Date { current.withLock { $0 } }
+
+    func advance(days: Double) {
+        current.withLock { $0 = $0.addingTimeInterval(days * 86_400) }
+    }
+}
+
+/// The default model, trained (or read from the cache) once per test run.
+enum TestModel {
+    static let shared = Task { try DefaultModel.load(home: TestDatabase.home) }
+}
+
+/// A Siang application on a fresh database, driven through HummingbirdTesting.
+struct TestApp {
+    let database: TestDatabase.Handle
+    let runtime: SiangRuntime
+    let clock: TestClock
+
+    static func make() async throws -> TestApp {
+        let database = try await TestDatabase.fresh()
+        let clock = TestClock()
+        let settings = try await SiangSettings.load(home: TestDatabase.home, environment: [:])
+        let runtime = try await SiangRuntime.prepare(
+            pool: database.pool, home: TestDatabase.home, settings: settings, model: try await TestModel.shared.value,
+            logger: TestDatabase.logger, clock: { clock.now() })
+        return TestApp(database: database, runtime: runtime, clock: clock)
+    }
+
+    /// Runs `body` against the application's router, then closes the database pool.
+    func run(_ body: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+        let app = buildApplication(
+            runtime: runtime, configuration: ServerConfiguration(maximumBodyBytes: 65_536, maintenanceInterval: .seconds(3600)),
+            logger: TestDatabase.logger)
+        do {
+            try await app.test(.router, body)
+        } catch {
+            await database.pool.shutdown()
+            throw error
+        }
+        await database.pool.shutdown()
+    }
+
+    /// A new staff account with an API token.
+    func token(role: StaffRole = .officer, agency: String?) async throws -> String {
+        try await StaffAccounts(store: StaffStore(pool: database.pool)).createToken(role: role, agencyCode: agency, name: "test \(role)").token
+    }
+}
+
+/// A decoded JSON response.
+struct JSONReply: @unchecked Sendable {
+    let status: HTTPResponse.Status
+    let headers: HTTPFields
+    let json: [String: Any]
+
+    subscript(key: String) -> Any? { json[key] }
+
+    func string(_ path: String) -> String? { value(path) as? String }
+    func int(_ path: String) -> Int? { value(path) as? Int }
+    func bool(_ path: String) -> Bool? { value(path) as? Bool }
+    func array(_ path: String) -> [[String: Any]] { value(path) as? [[String: Any]] ?? [] }
+
+    /// A value at a dotted path ("error.code", "agency.code").
+    func value(_ path: String) -> Any? {
+        var current: Any? = json
+        for key in path.split(separator: ".") {
+            current = (current as? [String: Any])?[String(key)]
+        }
+        return current
+    }
+
+    var errorCode: String? { string("error.code") }
+}
+
+extension TestClientProtocol {
+    func send(
+        _ method: HTTPRequest.Method, _ uri: String, json: JSONObject? = nil, raw: String? = nil, headers: HTTPFields = [:]
+    ) async throws -> JSONReply {
+        var body: ByteBuffer?
+        if let json { body = ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: json)) }
+        if let raw { body = ByteBuffer(string: raw) }
+        var fields = headers
+        if body != nil { fields[.contentType] = "application/json" }
+        let response = try await executeRequest(uri: uri, method: method, headers: fields, body: body)
+        let data = Data(response.body.readableBytesView)
+        let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
+        return JSONReply(status: response.status, headers: response.headers, json: object)
+    }
+
+    /// Files a case and returns (code, secret, reply).
+    func file(_ body: JSONObject, headers: HTTPFields = [:]) async throws -> (code: String, secret: String, reply: JSONReply) {
+        let reply = try await send(.post, "/api/v1/cases", json: body, headers: headers)
+        #expect(reply.status == .created, "filing failed: \(reply.json)")
+        return (reply.string("code") ?? "", reply.string("secret") ?? "", reply)
+    }
+
+    /// Applies a staff action.
+    func act(_ code: String, token: String, _ action: JSONObject) async throws -> JSONReply {
+        try await send(.post, "/api/v1/agency/cases/\(code)/actions", json: action, headers: [.authorization: "Bearer \(token)"])
+    }
+}
+
+/// A JSON object for request bodies.
+typealias JSONObject = [String: any Sendable]
+
+/// A Bangkok road complaint in Bang Na (routed to its district office).
+let bangNaPothole: JSONObject = [
+    "text": "ถนนหน้าหมู่บ้านเป็นหลุมใหญ่มาก รถมอไซค์ตกหลุมล้มไปสองคันแล้วค่ะ ฝนตกน้ำขังมองไม่เห็นหลุม",
+    "area": ["province": "กรุงเทพมหานคร", "district": "บางนา"],
+]
