@@ -102,7 +102,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "ThaiTextTests", dependencies: ["ThaiText"], swiftSettings: swiftSettings),
-        .testTarget(name: "ClassificationTests", dependencies: ["Classification"], swiftSettings: swiftSettings),
+        .testTarget(name: "ClassificationTests", dependencies: ["Classification", "ThaiText"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "CLITests",
+            dependencies: ["siang", "Classification", "SeedData", "Services", "ThaiText", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "DomainTests", dependencies: ["Domain"], swiftSettings: swiftSettings),
         .testTarget(
             name: "WebTests",

@@ -1,4 +1,4 @@
-import Domain
+public import Domain
 import ThaiText
 
 /// Where a case is: from what the citizen gave (codes or names), else from places its text names.
@@ -70,5 +70,13 @@ enum AreaResolution {
         return CaseArea(
             provinceCode: String(code.prefix(2)), districtCode: code.count >= 4 ? String(code.prefix(4)) : nil,
             subdistrictCode: code.count == 6 ? code : nil)
+    }
+}
+
+extension Reference {
+    /// The area a citizen names (codes or Thai names), checked for consistency.
+    /// - Throws: `DomainError` `unknown_area`, `ambiguous_area` or `area_mismatch`.
+    public func area(for input: FilingRequest.AreaInput) throws(DomainError) -> CaseArea {
+        try AreaResolution.resolveGiven(input, reference: self)
     }
 }

@@ -1,0 +1,71 @@
+import Classification
+import Foundation
+import SeedData
+import Services
+@testable import siang
+import TestSupport
+import Testing
+import ThaiText
+
+@Suite("siang classify")
+struct ClassifyStreamTests {
+    let stream: ClassifyStream
+
+    init() throws {
+        let home = TestDatabase.home
+        stream = ClassifyStream(
+            classifier: try Classifier(model: try DefaultModel.load(home: home)),
+            gazetteer: SeedFiles.gazetteer(areas: try SeedFiles.areas(seeds: home.seeds)), tokenizer: try ThaiTokenizer(),
+            reference: Reference(try SeedFiles.referenceData(home: home)))
+    }
+
+    func object(_ line: String?) throws -> [String: Any] {
+        let line = try #require(line)
+        return try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+    }
+
+    @Test("a line gets its category, a confidence in [0, 1], the top three and the places named, with its id")
+    func classifies() throws {
+        let output = try object(stream.process(#"{"id": 7, "text": "น้ำประปาไม่ไหลมาสามวันแล้วค่ะ บ้านอยู่ จ.ขอนแก่น"}"#))
+        #expect(output["id"] as? Int == 7)
+        #expect(output["category"] as? String == "water_supply")
+        let confidence = try #require(output["confidence"] as? Double)
+        #expect((0...1).contains(confidence))
+        let top = try #require(output["top"] as? [[String: Any]])
+        #expect(top.count == 3)
+        #expect(top.first?["category"] as? String == "water_supply")
+        let places = try #require(output["places"] as? [[String: Any]])
+        #expect(places.first?["code"] as? String == "40")
+        #expect(output["agency"] == nil)
+    }
+
+    @Test("with a province or district the line is routed to an agency")
+    func routes() throws {
+        let bangkok = try object(stream.process(#"{"id": "a", "text": "ไฟฟ้าดับทั้งซอย หม้อแปลงระเบิด", "province": "10"}"#))
+        #expect((bangkok["agency"] as? [String: Any])?["code"] as? String == "mea")
+        let district = try object(stream.process(#"{"id": "b", "text": "ถนนเป็นหลุมบ่อ ยางมะตอยหลุดร่อน", "district": "1047"}"#))
+        #expect((district["agency"] as? [String: Any])?["code"] as? String == "bma-district-1047")
+        let thaiNames = try object(stream.process(#"{"text": "ถนนเป็นหลุมบ่อ", "province": "กรุงเทพมหานคร", "district": "บางนา"}"#))
+        #expect((thaiNames["agency"] as? [String: Any])?["name"] as? String == "สำนักงานเขตบางนา")
+    }
+
+    @Test(
+        "a malformed line gets an error object and does not stop the rest",
+        arguments: [
+            ("not json", "invalid_json"), ("[1, 2]", "invalid_json"), (#"{"id": 1}"#, "invalid_text"),
+            (#"{"id": 1, "text": 5}"#, "invalid_text"), (#"{"text": "ถนนพัง", "province": "ไม่มีจังหวัดนี้"}"#, "unknown_area"),
+        ])
+    func errors(line: String, code: String) throws {
+        let output = try object(stream.process(line))
+        #expect((output["error"] as? [String: Any])?["code"] as? String == code)
+        let next = try object(stream.process(#"{"id": 2, "text": "เสียงดังจากผับทุกคืน"}"#))
+        #expect(next["category"] is String)
+    }
+
+    @Test("blank lines are skipped; empty text is still answered")
+    func blankLines() throws {
+        #expect(stream.process("   ") == nil)
+        let empty = try object(stream.process(#"{"id": 1, "text": ""}"#))
+        #expect(empty["category"] is String)
+    }
+}
