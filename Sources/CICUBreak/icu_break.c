@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <unicode/ubrk.h>
 #include <unicode/unorm2.h>
+#include <unicode/ustring.h>
 #include <unicode/utypes.h>
 
 struct cicu_breaker {
@@ -77,4 +78,15 @@ int32_t cicu_to_nfc(const uint16_t *text, int32_t length, uint16_t *out, int32_t
     if (status == U_BUFFER_OVERFLOW_ERROR) return needed;
     if (U_FAILURE(status)) return -1;
     return needed;
+}
+
+int32_t cicu_utf8_to_utf16(const char *text, int32_t length, uint16_t *out, int32_t capacity) {
+    if (length < 0 || capacity < 0) return -1;
+    if (length == 0) return 0;
+    UErrorCode status = U_ZERO_ERROR;
+    int32_t written = 0;
+    u_strFromUTF8WithSub((UChar *)out, capacity, &written, text, length, 0xFFFD, NULL, &status);
+    if (status == U_BUFFER_OVERFLOW_ERROR || status == U_STRING_NOT_TERMINATED_WARNING) return written;
+    if (U_FAILURE(status)) return -1;
+    return written;
 }

@@ -15,9 +15,9 @@ public struct TrainingError: Error, Equatable, CustomStringConvertible {
 /// taxonomy, keywords and settings give the same model, byte for byte.
 ///
 /// Parameters left `nil` in `parameters` are tuned on out-of-fold predictions of the
-/// training examples themselves: first the smoothing and keyword weight together (for
-/// accuracy), then the softmax temperature (for log-loss, which is what makes confidences
-/// calibrated).
+/// training examples themselves, by log-loss: the smoothing, keyword weight (and background
+/// weight) together, each with its best softmax temperature, which is what makes the
+/// confidences calibrated.
 public struct Trainer: Sendable {
     public var features: FeatureSettings
     public var parameters: ClassifierParameters
@@ -60,19 +60,22 @@ public struct Trainer: Sendable {
         if tuned.smoothing == nil || tuned.keywordWeight == nil || tuned.temperature == nil
             || (!background.isEmpty && tuned.backgroundWeight == nil)
         {
-            // Background weight, smoothing and keyword weight are chosen together, for out-of-fold accuracy.
-            var best: (background: Double, smoothing: Double, weight: Double, correct: Int, scores: [(index: Int, scores: [Double])])?
+            // Background weight, smoothing and keyword weight are chosen together, by out-of-fold
+            // log-loss (with the temperature fitted for each): a proper score, which unlike accuracy
+            // does not reward the overconfidence a clean, hand-written corpus invites.
+            var best: (background: Double, smoothing: Double, weight: Double, loss: Double, scores: [(index: Int, scores: [Double])])?
             let backgroundGrid = background.isEmpty ? [1] : tuned.backgroundWeight.map { [$0] } ?? Self.backgroundWeightGrid
             for weightOfBackground in backgroundGrid {
                 for smoothing in tuned.smoothing.map({ [$0] }) ?? Self.smoothingGrid {
                     let outOfFold = outOfFoldScores(
                         prepared: prepared, indices: indices, background: background,
                         backgroundWeight: weightOfBackground, smoothing: smoothing)
-                    let (weight, correct) = Self.bestKeywordWeight(
-                        outOfFold, keywords: prepared, labels: prepared.labels,
-                        grid: tuned.keywordWeight.map { [$0] } ?? Self.keywordWeightGrid)
-                    if best == nil || correct > best!.correct {
-                        best = (weightOfBackground, smoothing, weight, correct, outOfFold)
+                    for weight in tuned.keywordWeight.map({ [$0] }) ?? Self.keywordWeightGrid {
+                        let (_, loss) = Self.bestTemperature(
+                            outOfFold, keywords: prepared, weight: weight, labels: prepared.labels)
+                        if best == nil || loss < best!.loss {
+                            best = (weightOfBackground, smoothing, weight, loss, outOfFold)
+                        }
                     }
                 }
             }
@@ -82,7 +85,7 @@ public struct Trainer: Sendable {
             if !background.isEmpty { tuned.backgroundWeight = backgroundWeight }
             if tuned.temperature == nil {
                 tuned.temperature = Self.bestTemperature(
-                    best!.scores, keywords: prepared, weight: best!.weight, labels: prepared.labels)
+                    best!.scores, keywords: prepared, weight: best!.weight, labels: prepared.labels).temperature
             }
         }
         let counts = prepared.counts(
@@ -115,25 +118,11 @@ public struct Trainer: Sendable {
         return result.sorted { $0.index < $1.index }
     }
 
-    static func bestKeywordWeight(
-        _ outOfFold: [(index: Int, scores: [Double])], keywords: PreparedExamples, labels: [Int], grid: [Double]
-    ) -> (weight: Double, correct: Int) {
-        var best = (weight: 0.0, correct: -1)
-        for weight in grid {
-            var correct = 0
-            for (index, scores) in outOfFold {
-                let combined = zip(scores, keywords.keywordScores[index]).map { $0 + weight * $1 }
-                if argmax(combined) == labels[index] { correct += 1 }
-            }
-            if correct > best.correct { best = (weight, correct) }
-        }
-        return best
-    }
-
+    /// The softmax temperature with the least out-of-fold log-loss, and that loss.
     static func bestTemperature(
         _ outOfFold: [(index: Int, scores: [Double])], keywords: PreparedExamples, weight: Double, labels: [Int]
-    ) -> Double {
-        guard !outOfFold.isEmpty else { return 1 }
+    ) -> (temperature: Double, loss: Double) {
+        guard !outOfFold.isEmpty else { return (1, 0) }
         let combined = outOfFold.map { item in
             (label: labels[item.index], scores: zip(item.scores, keywords.keywordScores[item.index]).map { $0 + weight * $1 })
         }
@@ -149,7 +138,7 @@ public struct Trainer: Sendable {
             }
             if loss < best.loss { best = (temperature, loss) }
         }
-        return best.temperature
+        return best
     }
 
     static func argmax(_ values: [Double]) -> Int {

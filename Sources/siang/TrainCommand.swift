@@ -44,8 +44,10 @@ struct TrainCommand: ParsableCommand {
             taxonomy: taxonomy, keywords: try SeedFiles.keywords(seeds: home.seeds))
         try ModelFile.write(model, to: output)
         printError(
-            "trained on \(examples.count) examples (\(skipped) rows without a label skipped)"
-                + (background.isEmpty ? "" : " and \(background.count) seed examples weighted \(model.parameters.backgroundWeight ?? 1)")
+            (examples.isEmpty
+                ? "trained on \(background.count) seed examples (\(skipped) rows without a label skipped)"
+                : "trained on \(examples.count) examples (\(skipped) rows without a label skipped)"
+                    + (background.isEmpty ? "" : " and \(background.count) seed examples weighted \(model.parameters.backgroundWeight ?? 1)"))
                 + "; smoothing \(model.parameters.smoothing ?? 0), keyword weight \(model.parameters.keywordWeight ?? 0), temperature "
                 + String(format: "%.3f", model.parameters.temperature ?? 1) + "; wrote \(output)")
     }

@@ -34,4 +34,9 @@ int32_t cicu_is_nfc(const uint16_t *text, int32_t length);
 /// call again with more room), or -1 on error.
 int32_t cicu_to_nfc(const uint16_t *text, int32_t length, uint16_t *out, int32_t capacity);
 
+/// Converts UTF-8 to UTF-16 (invalid sequences become U+FFFD). Writes at most `capacity`
+/// units to `out` and returns the length of the result, which may exceed `capacity` (call
+/// again with more room), or -1 on error. UTF-16 is never longer than the UTF-8 it came from.
+int32_t cicu_utf8_to_utf16(const char *text, int32_t length, uint16_t *out, int32_t capacity);
+
 #endif
