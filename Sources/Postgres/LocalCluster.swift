@@ -67,7 +67,8 @@ public final class LocalCluster: @unchecked Sendable {
         if !isRunning(asPostgres: runAsPostgres) {
             var options = "-c listen_addresses='' -k \(socketDirectory) -p 5432"
             if durability == .throwaway {
-                options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+                // Tests run many suites at once, each with its own database and pool.
+                options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=400"
             }
             if !FileManager.default.fileExists(atPath: logFile) {
                 _ = FileManager.default.createFile(atPath: logFile, contents: nil)

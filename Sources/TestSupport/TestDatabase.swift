@@ -20,14 +20,16 @@ public enum TestDatabase {
     }
 
     /// Makes a fresh database for a suite.
-    public static func fresh(poolSize: Int = 4) async throws -> Handle {
+    public static func fresh(poolSize: Int = 3, maximumAttempts: Int = 3) async throws -> Handle {
         let server = try await Server.shared.value
         let name = "test_\(getpid())_\(counter.next())"
         try server.admin { connection in
             try connection.execute("CREATE DATABASE \(quoted(name)) TEMPLATE \(quoted(server.template))")
         }
         let pool = ConnectionPool(
-            configuration: .init(connectionString: server.connectionString, database: name, maximumConnections: poolSize),
+            configuration: .init(
+                connectionString: server.connectionString, database: name, maximumConnections: poolSize,
+                maximumAttempts: maximumAttempts),
             logger: logger)
         return Handle(name: name, pool: pool, connectionString: server.connectionString)
     }

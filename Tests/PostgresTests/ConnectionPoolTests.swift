@@ -152,7 +152,8 @@ struct ConnectionPoolTests {
 
     @Test("a serialization failure is retried until the transaction commits")
     func retriesSerializationFailures() async throws {
-        let database = try await TestDatabase.fresh(poolSize: 4)
+        // Eight writers race for one row; each may lose several times before it wins.
+        let database = try await TestDatabase.fresh(poolSize: 4, maximumAttempts: 50)
         try await database.pool.withConnection { try $0.query("INSERT INTO settings (key, value) VALUES ('counter', '0')") }
         let pool = database.pool
         try await withThrowingTaskGroup(of: Void.self) { group in
