@@ -9,9 +9,7 @@ public enum TrackingCode {
 
     /// A new random code for a case filed in `year`.
     public static func make(year: Int, using generator: inout some RandomNumberGenerator) -> String {
-        var suffix = ""
-        for _ in 0..<6 { suffix.append(alphabet[Int.random(in: 0..<alphabet.count, using: &generator)]) }
-        return "SG-\(year)-\(suffix)"
+        "SG-\(year)-" + randomString(count: 6, alphabet: alphabet, using: &generator)
     }
 
     /// The canonical form of a code as a citizen may type it ("sg 2026 7k3qx9" → "SG-2026-7K3QX9"),
@@ -33,6 +31,33 @@ public enum TrackingSecret {
 
     /// 24 characters of 31 symbols: about 119 bits, unguessable.
     public static func make(using generator: inout some RandomNumberGenerator) -> String {
-        String((0..<24).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &generator)] })
+        randomString(count: 24, alphabet: alphabet, using: &generator)
     }
+}
+
+/// `count` characters drawn uniformly from `alphabet`, using as few 64-bit random numbers as
+/// possible: the system generator is a system call per number, and filing needs 30 characters.
+func randomString(count: Int, alphabet: [Character], using generator: inout some RandomNumberGenerator) -> String {
+    let base = UInt64(alphabet.count)
+    // The largest power of the base that fits in 64 bits; numbers above a multiple of it are
+    // redrawn so every character stays equally likely.
+    var digitsPerDraw = 0
+    var power: UInt64 = 1
+    while power <= UInt64.max / base {
+        power *= base
+        digitsPerDraw += 1
+    }
+    let limit = UInt64.max - (UInt64.max % power)
+    var result = ""
+    result.reserveCapacity(count)
+    while result.count < count {
+        let draw = generator.next()
+        guard draw < limit else { continue }
+        var value = draw % power
+        for _ in 0..<min(digitsPerDraw, count - result.count) {
+            result.append(alphabet[Int(value % base)])
+            value /= base
+        }
+    }
+    return result
 }

@@ -98,6 +98,32 @@ public struct Row: Sendable {
         return value
     }
 
+    /// A `bytea` column (hex output, "\\x…").
+    public func bytes(_ column: Int) throws -> [UInt8] {
+        guard let text = raw(column), text.hasPrefix("\\x"), text.utf8.count % 2 == 0 else {
+            throw DecodingError(column: column, expected: "bytea", text: raw(column))
+        }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count / 2 - 1)
+        var high: UInt8?
+        for character in text.utf8.dropFirst(2) {
+            let value: UInt8
+            switch character {
+            case 48...57: value = character - 48
+            case 97...102: value = character - 87
+            case 65...70: value = character - 55
+            default: throw DecodingError(column: column, expected: "bytea", text: text)
+            }
+            if let first = high {
+                bytes.append(first << 4 | value)
+                high = nil
+            } else {
+                high = value
+            }
+        }
+        return bytes
+    }
+
     /// A one-dimensional text array ("{a,\"b c\",NULL}"), NULL elements dropped.
     public func stringArray(_ column: Int) throws -> [String] {
         guard let text = raw(column) else { throw DecodingError(column: column, expected: "array", text: nil) }
@@ -105,6 +131,15 @@ public struct Row: Sendable {
             throw DecodingError(column: column, expected: "array", text: text)
         }
         return values.compactMap { $0 }
+    }
+
+    /// A one-dimensional array with its NULL elements kept as nil.
+    public func arrayWithNulls(_ column: Int) throws -> [String?] {
+        guard let text = raw(column) else { throw DecodingError(column: column, expected: "array", text: nil) }
+        guard let values = Self.parseArray(text) else {
+            throw DecodingError(column: column, expected: "array", text: text)
+        }
+        return values
     }
 
     static func parseArray(_ text: String) -> [String?]? {

@@ -21,6 +21,8 @@ public struct SiangSettings: Sendable {
     public var idempotencyRetentionHours: Int
     public var privateCategories: [String]
     public var consentVersion: String
+    /// How long tracking reads may be answered from memory (0: always from the database).
+    public var caseCacheSeconds: Double
 
     /// Reads the settings.
     /// - Throws: when `Config/siang.json` exists but is not valid JSON.
@@ -46,6 +48,7 @@ public struct SiangSettings: Sendable {
             maximumReturns: config.int(forKey: "cases.max_returns", default: 1),
             idempotencyRetentionHours: config.int(forKey: "cases.idempotency_retention_hours", default: 24),
             privateCategories: config.stringArray(forKey: "cases.private_categories", default: []),
-            consentVersion: config.string(forKey: "consent.current_version", default: "2026-01"))
+            consentVersion: config.string(forKey: "consent.current_version", default: "2026-01"),
+            caseCacheSeconds: config.double(forKey: "cache.case_seconds", default: 2))
     }
 }

@@ -58,15 +58,13 @@ public struct CaseService: Sendable {
         let status: CaseStatus = routedTo == nil ? .triage : .assigned
         let now = clock()
 
-        var events = [TimelineEntry(kind: "filed", toStatus: .received, categoryCode: category)]
-        if let routedTo {
-            events.append(TimelineEntry(kind: "routed", fromStatus: .received, toStatus: .assigned, agencyCode: routedTo))
-        } else {
-            let reason =
+        // One timeline entry records the filing and where it went; a triage case says why.
+        var filingNote: String?
+        if routedTo == nil {
+            filingNote =
                 !confident
                 ? "ระบบจัดหมวดหมู่ไม่มั่นใจพอ (ความมั่นใจ \(Int((analysis.prediction.confidence * 100).rounded()))%)"
                 : "ไม่พบหน่วยงานรับผิดชอบสำหรับหมวดหมู่และพื้นที่นี้"
-            events.append(TimelineEntry(kind: "triage", fromStatus: .received, toStatus: .triage, note: reason))
         }
 
         var contact: CaseContact?
@@ -86,7 +84,7 @@ public struct CaseService: Sendable {
             predictedCategory: analysis.prediction.category, predictedConfidence: analysis.prediction.confidence,
             categoryCode: category, agencyCode: routedTo, status: status, filedAt: now,
             due: reference.deadlines.dueDates(filedAt: now, category: category, agency: routedTo), contact: contact,
-            events: events)
+            filingNote: filingNote)
     }
 
     static func bangkokYear(of date: Date) -> Int {

@@ -88,15 +88,15 @@ public struct NewCase: Sendable {
     public var filedAt: Date
     public var due: DueDates
     public var contact: CaseContact?
-    /// The timeline entries of filing (filed, then routed or sent to triage).
-    public var events: [TimelineEntry]
+    /// The note of the filing's timeline entry (why the case went to triage, say).
+    public var filingNote: String?
 
     public init(
         kind: CaseKind, channel: String, title: String?, text: String, publicTitle: String?, publicText: String,
         isPublic: Bool, anonymous: Bool, area: CaseArea, areaSource: String, latitude: Double?, longitude: Double?,
         address: String?, predictedCategory: String?, predictedConfidence: Double?, categoryCode: String,
         agencyCode: String?, status: CaseStatus, filedAt: Date, due: DueDates, contact: CaseContact?,
-        events: [TimelineEntry]
+        filingNote: String?
     ) {
         self.kind = kind
         self.channel = channel
@@ -119,7 +119,7 @@ public struct NewCase: Sendable {
         self.filedAt = filedAt
         self.due = due
         self.contact = contact
-        self.events = events
+        self.filingNote = filingNote
     }
 }
 

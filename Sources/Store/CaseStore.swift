@@ -5,9 +5,15 @@ public import Postgres
 /// Every SQL statement about cases: filing, reading, timelines, contacts, changes and listings.
 public struct CaseStore: Sendable {
     let pool: ConnectionPool
+    private let writer: FilingWriter
+    private let cache: CaseCache
 
-    public init(pool: ConnectionPool) {
+    /// - Parameter cacheLifetime: how long tracking reads may be answered from memory (see
+    ///   `CaseCache`); zero reads every case from the database.
+    public init(pool: ConnectionPool, cacheLifetime: Duration = .zero) {
         self.pool = pool
+        self.writer = FilingWriter(pool: pool)
+        self.cache = CaseCache(lifetime: cacheLifetime)
     }
 
     // MARK: Filing
@@ -23,23 +29,34 @@ public struct CaseStore: Sendable {
     public func file(
         _ new: NewCase, secret: String, idempotency: IdempotencyKey?, makeCode: @escaping @Sendable () -> String
     ) async throws -> FiledCase {
-        if let idempotency, let replay = try await replay(idempotency) { return replay }
+        // A new key is the common case, so insert first: a key seen before makes the insert fail
+        // with a unique violation (nothing is stored), and the earlier case is answered instead.
         for _ in 0..<8 {
             let code = makeCode()
             do {
-                let inserted = try await pool.withConnection { connection in
-                    try Self.insert(new, code: code, secret: secret, idempotency: idempotency, connection: connection)
-                }
-                if let inserted { return FiledCase(record: inserted, secret: secret, isReplay: false) }
-            } catch let error as PostgresError
-                where error.kind == .uniqueViolation && error.constraint == "idempotency_keys_pkey"
-            {
+                let id = try await writer.insert(.init(new: new, code: code, secret: secret, idempotency: idempotency))
+                let record = Self.record(of: new, id: id, code: code)
+                return FiledCase(record: record, secret: secret, isReplay: false)
+            } catch let error as PostgresError where error.kind == .uniqueViolation && error.constraint == "idempotency_keys_pkey" {
                 // Another request with this key committed first: answer with its case.
                 if let idempotency, let replay = try await replay(idempotency) { return replay }
                 throw error
+            } catch let error as PostgresError where error.kind == .uniqueViolation && error.constraint == "cases_code_key" {
+                continue  // the random code is taken: draw another
             }
         }
         throw PostgresError(kind: .other, message: "could not find a free tracking code")
+    }
+
+    /// The record of a case just stored, from what was stored.
+    static func record(of new: NewCase, id: Int64, code: String) -> CaseRecord {
+        CaseRecord(
+            id: id, code: code, kind: new.kind, channel: new.channel, title: new.title, text: new.text,
+            publicTitle: new.publicTitle, publicText: new.publicText, isPublic: new.isPublic, anonymous: new.anonymous,
+            area: new.area, areaSource: new.areaSource, latitude: new.latitude, longitude: new.longitude,
+            address: new.address, predictedCategory: new.predictedCategory, predictedConfidence: new.predictedConfidence,
+            state: CaseState(status: new.status, agencyCode: new.agencyCode, categoryCode: new.categoryCode),
+            filedAt: new.filedAt, due: new.due, updatedAt: new.filedAt)
     }
 
     private func replay(_ idempotency: IdempotencyKey) async throws -> FiledCase? {
@@ -64,55 +81,6 @@ public struct CaseStore: Sendable {
         return FiledCase(record: record, secret: secret, isReplay: true)
     }
 
-    private static func insert(
-        _ new: NewCase, code: String, secret: String, idempotency: IdempotencyKey?, connection: Connection
-    ) throws -> CaseRecord? {
-        let events = new.events
-        let parameters: [any PostgresEncodable] = [
-            code, secret, new.kind.rawValue, new.channel, new.title, new.text, new.publicTitle, new.publicText,
-            new.isPublic, new.anonymous, new.status.rawValue, new.area.provinceCode, new.area.districtCode,
-            new.area.subdistrictCode, new.areaSource, new.latitude, new.longitude, new.address, new.predictedCategory,
-            new.predictedConfidence, new.categoryCode, new.agencyCode, new.filedAt, new.due.acknowledge,
-            new.due.firstAnswer, new.due.resolution,
-            // $27–$31: contact
-            new.contact?.name, new.contact?.phone, new.contact?.email, new.contact?.consentVersion, new.contact?.consentAt,
-            // $32–$38: events
-            events.map(\.kind), events.map { $0.kind == "filed" ? "citizen" : "system" }, events.map(\.fromStatus?.rawValue),
-            events.map(\.toStatus?.rawValue), events.map(\.agencyCode), events.map(\.categoryCode), events.map(\.note),
-            // $39–$40: idempotency
-            idempotency?.key, idempotency?.requestFingerprint,
-        ]
-        let result = try connection.query(
-            """
-            WITH c AS (
-                INSERT INTO cases (
-                    code, secret_hash, kind, channel, title, text, public_title, public_text, is_public, anonymous,
-                    status, province_code, district_code, subdistrict_code, area_source, latitude, longitude, address,
-                    predicted_category, predicted_confidence, category_code, agency_code, filed_at,
-                    acknowledge_due, first_answer_due, resolution_due, updated_at)
-                VALUES ($1, sha256(convert_to($2, 'UTF8')), $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15,
-                        $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $23)
-                ON CONFLICT (code) DO NOTHING
-                RETURNING *
-            ), contact AS (
-                INSERT INTO case_contacts (case_id, name, phone, email, consent_version, consent_at)
-                SELECT id, $27, $28, $29, $30, $31 FROM c WHERE $30::text IS NOT NULL
-            ), events AS (
-                INSERT INTO case_events (case_id, at, kind, actor_kind, from_status, to_status, agency_code,
-                                         category_code, note)
-                SELECT c.id, $23, e.kind, e.actor, e.from_status, e.to_status, e.agency, e.category, e.note
-                FROM c, unnest($32::text[], $33::text[], $34::text[], $35::text[], $36::text[], $37::text[], $38::text[])
-                     WITH ORDINALITY AS e (kind, actor, from_status, to_status, agency, category, note, n)
-                ORDER BY e.n
-            ), key AS (
-                INSERT INTO idempotency_keys (key, request_hash, case_id, response_secret)
-                SELECT $39, sha256(convert_to($40, 'UTF8')), c.id, $2 FROM c WHERE $39::text IS NOT NULL
-            )
-            SELECT \(Self.columns) FROM c
-            """, parameters)
-        return try result.first.map(Self.record)
-    }
-
     // MARK: Reading
 
     /// The case with `code`, and whether `secret` is its tracking secret.
@@ -128,19 +96,62 @@ public struct CaseStore: Sendable {
         }
     }
 
-    /// The case with `code` and its timeline, read together.
+    /// The case with `code` and its timeline, read together in one round trip.
     public func findWithTimeline(code: String, secret: String?) async throws -> (
         record: CaseRecord, secretMatches: Bool, events: [CaseEvent]
     )? {
-        try await pool.withConnection(idempotent: true) { connection in
+        if let cached = cache.entry(code) {
+            return (cached.record, CaseCache.matches(secret, hash: cached.secretHash), cached.events)
+        }
+        guard
+            let found = try await pool.withConnection(idempotent: true, { connection in
+                try Self.readWithTimeline(code: code, connection: connection)
+            })
+        else { return nil }
+        cache.store(found.record, events: found.events, secretHash: found.secretHash)
+        return (found.record, CaseCache.matches(secret, hash: found.secretHash), found.events)
+    }
+
+    static func readWithTimeline(code: String, connection: Connection) throws -> (
+        record: CaseRecord, secretHash: [UInt8], events: [CaseEvent]
+    )? {
             let result = try connection.query(
                 """
-                SELECT \(Self.columns), $2::text IS NOT NULL AND c.secret_hash = sha256(convert_to($2, 'UTF8'))
-                FROM cases c WHERE c.code = $1
-                """, [code, secret])
+                SELECT \(Self.columns), c.secret_hash,
+                       e.ids, e.ats, e.kinds, e.actors, e.actor_ids, e.actor_agencies, e.froms, e.tos, e.agencies,
+                       e.categories, e.notes, e.internal
+                FROM cases c
+                CROSS JOIN LATERAL (
+                    SELECT array_agg(id ORDER BY id) AS ids, array_agg(at ORDER BY id) AS ats,
+                           array_agg(kind ORDER BY id) AS kinds, array_agg(actor_kind ORDER BY id) AS actors,
+                           array_agg(actor_id ORDER BY id) AS actor_ids, array_agg(actor_agency ORDER BY id) AS actor_agencies,
+                           array_agg(from_status ORDER BY id) AS froms, array_agg(to_status ORDER BY id) AS tos,
+                           array_agg(agency_code ORDER BY id) AS agencies, array_agg(category_code ORDER BY id) AS categories,
+                           array_agg(note ORDER BY id) AS notes, array_agg(is_internal ORDER BY id) AS internal
+                    FROM case_events WHERE case_id = c.id
+                ) e
+                WHERE c.code = $1
+                """, [code])
             guard let row = result.first else { return nil }
-            let record = try Self.record(row)
-            return (record, try row.bool(Self.columnCount), try Self.events(caseID: record.id, connection: connection))
+            return (
+                try Self.record(row), try row.bytes(Self.columnCount),
+                try Self.events(inArrays: row, from: Self.columnCount + 1)
+            )
+    }
+
+    /// Timeline entries from the parallel arrays `findWithTimeline` selects, starting at column `first`.
+    static func events(inArrays row: Row, from first: Int) throws -> [CaseEvent] {
+        guard !row.isNull(first) else { return [] }
+        let columns = try (first..<(first + 12)).map { try row.arrayWithNulls($0) }
+        return try columns[0].indices.map { index in
+            func value(_ column: Int) -> String? { columns[column][index] }
+            guard let id = value(0).flatMap(Int64.init), let at = value(1).flatMap(PostgresTimestamp.parse), let kind = value(2),
+                let actor = value(3)
+            else { throw Row.DecodingError(column: first, expected: "timeline entry", text: value(0)) }
+            return CaseEvent(
+                id: id, at: at, kind: kind, actorKind: actor, actorID: value(4).flatMap(Int64.init), actorAgency: value(5),
+                fromStatus: value(6).flatMap(CaseStatus.init(rawValue:)), toStatus: value(7).flatMap(CaseStatus.init(rawValue:)),
+                agencyCode: value(8), categoryCode: value(9), note: value(10), isInternal: value(11) == "t")
         }
     }
 
@@ -227,7 +238,7 @@ public struct CaseStore: Sendable {
         code: String, relatedCode: String? = nil, secret: String? = nil, actor: Actor,
         decide: @escaping @Sendable (ChangeContext) throws -> Change
     ) async throws -> CaseRecord {
-        try await pool.transaction { connection in
+        let changed = try await pool.transaction { connection in
             guard
                 let row = try connection.query(
                     """
@@ -247,6 +258,8 @@ public struct CaseStore: Sendable {
                 ChangeContext(current: current, related: related, secretMatches: try row.bool(Self.columnCount)))
             return try Self.save(change, of: current, actor: actor, connection: connection)
         }
+        cache.drop([changed.code])
+        return changed
     }
 
     static func save(_ change: Change, of current: CaseRecord, actor: Actor, connection: Connection) throws -> CaseRecord {
@@ -293,7 +306,7 @@ public struct CaseStore: Sendable {
     /// Done in SQL, not case by case, because it runs over every case periodically; the rule is
     /// the lifecycle's (a resolved case closes when its reopen window has passed).
     public func closeResolved(before cutoff: Date, at now: Date, batch: Int = 500) async throws -> Int {
-        try await pool.withConnection { connection in
+        let codes = try await pool.withConnection { connection in
             try connection.query(
                 """
                 WITH due AS (
@@ -301,15 +314,17 @@ public struct CaseStore: Sendable {
                     ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED
                 ), u AS (
                     UPDATE cases SET status = 'closed', closed_at = $2, updated_at = $2 FROM due
-                    WHERE cases.id = due.id RETURNING cases.id
+                    WHERE cases.id = due.id RETURNING cases.id, cases.code
                 ), e AS (
                     INSERT INTO case_events (case_id, at, kind, actor_kind, from_status, to_status)
                     SELECT id, $2, 'closed', 'system', 'resolved', 'closed' FROM u
                 )
-                SELECT count(*) FROM u
+                SELECT code FROM u
                 """, [cutoff, now, batch]
-            ).first?.int(0) ?? 0
+            ).rows.map { try $0.string(0) }
         }
+        cache.drop(codes)
+        return codes.count
     }
 
     /// Forgets idempotency keys (and the secrets kept for replays) older than `cutoff`.

@@ -10,12 +10,18 @@ public struct ServerConfiguration: Sendable {
     public var port: Int
     public var maximumBodyBytes: Int
     public var maintenanceInterval: Duration
+    /// How long tracking reads may be answered from memory (see `CaseStore`).
+    public var caseCacheLifetime: Duration
 
-    public init(host: String = "127.0.0.1", port: Int = 8080, maximumBodyBytes: Int = 65_536, maintenanceInterval: Duration = .seconds(60)) {
+    public init(
+        host: String = "127.0.0.1", port: Int = 8080, maximumBodyBytes: Int = 65_536,
+        maintenanceInterval: Duration = .seconds(60), caseCacheLifetime: Duration = .seconds(2)
+    ) {
         self.host = host
         self.port = port
         self.maximumBodyBytes = maximumBodyBytes
         self.maintenanceInterval = maintenanceInterval
+        self.caseCacheLifetime = caseCacheLifetime
     }
 }
 
@@ -23,7 +29,7 @@ public struct ServerConfiguration: Sendable {
 /// serve` and the HTTP tests call this.
 public func buildApplication(runtime: SiangRuntime, configuration: ServerConfiguration, logger: Logger) -> some ApplicationProtocol {
     SiangRequestContext.bodyLimit = configuration.maximumBodyBytes
-    let caseStore = CaseStore(pool: runtime.pool)
+    let caseStore = CaseStore(pool: runtime.pool, cacheLifetime: configuration.caseCacheLifetime)
     let cases = CaseService(
         store: caseStore, reference: runtime.reference, analyzer: runtime.analyzer, rules: runtime.rules, clock: runtime.clock)
     let agency = AgencyService(store: caseStore, reference: runtime.reference, rules: runtime.rules, clock: runtime.clock)

@@ -5,13 +5,11 @@ import NIOCore
 /// JSON responses with one encoder configuration (snake_case keys are spelled in the types).
 enum JSONResponse {
     static func make(_ value: some Encodable, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) throws -> Response {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
-        var data = try encoder.encode(value)
-        data.append(0x0A)
+        var bytes = try StreamingJSONEncoder().encode(value)
+        bytes.append(0x0A)
         var fields = headers
         fields[.contentType] = "application/json; charset=utf-8"
-        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 }
 

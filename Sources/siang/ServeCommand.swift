@@ -39,7 +39,9 @@ struct ServeCommand: AsyncParsableCommand {
                 logger: logger)
             let app = buildApplication(
                 runtime: runtime,
-                configuration: ServerConfiguration(host: settings.host, port: settings.port, maximumBodyBytes: settings.maximumBodyBytes),
+                configuration: ServerConfiguration(
+                    host: settings.host, port: settings.port, maximumBodyBytes: settings.maximumBodyBytes,
+                    caseCacheLifetime: .milliseconds(Int(settings.caseCacheSeconds * 1000))),
                 logger: logger)
             try await app.runService()
         } catch {

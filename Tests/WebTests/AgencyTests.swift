@@ -41,7 +41,7 @@ struct AgencyTests {
             #expect(resolved.string("status.code") == "resolved")
             #expect(resolved.string("resolution") == "ซ่อมผิวถนนเรียบร้อยแล้ว")
             let kinds = resolved.array("timeline").map { $0["kind"] as? String ?? "" }
-            #expect(kinds == ["filed", "routed", "accepted", "started", "commented", "commented", "resolved"])
+            #expect(kinds == ["filed", "accepted", "started", "commented", "commented", "resolved"])
 
             // The citizen sees the result, not the internal note.
             let citizen = try await client.send(.get, "/api/v1/cases/\(code)", headers: [HTTPField.Name("X-Tracking-Secret")!: secret])

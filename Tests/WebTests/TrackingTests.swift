@@ -24,7 +24,7 @@ struct TrackingTests {
             #expect(citizen.string("view") == "citizen")
             #expect(citizen.string("text")?.contains("081-234-5678") == true)
             #expect(citizen.string("address") == "99/1 ซอยบางนา-ตราด 14")
-            #expect(citizen.array("timeline").map { $0["kind"] as? String } == ["filed", "routed"])
+            #expect(citizen.array("timeline").map { $0["kind"] as? String } == ["filed"])
 
             let public_ = try await client.send(.get, "/api/v1/cases/\(code)")
             #expect(public_.status == .ok)

@@ -34,6 +34,17 @@ extension SiangMigrations {
             active boolean NOT NULL DEFAULT true
         );
 
+        -- Reference rows are updated by seeding, never deleted: cases refer to them by code.
+        CREATE FUNCTION refuse_delete() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            RAISE EXCEPTION 'rows of % are never deleted (cases refer to them)', TG_TABLE_NAME
+                USING ERRCODE = 'restrict_violation';
+        END;
+        $$;
+        CREATE TRIGGER categories_kept BEFORE DELETE ON categories FOR EACH ROW EXECUTE FUNCTION refuse_delete();
+        CREATE TRIGGER areas_kept BEFORE DELETE ON areas FOR EACH ROW EXECUTE FUNCTION refuse_delete();
+        CREATE TRIGGER agencies_kept BEFORE DELETE ON agencies FOR EACH ROW EXECUTE FUNCTION refuse_delete();
+
         -- Small facts about the loaded data, such as the taxonomy's version.
         CREATE TABLE settings (
             key text PRIMARY KEY,

@@ -1,0 +1,166 @@
+import Domain
+import Foundation
+import Postgres
+import Synchronization
+
+/// Writes new cases to the database in batches: filings that arrive while a batch is being
+/// written wait for the next one, and each batch is one statement (so one round trip and one
+/// commit for many cases). Each caller still learns the outcome of its own case only after the
+/// statement that stored it has committed.
+///
+/// A batch that fails as a whole (a reused idempotency key, a tracking code that already
+/// exists, a bad value) is written again case by case, so one filing's problem is reported to
+/// that filing alone.
+final class FilingWriter: Sendable {
+    struct Item: Sendable {
+        var new: NewCase
+        var code: String
+        var secret: String
+        var idempotency: IdempotencyKey?
+    }
+
+    private struct Waiting {
+        var item: Item
+        var continuation: CheckedContinuation<Int64, any Error>
+    }
+
+    private struct State {
+        var queue: [Waiting] = []
+        var writing = 0
+    }
+
+    private let pool: ConnectionPool
+    private let maximumBatch: Int
+    private let concurrentBatches: Int
+    private let state = Mutex(State())
+
+    init(pool: ConnectionPool, maximumBatch: Int = 64, concurrentBatches: Int = 3) {
+        self.pool = pool
+        self.maximumBatch = maximumBatch
+        self.concurrentBatches = concurrentBatches
+    }
+
+    /// Stores `item`; returns the new case's id once it is committed.
+    /// - Throws: the `PostgresError` of this item's own insert (unique violations included).
+    func insert(_ item: Item) async throws -> Int64 {
+        try await withCheckedThrowingContinuation { continuation in
+            let batch = state.withLock { state -> [Waiting]? in
+                state.queue.append(Waiting(item: item, continuation: continuation))
+                return takeBatch(&state)
+            }
+            if let batch { startWriting(batch) }
+        }
+    }
+
+    /// The next batch to write, if a writer is free (and counts it as writing).
+    private func takeBatch(_ state: inout State) -> [Waiting]? {
+        guard state.writing < concurrentBatches, !state.queue.isEmpty else { return nil }
+        state.writing += 1
+        let count = min(maximumBatch, state.queue.count)
+        let batch = Array(state.queue.prefix(count))
+        state.queue.removeFirst(count)
+        return batch
+    }
+
+    private func startWriting(_ batch: [Waiting]) {
+        Task {
+            await write(batch)
+            // Filings that queued meanwhile form the next batch.
+            let next = state.withLock { state -> [Waiting]? in
+                state.writing -= 1
+                return takeBatch(&state)
+            }
+            if let next { startWriting(next) }
+        }
+    }
+
+    private func write(_ batch: [Waiting]) async {
+        let items = batch.map(\.item)
+        do {
+            let ids = try await pool.withConnection { try Self.insert(items, connection: $0) }
+            for (waiting, id) in zip(batch, ids) { waiting.continuation.resume(returning: id) }
+            return
+        } catch let error as PostgresError where batch.count > 1 && error.kind != .connectionLost && error.kind != .poolTimeout {
+            // Someone's filing broke the batch: write each alone so only that one hears of it.
+        } catch {
+            for waiting in batch { waiting.continuation.resume(throwing: error) }
+            return
+        }
+        for waiting in batch {
+            do {
+                let id = try await pool.withConnection { try Self.insert([waiting.item], connection: $0) }[0]
+                waiting.continuation.resume(returning: id)
+            } catch {
+                waiting.continuation.resume(throwing: error)
+            }
+        }
+    }
+
+    /// Inserts the items in one statement (cases, their first timeline entries, contacts and
+    /// idempotency keys) and returns the new ids in the items' order.
+    static func insert(_ items: [Item], connection: Connection) throws -> [Int64] {
+        let cases = items.map(\.new)
+        let parameters: [any PostgresEncodable] = [
+            items.map(\.code), items.map(\.secret), cases.map(\.kind.rawValue), cases.map(\.channel), cases.map(\.title),
+            cases.map(\.text), cases.map(\.publicTitle), cases.map(\.publicText), cases.map(\.isPublic),
+            cases.map(\.anonymous), cases.map(\.status.rawValue), cases.map(\.area.provinceCode),
+            cases.map(\.area.districtCode), cases.map(\.area.subdistrictCode), cases.map(\.areaSource),
+            cases.map(\.latitude), cases.map(\.longitude), cases.map(\.address), cases.map(\.predictedCategory),
+            cases.map(\.predictedConfidence), cases.map(\.categoryCode), cases.map(\.agencyCode), cases.map(\.filedAt),
+            cases.map(\.due.acknowledge), cases.map(\.due.firstAnswer), cases.map(\.due.resolution),
+            cases.map { $0.contact?.name }, cases.map { $0.contact?.phone }, cases.map { $0.contact?.email },
+            cases.map { $0.contact?.consentVersion }, cases.map { $0.contact?.consentAt }, cases.map(\.filingNote),
+            items.map { $0.idempotency?.key }, items.map { $0.idempotency?.requestFingerprint },
+        ]
+        let result = try connection.query(
+            """
+            WITH input AS (
+                SELECT * FROM unnest(
+                    $1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[],
+                    $9::boolean[], $10::boolean[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[],
+                    $16::float8[], $17::float8[], $18::text[], $19::text[], $20::float8[], $21::text[], $22::text[],
+                    $23::timestamptz[], $24::timestamptz[], $25::timestamptz[], $26::timestamptz[], $27::text[],
+                    $28::text[], $29::text[], $30::text[], $31::timestamptz[], $32::text[], $33::text[], $34::text[])
+                    WITH ORDINALITY AS i (
+                        code, secret, kind, channel, title, text, public_title, public_text, is_public, anonymous,
+                        status, province, district, subdistrict, area_source, latitude, longitude, address, predicted,
+                        confidence, category, agency, filed_at, acknowledge_due, first_answer_due, resolution_due,
+                        contact_name, contact_phone, contact_email, consent_version, consent_at, note, idempotency_key,
+                        fingerprint, n)
+            ), c AS (
+                INSERT INTO cases (
+                    code, secret_hash, kind, channel, title, text, public_title, public_text, is_public, anonymous,
+                    status, province_code, district_code, subdistrict_code, area_source, latitude, longitude, address,
+                    predicted_category, predicted_confidence, category_code, agency_code, filed_at,
+                    acknowledge_due, first_answer_due, resolution_due, updated_at)
+                SELECT code, sha256(convert_to(secret, 'UTF8')), kind, channel, title, text, public_title, public_text,
+                       is_public, anonymous, status, province, district, subdistrict, area_source, latitude, longitude,
+                       address, predicted, confidence, category, agency, filed_at, acknowledge_due, first_answer_due,
+                       resolution_due, filed_at
+                FROM input ORDER BY n
+                RETURNING id, code
+            ), events AS (
+                INSERT INTO case_events (case_id, at, kind, actor_kind, to_status, agency_code, category_code, note)
+                SELECT c.id, i.filed_at, 'filed', 'citizen', i.status, i.agency, i.category, i.note
+                FROM c JOIN input i USING (code) ORDER BY i.n
+            ), contacts AS (
+                INSERT INTO case_contacts (case_id, name, phone, email, consent_version, consent_at)
+                SELECT c.id, i.contact_name, i.contact_phone, i.contact_email, i.consent_version, i.consent_at
+                FROM c JOIN input i USING (code) WHERE i.consent_version IS NOT NULL
+            ), keys AS (
+                INSERT INTO idempotency_keys (key, request_hash, case_id, response_secret)
+                SELECT i.idempotency_key, sha256(convert_to(i.fingerprint, 'UTF8')), c.id, i.secret
+                FROM c JOIN input i USING (code) WHERE i.idempotency_key IS NOT NULL
+            )
+            SELECT c.id, c.code FROM c
+            """, parameters)
+        var ids: [String: Int64] = [:]
+        for row in result.rows { ids[try row.string(1)] = Int64(try row.int(0)) }
+        return try items.map { item in
+            guard let id = ids[item.code] else {
+                throw PostgresError(kind: .other, message: "case \(item.code) was not stored")
+            }
+            return id
+        }
+    }
+}

@@ -1,0 +1,45 @@
+import Foundation
+import Testing
+@testable import Web
+
+@Suite("Streaming JSON encoder")
+struct StreamingJSONEncoderTests {
+    struct Inner: Codable, Equatable {
+        var code: String
+        var score: Double?
+    }
+
+    struct Outer: Codable, Equatable {
+        var text: String
+        var count: Int
+        var flag: Bool
+        var missing: String?
+        var inner: Inner
+        var list: [Inner]
+        var numbers: [Int]
+        var empty: [String]
+        var map: [String: Int]
+        var optionalInner: Inner?
+    }
+
+    @Test("output parses back to the same value as Foundation's encoder, keys in declaration order, nils omitted")
+    func matchesFoundation() throws {
+        let value = Outer(
+            text: "ถนน \"พัง\" \\ ยาว\nบรรทัดใหม่\t\u{1}", count: -42, flag: true, missing: nil,
+            inner: Inner(code: "road", score: 0.93), list: [Inner(code: "a", score: nil), Inner(code: "b", score: 1)],
+            numbers: [1, 2, 3], empty: [], map: ["x": 1], optionalInner: nil)
+        let bytes = try StreamingJSONEncoder().encode(value)
+        let decoded = try JSONDecoder().decode(Outer.self, from: Data(bytes))
+        #expect(decoded == value)
+        let text = String(decoding: bytes, as: UTF8.self)
+        #expect(text.hasPrefix(#"{"text":"ถนน \"พัง\" \\ ยาว\nบรรทัดใหม่\t\u0001","count":-42,"flag":true,"inner":{"code":"road","score":0.93}"#))
+        #expect(!text.contains("missing"))
+        #expect(text.contains(#""empty":[]"#))
+        #expect(text.contains(#""list":[{"code":"a"},{"code":"b","score":1}]"#))
+    }
+
+    @Test("non-finite numbers are refused rather than written as invalid JSON")
+    func nonFinite() {
+        #expect(throws: EncodingError.self) { try StreamingJSONEncoder().encode(Inner(code: "x", score: .infinity)) }
+    }
+}

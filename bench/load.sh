@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# Filing and tracking throughput of a release build, with wrk on the same machine, and pgbench's
+# single-row insert on the same PostgreSQL for comparison.
+#
+#   bench/load.sh            (DURATION=20 CONNECTIONS=64 PORT=8181 to change)
+#   CACHE_SECONDS=0 bench/load.sh     (tracking reads always from PostgreSQL; default: Config's 2 s cache)
+#
+# The server runs in a scratch folder with its own private PostgreSQL cluster (durable: fsync on,
+# as in production). Prints RESULT lines: requests per second and latency percentiles.
+set -euo pipefail
+repo=$(cd "$(dirname "$0")/.." && pwd)
+cd "$repo"
+duration=${DURATION:-20}
+connections=${CONNECTIONS:-64}
+port=${PORT:-8181}
+siang="$repo/.build/release/siang"
+[ -x "$siang" ] || swift build -c release --product siang
+command -v wrk > /dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 1; }
+
+work=$(mktemp -d /tmp/siang-bench-XXXXXX)
+chmod 755 "$work"
+server_pid=""
+cleanup() {
+    [ -n "$server_pid" ] && kill -TERM "$server_pid" 2> /dev/null && wait "$server_pid" 2> /dev/null || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+cache_seconds=${CACHE_SECONDS:-2}
+(cd "$work" && SIANG_HOME="$repo" SIANG_PORT="$port" SIANG_CACHE_CASE_SECONDS="$cache_seconds" LOG_LEVEL=warning \
+    exec "$siang" serve > "$work/serve.log" 2>&1) &
+server_pid=$!
+for _ in $(seq 1 600); do
+    curl -sf "http://127.0.0.1:$port/readyz" > /dev/null 2>&1 && break
+    sleep 0.5
+done
+curl -sf "http://127.0.0.1:$port/readyz" > /dev/null || { echo "server did not start:" >&2; cat "$work/serve.log" >&2; exit 1; }
+
+# Filing bodies: the seed corpus's texts (the team's own), in Bangkok districts and other provinces.
+python3 - "$repo/Seeds/corpus" > "$work/bodies.jsonl" << 'PY'
+import glob, json, random, sys
+random.seed(7)
+texts = [json.loads(line)["text"] for path in sorted(glob.glob(sys.argv[1] + "/*.jsonl")) for line in open(path, encoding="utf-8")]
+areas = [{"province": "10", "district": str(1001 + i)} for i in range(50)] + [{"province": p} for p in ("50", "40", "30", "90", "20")] + [{}]
+for text in random.sample(texts, 2000):
+    print(json.dumps({"text": text, "area": random.choice(areas), "channel": "api"}, ensure_ascii=False))
+PY
+
+echo "warming up"
+BODIES="$work/bodies.jsonl" wrk -t2 -c16 -d3s -s bench/file.lua "http://127.0.0.1:$port" > /dev/null
+echo "filing: $connections connections for ${duration}s"
+BODIES="$work/bodies.jsonl" wrk -t2 -c"$connections" -d"${duration}s" --latency -s bench/file.lua "http://127.0.0.1:$port" | tee "$work/filing.txt" | grep -E "RESULT|Non-2xx" || true
+
+# Cases to track: file 2,000 and keep their codes and secrets.
+python3 - "$port" "$work/bodies.jsonl" > "$work/codes.txt" << 'PY'
+import json, sys, urllib.request, concurrent.futures
+port, bodies = sys.argv[1], [line for line in open(sys.argv[2], "rb")]
+def file(body):
+    request = urllib.request.Request(f"http://127.0.0.1:{port}/api/v1/cases", data=body, headers={"Content-Type": "application/json"})
+    reply = json.load(urllib.request.urlopen(request))
+    return f"{reply['code']} {reply['secret']}"
+with concurrent.futures.ThreadPoolExecutor(16) as pool:
+    for line in pool.map(file, bodies[:2000]): print(line)
+PY
+echo "tracking: $connections connections for ${duration}s (case cache: ${cache_seconds}s)"
+CODES="$work/codes.txt" wrk -t2 -c"$connections" -d"${duration}s" --latency -s bench/track.lua "http://127.0.0.1:$port" | tee "$work/tracking.txt" | grep -E "RESULT|Non-2xx" || true
+
+# pgbench on the same cluster, same client count: one single-row INSERT per transaction.
+socket="$work/.siang/postgres/socket"
+psql -q "host=$socket user=siang dbname=siang" -c "CREATE TABLE IF NOT EXISTS bench_insert (id bigserial PRIMARY KEY, payload text, created_at timestamptz DEFAULT now())"
+pgbench=$(ls /usr/lib/postgresql/*/bin/pgbench 2> /dev/null | tail -1)
+pgbench=${pgbench:-pgbench}
+"$pgbench" -n -c "$connections" -j 2 -T "$duration" -f bench/pgbench-insert.sql "host=$socket user=siang dbname=siang" 2>&1 \
+    | grep -E "^tps|latency average" | sed 's/^/RESULT pgbench /'
