@@ -39,12 +39,13 @@ public struct ClassifierModel: Sendable {
 }
 
 extension ClassifierModel {
-    /// The category index predicted from features and keyword scores computed beforehand.
-    func predictedIndex(features: [UInt64], keywordScores: [Double]) -> Int {
+    /// The category index predicted from features and keyword scores computed beforehand, and its confidence.
+    func predictedIndex(features: [UInt64], keywordScores: [Double]) -> (index: Int, confidence: Double) {
         var scores = table.logPriors
         table.addLogLikelihoods(of: features, binary: parameters.binaryCounts, to: &scores)
         let weight = parameters.keywordWeight ?? 0
         for category in scores.indices { scores[category] += weight * keywordScores[category] }
-        return Trainer.argmax(scores)
+        let index = Trainer.argmax(scores)
+        return (index, Classifier.softmax(scores, temperature: parameters.temperature ?? 1)[index])
     }
 }

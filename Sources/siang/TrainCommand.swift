@@ -2,17 +2,24 @@ import ArgumentParser
 import Classification
 import Foundation
 import SeedData
+import Store
+import Web
 import ThaiText
 
 /// `siang train`: a model file from a labelled CSV file.
-struct TrainCommand: ParsableCommand {
+struct TrainCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
-        abstract: "Train a model from a labelled CSV file (categories and keywords come from Seeds/)."
+        abstract: "Train a model from a labelled CSV file and/or the cases staff settled (categories and keywords come from Seeds/)."
     )
 
     @Option(help: "CSV file with a header row.")
-    var input: String
+    var input: String?
+
+    @Flag(
+        help: "Also train on the database's cases whose category staff settled (recategorised or placed cases count double; resolved ones once)."
+    )
+    var fromDatabase = false
 
     @Option(help: "Where to write the model.")
     var output: String
@@ -28,10 +35,23 @@ struct TrainCommand: ParsableCommand {
 
     @OptionGroup var tuning: TrainingOptions
 
-    func run() throws {
+    func validate() throws {
+        if input == nil, !fromDatabase { throw ValidationError("give --input FILE.csv, --from-database, or both") }
+    }
+
+    func run() async throws {
         let home = try SiangHome.locate()
         var taxonomy = try SeedFiles.taxonomy(seeds: home.seeds)
-        let (examples, skipped) = try LabelledCSV.read(path: input, textColumn: textColumn, labelColumn: labelColumn)
+        var (examples, skipped) = try input.map {
+            try LabelledCSV.read(path: $0, textColumn: textColumn, labelColumn: labelColumn)
+        } ?? ([], 0)
+        if fromDatabase {
+            try await withDatabase { database, _, _ in
+                for labelled in try await CaseStore(pool: database.pool).labelledCases() {
+                    examples.append(TrainingExample(text: labelled.text, category: labelled.category, weight: labelled.corrected ? 2 : 1))
+                }
+            }
+        }
         try requireKnownLabels(examples, taxonomy: taxonomy)
         var background: [TrainingExample] = []
         if includeSeeds {

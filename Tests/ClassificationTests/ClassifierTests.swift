@@ -149,3 +149,20 @@ struct EvaluationTests {
         #expect(first.accuracy == 1)
     }
 }
+
+@Suite("Calibration report")
+struct CalibrationTests {
+    @Test("bands group predictions by confidence and give their accuracy; the error is their weighted gap")
+    func bands() throws {
+        let report = EvaluationReport(
+            pairs: [("a", "a"), ("a", "b"), ("b", "b"), ("b", "b")], confidences: [0.95, 0.95, 0.25, 0.25])
+        let calibration = try #require(report.calibration)
+        #expect(calibration.bands.map(\.count) == [2, 2])
+        #expect(calibration.bands.map(\.accuracy) == [1.0, 0.5])
+        // |1.0 − 0.25| × 2 + |0.5 − 0.95| × 2, over 4
+        #expect(abs(calibration.expectedCalibrationError - 0.6) < 1e-9)
+        let atHalf = try #require(calibration.thresholds.first { $0.threshold == 0.5 })
+        #expect(atHalf.share == 0.5)
+        #expect(atHalf.accuracy == 0.5)
+    }
+}

@@ -2,6 +2,7 @@ import Domain
 import Foundation
 import HTTPTypes
 import Postgres
+import Store
 import TestSupport
 import HummingbirdTesting
 import Testing
@@ -195,6 +196,11 @@ struct AgencyTests {
             #expect(self_.status == .conflict)
             let missing = try await client.act(original.code, token: token, ["action": "merge", "into": "SG-2026-ZZZZZZ"])
             #expect(missing.status == .unprocessableContent)
+            // The correction is there for retraining, marked as one; the merged duplicate is not.
+            let labelled = try await CaseStore(pool: app.database.pool).labelledCases()
+            #expect(labelled.count == 1)
+            #expect(labelled.first?.category == "drainage")
+            #expect(labelled.first?.corrected == true)
         }
     }
 
