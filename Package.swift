@@ -49,15 +49,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(name: "Domain", swiftSettings: swiftSettings),
+        .target(name: "Statistics", dependencies: ["Domain"], swiftSettings: swiftSettings),
         .target(
             name: "Store",
-            dependencies: ["Domain", "Postgres", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: ["Domain", "Postgres", "Statistics", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "Services",
             dependencies: [
-                "Domain", "Store", "Classification", "ThaiText",
+                "Domain", "Store", "Classification", "ThaiText", "Statistics",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -75,7 +76,7 @@ let package = Package(
         .target(
             name: "Web",
             dependencies: [
-                "Domain", "Store", "Services", "Classification", "ThaiText", "SeedData", "Postgres",
+                "Domain", "Store", "Services", "Classification", "ThaiText", "SeedData", "Postgres", "Statistics",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -114,11 +115,13 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "DomainTests", dependencies: ["Domain"], swiftSettings: swiftSettings),
+        .testTarget(name: "StatisticsTests", dependencies: ["Statistics", "Domain"], swiftSettings: swiftSettings),
         .testTarget(
             name: "WebTests",
             dependencies: [
-                "Web", "TestSupport", "Services", "Store", "SeedData", "Domain", "Classification",
+                "Web", "TestSupport", "Services", "Store", "SeedData", "Domain", "Classification", "Statistics",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -173,6 +173,24 @@ public final class Connection: @unchecked Sendable {
         if let firstError { throw firstError }
     }
 
+    /// Runs a query through a server-side cursor inside the current transaction, handing its
+    /// rows to `body` `batch` at a time, so results of any size are read in constant memory
+    /// with one round trip per batch. Returning false from `body` stops early.
+    /// - Precondition: a transaction is open on this connection (cursors live in transactions).
+    public func cursor(
+        _ sql: String, _ parameters: [any PostgresEncodable] = [], batch: Int = 2000, _ body: (QueryResult) throws -> Bool
+    ) throws {
+        let name = "siang_cursor"
+        try query("DECLARE \(name) NO SCROLL CURSOR FOR " + sql, parameters)
+        defer { _ = try? execute("CLOSE \(name)") }
+        while true {
+            let rows = try runSimple("FETCH \(batch) FROM \(name)")
+            if rows.rows.isEmpty { return }
+            guard try body(rows) else { return }
+            if rows.rows.count < batch { return }
+        }
+    }
+
     // MARK: - libpq calls
 
     private func liveHandle() throws -> OpaquePointer {

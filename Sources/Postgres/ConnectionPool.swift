@@ -52,7 +52,7 @@ public final class ConnectionPool: Sendable {
     }
 
     public let configuration: Configuration
-    private let threads: NIOThreadPool
+    fileprivate let threads: NIOThreadPool
     private let state = Mutex(State())
     private let logger: Logger
     private let reaper = Mutex<Task<Void, Never>?>(nil)
@@ -110,6 +110,36 @@ public final class ConnectionPool: Sendable {
                 logger.debug("retrying transaction", metadata: ["error": "\(error)", "attempt": "\(attempt)"])
                 continue
             }
+        }
+    }
+
+    /// A connection held across several pieces of work (and the awaits between them), such as
+    /// a long export that reads a batch, writes it to a slow client, and reads the next.
+    public struct Lease: Sendable {
+        let pool: ConnectionPool
+        let connection: Connection
+
+        /// Runs `body` on the pool's threads with the leased connection.
+        public func run<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {
+            do {
+                return try await pool.threads.runIfActive { try body(connection) }
+            } catch is NIOThreadPoolError.ThreadPoolInactive {
+                throw ConnectionPool.closedError
+            }
+        }
+    }
+
+    /// Holds one connection for the whole of `body`; it returns to the pool afterwards (or is
+    /// dropped if it broke). Use sparingly: a lease keeps a connection from everyone else.
+    public func withLease<T: Sendable>(_ body: (Lease) async throws -> T) async throws -> T {
+        let connection = try await acquire()
+        do {
+            let value = try await body(Lease(pool: self, connection: connection))
+            release(connection)
+            return value
+        } catch {
+            release(connection)
+            throw error
         }
     }
 

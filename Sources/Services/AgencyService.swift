@@ -9,12 +9,18 @@ public struct AgencyService: Sendable {
     public let reference: Reference
     public let rules: ServiceRules
     public let clock: @Sendable () -> Date
+    /// Told of every case this service changed, after the change committed (statistics).
+    public let changed: @Sendable (CaseRecord) -> Void
 
-    public init(store: CaseStore, reference: Reference, rules: ServiceRules, clock: @escaping @Sendable () -> Date = { Date() }) {
+    public init(
+        store: CaseStore, reference: Reference, rules: ServiceRules, clock: @escaping @Sendable () -> Date = { Date() },
+        changed: @escaping @Sendable (CaseRecord) -> Void = { _ in }
+    ) {
         self.store = store
         self.reference = reference
         self.rules = rules
         self.clock = clock
+        self.changed = changed
     }
 
     /// One page of the cases `staff` may see, filtered; officers see only their agency's.
@@ -58,7 +64,7 @@ public struct AgencyService: Sendable {
         let now = clock()
         let lifecycle = rules.lifecycle
         let deadlines = reference.deadlines
-        return try await store.change(code: canonical, relatedCode: relatedCode, actor: .staff(staff)) { context in
+        let record = try await store.change(code: canonical, relatedCode: relatedCode, actor: .staff(staff)) { context in
             let current = context.current
             guard CaseAccessPolicy.canView(staff, agencyCode: current.state.agencyCode, status: current.state.status) else {
                 throw DomainError.caseNotFound
@@ -90,6 +96,8 @@ public struct AgencyService: Sendable {
             }
             return CaseStore.Change(state: state, due: due, entry: entry)
         }
+        changed(record)
+        return record
     }
 
     static let mergeTargetNotFound = DomainError(

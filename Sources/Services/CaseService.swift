@@ -14,16 +14,19 @@ public struct CaseService: Sendable {
     public let rules: ServiceRules
     /// The time; injected so tests can move it.
     public let clock: @Sendable () -> Date
+    /// Told of every case this service stored or changed, after the change committed (statistics).
+    public let changed: @Sendable (CaseRecord) -> Void
 
     public init(
         store: CaseStore, reference: Reference, analyzer: TextAnalyzer, rules: ServiceRules,
-        clock: @escaping @Sendable () -> Date = { Date() }
+        clock: @escaping @Sendable () -> Date = { Date() }, changed: @escaping @Sendable (CaseRecord) -> Void = { _ in }
     ) {
         self.store = store
         self.reference = reference
         self.analyzer = analyzer
         self.rules = rules
         self.clock = clock
+        self.changed = changed
     }
 
     // MARK: Filing
@@ -36,10 +39,12 @@ public struct CaseService: Sendable {
         var generator = SystemRandomNumberGenerator()
         let secret = TrackingSecret.make(using: &generator)
         let year = Self.bangkokYear(of: new.filedAt)
-        return try await store.file(new, secret: secret, idempotency: idempotency) {
+        let filed = try await store.file(new, secret: secret, idempotency: idempotency) {
             var generator = SystemRandomNumberGenerator()
             return TrackingCode.make(year: year, using: &generator)
         }
+        if !filed.isReplay { changed(filed.record) }
+        return filed
     }
 
     /// Turns a filing into a case ready to store: everything but the code and secret.
@@ -130,13 +135,15 @@ public struct CaseService: Sendable {
         guard let canonical = TrackingCode.canonical(code) else { throw DomainError.caseNotFound }
         let now = clock()
         let rules = rules.lifecycle
-        return try await store.change(code: canonical, secret: secret, actor: .citizen) { context in
+        let record = try await store.change(code: canonical, secret: secret, actor: .citizen) { context in
             guard context.secretMatches else {
                 throw context.current.isPublic ? Self.invalidSecret : DomainError.caseNotFound
             }
             let (state, entry) = try Lifecycle.apply(action, to: context.current.state, at: now, rules: rules)
             return CaseStore.Change(state: state, due: context.current.due, entry: entry)
         }
+        changed(record)
+        return record
     }
 }
 

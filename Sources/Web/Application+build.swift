@@ -2,6 +2,7 @@ public import Hummingbird
 import Foundation
 public import Logging
 import Services
+import Statistics
 import Store
 
 /// How to serve: the address, the body limit and the logger.
@@ -12,16 +13,20 @@ public struct ServerConfiguration: Sendable {
     public var maintenanceInterval: Duration
     /// How long tracking reads may be answered from memory (see `CaseStore`).
     public var caseCacheLifetime: Duration
+    /// How often statistics are reloaded from the database whole.
+    public var statisticsReloadInterval: Duration
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, maximumBodyBytes: Int = 65_536,
-        maintenanceInterval: Duration = .seconds(60), caseCacheLifetime: Duration = .seconds(2)
+        maintenanceInterval: Duration = .seconds(60), caseCacheLifetime: Duration = .seconds(2),
+        statisticsReloadInterval: Duration = .seconds(600)
     ) {
         self.host = host
         self.port = port
         self.maximumBodyBytes = maximumBodyBytes
         self.maintenanceInterval = maintenanceInterval
         self.caseCacheLifetime = caseCacheLifetime
+        self.statisticsReloadInterval = statisticsReloadInterval
     }
 }
 
@@ -30,9 +35,13 @@ public struct ServerConfiguration: Sendable {
 public func buildApplication(runtime: SiangRuntime, configuration: ServerConfiguration, logger: Logger) -> some ApplicationProtocol {
     SiangRequestContext.bodyLimit = configuration.maximumBodyBytes
     let caseStore = CaseStore(pool: runtime.pool, cacheLifetime: configuration.caseCacheLifetime)
+    let statistics = runtime.statistics
+    let changed: @Sendable (CaseRecord) -> Void = { statistics.record($0) }
     let cases = CaseService(
-        store: caseStore, reference: runtime.reference, analyzer: runtime.analyzer, rules: runtime.rules, clock: runtime.clock)
-    let agency = AgencyService(store: caseStore, reference: runtime.reference, rules: runtime.rules, clock: runtime.clock)
+        store: caseStore, reference: runtime.reference, analyzer: runtime.analyzer, rules: runtime.rules,
+        clock: runtime.clock, changed: changed)
+    let agency = AgencyService(
+        store: caseStore, reference: runtime.reference, rules: runtime.rules, clock: runtime.clock, changed: changed)
     let accounts = StaffAccounts(store: StaffStore(pool: runtime.pool))
     let json = CaseJSONBuilder(reference: runtime.reference, rules: runtime.rules)
 
@@ -43,6 +52,10 @@ public func buildApplication(runtime: SiangRuntime, configuration: ServerConfigu
     let api = router.group("api/v1")
     ReferenceController(reference: runtime.reference).addRoutes(to: api)
     CasesController(cases: cases, json: json).addRoutes(to: api)
+    StatisticsController(
+        statistics: statistics, json: StatisticsJSONBuilder(reference: runtime.reference), clock: runtime.clock
+    ).addRoutes(to: api)
+    OpenDataController(store: statistics.store, reference: runtime.reference, clock: runtime.clock).addRoutes(to: api)
     let staffRoutes = api.group("agency").add(middleware: StaffAuthenticationMiddleware(accounts: accounts))
     AgencyController(agency: agency, json: json).addRoutes(to: staffRoutes)
 
@@ -52,7 +65,8 @@ public func buildApplication(runtime: SiangRuntime, configuration: ServerConfigu
         services: [
             MaintenanceService(
                 cases: caseStore, rules: runtime.rules, clock: runtime.clock, interval: configuration.maintenanceInterval,
-                logger: logger)
+                logger: logger),
+            StatisticsUpkeep(statistics: statistics, reloadInterval: configuration.statisticsReloadInterval, logger: logger),
         ],
         logger: logger)
 }

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import ServiceLifecycle
 import Services
+import Statistics
 import Store
 
 /// Background upkeep, run in the application's service group, never inside a request: closes
@@ -45,5 +46,31 @@ extension Task where Success == Never, Failure == Never {
     /// Whether the task was cancelled or its service group is shutting down gracefully.
     static var isCancelledOrShuttingDown: Bool {
         isCancelled || isShuttingDownGracefully
+    }
+}
+
+/// Keeps the in-memory statistics current: applies the changes posted by requests every
+/// second, and reloads every case from the database every `reloadInterval` (to see what other
+/// processes changed).
+struct StatisticsUpkeep: Service {
+    let statistics: StatisticsService
+    let reloadInterval: Duration
+    let logger: Logger
+
+    func run() async throws {
+        var sinceReload = Duration.zero
+        while !Task.isCancelledOrShuttingDown {
+            statistics.live.apply()
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(1)) }
+            sinceReload += .seconds(1)
+            if sinceReload >= reloadInterval, !Task.isCancelledOrShuttingDown {
+                sinceReload = .zero
+                do {
+                    try await statistics.reload()
+                } catch {
+                    logger.warning("statistics reload failed; will retry", metadata: ["error": "\(error)"])
+                }
+            }
+        }
     }
 }

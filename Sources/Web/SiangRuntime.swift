@@ -15,12 +15,18 @@ public struct SiangRuntime: Sendable {
     public let analyzer: TextAnalyzer
     public let rules: ServiceRules
     public let clock: @Sendable () -> Date
+    /// Every case's facts in memory, for statistics.
+    public let statistics: StatisticsService
 
-    public init(pool: ConnectionPool, reference: Reference, analyzer: TextAnalyzer, rules: ServiceRules, clock: @escaping @Sendable () -> Date = { Date() }) {
+    public init(
+        pool: ConnectionPool, reference: Reference, analyzer: TextAnalyzer, rules: ServiceRules,
+        statistics: StatisticsService, clock: @escaping @Sendable () -> Date = { Date() }
+    ) {
         self.pool = pool
         self.reference = reference
         self.analyzer = analyzer
         self.rules = rules
+        self.statistics = statistics
         self.clock = clock
     }
 
@@ -39,9 +45,11 @@ public struct SiangRuntime: Sendable {
         let data = try await referenceStore.load()
         let model = try model ?? DefaultModel.load(home: home)
         let gazetteer = SeedFiles.gazetteer(areas: data.areas)
+        let statistics = StatisticsService(store: StatisticsStore(pool: pool))
+        try await statistics.reload()
         return SiangRuntime(
             pool: pool, reference: Reference(data), analyzer: try TextAnalyzer(model: model, gazetteer: gazetteer),
-            rules: settings.serviceRules, clock: clock)
+            rules: settings.serviceRules, statistics: statistics, clock: clock)
     }
 }
 

@@ -1,0 +1,70 @@
+/// Days, weeks and months as Bangkok counts them (UTC+7, no daylight saving), on integers.
+///
+/// A case filed at 00:30 on 1 February in Bangkok is still 31 January in UTC, and belongs to
+/// February. All grouping by time uses these.
+public enum BangkokCalendar {
+    static let offset: Int64 = 7 * 3600
+
+    /// Days since 1970-01-01 in Bangkok.
+    @inline(__always)
+    public static func day(_ unixSeconds: Int64) -> Int32 {
+        let local = unixSeconds + offset
+        return Int32((local >= 0 ? local : local - 86_399) / 86_400)
+    }
+
+    /// Months since January 1970 (0 = January 1970).
+    public static func month(ofDay day: Int32) -> Int32 {
+        let (year, month, _) = civil(Int64(day))
+        return Int32((year - 1970) * 12 + (month - 1))
+    }
+
+    /// The Monday starting the week of `day` (1970-01-01 was a Thursday).
+    @inline(__always)
+    public static func weekStart(ofDay day: Int32) -> Int32 {
+        let shifted = Int64(day) + 3
+        let week = shifted >= 0 ? shifted / 7 : (shifted - 6) / 7
+        return Int32(week * 7 - 3)
+    }
+
+    /// The Unix time of midnight starting `day` in Bangkok.
+    public static func startOf(day: Int32) -> Int64 {
+        Int64(day) * 86_400 - offset
+    }
+
+    /// Days since 1970-01-01 of a civil date.
+    public static func day(year: Int, month: Int, day: Int) -> Int32 {
+        let y = Int64(month <= 2 ? year - 1 : year)
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let m = Int64(month)
+        let dayOfYear = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + Int64(day) - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return Int32(era * 146_097 + dayOfEra - 719_468)
+    }
+
+    public static func civil(_ days: Int64) -> (year: Int, month: Int, day: Int) {
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let mp = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        return (Int(yearOfEra + era * 400 + (month <= 2 ? 1 : 0)), Int(month), Int(day))
+    }
+
+    /// "2026-11-21"
+    public static func dateString(ofDay day: Int32) -> String {
+        let (year, month, date) = civil(Int64(day))
+        return "\(year)-\(two(month))-\(two(date))"
+    }
+
+    /// "2026-11"
+    public static func monthString(_ month: Int32) -> String {
+        let year = 1970 + Int(month) / 12
+        return "\(year)-\(two(Int(month) % 12 + 1))"
+    }
+
+    static func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+}
