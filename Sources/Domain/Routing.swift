@@ -103,13 +103,23 @@ public struct RoutingTable: Sendable {
     }
 
     static func fill(_ template: String, area: CaseArea) -> String? {
-        var result = template
-        for (placeholder, value) in [
-            ("{province}", area.provinceCode), ("{district}", area.districtCode), ("{subdistrict}", area.subdistrictCode),
-        ] where result.contains(placeholder) {
+        guard template.utf8.contains(UInt8(ascii: "{")) else { return template }
+        var result = ""
+        var rest = Substring(template)
+        while let open = rest.firstIndex(of: "{") {
+            result += rest[..<open]
+            guard let close = rest[open...].firstIndex(of: "}") else { return nil }
+            let value: String?
+            switch rest[rest.index(after: open)..<close] {
+            case "province": value = area.provinceCode
+            case "district": value = area.districtCode
+            case "subdistrict": value = area.subdistrictCode
+            default: return nil
+            }
             guard let value else { return nil }
-            result = result.replacingOccurrences(of: placeholder, with: value)
+            result += value
+            rest = rest[rest.index(after: close)...]
         }
-        return result
+        return result + rest
     }
 }

@@ -11,6 +11,8 @@ public final class Connection: @unchecked Sendable {
     private var statements: [String: String] = [:]
     /// Whether the connection broke; a broken connection is closed, never reused.
     public private(set) var isBroken = false
+    /// Whether the running `COPY … TO STDOUT` has delivered its last row.
+    private var copyOutEnded = false
 
     /// Connects with a libpq connection string or URI, used as given (so `PG*` variables,
     /// `sslmode` and the rest work as in psql), and sets the session to UTC and ISO dates.
@@ -103,8 +105,8 @@ public final class Connection: @unchecked Sendable {
     }
 
     /// Streams `COPY … FROM STDIN` data: `produce` is called until it returns nil, each
-    /// chunk being text in COPY's format. Returns the number of rows copied.
-    public func copyIn(_ sql: String, _ produce: () -> String?) throws -> Int {
+    /// chunk being bytes in COPY's text format. Returns the number of rows copied.
+    public func copyIn(_ sql: String, _ produce: () -> [UInt8]?) throws -> Int {
         let handle = try liveHandle()
         let start = sql.withCString { PQexec(handle, $0) }
         let startStatus = PQresultStatus(start)
@@ -114,8 +116,8 @@ public final class Connection: @unchecked Sendable {
         }
         PQclear(start)
         while let chunk = produce() {
-            let sent = chunk.utf8CString.withUnsafeBufferPointer { buffer in
-                PQputCopyData(handle, buffer.baseAddress, Int32(buffer.count - 1))
+            let sent = chunk.withUnsafeBufferPointer { buffer in
+                buffer.withMemoryRebound(to: CChar.self) { PQputCopyData(handle, $0.baseAddress, Int32($0.count)) }
             }
             if sent != 1 { break }
         }
@@ -132,6 +134,48 @@ public final class Connection: @unchecked Sendable {
         }
         if let firstError { throw firstError }
         return copied
+    }
+
+    /// Starts `COPY … TO STDOUT`; read its output with `readCopyData(upTo:)`.
+    public func startCopyOut(_ sql: String) throws {
+        let handle = try liveHandle()
+        copyOutEnded = false
+        let start = sql.withCString { PQexec(handle, $0) }
+        defer { PQclear(start) }
+        guard PQresultStatus(start) == PGRES_COPY_OUT else { throw failure(start) }
+    }
+
+    /// The next rows of a `COPY … TO STDOUT`, at least `limit` bytes of them unless the copy
+    /// ends first; nil once it has ended.
+    public func readCopyData(upTo limit: Int) throws -> [UInt8]? {
+        let handle = try liveHandle()
+        guard !copyOutEnded else { return nil }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(limit + 4096)
+        while bytes.count < limit {
+            var buffer: UnsafeMutablePointer<CChar>?
+            let length = PQgetCopyData(handle, &buffer, 0)
+            if length > 0, let buffer {
+                buffer.withMemoryRebound(to: UInt8.self, capacity: Int(length)) {
+                    bytes.append(contentsOf: UnsafeBufferPointer(start: $0, count: Int(length)))
+                }
+                PQfreemem(buffer)
+                continue
+            }
+            if length == -1 {
+                // The copy ended: collect its final result (and any error).
+                copyOutEnded = true
+                var firstError: PostgresError?
+                while let result = PQgetResult(handle) {
+                    if PQresultStatus(result) != PGRES_COMMAND_OK, firstError == nil { firstError = failure(result) }
+                    PQclear(result)
+                }
+                if let firstError { throw firstError }
+                return bytes.isEmpty ? nil : bytes
+            }
+            throw connectionFailure()
+        }
+        return bytes
     }
 
     /// Runs a query in single-row mode, calling `body` with each row as it arrives, so

@@ -65,7 +65,9 @@ public final class LocalCluster: @unchecked Sendable {
         }
         try makeOwnedDirectory(socketDirectory, mode: 0o755, forPostgres: runAsPostgres)
         if !isRunning(asPostgres: runAsPostgres) {
-            var options = "-c listen_addresses='' -k \(socketDirectory) -p 5432"
+            // A private cluster has no replicas, so the minimal WAL level will do; it lets bulk loads into
+            // a table emptied in the same transaction skip the WAL entirely (`siang demo`).
+            var options = "-c listen_addresses='' -k \(socketDirectory) -p 5432 -c wal_level=minimal -c max_wal_senders=0"
             if durability == .throwaway {
                 // Tests run many suites at once, each with its own database and pool.
                 options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=400"

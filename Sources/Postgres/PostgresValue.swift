@@ -173,6 +173,11 @@ public enum PostgresTimestamp {
         return era * 146_097 + dayOfEra - 719_468
     }
 
+    /// The civil date of a day number (days since 1970-01-01).
+    public static func civilDate(fromDays days: Int64) -> (year: Int64, month: Int64, day: Int64) {
+        civil(fromDays: days)
+    }
+
     static func civil(fromDays days: Int64) -> (Int64, Int64, Int64) {
         let z = days + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097

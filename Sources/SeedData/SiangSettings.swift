@@ -23,6 +23,10 @@ public struct SiangSettings: Sendable {
     public var consentVersion: String
     /// How long tracking reads may be answered from memory (0: always from the database).
     public var caseCacheSeconds: Double
+    /// How long a statistics answer may be reused while the data has not changed (0: never).
+    public var statisticsCacheSeconds: Double
+    /// Whether statistics follow each change as it happens (else only their periodic reload).
+    public var statisticsLiveUpdates: Bool
 
     /// Reads the settings.
     /// - Throws: when `Config/siang.json` exists but is not valid JSON.
@@ -49,6 +53,8 @@ public struct SiangSettings: Sendable {
             idempotencyRetentionHours: config.int(forKey: "cases.idempotency_retention_hours", default: 24),
             privateCategories: config.stringArray(forKey: "cases.private_categories", default: []),
             consentVersion: config.string(forKey: "consent.current_version", default: "2026-01"),
-            caseCacheSeconds: config.double(forKey: "cache.case_seconds", default: 2))
+            caseCacheSeconds: config.double(forKey: "cache.case_seconds", default: 2),
+            statisticsCacheSeconds: config.double(forKey: "cache.statistics_seconds", default: 10),
+            statisticsLiveUpdates: config.bool(forKey: "statistics.live_updates", default: true))
     }
 }

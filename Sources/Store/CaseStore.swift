@@ -428,7 +428,8 @@ public struct CaseStore: Sendable {
     // MARK: Rows
 
     static let columns = """
-        c.id, c.code, c.kind, c.channel, c.title, c.text, c.public_title, c.public_text, c.is_public, c.anonymous,
+        c.id, c.code, c.kind, c.channel, c.title, c.text, coalesce(c.public_title, c.title), coalesce(c.public_text, c.text),
+        c.is_public, c.anonymous,
         c.province_code, c.district_code, c.subdistrict_code, c.area_source, c.latitude, c.longitude, c.address,
         c.predicted_category, c.predicted_confidence, c.status, c.agency_code, c.category_code,
         c.acknowledged_at, c.first_answered_at, c.resolved_at, c.closed_at, c.transfer_count, c.reopen_count,

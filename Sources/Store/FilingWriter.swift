@@ -102,7 +102,9 @@ final class FilingWriter: Sendable {
         let cases = items.map(\.new)
         let parameters: [any PostgresEncodable] = [
             items.map(\.code), items.map(\.secret), cases.map(\.kind.rawValue), cases.map(\.channel), cases.map(\.title),
-            cases.map(\.text), cases.map(\.publicTitle), cases.map(\.publicText), cases.map(\.isPublic),
+            // The redacted versions only where redaction changed something (see the schema).
+            cases.map(\.text), cases.map { $0.publicTitle == $0.title ? nil : $0.publicTitle },
+            cases.map { $0.publicText == $0.text ? nil : $0.publicText }, cases.map(\.isPublic),
             cases.map(\.anonymous), cases.map(\.status.rawValue), cases.map(\.area.provinceCode),
             cases.map(\.area.districtCode), cases.map(\.area.subdistrictCode), cases.map(\.areaSource),
             cases.map(\.latitude), cases.map(\.longitude), cases.map(\.address), cases.map(\.predictedCategory),

@@ -51,75 +51,112 @@ public struct StatisticsStore: Sendable {
             resolutionDue: Int64(try row.int(15)), reopenCount: try row.int(16), rating: try row.optionalInt(17))
     }
 
-    /// One public case as open data publishes it: public fields only, text redacted.
-    public struct OpenCase: Sendable {
-        public var code: String
-        public var kind: String
-        public var category: String
-        public var agency: String?
-        public var province: String?
-        public var district: String?
-        public var status: String
-        public var filedAt: Date
-        public var acknowledgedAt: Date?
-        public var firstAnsweredAt: Date?
-        public var resolvedAt: Date?
-        public var closedAt: Date?
-        public var acknowledgeDue: Date
-        public var firstAnswerDue: Date
-        public var resolutionDue: Date
-        public var rating: Int?
-        public var reopenCount: Int
-        public var title: String?
-        public var text: String
+    /// The published columns of open data, in order: name, SQL for CSV, SQL for JSON (nil: same).
+    ///
+    /// Public columns only: the redacted text (`public_text`, or `text` where redaction found
+    /// nothing to remove and `public_text` is NULL), never contact data. Times are ISO 8601 in
+    /// Bangkok time. `$now` stands for the export's time, for the overdue flag.
+    public static let openDataColumns: [(name: String, csv: String, json: String?)] = {
+        func time(_ column: String) -> String {
+            "to_char(\(column) AT TIME ZONE 'Asia/Bangkok', 'YYYY-MM-DD\"T\"HH24:MI:SS\"+07:00\"')"
+        }
+        // A cell a spreadsheet would run as a formula gets a leading apostrophe (CSV only).
+        func defused(_ expression: String) -> String {
+            "CASE WHEN left(\(expression), 1) IN ('=', '+', '-', '@', E'\\t', E'\\r') THEN '''' || \(expression) "
+                + "ELSE \(expression) END"
+        }
+        let overdue = """
+            (c.status IN ('received', 'triage', 'assigned', 'accepted', 'in_progress') AND (
+                (c.acknowledged_at IS NULL AND $now > c.acknowledge_due)
+                OR (c.first_answered_at IS NULL AND $now > c.first_answer_due) OR $now > c.resolution_due))
+            """
+        return [
+            ("code", "c.code", nil), ("kind", "c.kind", nil), ("category", "c.category_code", nil),
+            ("category_name_th", "cat.name_th", nil), ("agency", "c.agency_code", nil),
+            ("agency_name_th", "ag.name_th", nil), ("province", "c.province_code", nil),
+            ("district", "c.district_code", nil), ("status", "c.status", nil), ("filed_at", time("c.filed_at"), nil),
+            ("acknowledged_at", time("c.acknowledged_at"), nil), ("first_answered_at", time("c.first_answered_at"), nil),
+            ("resolved_at", time("c.resolved_at"), nil), ("closed_at", time("c.closed_at"), nil),
+            ("acknowledge_due", time("c.acknowledge_due"), nil), ("first_answer_due", time("c.first_answer_due"), nil),
+            ("resolution_due", time("c.resolution_due"), nil),
+            ("overdue", "CASE WHEN \(overdue) THEN 'true' ELSE 'false' END", overdue), ("rating", "c.rating", nil),
+            ("reopen_count", "c.reopen_count", nil),
+            ("title", defused("coalesce(c.public_title, c.title)"), "coalesce(c.public_title, c.title)"),
+            ("text", defused("coalesce(c.public_text, c.text)"), "coalesce(c.public_text, c.text)"),
+        ]
+    }()
+
+    static let openDataFrom = """
+        FROM cases c
+        JOIN categories cat ON cat.code = c.category_code
+        LEFT JOIN agencies ag ON ag.code = c.agency_code
+        WHERE c.is_public
+          AND c.filed_at >= coalesce(nullif(current_setting('siang.export_from'), '')::timestamptz, '-infinity')
+          AND c.filed_at < coalesce(nullif(current_setting('siang.export_before'), '')::timestamptz, 'infinity')
+        ORDER BY c.filed_at, c.id
+        """
+
+    /// The format of an open-data export.
+    public enum OpenDataFormat: Sendable {
+        /// CSV with a header row, as PostgreSQL's COPY writes it (RFC 4180 quoting).
+        case csv
+        /// One JSON object per line, keys in the published order.
+        case jsonLines
     }
 
-    /// Streams the public cases filed in [from, before) in filing order, `batch` at a time,
-    /// over a connection held for the whole export; `body` may await (writing to a slow client)
-    /// between batches, and returns false to stop.
-    ///
-    /// Selects public columns only (`public_text`, never `text`; no contact), from public cases only.
-    public func forEachOpenCase(
-        from: Date?, before: Date?, batch: Int = 2000, _ body: ([OpenCase]) async throws -> Bool
+    /// Streams the public cases filed in [from, before) in filing order, as chunks of bytes in
+    /// `format`, over a connection held for the whole export; `body` may await (writing to a
+    /// slow client) between chunks, which keeps memory constant whatever the size.
+    public func exportOpenData(
+        _ format: OpenDataFormat, from: Date?, before: Date?, now: Date, chunkBytes: Int = 256 * 1024,
+        _ body: ([UInt8]) async throws -> Void
     ) async throws {
+        let columns = Self.openDataColumns
+        let nowSetting = "current_setting('siang.export_now')::timestamptz"
         try await pool.withLease { lease in
-            try await lease.run { try $0.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") }
+            try await lease.run { connection in
+                try connection.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                // COPY takes no bound parameters: the period and the time travel in settings of this transaction.
+                try connection.query(
+                    """
+                    SELECT set_config('siang.export_from', $1, true), set_config('siang.export_before', $2, true),
+                           set_config('siang.export_now', $3, true)
+                    """, [from?.postgresText ?? "", before?.postgresText ?? "", now.postgresText ?? ""])
+            }
             do {
-                try await lease.run { connection in
-                    try connection.query(
-                        """
-                        DECLARE open_cases NO SCROLL CURSOR FOR
-                        SELECT code, kind, category_code, agency_code, province_code, district_code, status, filed_at,
-                               acknowledged_at, first_answered_at, resolved_at, closed_at, acknowledge_due,
-                               first_answer_due, resolution_due, rating, reopen_count, public_title, public_text
-                        FROM cases
-                        WHERE is_public AND ($1::timestamptz IS NULL OR filed_at >= $1)
-                          AND ($2::timestamptz IS NULL OR filed_at < $2)
-                        ORDER BY filed_at, id
-                        """, [from, before])
-                }
-                while true {
-                    let rows = try await lease.run { connection in
-                        try connection.query("FETCH \(batch) FROM open_cases").rows.map(Self.openCase)
+                switch format {
+                case .csv:
+                    let select = columns.map { "\($0.csv.replacingOccurrences(of: "$now", with: nowSetting)) AS \($0.name)" }
+                    let sql =
+                        "COPY (SELECT \(select.joined(separator: ", ")) \(Self.openDataFrom)) TO STDOUT WITH (FORMAT csv, HEADER true)"
+                    try await lease.run { try $0.startCopyOut(sql) }
+                    while let chunk = try await lease.run({ try $0.readCopyData(upTo: chunkBytes) }) {
+                        try await body(chunk)
                     }
-                    if rows.isEmpty { break }
-                    guard try await body(rows), rows.count == batch else { break }
+                case .jsonLines:
+                    let pairs = columns.map { "'\($0.name)', \(($0.json ?? $0.csv).replacingOccurrences(of: "$now", with: nowSetting))" }
+                    let sql = "DECLARE open_data NO SCROLL CURSOR FOR SELECT json_build_object(\(pairs.joined(separator: ", ")))::text \(Self.openDataFrom)"
+                    try await lease.run { try $0.execute(sql) }
+                    while true {
+                        let chunk = try await lease.run { connection -> [UInt8] in
+                            var bytes: [UInt8] = []
+                            bytes.reserveCapacity(chunkBytes)
+                            for row in try connection.query("FETCH 1000 FROM open_data").rows {
+                                bytes.append(contentsOf: try row.string(0).utf8)
+                                bytes.append(0x0A)
+                            }
+                            return bytes
+                        }
+                        if chunk.isEmpty { break }
+                        try await body(chunk)
+                    }
                 }
                 try await lease.run { try $0.execute("COMMIT") }
             } catch {
-                _ = try? await lease.run { try $0.execute("ROLLBACK") }
+                // A client that went away leaves the export mid-way: the connection is closed, not reused.
+                _ = try? await lease.run { $0.close() }
                 throw error
             }
         }
-    }
-
-    static func openCase(_ row: Row) throws -> OpenCase {
-        OpenCase(
-            code: try row.string(0), kind: try row.string(1), category: try row.string(2), agency: row.optionalString(3),
-            province: row.optionalString(4), district: row.optionalString(5), status: try row.string(6),
-            filedAt: try row.date(7), acknowledgedAt: try row.optionalDate(8), firstAnsweredAt: try row.optionalDate(9),
-            resolvedAt: try row.optionalDate(10), closedAt: try row.optionalDate(11), acknowledgeDue: try row.date(12),
-            firstAnswerDue: try row.date(13), resolutionDue: try row.date(14), rating: try row.optionalInt(15),
-            reopenCount: try row.int(16), title: row.optionalString(17), text: try row.string(18))
     }
 }

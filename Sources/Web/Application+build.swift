@@ -15,11 +15,16 @@ public struct ServerConfiguration: Sendable {
     public var caseCacheLifetime: Duration
     /// How often statistics are reloaded from the database whole.
     public var statisticsReloadInterval: Duration
+    /// How long a statistics answer may be reused while the data is unchanged (zero: never).
+    public var statisticsCacheLifetime: Duration
+    /// Whether statistics follow each change as it commits (else only the periodic reload).
+    public var statisticsLiveUpdates: Bool
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, maximumBodyBytes: Int = 65_536,
         maintenanceInterval: Duration = .seconds(60), caseCacheLifetime: Duration = .seconds(2),
-        statisticsReloadInterval: Duration = .seconds(600)
+        statisticsReloadInterval: Duration = .seconds(600), statisticsCacheLifetime: Duration = .seconds(10),
+        statisticsLiveUpdates: Bool = true
     ) {
         self.host = host
         self.port = port
@@ -27,6 +32,8 @@ public struct ServerConfiguration: Sendable {
         self.maintenanceInterval = maintenanceInterval
         self.caseCacheLifetime = caseCacheLifetime
         self.statisticsReloadInterval = statisticsReloadInterval
+        self.statisticsCacheLifetime = statisticsCacheLifetime
+        self.statisticsLiveUpdates = statisticsLiveUpdates
     }
 }
 
@@ -36,7 +43,8 @@ public func buildApplication(runtime: SiangRuntime, configuration: ServerConfigu
     SiangRequestContext.bodyLimit = configuration.maximumBodyBytes
     let caseStore = CaseStore(pool: runtime.pool, cacheLifetime: configuration.caseCacheLifetime)
     let statistics = runtime.statistics
-    let changed: @Sendable (CaseRecord) -> Void = { statistics.record($0) }
+    let live = configuration.statisticsLiveUpdates
+    let changed: @Sendable (CaseRecord) -> Void = { if live { statistics.record($0) } }
     let cases = CaseService(
         store: caseStore, reference: runtime.reference, analyzer: runtime.analyzer, rules: runtime.rules,
         clock: runtime.clock, changed: changed)
@@ -53,7 +61,8 @@ public func buildApplication(runtime: SiangRuntime, configuration: ServerConfigu
     ReferenceController(reference: runtime.reference).addRoutes(to: api)
     CasesController(cases: cases, json: json).addRoutes(to: api)
     StatisticsController(
-        statistics: statistics, json: StatisticsJSONBuilder(reference: runtime.reference), clock: runtime.clock
+        statistics: statistics, json: StatisticsJSONBuilder(reference: runtime.reference), clock: runtime.clock,
+        cache: ResponseCache(lifetime: configuration.statisticsCacheLifetime)
     ).addRoutes(to: api)
     OpenDataController(store: statistics.store, reference: runtime.reference, clock: runtime.clock).addRoutes(to: api)
     let staffRoutes = api.group("agency").add(middleware: StaffAuthenticationMiddleware(accounts: accounts))

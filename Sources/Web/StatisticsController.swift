@@ -14,7 +14,7 @@ struct StatisticsController {
     let statistics: StatisticsService
     let json: StatisticsJSONBuilder
     let clock: @Sendable () -> Date
-    let cache = ResponseCache()
+    let cache: ResponseCache
 
     func addRoutes(to group: RouterGroup<SiangRequestContext>) {
         group.get("stats", use: stats)
@@ -150,8 +150,8 @@ struct StatisticsController {
     }
 }
 
-/// Encoded answers by query, valid while the statistics' version is unchanged and for ten
-/// seconds at most; one computation per key at a time.
+/// Encoded answers by query, valid while the statistics' version is unchanged and for
+/// `lifetime` at most; one computation per key at a time. A zero lifetime computes every time.
 final class ResponseCache: Sendable {
     struct Entry {
         var version: Int
@@ -160,10 +160,15 @@ final class ResponseCache: Sendable {
     }
 
     private let entries = Mutex<[String: Entry]>([:])
-    let lifetime: Duration = .seconds(10)
+    let lifetime: Duration
     let capacity = 500
 
+    init(lifetime: Duration = .seconds(10)) {
+        self.lifetime = lifetime
+    }
+
     func value(key: String, version: Int, compute: @escaping @Sendable () throws -> [UInt8]) async throws -> [UInt8] {
+        guard lifetime > .zero else { return try compute() }
         let now = ContinuousClock.now
         let task = entries.withLock { entries -> Task<[UInt8], any Error> in
             if let entry = entries[key], entry.version == version, now - entry.created < lifetime {

@@ -41,7 +41,9 @@ struct ServeCommand: AsyncParsableCommand {
                 runtime: runtime,
                 configuration: ServerConfiguration(
                     host: settings.host, port: settings.port, maximumBodyBytes: settings.maximumBodyBytes,
-                    caseCacheLifetime: .milliseconds(Int(settings.caseCacheSeconds * 1000))),
+                    caseCacheLifetime: .milliseconds(Int(settings.caseCacheSeconds * 1000)),
+                    statisticsCacheLifetime: .milliseconds(Int(settings.statisticsCacheSeconds * 1000)),
+                    statisticsLiveUpdates: settings.statisticsLiveUpdates),
                 logger: logger)
             try await app.runService()
         } catch {

@@ -202,7 +202,7 @@ struct ConnectionPoolTests {
         let copied = try await database.pool.withConnection { connection -> Int in
             try connection.execute("CREATE TEMP TABLE numbers (n int, label text)")
             var chunks = ["1\tหนึ่ง\n2\ttwo\n", "3\t\\N\n"]
-            return try connection.copyIn("COPY numbers FROM STDIN") { chunks.isEmpty ? nil : chunks.removeFirst() }
+            return try connection.copyIn("COPY numbers FROM STDIN") { chunks.isEmpty ? nil : Array(chunks.removeFirst().utf8) }
         }
         #expect(copied == 3)
         await database.pool.shutdown()

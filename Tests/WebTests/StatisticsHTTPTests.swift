@@ -104,7 +104,7 @@ struct StatisticsHTTPTests {
             let csvResponse = try await client.executeRequest(uri: "/api/v1/open-data/cases.csv", method: .get, headers: [:], body: nil)
             #expect(csvResponse.status == .ok)
             let csv = String(decoding: csvResponse.body.readableBytesView, as: UTF8.self)
-            let lines = csv.split(separator: "\r\n")
+            let lines = csv.split(separator: "\n")
             #expect(lines.count == 13)  // header and the twelve public cases
             #expect(lines[0].hasPrefix("\u{FEFF}code,kind,category"))
             for secret in secrets { #expect(!csv.contains(secret), "\(secret) leaked") }
@@ -122,7 +122,7 @@ struct StatisticsHTTPTests {
             for secret in secrets { #expect(!jsonText.contains(secret), "\(secret) leaked") }
 
             let none = try await client.executeRequest(uri: "/api/v1/open-data/cases.csv?from=2000-01-01&to=2000-01-02", method: .get, headers: [:], body: nil)
-            #expect(String(decoding: none.body.readableBytesView, as: UTF8.self).split(separator: "\r\n").count == 1)
+            #expect(String(decoding: none.body.readableBytesView, as: UTF8.self).split(separator: "\n").count == 1)
             let bad = try await client.send(.get, "/api/v1/open-data/cases.csv?from=yesterday")
             #expect(bad.status == .badRequest)
 
@@ -134,6 +134,9 @@ struct StatisticsHTTPTests {
             #expect(fields?.first == "code")
             #expect(fields?.contains("text") == true)
             #expect(fields?.contains("phone") == false)
+            // The catalogue describes exactly the columns the CSV has, in its order.
+            let header = lines[0].dropFirst().split(separator: ",").map(String.init)
+            #expect(fields == header)
         }
     }
 }

@@ -12,7 +12,9 @@ extension SiangMigrations {
             channel text NOT NULL,
             title text,
             text text NOT NULL,
-            public_text text NOT NULL,
+            -- The text (and title) with personal data replaced by labels; NULL when redaction found
+            -- nothing to replace, so the text itself is what the public sees (most cases: half the storage).
+            public_text text,
             public_title text,
             is_public boolean NOT NULL,
             anonymous boolean NOT NULL DEFAULT false,
