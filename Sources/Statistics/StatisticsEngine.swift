@@ -10,109 +10,131 @@ public enum StatisticsEngine {
     public static func figures(_ columns: FactColumns, query: StatisticsQuery, now: Int64) -> [GroupFigures] {
         let rows = matchingRows(columns, query: query)
         let dimensions = Array(query.groupBy.prefix(2))
-        let keyColumns = dimensions.map { keys(columns, $0, rows: rows) }
-
-        // Group numbers: dense when the key space is small, through a dictionary otherwise.
-        var groupOf = [Int32](repeating: 0, count: rows.count)
-        var groupKeys: [(Int32, Int32)] = []
-        if dimensions.isEmpty {
-            if !rows.isEmpty { groupKeys = [(0, 0)] }
-        } else {
-            var numbers: [Int64: Int32] = [:]
-            for index in rows.indices {
-                let first = keyColumns[0][index]
-                let second = keyColumns.count > 1 ? keyColumns[1][index] : 0
-                let combined = Int64(first) << 32 | Int64(UInt32(bitPattern: second))
-                if let number = numbers[combined] {
-                    groupOf[index] = number
-                } else {
-                    let number = Int32(groupKeys.count)
-                    numbers[combined] = number
-                    groupKeys.append((first, second))
-                    groupOf[index] = number
-                }
-            }
-        }
+        let (groupOf, groupKeys) = groups(columns, dimensions: dimensions, rows: rows)
         let groupCount = groupKeys.count
         guard groupCount > 0 else { return [] }
 
-        var figures = groupKeys.map { key -> GroupFigures in
+        // Flat counters, one slot per group, so the scan does nothing but arithmetic.
+        enum Counter: Int, CaseIterable {
+            case filed, open, resolved, rejected, merged, withdrawn, overdue, acknowledged, answered, resolvedTime
+            case firstDue, firstMet, resolutionDue, resolutionMet, results, reopened, appeals, ratings, ratingSum
+            case star1, star2, star3, star4, star5
+        }
+        let width = Counter.allCases.count
+        var counters = [Int](repeating: 0, count: groupCount * width)
+        let statuses = FactColumns.statuses
+        let isOpen = statuses.map { openStatuses.contains($0) }
+        let isResolved = statuses.map { $0 == .resolved || $0 == .closed }
+        let rejected = Int32(statuses.firstIndex(of: .rejected)!)
+        let merged = Int32(statuses.firstIndex(of: .merged)!)
+        let withdrawn = Int32(statuses.firstIndex(of: .withdrawn)!)
+
+        counters.withUnsafeMutableBufferPointer { counters in
+            columns.status.withUnsafeBufferPointer { status in
+            columns.filed.withUnsafeBufferPointer { filed in
+            columns.acknowledged.withUnsafeBufferPointer { acknowledgedColumn in
+            columns.firstAnswered.withUnsafeBufferPointer { answeredColumn in
+            columns.resolved.withUnsafeBufferPointer { resolvedColumn in
+            columns.acknowledgeDue.withUnsafeBufferPointer { acknowledgeDue in
+            columns.firstAnswerDue.withUnsafeBufferPointer { firstAnswerDue in
+            columns.resolutionDue.withUnsafeBufferPointer { resolutionDue in
+            columns.reopens.withUnsafeBufferPointer { reopensColumn in
+            columns.rating.withUnsafeBufferPointer { ratingColumn in
+                for (index, row) in rows.enumerated() {
+                    let r = Int(row)
+                    let base = Int(groupOf[index]) * width
+                    @inline(__always) func count(_ counter: Counter, _ amount: Int = 1) { counters[base + counter.rawValue] &+= amount }
+                    let state = status[r]
+                    let elapsed = now - filed[r]
+                    let acknowledged = acknowledgedColumn[r]
+                    let answered = answeredColumn[r]
+                    let resolved = resolvedColumn[r]
+                    let open = isOpen[Int(state)]
+                    let exited = state == merged || state == withdrawn
+                    count(.filed)
+                    if open { count(.open) }
+                    if isResolved[Int(state)] { count(.resolved) }
+                    if state == rejected { count(.rejected) }
+                    if state == merged { count(.merged) }
+                    if state == withdrawn { count(.withdrawn) }
+                    if open
+                        && ((acknowledged < 0 && elapsed > Int64(acknowledgeDue[r]))
+                            || (answered < 0 && elapsed > Int64(firstAnswerDue[r])) || elapsed > Int64(resolutionDue[r]))
+                    {
+                        count(.overdue)
+                    }
+                    if acknowledged >= 0 { count(.acknowledged) }
+                    if answered >= 0 { count(.answered) }
+                    if resolved >= 0 { count(.resolvedTime) }
+                    if answered >= 0 || (elapsed > Int64(firstAnswerDue[r]) && !exited) {
+                        count(.firstDue)
+                        if answered >= 0 && answered <= firstAnswerDue[r] { count(.firstMet) }
+                    }
+                    if resolved >= 0 || (elapsed > Int64(resolutionDue[r]) && !exited && state != rejected) {
+                        count(.resolutionDue)
+                        if resolved >= 0 && resolved <= resolutionDue[r] { count(.resolutionMet) }
+                    }
+                    let reopens = reopensColumn[r]
+                    if resolved >= 0 || reopens > 0 || isResolved[Int(state)] { count(.results) }
+                    if reopens > 0 {
+                        count(.reopened)
+                        count(.appeals, Int(reopens))
+                    }
+                    let stars = ratingColumn[r]
+                    if stars > 0 {
+                        count(.ratings)
+                        count(.ratingSum, Int(stars))
+                        counters[base + Counter.star1.rawValue + Int(stars) - 1] &+= 1
+                    }
+                }
+            } } } } } } } } } }
+        }
+
+        var figures = (0..<groupCount).map { group -> GroupFigures in
+            let key = groupKeys[group]
             var named: [StatisticsDimension: String] = [:]
             for (position, dimension) in dimensions.enumerated() {
                 named[dimension] = label(columns, dimension, position == 0 ? key.0 : key.1)
             }
-            return GroupFigures(key: named)
-        }
-        var durationCounts = [[Int]](repeating: [Int](repeating: 0, count: groupCount), count: 3)
-        let statuses = FactColumns.statuses
-        let open = statuses.map { openStatuses.contains($0) }
-        let resolvedIndex = statuses.map { $0 == .resolved || $0 == .closed }
-        let rejectedIndex = Int32(statuses.firstIndex(of: .rejected)!)
-        let mergedIndex = Int32(statuses.firstIndex(of: .merged)!)
-        let withdrawnIndex = Int32(statuses.firstIndex(of: .withdrawn)!)
-
-        for (index, row) in rows.enumerated() {
-            let r = Int(row)
-            let group = Int(groupOf[index])
-            let status = columns.status[r]
-            let elapsed = now - columns.filed[r]
-            let acknowledged = columns.acknowledged[r]
-            let answered = columns.firstAnswered[r]
-            let resolved = columns.resolved[r]
-            let isOpen = open[Int(status)]
-            let exited = status == mergedIndex || status == withdrawnIndex
-            figures[group].filed += 1
-            if isOpen { figures[group].open += 1 }
-            if resolvedIndex[Int(status)] { figures[group].resolved += 1 }
-            if status == rejectedIndex { figures[group].rejected += 1 }
-            if status == mergedIndex { figures[group].merged += 1 }
-            if status == withdrawnIndex { figures[group].withdrawn += 1 }
-            if isOpen
-                && ((acknowledged < 0 && elapsed > Int64(columns.acknowledgeDue[r]))
-                    || (answered < 0 && elapsed > Int64(columns.firstAnswerDue[r]))
-                    || elapsed > Int64(columns.resolutionDue[r]))
-            {
-                figures[group].overdue += 1
-            }
-            if acknowledged >= 0 { durationCounts[0][group] += 1 }
-            if answered >= 0 { durationCounts[1][group] += 1 }
-            if resolved >= 0 { durationCounts[2][group] += 1 }
-            if answered >= 0 || (elapsed > Int64(columns.firstAnswerDue[r]) && !exited) {
-                figures[group].firstAnswerDue += 1
-                if answered >= 0 && answered <= columns.firstAnswerDue[r] { figures[group].firstAnswerMet += 1 }
-            }
-            if resolved >= 0 || (elapsed > Int64(columns.resolutionDue[r]) && !exited && status != rejectedIndex) {
-                figures[group].resolutionDue += 1
-                if resolved >= 0 && resolved <= columns.resolutionDue[r] { figures[group].resolutionMet += 1 }
-            }
-            let reopens = columns.reopens[r]
-            if resolved >= 0 || reopens > 0 || resolvedIndex[Int(status)] { figures[group].results += 1 }
-            if reopens > 0 {
-                figures[group].reopenedCases += 1
-                figures[group].appeals += Int(reopens)
-            }
-            let stars = columns.rating[r]
-            if stars > 0 {
-                figures[group].ratings += 1
-                figures[group].ratingSum += Int(stars)
-                figures[group].stars[Int(stars) - 1] += 1
-            }
+            var result = GroupFigures(key: named)
+            func value(_ counter: Counter) -> Int { counters[group * width + counter.rawValue] }
+            result.filed = value(.filed)
+            result.open = value(.open)
+            result.resolved = value(.resolved)
+            result.rejected = value(.rejected)
+            result.merged = value(.merged)
+            result.withdrawn = value(.withdrawn)
+            result.overdue = value(.overdue)
+            result.firstAnswerDue = value(.firstDue)
+            result.firstAnswerMet = value(.firstMet)
+            result.resolutionDue = value(.resolutionDue)
+            result.resolutionMet = value(.resolutionMet)
+            result.results = value(.results)
+            result.reopenedCases = value(.reopened)
+            result.appeals = value(.appeals)
+            result.ratings = value(.ratings)
+            result.ratingSum = value(.ratingSum)
+            result.stars = [value(.star1), value(.star2), value(.star3), value(.star4), value(.star5)]
+            return result
         }
 
         // Durations: each group's values gathered into one slice of a flat buffer, then selected.
-        let durationColumns = [columns.acknowledged, columns.firstAnswered, columns.resolved]
-        for measure in 0..<3 {
+        let measures: [(column: [Int32], counter: Counter)] = [
+            (columns.acknowledged, .acknowledged), (columns.firstAnswered, .answered), (columns.resolved, .resolvedTime),
+        ]
+        for (measure, (column, counter)) in measures.enumerated() {
             var starts = [Int](repeating: 0, count: groupCount + 1)
-            for group in 0..<groupCount { starts[group + 1] = starts[group] + durationCounts[measure][group] }
+            for group in 0..<groupCount { starts[group + 1] = starts[group] + counters[group * width + counter.rawValue] }
             var fill = starts
             var values = [Int32](repeating: 0, count: starts[groupCount])
-            let column = durationColumns[measure]
-            for (index, row) in rows.enumerated() {
-                let value = column[Int(row)]
-                guard value >= 0 else { continue }
-                let group = Int(groupOf[index])
-                values[fill[group]] = value
-                fill[group] += 1
+            column.withUnsafeBufferPointer { column in
+                for (index, row) in rows.enumerated() {
+                    let value = column[Int(row)]
+                    guard value >= 0 else { continue }
+                    let group = Int(groupOf[index])
+                    values[fill[group]] = value
+                    fill[group] += 1
+                }
             }
             values.withUnsafeMutableBufferPointer { buffer in
                 for group in 0..<groupCount {
@@ -134,6 +156,50 @@ public enum StatisticsEngine {
             }
             return false
         }
+    }
+
+    /// The group of each matching row, and each group's keys. Keys are small numbers, so groups
+    /// are numbered through a dense table when the two dimensions' ranges allow it (no hashing).
+    static func groups(_ columns: FactColumns, dimensions: [StatisticsDimension], rows: [Int32]) -> (
+        groupOf: [Int32], keys: [(Int32, Int32)]
+    ) {
+        guard !rows.isEmpty else { return ([], []) }
+        guard !dimensions.isEmpty else { return ([Int32](repeating: 0, count: rows.count), [(0, 0)]) }
+        let first = keys(columns, dimensions[0], rows: rows)
+        let second = dimensions.count > 1 ? keys(columns, dimensions[1], rows: rows) : [Int32](repeating: 0, count: rows.count)
+        let (low1, high1) = (first.min()!, first.max()!)
+        let (low2, high2) = (second.min()!, second.max()!)
+        let span1 = Int(high1 - low1) + 1
+        let span2 = Int(high2 - low2) + 1
+        var groupOf = [Int32](repeating: 0, count: rows.count)
+        var groupKeys: [(Int32, Int32)] = []
+        if span1 * span2 <= 4_000_000 {
+            var table = [Int32](repeating: -1, count: span1 * span2)
+            for index in rows.indices {
+                let cell = Int(first[index] - low1) * span2 + Int(second[index] - low2)
+                var group = table[cell]
+                if group < 0 {
+                    group = Int32(groupKeys.count)
+                    table[cell] = group
+                    groupKeys.append((first[index], second[index]))
+                }
+                groupOf[index] = group
+            }
+        } else {
+            var numbers: [Int64: Int32] = [:]
+            for index in rows.indices {
+                let combined = Int64(first[index]) << 32 | Int64(UInt32(bitPattern: second[index]))
+                if let group = numbers[combined] {
+                    groupOf[index] = group
+                } else {
+                    let group = Int32(groupKeys.count)
+                    numbers[combined] = group
+                    groupKeys.append((first[index], second[index]))
+                    groupOf[index] = group
+                }
+            }
+        }
+        return (groupOf, groupKeys)
     }
 
     /// Indices of the cases the query's filters keep.
