@@ -107,7 +107,6 @@ public struct DemoGenerator: Sendable {
             let confidence = 0.35 + 0.65 * random.uniform()
             var events = [BulkCase.Event(at: filedAt, kind: "filed", actor: "citizen", fromStatus: nil, toStatus: agency == nil ? .triage : .assigned, agencyCode: agency, note: nil)]
             var state = CaseState(status: agency == nil ? .triage : .assigned, agencyCode: agency, categoryCode: category)
-            let age = g.now.timeIntervalSince(filedAt)
             // Each agency has its own pace (0.5 to 2.5 times the usual), so the league table shows a spread.
             let pace = agency.map { 0.5 + Double(Self.stableHash($0) % 2000) / 1000 } ?? 1
             var clock = filedAt

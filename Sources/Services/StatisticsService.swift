@@ -1,5 +1,5 @@
 import Domain
-public import Foundation
+import Foundation
 public import Statistics
 public import Store
 
@@ -26,15 +26,28 @@ public final class StatisticsService: Sendable {
     }
 
     static func facts(of record: CaseRecord) -> CaseFacts {
+        facts(
+            id: record.id, filedAt: record.filedAt, kind: record.kind, channel: record.channel, area: record.area,
+            due: record.due, state: record.state)
+    }
+
+    /// The facts of a generated case (`siang demo`, `siang bench stats`), numbered `id`.
+    public static func facts(of generated: BulkCase, id: Int64) -> CaseFacts {
+        facts(
+            id: id, filedAt: generated.filedAt, kind: generated.kind, channel: generated.channel, area: generated.area,
+            due: generated.due, state: generated.state)
+    }
+
+    static func facts(
+        id: Int64, filedAt: Date, kind: CaseKind, channel: String, area: CaseArea, due: DueDates, state: CaseState
+    ) -> CaseFacts {
         func seconds(_ date: Date?) -> Int64? { date.map { Int64($0.timeIntervalSince1970.rounded(.down)) } }
-        let state = record.state
         return CaseFacts(
-            id: record.id, filedAt: seconds(record.filedAt)!, category: state.categoryCode, agency: state.agencyCode,
-            provinceCode: record.area.provinceCode, districtCode: record.area.districtCode,
-            subdistrictCode: record.area.subdistrictCode, status: state.status, kind: record.kind, channel: record.channel,
-            acknowledgedAt: seconds(state.acknowledgedAt), firstAnsweredAt: seconds(state.firstAnsweredAt),
-            resolvedAt: seconds(state.resolvedAt), acknowledgeDue: seconds(record.due.acknowledge)!,
-            firstAnswerDue: seconds(record.due.firstAnswer)!, resolutionDue: seconds(record.due.resolution)!,
-            reopenCount: state.reopenCount, rating: state.rating)
+            id: id, filedAt: seconds(filedAt)!, category: state.categoryCode, agency: state.agencyCode,
+            provinceCode: area.provinceCode, districtCode: area.districtCode, subdistrictCode: area.subdistrictCode,
+            status: state.status, kind: kind, channel: channel, acknowledgedAt: seconds(state.acknowledgedAt),
+            firstAnsweredAt: seconds(state.firstAnsweredAt), resolvedAt: seconds(state.resolvedAt),
+            acknowledgeDue: seconds(due.acknowledge)!, firstAnswerDue: seconds(due.firstAnswer)!,
+            resolutionDue: seconds(due.resolution)!, reopenCount: state.reopenCount, rating: state.rating)
     }
 }

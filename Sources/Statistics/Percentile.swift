@@ -5,7 +5,27 @@ enum Percentile {
     /// Selection, not sorting: the value at each needed rank is found in linear time.
     static func continuous(_ fraction: Double, of values: inout UnsafeMutableBufferPointer<Int32>) -> Double? {
         guard !values.isEmpty else { return nil }
-        let position = fraction * Double(values.count - 1)
+        return interpolated(at: fraction * Double(values.count - 1), in: &values)
+    }
+
+    /// percentile_cont(0.5) and percentile_cont(0.9) of `values` (reordered in place).
+    ///
+    /// The 90th percentile is selected only among the values above the median, which the first
+    /// selection has already put there, so the second costs a fraction of the first.
+    static func medianAndP90(of values: inout UnsafeMutableBufferPointer<Int32>) -> (Double?, Double?) {
+        guard !values.isEmpty else { return (nil, nil) }
+        let median = continuous(0.5, of: &values)
+        let half = Int((0.5 * Double(values.count - 1)).rounded(.down)) + 1
+        guard half < values.count else { return (median, median) }
+        // Ranks are shifted by `half` in the upper part; percentile_cont's position stays the same.
+        var upper = UnsafeMutableBufferPointer(rebasing: values[half...])
+        let position = 0.9 * Double(values.count - 1) - Double(half)
+        guard position >= 0 else { return (median, continuous(0.9, of: &values)) }
+        return (median, interpolated(at: position, in: &upper))
+    }
+
+    /// The value at fractional rank `position` (0-based) of `values`, linear between neighbours.
+    static func interpolated(at position: Double, in values: inout UnsafeMutableBufferPointer<Int32>) -> Double {
         let lower = Int(position.rounded(.down))
         let low = select(lower, in: &values)
         guard position > Double(lower), lower + 1 < values.count else { return Double(low) }

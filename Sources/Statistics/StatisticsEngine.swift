@@ -1,4 +1,4 @@
-public import Domain
+import Domain
 
 /// Computes statistics over fact columns: filter, group by up to two dimensions, and every
 /// figure of `GroupFigures` per group, exactly.
@@ -127,21 +127,26 @@ public enum StatisticsEngine {
             for group in 0..<groupCount { starts[group + 1] = starts[group] + counters[group * width + counter.rawValue] }
             var fill = starts
             var values = [Int32](repeating: 0, count: starts[groupCount])
-            column.withUnsafeBufferPointer { column in
-                for (index, row) in rows.enumerated() {
-                    let value = column[Int(row)]
-                    guard value >= 0 else { continue }
-                    let group = Int(groupOf[index])
-                    values[fill[group]] = value
-                    fill[group] += 1
+            values.withUnsafeMutableBufferPointer { values in
+                fill.withUnsafeMutableBufferPointer { fill in
+                    column.withUnsafeBufferPointer { column in
+                        rows.withUnsafeBufferPointer { rows in
+                            groupOf.withUnsafeBufferPointer { groupOf in
+                                for index in 0..<rows.count {
+                                    let value = column[Int(rows[index])]
+                                    guard value >= 0 else { continue }
+                                    let group = Int(groupOf[index])
+                                    values[fill[group]] = value
+                                    fill[group] &+= 1
+                                }
+                            }
+                        }
+                    }
                 }
-            }
-            values.withUnsafeMutableBufferPointer { buffer in
                 for group in 0..<groupCount {
-                    var slice = UnsafeMutableBufferPointer(rebasing: buffer[starts[group]..<starts[group + 1]])
-                    let result = DurationFigures(
-                        count: slice.count, median: Percentile.continuous(0.5, of: &slice),
-                        p90: Percentile.continuous(0.9, of: &slice))
+                    var slice = UnsafeMutableBufferPointer(rebasing: values[starts[group]..<starts[group + 1]])
+                    let (median, p90) = Percentile.medianAndP90(of: &slice)
+                    let result = DurationFigures(count: slice.count, median: median, p90: p90)
                     switch measure {
                     case 0: figures[group].acknowledge = result
                     case 1: figures[group].firstAnswer = result

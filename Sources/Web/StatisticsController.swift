@@ -133,28 +133,32 @@ struct StatisticsController {
         }
     }
 
-    /// Answers from the cache when the facts have not changed, else computes (once for concurrent callers).
-    func cached<Body: Encodable>(
+    /// Answers from the cache when an answer to the same query is recent enough, else computes
+    /// (once for concurrent callers) over a snapshot of the facts.
+    func cached<Body: Encodable & SendableMetatype>(
         _ request: Request, kind: String, compute: @escaping @Sendable (FactColumns, Int64) -> Body
     ) async throws -> Response {
-        let (columns, version) = statistics.live.snapshot()
         let key = kind + "?" + (request.uri.query ?? "")
-        let clock = self.clock
-        let bytes = try await cache.value(key: key, version: version) {
+        let (clock, live) = (self.clock, statistics.live)
+        let bytes = try await cache.value(key: key) {
             let now = Int64(clock().timeIntervalSince1970)
-            return try StreamingJSONEncoder().encode(compute(columns, now)) + [0x0A]
+            return try StreamingJSONEncoder().encode(compute(live.snapshot().columns, now)) + [0x0A]
         }
         return Response(
-            status: .ok, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "public, max-age=10"],
+            status: .ok, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "public, max-age=\(cache.maxAge)"],
             body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 }
 
-/// Encoded answers by query, valid while the statistics' version is unchanged and for
-/// `lifetime` at most; one computation per key at a time. A zero lifetime computes every time.
+/// Encoded answers by query, reused for `lifetime`; one computation per key at a time. A zero
+/// lifetime computes every time.
+///
+/// Why a fixed lifetime rather than "until the facts change": with filings arriving every
+/// second the facts always change, and every popular query would be recomputed every second
+/// over millions of cases. Published figures at most `lifetime` old are what HTTP caches in
+/// front would serve anyway (the answers say `max-age` the same).
 final class ResponseCache: Sendable {
     struct Entry {
-        var version: Int
         var created: ContinuousClock.Instant
         var task: Task<[UInt8], any Error>
     }
@@ -167,23 +171,30 @@ final class ResponseCache: Sendable {
         self.lifetime = lifetime
     }
 
-    func value(key: String, version: Int, compute: @escaping @Sendable () throws -> [UInt8]) async throws -> [UInt8] {
+    /// Whole seconds for the Cache-Control header.
+    var maxAge: Int { Int(lifetime.components.seconds) }
+
+    func value(key: String, compute: @escaping @Sendable () throws -> [UInt8]) async throws -> [UInt8] {
         guard lifetime > .zero else { return try compute() }
         let now = ContinuousClock.now
-        let task = entries.withLock { entries -> Task<[UInt8], any Error> in
-            if let entry = entries[key], entry.version == version, now - entry.created < lifetime {
-                return entry.task
+        let (task, created) = entries.withLock { entries -> (Task<[UInt8], any Error>, ContinuousClock.Instant) in
+            if let entry = entries[key], now - entry.created < lifetime {
+                return (entry.task, entry.created)
             }
-            if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
+            if entries.count >= capacity {
+                entries = entries.filter { now - $0.value.created < lifetime }
+                if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
+            }
             let task = Task { try compute() }
-            entries[key] = Entry(version: version, created: now, task: task)
-            return task
+            entries[key] = Entry(created: now, task: task)
+            return (task, now)
         }
         do {
             return try await task.value
         } catch {
+            // A failure is not remembered: the next caller tries again.
             entries.withLock { entries in
-                if entries[key]?.version == version { entries[key] = nil }
+                if entries[key]?.created == created { entries[key] = nil }
             }
             throw error
         }

@@ -5,11 +5,11 @@ import SeedData
 import ThaiText
 
 /// `siang bench`: throughput numbers, printed, for the release build.
-struct BenchCommand: ParsableCommand {
+struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure Siang's speed (build with -c release first).",
-        subcommands: [ClassifyBench.self]
+        subcommands: [ClassifyBench.self, StatsBench.self]
     )
 }
 

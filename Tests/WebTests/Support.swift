@@ -52,7 +52,8 @@ struct TestApp {
     /// Runs `body` against the application's router, then closes the database pool.
     func run(_ body: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
         let app = buildApplication(
-            runtime: runtime, configuration: ServerConfiguration(maximumBodyBytes: 65_536, maintenanceInterval: .seconds(3600)),
+            runtime: runtime, configuration: ServerConfiguration(
+                maximumBodyBytes: 65_536, maintenanceInterval: .seconds(3600), statisticsCacheLifetime: .zero),
             logger: TestDatabase.logger)
         do {
             try await app.test(.router, body)

@@ -1,0 +1,45 @@
+import Testing
+@testable import Statistics
+
+@Suite("Exact percentiles")
+struct PercentileTests {
+    /// percentile_cont as PostgreSQL defines it, computed the slow way: sort, then interpolate.
+    func reference(_ fraction: Double, _ values: [Int32]) -> Double? {
+        guard !values.isEmpty else { return nil }
+        let sorted = values.sorted()
+        let position = fraction * Double(sorted.count - 1)
+        let lower = Int(position.rounded(.down))
+        guard lower + 1 < sorted.count else { return Double(sorted[lower]) }
+        return Double(sorted[lower]) + (position - Double(lower)) * Double(sorted[lower + 1] - sorted[lower])
+    }
+
+    @Test("median and 90th percentile by selection equal sorting's, for every size up to 200 and many repeats")
+    func matchesSorting() {
+        var generator = SystemRandomNumberGenerator()
+        for count in 0...200 {
+            for spread in [Int32(3), 1_000, 5_000_000] {
+                let values = (0..<count).map { _ in Int32.random(in: 0...spread, using: &generator) }
+                var copy = values
+                let (median, p90) = copy.withUnsafeMutableBufferPointer { buffer in Percentile.medianAndP90(of: &buffer) }
+                #expect(median == reference(0.5, values), "median of \(values)")
+                #expect(p90 == reference(0.9, values), "p90 of \(values)")
+                #expect(copy.sorted() == values.sorted(), "selection only reorders")
+            }
+        }
+    }
+
+    @Test("known values: one value, two values, PostgreSQL's interpolation")
+    func knownValues() {
+        func both(_ values: [Int32]) -> (Double?, Double?) {
+            var copy = values
+            return copy.withUnsafeMutableBufferPointer { Percentile.medianAndP90(of: &$0) }
+        }
+        #expect(both([]) == (nil, nil))
+        #expect(both([7]) == (7, 7))
+        #expect(both([10, 20]) == (15, 19))
+        // SELECT percentile_cont(array[0.5, 0.9]) WITHIN GROUP (ORDER BY v) FROM unnest('{1,2,3,4,100}') v → {3, 61.6}
+        let (median, p90) = both([100, 3, 1, 4, 2])
+        #expect(median == 3)
+        #expect(abs(p90! - 61.6) < 1e-9)
+    }
+}
