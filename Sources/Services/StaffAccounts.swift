@@ -1,13 +1,71 @@
 public import Domain
 import Foundation
+import HummingbirdBcrypt
+import NIOPosix
 public import Store
 
-/// Creating staff accounts and their API tokens, and knowing who a token belongs to.
+/// Creating staff accounts, their passwords and API tokens, and knowing who a token or a
+/// password belongs to.
 public struct StaffAccounts: Sendable {
     public let store: StaffStore
+    /// bcrypt's cost (log2 of its rounds) for new password hashes: 12 in service, lower in tests.
+    public let passwordCost: UInt8
 
-    public init(store: StaffStore) {
+    /// - Parameter passwordCost: bcrypt cost for new hashes, 4 to 31 (each step doubles the work).
+    public init(store: StaffStore, passwordCost: UInt8 = 12) {
+        precondition((4...31).contains(passwordCost), "bcrypt cost must be 4 to 31")
         self.store = store
+        self.passwordCost = passwordCost
+    }
+
+    /// Fewest characters of a password chosen by a person.
+    public static let minimumPasswordLength = 12
+    /// Most UTF-8 bytes of a password: bcrypt ignores what follows (24 Thai letters, 72 Latin).
+    public static let maximumPasswordBytes = 72
+
+    /// Creates an account that signs in to the web pages with `email` and a password; returns it
+    /// with the password, which is `password` or, when that is nil, a generated one-time password
+    /// to hand to the person (shown once; only its bcrypt hash is stored).
+    /// - Parameter name: the name shown for the account; the e-mail when nil or blank.
+    /// - Throws: `DomainError` `invalid_email`, `agency_required` (an officer without agency),
+    ///   `password_too_short`, `password_too_long`, `invalid_password`, `email_taken` or `unknown_agency`.
+    public func createUser(
+        email: String, name: String?, role: StaffRole, agencyCode: String?, password: String?
+    ) async throws -> (staff: StaffMember, password: String) {
+        let email = StaffStore.normalizedEmail(email)
+        guard Self.isEmailShaped(email) else {
+            throw DomainError.invalid("invalid_email", th: "อีเมลไม่ถูกต้อง", en: "Not an e-mail address.")
+        }
+        if role == .officer, agencyCode == nil {
+            throw DomainError.invalid("agency_required", th: "เจ้าหน้าที่หน่วยงานต้องระบุหน่วยงาน", en: "An officer needs an agency.")
+        }
+        let password = try password.map(Self.validatedPassword) ?? Self.makePassword()
+        let cost = passwordCost
+        let hash = try await NIOThreadPool.singleton.runIfActive { Bcrypt.hash(password, cost: cost) }
+        let trimmedName = name?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        let staff = try await store.create(
+            name: trimmedName.isEmpty ? email : trimmedName, email: email, role: role, agencyCode: agencyCode,
+            passwordHash: hash)
+        return (staff, password)
+    }
+
+    /// The active staff member whose e-mail (any letter case) and password these are, or nil.
+    ///
+    /// An unknown e-mail costs the same bcrypt work as a wrong password (checked against a dummy
+    /// hash), so the time taken does not tell which e-mails have accounts.
+    public func signIn(email: String, password: String) async throws -> StaffMember? {
+        // bcrypt reads a C string: a NUL would end the password early, so it can match nothing.
+        let usable = !password.isEmpty && !password.utf8.contains(0)
+        let credentials = usable ? try await store.credentials(email: email) : nil
+        let hash = credentials?.passwordHash ?? Self.dummyHash(cost: passwordCost)
+        let matches = try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: hash) }
+        guard usable, matches, let credentials else { return nil }
+        return credentials.staff
+    }
+
+    /// The active staff member with `id` (as a web session remembers them), or nil.
+    public func staff(id: Int64) async throws -> StaffMember? {
+        try await store.staff(id: id)
     }
 
     /// Creates an account with `role` at `agency` and an API token for it; returns the token,
@@ -32,7 +90,54 @@ public struct StaffAccounts: Sendable {
 
     /// "siang_" and 40 random characters (about 200 bits).
     static func makeToken(using generator: inout some RandomNumberGenerator) -> String {
-        let alphabet = Array("ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789")
-        return "siang_" + String((0..<40).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &generator)] })
+        "siang_" + randomString(length: 40, using: &generator)
+    }
+
+    /// A one-time password: 20 random characters (about 116 bits), none easily misread.
+    static func makePassword() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return randomString(length: 20, using: &generator)
+    }
+
+    /// Letters and digits without those easily misread for one another (0 O o, 1 I l).
+    static let unambiguousAlphabet = Array("ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789")
+
+    static func randomString(length: Int, using generator: inout some RandomNumberGenerator) -> String {
+        let alphabet = unambiguousAlphabet
+        return String((0..<length).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &generator)] })
+    }
+
+    /// `password` when a person may choose it.
+    /// - Throws: `DomainError` `password_too_short`, `password_too_long` or `invalid_password`.
+    static func validatedPassword(_ password: String) throws -> String {
+        guard password.count >= minimumPasswordLength else {
+            throw DomainError.invalid(
+                "password_too_short", th: "รหัสผ่านต้องยาวอย่างน้อย \(minimumPasswordLength) ตัวอักษร",
+                en: "A password needs at least \(minimumPasswordLength) characters.")
+        }
+        guard password.utf8.count <= maximumPasswordBytes else {
+            throw DomainError.invalid(
+                "password_too_long", th: "รหัสผ่านยาวเกินไป (ไม่เกิน 72 ไบต์ หรือภาษาไทยประมาณ 24 ตัวอักษร)",
+                en: "A password may have at most 72 bytes (72 Latin letters, 24 Thai letters).")
+        }
+        guard !password.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            throw DomainError.invalid(
+                "invalid_password", th: "รหัสผ่านมีอักขระควบคุมที่ใช้ไม่ได้", en: "A password may not contain control characters.")
+        }
+        return password
+    }
+
+    /// Whether `email` looks like an address: one "@", something before it, a dotted domain, no spaces.
+    static func isEmailShaped(_ email: String) -> Bool {
+        let parts = email.split(separator: "@", omittingEmptySubsequences: false)
+        return email.utf8.count <= 254 && parts.count == 2 && !parts[0].isEmpty && parts[1].contains(".")
+            && !parts[1].hasPrefix(".") && !parts[1].hasSuffix(".") && !email.contains(where: { $0.isWhitespace || $0.isNewline })
+    }
+
+    /// A well-formed bcrypt hash of no known password, at `cost`: verifying against it costs what
+    /// verifying a real hash of that cost does, and never succeeds.
+    static func dummyHash(cost: UInt8) -> String {
+        let digits = cost < 10 ? "0\(cost)" : "\(cost)"
+        return "$2b$\(digits)$" + "SiangDummySaltForUnkno" + "wnAccountsNeverMatchesAnything1"
     }
 }

@@ -11,11 +11,15 @@ public struct StaffStore: Sendable {
     }
 
     /// Creates a staff account; returns it.
+    ///
+    /// The e-mail is stored lower-cased, so the unique constraint and `credentials(email:)`
+    /// treat addresses differing only in letter case as one.
     /// - Throws: `DomainError` `email_taken` when the e-mail already has an account,
     ///   `unknown_agency` when the agency does not exist.
     public func create(
         name: String, email: String?, role: StaffRole, agencyCode: String?, passwordHash: String? = nil
     ) async throws -> StaffMember {
+        let email = email.map(Self.normalizedEmail)
         do {
             return try await pool.withConnection { connection in
                 let row = try connection.query(
@@ -31,6 +35,48 @@ public struct StaffStore: Sendable {
         } catch let error as PostgresError where error.kind == .foreignKeyViolation {
             throw DomainError.invalid("unknown_agency", th: "ไม่พบหน่วยงานที่ระบุ", en: "No agency with this code.")
         }
+    }
+
+    /// The active staff member with `email` (any letter case) and the hash of their password,
+    /// or nil when there is no such active account or it has no password.
+    public func credentials(email: String) async throws -> (staff: StaffMember, passwordHash: String)? {
+        let email = Self.normalizedEmail(email)
+        return try await pool.withConnection(idempotent: true) { connection in
+            guard
+                let row = try connection.query(
+                    """
+                    SELECT id, name, role, agency_code, password_hash FROM staff
+                    WHERE email = $1 AND active AND password_hash IS NOT NULL
+                    """, [email]
+                ).first
+            else { return nil }
+            return (try Self.member(row), try row.string(4))
+        }
+    }
+
+    /// The active staff member with `id`, or nil when there is none or the account was deactivated.
+    public func staff(id: Int64) async throws -> StaffMember? {
+        try await pool.withConnection(idempotent: true) { connection in
+            guard
+                let row = try connection.query(
+                    "SELECT id, name, role, agency_code FROM staff WHERE id = $1 AND active", [id]
+                ).first
+            else { return nil }
+            return try Self.member(row)
+        }
+    }
+
+    /// An e-mail as accounts store it: trimmed and lower-cased (by Swift, on both writing and
+    /// reading, so PostgreSQL's locale cannot make the two disagree).
+    public static func normalizedEmail(_ email: String) -> String {
+        email.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+    }
+
+    /// A staff member from columns id, name, role, agency_code (in that order, from column 0).
+    static func member(_ row: Row) throws -> StaffMember {
+        StaffMember(
+            id: Int64(try row.int(0)), name: try row.string(1), role: StaffRole(rawValue: try row.string(2)) ?? .officer,
+            agencyCode: row.optionalString(3))
     }
 
     /// Stores a new API token for `staffID` (only its SHA-256); returns the token's id.

@@ -7,8 +7,8 @@ struct Siang: AsyncParsableCommand {
         commandName: "siang",
         abstract: "Siang (เสียง): complaints and public participation for Thai government.",
         subcommands: [
-            ServeCommand.self, MigrateCommand.self, SeedCommand.self, TokenCommand.self, DemoCommand.self, ClassifyCommand.self,
-            TrainCommand.self,
+            ServeCommand.self, MigrateCommand.self, SeedCommand.self, TokenCommand.self, UserCommand.self, DemoCommand.self,
+            ClassifyCommand.self, TrainCommand.self,
             EvaluateCommand.self, SegmentCommand.self, BenchCommand.self,
         ]
     )

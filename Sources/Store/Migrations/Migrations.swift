@@ -7,5 +7,6 @@ public enum SiangMigrations {
         Migration(version: 1, name: "reference data", sql: referenceData),
         Migration(version: 2, name: "cases", sql: cases),
         Migration(version: 3, name: "staff and tokens", sql: staff),
+        Migration(version: 4, name: "web sessions", sql: webSessions),
     ]
 }

@@ -1,0 +1,76 @@
+import ArgumentParser
+import Domain
+import Foundation
+import Postgres
+import Services
+import Store
+import Web
+
+/// `siang user …`: staff accounts that sign in to the web pages with e-mail and password.
+struct UserCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "user", abstract: "Create staff accounts that sign in to the web pages.",
+        subcommands: [Create.self])
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create a staff account with an e-mail and password.",
+            discussion: """
+                Without --password-stdin a one-time password is generated and printed (once) on \
+                standard output; only its bcrypt hash is stored.
+                """)
+
+        @Option(help: "The agency's code (required for officers), e.g. bma-district-1047.")
+        var agency: String?
+
+        @Option(help: "officer, triage or admin.")
+        var role: String = "officer"
+
+        @Option(help: "The e-mail the person signs in with.")
+        var email: String
+
+        @Option(help: "The name shown for the account (default: the e-mail).")
+        var name: String?
+
+        @Flag(help: "Read the password from the first line of standard input instead of generating one.")
+        var passwordStdin = false
+
+        func run() async throws {
+            guard let role = StaffRole(rawValue: role) else {
+                throw CommandFailure("--role must be officer, triage or admin")
+            }
+            var password: String?
+            if passwordStdin {
+                guard let line = readLine(strippingNewline: true) else {
+                    throw CommandFailure("--password-stdin: no password on standard input")
+                }
+                password = line.hasSuffix("\r") ? String(line.dropLast()) : line
+            }
+            try await withDatabase { database, _, logger in
+                try await Migrator.migrate(pool: database.pool, migrations: SiangMigrations.all, logger: logger)
+                let accounts = StaffAccounts(store: StaffStore(pool: database.pool))
+                let created: (staff: StaffMember, password: String)
+                do {
+                    created = try await accounts.createUser(
+                        email: email, name: name, role: role, agencyCode: agency, password: password)
+                } catch let error as DomainError {
+                    throw CommandFailure(error.messageEN)
+                }
+                if password == nil { print(created.password) }
+                printError(
+                    "created \(role.rawValue) account \(created.staff.id) for \(StaffStore.normalizedEmail(email))"
+                        + (agency.map { " at \($0)" } ?? ""))
+            }
+        }
+    }
+}
+
+/// A failed command, reported as one line ("Error: …") with exit status 1, without the usage text
+/// `ValidationError` adds.
+struct CommandFailure: Error, CustomStringConvertible {
+    let description: String
+
+    init(_ message: String) {
+        description = message
+    }
+}
