@@ -27,6 +27,12 @@ public struct SiangSettings: Sendable {
     public var statisticsCacheSeconds: Double
     /// Whether statistics follow each change as it happens (else only their periodic reload).
     public var statisticsLiveUpdates: Bool
+    /// Whether cookies are marked Secure: true when browsers reach Siang over HTTPS.
+    public var secureCookies: Bool
+    /// Form posts a minute allowed per client address on the web pages (0: no limit).
+    public var formPostsPerMinute: Int
+    /// Whether a reverse proxy in front sets X-Forwarded-For (its last entry is then the client).
+    public var behindProxy: Bool
 
     /// Reads the settings.
     /// - Throws: when `Config/siang.json` exists but is not valid JSON.
@@ -55,6 +61,9 @@ public struct SiangSettings: Sendable {
             consentVersion: config.string(forKey: "consent.current_version", default: "2026-01"),
             caseCacheSeconds: config.double(forKey: "cache.case_seconds", default: 2),
             statisticsCacheSeconds: config.double(forKey: "cache.statistics_seconds", default: 10),
-            statisticsLiveUpdates: config.bool(forKey: "statistics.live_updates", default: true))
+            statisticsLiveUpdates: config.bool(forKey: "statistics.live_updates", default: true),
+            secureCookies: config.bool(forKey: "web.secure_cookies", default: false),
+            formPostsPerMinute: config.int(forKey: "web.form_posts_per_minute", default: 30),
+            behindProxy: config.bool(forKey: "web.behind_proxy", default: false))
     }
 }

@@ -29,7 +29,7 @@ public struct FilingRequest: Sendable {
             self.email = email
         }
 
-        var isEmpty: Bool { [name, phone, email].allSatisfy { ($0 ?? "").trimmingCharacters(in: .whitespaces).isEmpty } }
+        public var isEmpty: Bool { [name, phone, email].allSatisfy { ($0 ?? "").trimmingCharacters(in: .whitespaces).isEmpty } }
     }
 
     public struct ConsentInput: Sendable, Equatable {

@@ -4,6 +4,7 @@ import HTTPTypes
 
 import Logging
 public import Hummingbird
+import Pages
 
 
 /// The one JSON error shape of the API: `{"error": {"code": "…", "message": "…"}}`, with the
@@ -48,7 +49,7 @@ public struct APIError: Error, HTTPResponseError, Sendable {
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        let english = Language.prefersEnglish(request)
+        let english = Language.preferred(acceptLanguage: request.headers[.acceptLanguage]) == .english
         let body = Body(
             error: .init(
                 code: code, message: english ? messageEN : messageTH, message_th: messageTH, message_en: messageEN,
@@ -78,23 +79,3 @@ public struct APIError: Error, HTTPResponseError, Sendable {
     }
 }
 
-/// Which language a caller prefers.
-enum Language {
-    /// English when `Accept-Language` ranks English above Thai (or names no Thai), Thai otherwise.
-    static func prefersEnglish(_ request: Request) -> Bool {
-        guard let header = request.headers[.acceptLanguage]?.lowercased() else { return false }
-        var best: (language: String, quality: Double)?
-        for part in header.split(separator: ",") {
-            let pieces = part.split(separator: ";")
-            let language = pieces[0].trimmingCharacters(in: .whitespaces)
-            var quality = 1.0
-            for parameter in pieces.dropFirst() {
-                let trimmed = parameter.trimmingCharacters(in: .whitespaces)
-                if trimmed.hasPrefix("q="), let value = Double(trimmed.dropFirst(2)) { quality = value }
-            }
-            guard language.hasPrefix("th") || language.hasPrefix("en") else { continue }
-            if best == nil || quality > best!.quality { best = (language, quality) }
-        }
-        return best?.language.hasPrefix("en") ?? false
-    }
-}

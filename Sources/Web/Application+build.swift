@@ -1,6 +1,8 @@
 public import Hummingbird
 import Foundation
+import HummingbirdAuth
 public import Logging
+import Pages
 import Services
 import Statistics
 import Store
@@ -19,13 +21,23 @@ public struct ServerConfiguration: Sendable {
     public var statisticsCacheLifetime: Duration
     /// Whether statistics follow each change as it commits (else only the periodic reload).
     public var statisticsLiveUpdates: Bool
+    /// Whether cookies are marked `Secure` (on when Siang is served over TLS, directly or behind a proxy).
+    public var secureCookies: Bool
+    /// Form posts a minute allowed per client address on the web pages (zero: no limit).
+    public var formPostsPerMinute: Int
+    /// Whether Siang runs behind a reverse proxy that sets `X-Forwarded-For`.
+    public var behindProxy: Bool
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, maximumBodyBytes: Int = 65_536,
         maintenanceInterval: Duration = .seconds(60), caseCacheLifetime: Duration = .seconds(2),
         statisticsReloadInterval: Duration = .seconds(600), statisticsCacheLifetime: Duration = .seconds(10),
-        statisticsLiveUpdates: Bool = true
+        statisticsLiveUpdates: Bool = true, secureCookies: Bool = false, formPostsPerMinute: Int = 30,
+        behindProxy: Bool = false
     ) {
+        self.behindProxy = behindProxy
+        self.secureCookies = secureCookies
+        self.formPostsPerMinute = formPostsPerMinute
         self.host = host
         self.port = port
         self.maximumBodyBytes = maximumBodyBytes
@@ -56,6 +68,11 @@ public func buildApplication(runtime: SiangRuntime, configuration: ServerConfigu
     let router = Router(context: SiangRequestContext.self)
     router.add(middleware: RequestLogMiddleware())
     router.add(middleware: ErrorMiddleware())
+    // Middleware applies to the routes added after it: page errors and form limits come first.
+    let kit = PageKit(renderer: runtime.renderer, catalogues: runtime.catalogues, secureCookies: configuration.secureCookies)
+    router.add(middleware: PageErrorMiddleware(kit: kit))
+    router.add(middleware: FormRateLimitMiddleware(
+            limiter: FormRateLimiter(perMinute: configuration.formPostsPerMinute), behindProxy: configuration.behindProxy))
     HealthController(pool: runtime.pool).addRoutes(to: router)
     let api = router.group("api/v1")
     ReferenceController(reference: runtime.reference).addRoutes(to: api)
@@ -67,6 +84,22 @@ public func buildApplication(runtime: SiangRuntime, configuration: ServerConfigu
     OpenDataController(store: statistics.store, reference: runtime.reference, clock: runtime.clock).addRoutes(to: api)
     let staffRoutes = api.group("agency").add(middleware: StaffAuthenticationMiddleware(accounts: accounts))
     AgencyController(agency: agency, json: json).addRoutes(to: staffRoutes)
+    CategorySuggestionController(analyzer: runtime.analyzer, reference: runtime.reference).addRoutes(to: api)
+
+    // Web pages: the same services, rendered as HTML.
+    let figures = PageFigures(statistics: statistics, clock: runtime.clock, lifetime: configuration.statisticsCacheLifetime)
+    let citizen = CitizenPages(kit: kit, cases: cases, json: json, figures: figures)
+    citizen.addRoutes(to: router)
+    StatisticsPage(kit: kit, figures: figures, reference: runtime.reference).addRoutes(to: router)
+    PageAssets(renderer: runtime.renderer).addRoutes(to: router)
+    let sessionStore = PostgresPersistDriver(store: WebSessionStore(pool: runtime.pool), clock: runtime.clock, logger: logger)
+    let sessions = SessionMiddleware<SiangRequestContext>(
+        storage: sessionStore,
+        configuration: .init(
+            sessionCookieParameters: .init(
+                name: "siang_session", path: "/agency", secure: configuration.secureCookies, sameSite: .lax),
+            keyPrefix: "staff.", defaultSessionExpiration: AgencyPages.sessionLifetime))
+    AgencyPages(kit: kit, agency: agency, accounts: accounts, citizen: citizen).addRoutes(to: router, sessions: sessions)
 
     return Application(
         router: router,
@@ -76,6 +109,7 @@ public func buildApplication(runtime: SiangRuntime, configuration: ServerConfigu
                 cases: caseStore, rules: runtime.rules, clock: runtime.clock, interval: configuration.maintenanceInterval,
                 logger: logger),
             StatisticsUpkeep(statistics: statistics, reloadInterval: configuration.statisticsReloadInterval, logger: logger),
+            sessionStore,
         ],
         logger: logger)
 }

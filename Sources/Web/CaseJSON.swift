@@ -214,16 +214,18 @@ struct CaseJSONBuilder {
     }
 
     func event(from event: CaseEvent, includeInternalFlag: Bool, publicOnly: Bool) -> EventJSON {
-        // In public, notes are shown only for answers and results, and redacted; citizens' own
-        // notes (appeals, ratings) and triage reasons stay private.
-        var note = event.note
-        if publicOnly {
-            note = ["resolved", "commented", "rejected"].contains(event.kind) ? note.map { PersonalData.redact($0) } : nil
-        }
+        let note = publicOnly ? Self.publicNote(of: event) : event.note
         return EventJSON(
             at: BangkokTime.format(event.at), kind: event.kind, actor: event.actorKind, status: event.toStatus?.rawValue,
             agency: name(agency: event.agencyCode), category: event.categoryCode, note: note,
             internal: includeInternalFlag ? event.isInternal : nil)
+    }
+
+    /// What of an event's note the public may read: answers and results, redacted; citizens' own
+    /// notes (appeals, ratings) and triage reasons stay private.
+    static func publicNote(of event: CaseEvent) -> String? {
+        guard !event.isInternal, ["resolved", "commented", "rejected"].contains(event.kind) else { return nil }
+        return event.note.map { PersonalData.redact($0) }
     }
 
     /// A line of an agency's case list.

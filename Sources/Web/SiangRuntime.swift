@@ -1,6 +1,7 @@
 public import Classification
 import Domain
 public import Foundation
+public import Pages
 public import Logging
 public import Postgres
 public import SeedData
@@ -17,11 +18,18 @@ public struct SiangRuntime: Sendable {
     public let clock: @Sendable () -> Date
     /// Every case's facts in memory, for statistics.
     public let statistics: StatisticsService
+    /// The page templates, stylesheet and script, read and parsed once.
+    public let renderer: PageRenderer
+    /// Every word of the pages, in Thai and English.
+    public let catalogues: Catalogues
 
     public init(
         pool: ConnectionPool, reference: Reference, analyzer: TextAnalyzer, rules: ServiceRules,
-        statistics: StatisticsService, clock: @escaping @Sendable () -> Date = { Date() }
+        statistics: StatisticsService, renderer: PageRenderer, catalogues: Catalogues,
+        clock: @escaping @Sendable () -> Date = { Date() }
     ) {
+        self.renderer = renderer
+        self.catalogues = catalogues
         self.pool = pool
         self.reference = reference
         self.analyzer = analyzer
@@ -49,7 +57,8 @@ public struct SiangRuntime: Sendable {
         try await statistics.reload()
         return SiangRuntime(
             pool: pool, reference: Reference(data), analyzer: try TextAnalyzer(model: model, gazetteer: gazetteer),
-            rules: settings.serviceRules, statistics: statistics, clock: clock)
+            rules: settings.serviceRules, statistics: statistics, renderer: try await PageRenderer.load(),
+            catalogues: try Catalogues.load(), clock: clock)
     }
 }
 

@@ -150,17 +150,20 @@ struct StatisticsController {
     }
 }
 
-/// Encoded answers by query, reused for `lifetime`; one computation per key at a time. A zero
+/// Encoded statistics answers by query.
+typealias ResponseCache = TimedCache<[UInt8]>
+
+/// Answers by query, reused for `lifetime`; one computation per key at a time. A zero
 /// lifetime computes every time.
 ///
 /// Why a fixed lifetime rather than "until the facts change": with filings arriving every
 /// second the facts always change, and every popular query would be recomputed every second
 /// over millions of cases. Published figures at most `lifetime` old are what HTTP caches in
 /// front would serve anyway (the answers say `max-age` the same).
-final class ResponseCache: Sendable {
+final class TimedCache<Value: Sendable>: Sendable {
     struct Entry {
         var created: ContinuousClock.Instant
-        var task: Task<[UInt8], any Error>
+        var task: Task<Value, any Error>
     }
 
     private let entries = Mutex<[String: Entry]>([:])
@@ -174,10 +177,10 @@ final class ResponseCache: Sendable {
     /// Whole seconds for the Cache-Control header.
     var maxAge: Int { Int(lifetime.components.seconds) }
 
-    func value(key: String, compute: @escaping @Sendable () throws -> [UInt8]) async throws -> [UInt8] {
+    func value(key: String, compute: @escaping @Sendable () throws -> Value) async throws -> Value {
         guard lifetime > .zero else { return try compute() }
         let now = ContinuousClock.now
-        let (task, created) = entries.withLock { entries -> (Task<[UInt8], any Error>, ContinuousClock.Instant) in
+        let (task, created) = entries.withLock { entries -> (Task<Value, any Error>, ContinuousClock.Instant) in
             if let entry = entries[key], now - entry.created < lifetime {
                 return (entry.task, entry.created)
             }

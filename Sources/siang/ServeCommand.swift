@@ -43,7 +43,8 @@ struct ServeCommand: AsyncParsableCommand {
                     host: settings.host, port: settings.port, maximumBodyBytes: settings.maximumBodyBytes,
                     caseCacheLifetime: .milliseconds(Int(settings.caseCacheSeconds * 1000)),
                     statisticsCacheLifetime: .milliseconds(Int(settings.statisticsCacheSeconds * 1000)),
-                    statisticsLiveUpdates: settings.statisticsLiveUpdates),
+                    statisticsLiveUpdates: settings.statisticsLiveUpdates, secureCookies: settings.secureCookies,
+                    formPostsPerMinute: settings.formPostsPerMinute, behindProxy: settings.behindProxy),
                 logger: logger)
             try await app.runService()
         } catch {

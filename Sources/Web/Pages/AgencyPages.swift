@@ -1,0 +1,321 @@
+import Domain
+import Foundation
+import Hummingbird
+import HummingbirdAuth
+import Logging
+import Pages
+import Services
+import Store
+
+/// The staff pages: password sign-in with a server-side session, the inbox (overdue first,
+/// filters, keyset pages), a case with the citizen's contact (each reading logged) and every
+/// action as a form, and the triage queue. They call the same `AgencyService` as the API.
+struct AgencyPages {
+    let kit: PageKit
+    let agency: AgencyService
+    let accounts: StaffAccounts
+    let citizen: CitizenPages
+
+    /// A signed-in session lasts a working day; signing in again starts a new one.
+    static let sessionLifetime: Duration = .seconds(12 * 3600)
+    static let pageSize = 50
+
+    func addRoutes(to router: Router<SiangRequestContext>, sessions: SessionMiddleware<SiangRequestContext>) {
+        let group = router.group("agency").add(middleware: sessions)
+        group.get("sign-in", use: signInForm)
+        group.post("sign-in", use: signIn)
+        let signedIn = group.add(middleware: StaffSessionMiddleware(accounts: accounts))
+        signedIn.post("sign-out", use: signOut)
+        signedIn.get("", use: inbox)
+        signedIn.get("cases/{code}", use: showCase)
+        signedIn.post("cases/{code}/actions", use: act)
+    }
+
+    var reference: Reference { agency.reference }
+
+    // MARK: Signing in and out
+
+    @Sendable func signInForm(_ request: Request, context: SiangRequestContext) async throws -> Response {
+        let view = kit.view(request, context: context)
+        let flash = request.uri.queryParameters.get("out") != nil ? view.text("flash_signed_out") : nil
+        return kit.page(
+            "agency/sign-in", title: view.text("title_sign_in"), view: view, request: request,
+            values: ["email": "", "hasErrors": false, "errors": [Any]()], flash: flash)
+    }
+
+    struct SignInForm: Decodable {
+        var csrf: String?
+        var email: String?
+        var password: String?
+    }
+
+    @Sendable func signIn(_ request: Request, context: SiangRequestContext) async throws -> Response {
+        let form = try await FormBody.decode(SignInForm.self, from: request, context: context)
+        try kit.checkCSRF(request, token: form.csrf)
+        let email = (form.email ?? "").trimmingCharacters(in: .whitespaces)
+        let password = form.password ?? ""
+        if !email.isEmpty, !password.isEmpty, email.count <= 254, password.count <= 200,
+            let staff = try await accounts.signIn(email: email, password: password)
+        {
+            // A new session id at every sign-in, so an id planted before cannot be taken over.
+            context.sessions.createSession(StaffSession(staffID: staff.id), expiresIn: Self.sessionLifetime)
+            return kit.redirect(to: "/agency")
+        }
+        let view = kit.view(request, context: context)
+        return kit.page(
+            "agency/sign-in", title: view.text("title_sign_in"), view: view, request: request,
+            values: [
+                "email": String(email.prefix(254)), "hasErrors": true,
+                "errors": [["message": view.text("error_sign_in_failed"), "field": "email"]],
+            ], status: .unauthorized)
+    }
+
+    struct CSRFForm: Decodable {
+        var csrf: String?
+    }
+
+    @Sendable func signOut(_ request: Request, context: SiangRequestContext) async throws -> Response {
+        let form = try await FormBody.decode(CSRFForm.self, from: request, context: context)
+        try kit.checkCSRF(request, token: form.csrf)
+        context.sessions.clearSession()
+        return kit.redirect(to: "/agency/sign-in?out=1")
+    }
+
+    // MARK: Inbox
+
+    @Sendable func inbox(_ request: Request, context: SiangRequestContext) async throws -> Response {
+        let staff = try Self.staff(context)
+        let view = kit.view(request, context: context)
+        let query = request.uri.queryParameters
+        let status = query.get("status").flatMap(CaseStatus.init(rawValue:))
+        let category = query.get("category").flatMap { reference.categories[$0] != nil ? $0 : nil }
+        let overdueOnly = query.get("overdue") == "true"
+        let after = query.get("after").flatMap(ListQuery.position)
+        let statuses = status.map { [$0] } ?? CaseStatus.allCases.filter(\.isOpen)
+
+        var rows: [CaseRecord] = []
+        var hasMore = false
+        // Overdue cases lead the first page; the pages that follow list the rest, newest first.
+        if after == nil, !overdueOnly {
+            let overdue = try await agency.list(
+                .init(agencyCode: nil, statuses: statuses, categories: category.map { [$0] }, overdue: true, limit: Self.pageSize),
+                by: staff)
+            rows = overdue.cases
+        }
+        let page = try await agency.list(
+            .init(
+                agencyCode: nil, statuses: statuses, categories: category.map { [$0] }, overdue: overdueOnly ? true : false,
+                after: after, limit: Self.pageSize),
+            by: staff)
+        rows += page.cases
+        hasMore = page.hasMore
+
+        var nextPage: String?
+        if hasMore, let last = page.cases.last {
+            var items = ["after=\(ListQuery.cursor(filedAt: last.filedAt, id: last.id))"]
+            if let status { items.append("status=\(status.rawValue)") }
+            if let category { items.append("category=\(category)") }
+            if overdueOnly { items.append("overdue=true") }
+            nextPage = "/agency?" + items.map(PageKit.percentEncodedQueryItem).joined(separator: "&")
+        }
+        let now = agency.clock()
+        let heading: String
+        switch staff.role {
+        case .officer: heading = view.text("inbox_heading_agency", ["agency": citizen.agencyName(staff.agencyCode, view)])
+        case .triage: heading = view.text("inbox_heading_triage")
+        case .admin: heading = view.text("inbox_heading_all")
+        }
+        var values: [String: Any] = [
+            "heading": heading,
+            "staffLine": view.text("staff_line", ["name": staff.name, "role": view.text("role_\(staff.role.rawValue)")]),
+            "isTriage": staff.role != .officer,
+            "statuses": CaseStatus.allCases.map { ["code": $0.rawValue, "name": citizen.statusName($0, view), "selected": $0 == status] },
+            "categories": citizen.categoryOptions(view, selected: category),
+            "overdueOnly": overdueOnly, "empty": rows.isEmpty,
+            "rows": rows.map { record -> [String: Any] in
+                [
+                    "code": record.code,
+                    "subject": record.title ?? String(record.text.prefix(120)) + (record.text.count > 120 ? "…" : ""),
+                    "categoryName": citizen.categoryName(record.state.categoryCode, view),
+                    "filedAt": view.format.date(record.filedAt), "statusName": citizen.statusName(record.state.status, view),
+                    "overdue": record.isOverdue(at: now), "areaName": citizen.areaName(record.area, view),
+                    "due": view.format.date(record.due.resolution),
+                ]
+            },
+        ]
+        if let nextPage { values["nextPage"] = nextPage }
+        return kit.page("agency/inbox", title: view.text("title_inbox"), view: view, request: request, values: values)
+    }
+
+    // MARK: A case
+
+    @Sendable func showCase(_ request: Request, context: SiangRequestContext) async throws -> Response {
+        let view = kit.view(request, context: context)
+        let flash = request.uri.queryParameters.get("done") != nil ? view.text("flash_action_done") : nil
+        return try await casePage(request, context: context, view: view, errors: [], flash: flash, status: .ok)
+    }
+
+    func casePage(
+        _ request: Request, context: SiangRequestContext, view: PageKit.View, errors: [String], flash: String?,
+        status: HTTPResponse.Status
+    ) async throws -> Response {
+        let staff = try Self.staff(context)
+        let code = try CitizenPages.code(context)
+        let found = try await agency.details(code: code, by: staff, reason: "หน้าเรื่องในระบบเจ้าหน้าที่ (web case page)")
+        let record = found.record
+        let state = record.state
+        let format = view.format
+        let now = agency.clock()
+        var model: [String: Any] = [
+            "code": record.code, "statusCode": state.status.rawValue, "statusName": citizen.statusName(state.status, view),
+            "overdue": record.isOverdue(at: now), "text": record.text,
+            "kindName": view.text("kind_\(record.kind.rawValue)"), "categoryName": citizen.categoryName(state.categoryCode, view),
+            "agencyName": citizen.agencyName(state.agencyCode, view), "areaName": citizen.areaName(record.area, view),
+            "filedAt": format.dateTime(record.filedAt), "dueAcknowledge": format.dateTime(record.due.acknowledge),
+            "dueFirstAnswer": format.dateTime(record.due.firstAnswer), "dueResolution": format.dateTime(record.due.resolution),
+            "hasErrors": !errors.isEmpty, "errors": errors.map { ["message": $0] },
+            "timeline": found.events.map { event -> [String: Any] in
+                var entry: [String: Any] = [
+                    "at": format.dateTime(event.at), "iso": BangkokTime.format(event.at),
+                    "what": citizen.eventName(event.kind, view), "internal": event.isInternal,
+                ]
+                if let note = event.note { entry["note"] = note }
+                return entry
+            },
+            "actions": actions(for: record, staff: staff, view: view),
+        ]
+        if let title = record.title { model["title"] = title }
+        if let address = record.address { model["address"] = address }
+        if let lat = record.latitude, let lon = record.longitude { model["location"] = String(format: "%.6f, %.6f", lat, lon) }
+        if let predicted = record.predictedCategory, predicted != state.categoryCode {
+            model["predicted"] = citizen.categoryName(predicted, view)
+        }
+        if let resolution = state.resolution { model["resolution"] = resolution }
+        if let stars = state.rating { model["rating"] = view.text("stars_value", ["stars": String(stars)]) }
+        if let contact = found.contact {
+            model["contact"] = [
+                "name": contact.name ?? "–", "phone": contact.phone ?? "–", "email": contact.email ?? "–",
+                "anonymous": record.anonymous,
+            ]
+        }
+        return kit.page(
+            "agency/case", title: view.text("title_case", ["code": record.code]), view: view, request: request,
+            values: ["case": model], status: status, flash: flash)
+    }
+
+    /// The forms for the actions this staff member may take on this case now: those the access
+    /// policy allows and the lifecycle accepts in the case's status.
+    func actions(for record: CaseRecord, staff: StaffMember, view: PageKit.View) -> [[String: Any]] {
+        let state = record.state
+        let now = agency.clock()
+        let other = reference.data.agencies.first { $0.code != state.agencyCode }?.code ?? ""
+        let candidates: [(StaffAction, String, String, Bool)] = [
+            (.accept(note: nil), "accept", "action_note", false),
+            (.start(note: nil), "start", "action_note", false),
+            (.comment(note: "-", internal: false), "comment", "action_comment_note", true),
+            (.resolve(result: "-"), "resolve", "action_result", true),
+            (.reject(reason: RejectionReason.allCases[0], note: nil), "reject", "action_note", false),
+            (.transfer(agency: other, note: "-"), "transfer", "action_transfer_note", true),
+            (.recategorise(category: state.categoryCode, note: nil), "recategorise", "action_note", false),
+            (.merge(into: "SG-0000-000000", note: nil), "merge", "action_note", false),
+            (.place(agency: other, category: nil, note: nil), "place", "action_note", false),
+        ]
+        let agencies = reference.data.agencies.sorted { citizen.agencyName($0.code, view) < citizen.agencyName($1.code, view) }
+        return candidates.compactMap { action, name, noteKey, noteRequired in
+            guard CaseAccessPolicy.canApply(action, staff, agencyCode: state.agencyCode, status: state.status),
+                (try? Lifecycle.apply(action, to: state, at: now, rules: agency.rules.lifecycle)) != nil
+            else { return nil }
+            var form: [String: Any] = [
+                "name": name, "label": view.text("action_\(name)"), "noteLabel": view.text(noteKey), "noteRequired": noteRequired,
+                "needsInternal": name == "comment", "needsTarget": name == "merge",
+                "needsAgency": name == "transfer" || name == "place",
+                "needsCategory": name == "recategorise" || name == "place",
+                "needsReason": name == "reject",
+            ]
+            if name == "transfer" || name == "place" {
+                var options = agencies.filter { $0.code != state.agencyCode }.map {
+                    ["code": $0.code, "name": citizen.agencyName($0.code, view)]
+                }
+                if name == "transfer" { options.insert(["code": "triage", "name": view.text("action_to_triage")], at: 0) }
+                form["agencyOptions"] = options
+            }
+            if name == "recategorise" || name == "place" {
+                form["categoryOptions"] = citizen.categoryOptions(view, selected: state.categoryCode)
+            }
+            if name == "reject" {
+                form["reasonOptions"] = RejectionReason.allCases.map {
+                    ["code": $0.rawValue, "name": view.language == .thai ? $0.nameTH : $0.nameEN]
+                }
+            }
+            return form
+        }
+    }
+
+    struct ActionForm: Decodable {
+        var csrf: String?
+        var action: String?
+        var note: String?
+        var `internal`: String?
+        var reason: String?
+        var agency: String?
+        var category: String?
+        var target: String?
+    }
+
+    @Sendable func act(_ request: Request, context: SiangRequestContext) async throws -> Response {
+        let staff = try Self.staff(context)
+        let form = try await FormBody.decode(ActionForm.self, from: request, context: context)
+        try kit.checkCSRF(request, token: form.csrf)
+        let code = try CitizenPages.code(context)
+        let name = form.action ?? ""
+        let body = AgencyController.ActionBody(
+            action: name, note: name == "resolve" ? nil : form.note, internal: form.internal == "true",
+            result: name == "resolve" ? form.note : nil, reason: form.reason, agency: form.agency, category: form.category,
+            into: form.target)
+        do {
+            for (field, value) in [("note", body.note), ("result", body.result)] { try CasesController.checkNote(value, field: field) }
+            let action = try AgencyController.action(from: body)
+            let record = try await agency.act(code: code, action: action, by: staff)
+            // A case that left this officer's agency cannot be shown to them again: back to the inbox.
+            guard CaseAccessPolicy.canView(staff, agencyCode: record.state.agencyCode, status: record.state.status) else {
+                return kit.redirect(to: "/agency")
+            }
+            return kit.redirect(to: "/agency/cases/\(record.code)?done=\(name)")
+        } catch let error as DomainError where error.kind != .notFound {
+            let view = kit.view(request, context: context)
+            return try await casePage(
+                request, context: context, view: view, errors: [view.language == .thai ? error.messageTH : error.messageEN],
+                flash: nil, status: PageError.refused(error).status)
+        } catch let error as APIError where error.status.code < 500 && error.status != .notFound {
+            let view = kit.view(request, context: context)
+            return try await casePage(
+                request, context: context, view: view, errors: [view.language == .thai ? error.messageTH : error.messageEN],
+                flash: nil, status: error.status)
+        }
+    }
+
+    static func staff(_ context: SiangRequestContext) throws -> StaffMember {
+        guard let staff = context.staff else { throw PageError(status: .unauthorized, heading: "error_generic_heading", message: "error_sign_in_required") }
+        return staff
+    }
+}
+
+/// Puts the signed-in staff member of the session in the context, or sends the browser to the
+/// sign-in page. The member is read fresh on every request, so a deactivated account is out at once.
+struct StaffSessionMiddleware: RouterMiddleware {
+    typealias Context = SiangRequestContext
+    let accounts: StaffAccounts
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard let session = context.sessions.session, let staff = try await accounts.staff(id: session.staffID) else {
+            if request.method == .get {
+                return Response(status: .seeOther, headers: [.location: "/agency/sign-in", .cacheControl: "no-store"])
+            }
+            throw PageError(status: .unauthorized, heading: "error_generic_heading", message: "error_sign_in_required")
+        }
+        var context = context
+        context.staff = staff
+        context.logger[metadataKey: "staff"] = "\(staff.id)"
+        return try await next(request, context)
+    }
+}

@@ -1,0 +1,431 @@
+import Domain
+import Foundation
+import Hummingbird
+import Pages
+import Services
+import Statistics
+import Store
+import ThaiText
+
+/// The citizen's pages: home, filing, the code-and-secret page, tracking, a case's page, rating
+/// and appeal, and the language switch. They call the same `CaseService` as the JSON API.
+///
+/// The tracking secret never travels in a URL: after filing or tracking it is kept in a
+/// short-lived HttpOnly cookie scoped to that case's path, and forms post it from there.
+struct CitizenPages {
+    let kit: PageKit
+    let cases: CaseService
+    let json: CaseJSONBuilder
+    let figures: PageFigures
+
+    static let trackCookie = "siang_track"
+    static let newCaseCookie = "siang_new"
+    /// How long a browser stays able to act on a case after showing its secret.
+    static let trackLifetime = 3600
+
+    func addRoutes(to router: Router<SiangRequestContext>) {
+        router.get("/", use: home)
+        router.get("file", use: fileForm)
+        router.post("file", use: file)
+        router.get("cases/{code}/filed", use: filed)
+        router.get("track", use: trackForm)
+        router.post("track", use: track)
+        router.get("cases/{code}", use: showCase)
+        router.post("cases/{code}/feedback", use: feedback)
+        router.post("cases/{code}/reopen", use: reopen)
+        router.get("language/{language}", use: switchLanguage)
+    }
+
+    var reference: Reference { cases.reference }
+
+    // MARK: Home
+
+    @Sendable func home(_ request: Request, context: SiangRequestContext) async throws -> Response {
+        let view = kit.view(request, context: context)
+        let total = try await figures.overall()
+        var values: [String: Any] = [:]
+        if total.filed > 0 {
+            values["headline"] = [
+                "filed": view.format.number(total.filed), "answered": view.format.percent(total.firstAnswerShare),
+                "resolved": view.format.number(total.resolved),
+                "satisfaction": total.meanStars.map { view.format.number($0, fractionDigits: 1) + " / 5" } ?? "–",
+            ]
+        }
+        return kit.page("home", title: view.text("title_home"), view: view, request: request, values: values, caching: .publicFor(seconds: 10))
+    }
+
+    // MARK: Filing
+
+    struct FilingForm: Decodable {
+        var csrf: String?
+        var idempotency_key: String?
+        var kind: String?
+        var title: String?
+        var text: String?
+        var category: String?
+        var province: String?
+        var district: String?
+        var address: String?
+        var latitude: String?
+        var longitude: String?
+        var contact_name: String?
+        var contact_phone: String?
+        var contact_email: String?
+        var consent: String?
+        var anonymous: String?
+    }
+
+    @Sendable func fileForm(_ request: Request, context: SiangRequestContext) async throws -> Response {
+        let view = kit.view(request, context: context)
+        var form = FilingForm()
+        form.kind = request.uri.queryParameters.get("kind")
+        return renderFileForm(form, errors: [], view: view, request: request, status: .ok)
+    }
+
+    func renderFileForm(
+        _ form: FilingForm, errors: [FieldError], view: PageKit.View, request: Request, status: HTTPResponse.Status
+    ) -> Response {
+        let kind = CaseKind(rawValue: form.kind ?? "") ?? .complaint
+        let language = view.language
+        let provinces = reference.data.areas.filter { $0.level == .province }
+            .sorted { $0.name(language) < $1.name(language) || ($0.name(language) == $1.name(language) && $0.code < $1.code) }
+        let districts = Dictionary(grouping: reference.data.areas.filter { $0.level == .district }) { $0.parentCode ?? "" }
+        let values: [String: Any] = [
+            "form": [
+                "idempotencyKey": form.idempotency_key.flatMap { Self.isIdempotencyKey($0) ? $0 : nil } ?? CSRFToken.make(),
+                "title": form.title ?? "", "text": form.text ?? "", "address": form.address ?? "",
+                "latitude": form.latitude ?? "", "longitude": form.longitude ?? "",
+                "contactName": form.contact_name ?? "", "contactPhone": form.contact_phone ?? "",
+                "contactEmail": form.contact_email ?? "", "consent": form.consent != nil, "anonymous": form.anonymous != nil,
+            ] as [String: Any],
+            "kinds": CaseKind.allCases.map { ["value": $0.rawValue, "name": view.text("kind_\($0.rawValue)"), "checked": $0 == kind] },
+            "categories": categoryOptions(view, selected: form.category),
+            "provinces": provinces.map { ["code": $0.code, "name": $0.name(language), "selected": $0.code == form.province] },
+            "districtGroups": provinces.compactMap { province -> [String: Any]? in
+                guard let list = districts[province.code], !list.isEmpty else { return nil }
+                return [
+                    "province": province.code, "provinceName": province.name(language),
+                    "districts": list.sorted { $0.name(language) < $1.name(language) }.map {
+                        ["code": $0.code, "name": $0.name(language), "selected": $0.code == form.district]
+                    },
+                ]
+            },
+            "hasErrors": !errors.isEmpty,
+            "errors": errors.map { ["message": $0.message, "field": $0.field as Any] },
+        ]
+        return kit.page("file", title: view.text("title_file"), view: view, request: request, values: values, status: status)
+    }
+
+    func categoryOptions(_ view: PageKit.View, selected: String?) -> [[String: Any]] {
+        reference.data.categories.map {
+            ["code": $0.code, "name": view.language == .thai ? $0.nameTH : $0.nameEN, "selected": $0.code == selected]
+        }
+    }
+
+    struct FieldError {
+        var message: String
+        var field: String?
+    }
+
+    @Sendable func file(_ request: Request, context: SiangRequestContext) async throws -> Response {
+        let form = try await FormBody.decode(FilingForm.self, from: request, context: context)
+        try kit.checkCSRF(request, token: form.csrf)
+        let view = kit.view(request, context: context)
+
+        var coordinates: (Double?, Double?) = (nil, nil)
+        for (index, text) in [form.latitude, form.longitude].enumerated() {
+            guard let text = text?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { continue }
+            guard let value = Double(text), value.isFinite else {
+                return renderFileForm(
+                    form, errors: [FieldError(message: view.text("error_number"), field: index == 0 ? "latitude" : "longitude")],
+                    view: view, request: request, status: .unprocessableContent)
+            }
+            if index == 0 { coordinates.0 = value } else { coordinates.1 = value }
+        }
+        let contact = FilingRequest.ContactInput(
+            name: form.contact_name?.nonBlank, phone: form.contact_phone?.nonBlank, email: form.contact_email?.nonBlank)
+        let filing = FilingRequest(
+            kind: CaseKind(rawValue: form.kind ?? "") ?? .complaint, text: form.text ?? "", title: form.title?.nonBlank,
+            category: form.category?.nonBlank,
+            area: .init(province: form.province?.nonBlank, district: form.district?.nonBlank),
+            latitude: coordinates.0, longitude: coordinates.1, address: form.address?.nonBlank,
+            contact: contact.isEmpty ? nil : contact, anonymous: form.anonymous != nil, isPublic: true,
+            consent: form.consent != nil ? .init(version: cases.rules.consentVersion, accepted: true) : nil, channel: "web")
+        let idempotency = form.idempotency_key.flatMap { key in
+            Self.isIdempotencyKey(key) ? IdempotencyKey(key: "web:" + key, requestFingerprint: Self.fingerprint(form)) : nil
+        }
+        let filed: FiledCase
+        do {
+            filed = try await cases.file(filing, idempotency: idempotency)
+        } catch let error as DomainError where error.kind == .invalid || error.kind == .conflict {
+            let message = view.language == .thai ? error.messageTH : error.messageEN
+            return renderFileForm(
+                form, errors: [FieldError(message: message, field: Self.field(of: error.code))], view: view, request: request,
+                status: .unprocessableContent)
+        }
+        let code = filed.record.code
+        var cookies = [kit.cookie(Self.trackCookie, filed.secret, path: "/cases/\(code)", maxAge: Self.trackLifetime)]
+        if !filed.isReplay {
+            cookies.append(kit.cookie(Self.newCaseCookie, filed.secret, path: "/cases/\(code)", maxAge: 600))
+        }
+        return kit.redirect(to: "/cases/\(code)/filed", cookies: cookies)
+    }
+
+    /// The form field a filing refusal is about, so the error summary can link to it.
+    static func field(of code: String) -> String? {
+        let fields: [(String, String)] = [
+            ("consent", "consent"), ("contact_name", "contact_name"), ("phone", "contact_phone"), ("email", "contact_email"),
+            ("address", "address"), ("title", "title"), ("text", "text"), ("category", "category"),
+            ("district", "district"), ("province", "province"), ("area", "province"), ("lat", "latitude"), ("lon", "longitude"),
+            ("location", "latitude"),
+        ]
+        return fields.first { code.contains($0.0) }?.1
+    }
+
+    static func isIdempotencyKey(_ key: String) -> Bool { CSRFToken.isWellFormed(key) }
+
+    /// The filing's fields in a fixed order, so a repeated post of the same form is recognised
+    /// as the same request and a different one under a reused key is refused.
+    static func fingerprint(_ form: FilingForm) -> String {
+        [
+            form.kind, form.title, form.text, form.category, form.province, form.district, form.address, form.latitude,
+            form.longitude, form.contact_name, form.contact_phone, form.contact_email, form.consent, form.anonymous,
+        ].map { ($0 ?? "").replacingOccurrences(of: "\u{1F}", with: " ") }.joined(separator: "\u{1F}")
+    }
+
+    @Sendable func filed(_ request: Request, context: SiangRequestContext) async throws -> Response {
+        let view = kit.view(request, context: context)
+        let code = try Self.code(context)
+        let secret = request.cookies[Self.newCaseCookie]?.value
+        let tracked = try await trackedCase(code: code, secret: secret ?? request.cookies[Self.trackCookie]?.value)
+        guard case .citizen(let record, _) = tracked else { throw PageError.notFound }
+        var values: [String: Any] = [
+            "code": record.code, "statusName": statusName(record.state.status, view),
+            "categoryName": categoryName(record.state.categoryCode, view), "agencyName": agencyName(record.state.agencyCode, view),
+            "dueFirstAnswer": view.format.date(record.due.firstAnswer),
+        ]
+        if let secret { values["secret"] = secret }
+        // Shown once: the cookie that carried the secret here is cleared by this answer.
+        let clear = kit.cookie(Self.newCaseCookie, "", path: "/cases/\(record.code)", maxAge: 0)
+        return kit.page("filed", title: view.text("title_filed"), view: view, request: request, values: values, cookies: [clear])
+    }
+
+    // MARK: Tracking
+
+    @Sendable func trackForm(_ request: Request, context: SiangRequestContext) async throws -> Response {
+        let view = kit.view(request, context: context)
+        let code = request.uri.queryParameters.get("code").map { String($0.prefix(40)) } ?? ""
+        return kit.page(
+            "track", title: view.text("title_track"), view: view, request: request,
+            values: ["code": code, "hasErrors": false, "errors": [Any]()])
+    }
+
+    struct TrackForm: Decodable {
+        var csrf: String?
+        var code: String?
+        var secret: String?
+    }
+
+    @Sendable func track(_ request: Request, context: SiangRequestContext) async throws -> Response {
+        let form = try await FormBody.decode(TrackForm.self, from: request, context: context)
+        try kit.checkCSRF(request, token: form.csrf)
+        let view = kit.view(request, context: context)
+        let secret = form.secret?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
+        if let code = form.code.flatMap({ TrackingCode.canonical($0.trimmingCharacters(in: .whitespaces)) }),
+            Self.isCookieSafe(secret), !secret.isEmpty,
+            case .citizen(let record, _)? = try? await cases.track(code: code, secret: secret)
+        {
+            let cookie = kit.cookie(Self.trackCookie, secret, path: "/cases/\(record.code)", maxAge: Self.trackLifetime)
+            return kit.redirect(to: "/cases/\(record.code)", cookies: [cookie])
+        }
+        // One message for a wrong code and a wrong secret: the form must not tell which cases exist.
+        return kit.page(
+            "track", title: view.text("title_track"), view: view, request: request,
+            values: [
+                "code": String((form.code ?? "").prefix(40)), "hasErrors": true,
+                "errors": [["message": view.text("error_track_failed"), "field": "code"]],
+            ], status: .notFound)
+    }
+
+    static func isCookieSafe(_ value: String) -> Bool {
+        value.count <= 100 && value.unicodeScalars.allSatisfy { $0.isASCII && CharacterSet.alphanumerics.contains($0) }
+    }
+
+    /// The case as this browser may see it: the citizen's view when its cookie holds the right
+    /// secret, else the public view (or not found).
+    func trackedCase(code: String, secret: String?) async throws -> CaseService.Tracking {
+        do {
+            return try await cases.track(code: code, secret: secret)
+        } catch let error as DomainError where error.code == "invalid_secret" {
+            return try await cases.track(code: code, secret: nil)
+        }
+    }
+
+    @Sendable func showCase(_ request: Request, context: SiangRequestContext) async throws -> Response {
+        let view = kit.view(request, context: context)
+        let code = try Self.code(context)
+        let tracked = try await trackedCase(code: code, secret: request.cookies[Self.trackCookie]?.value)
+        let flashKey = request.uri.queryParameters.get("done").flatMap { ["rated", "reopened"].contains($0) ? "flash_\($0)" : nil }
+        return casePage(tracked, view: view, request: request, errors: [], flash: flashKey.map { view.text($0) }, status: .ok)
+    }
+
+    func casePage(
+        _ tracked: CaseService.Tracking, view: PageKit.View, request: Request, errors: [FieldError], flash: String?,
+        status: HTTPResponse.Status
+    ) -> Response {
+        let now = cases.clock()
+        let (record, events, isCitizen): (CaseRecord, [CaseEvent], Bool)
+        switch tracked {
+        case .citizen(let r, let e): (record, events, isCitizen) = (r, e, true)
+        case .public(let r, let e): (record, events, isCitizen) = (r, e, false)
+        }
+        let state = record.state
+        let format = view.format
+        var model: [String: Any] = [
+            "isCitizen": isCitizen, "code": record.code, "statusCode": state.status.rawValue,
+            "statusName": statusName(state.status, view), "overdue": record.isOverdue(at: now),
+            "kindName": view.text("kind_\(record.kind.rawValue)"), "categoryName": categoryName(state.categoryCode, view),
+            "agencyName": agencyName(state.agencyCode, view), "areaName": areaName(record.area, view),
+            "filedAt": format.dateTime(record.filedAt), "open": state.status.isOpen,
+            "dueAcknowledge": format.date(record.due.acknowledge), "dueFirstAnswer": format.date(record.due.firstAnswer),
+            "dueResolution": format.date(record.due.resolution),
+            "text": isCitizen ? record.text : record.publicText,
+            "hasErrors": !errors.isEmpty, "errors": errors.map { ["message": $0.message, "field": $0.field as Any] },
+            "timeline": events.map { event -> [String: Any] in
+                var entry: [String: Any] = [
+                    "at": format.dateTime(event.at), "iso": BangkokTime.format(event.at), "what": eventName(event.kind, view),
+                ]
+                if let note = isCitizen ? event.note : CaseJSONBuilder.publicNote(of: event) { entry["note"] = note }
+                return entry
+            },
+        ]
+        if let title = isCitizen ? record.title : record.publicTitle { model["title"] = title }
+        if isCitizen, let address = record.address { model["address"] = address }
+        if let resolvedAt = state.resolvedAt { model["resolvedAt"] = format.dateTime(resolvedAt) }
+        if let resolution = state.resolution { model["resolution"] = isCitizen ? resolution : PersonalData.redact(resolution) }
+        if let reason = state.rejectionReason { model["rejection"] = view.language == .thai ? reason.nameTH : reason.nameEN }
+        if let merged = state.mergedInto { model["mergedInto"] = merged }
+        if let stars = state.rating { model["rating"] = view.text("stars_value", ["stars": String(stars)]) }
+        if isCitizen {
+            model["canRate"] = json.canRate(state)
+            model["starChoices"] = (1...5).map { ["value": $0, "label": view.text("stars_\($0)")] }
+            if let until = json.reopenDeadline(state, now: now) { model["reopenUntil"] = format.dateTime(until) }
+        }
+        return kit.page(
+            "case", title: view.text("title_case", ["code": record.code]), view: view, request: request,
+            values: ["case": model], status: status, flash: flash)
+    }
+
+    // MARK: Rating and appeal
+
+    struct FeedbackForm: Decodable {
+        var csrf: String?
+        var stars: String?
+        var comment: String?
+    }
+
+    @Sendable func feedback(_ request: Request, context: SiangRequestContext) async throws -> Response {
+        let form = try await FormBody.decode(FeedbackForm.self, from: request, context: context)
+        try kit.checkCSRF(request, token: form.csrf)
+        guard let stars = form.stars.flatMap({ Int($0) }), (1...5).contains(stars) else {
+            return try await refusal(request, context: context, message: "error_stars_required", field: "stars-1")
+        }
+        return try await act(request, context: context, action: .feedback(stars: stars, comment: form.comment?.nonBlank), done: "rated")
+    }
+
+    struct ReopenForm: Decodable {
+        var csrf: String?
+        var reason: String?
+    }
+
+    @Sendable func reopen(_ request: Request, context: SiangRequestContext) async throws -> Response {
+        let form = try await FormBody.decode(ReopenForm.self, from: request, context: context)
+        try kit.checkCSRF(request, token: form.csrf)
+        return try await act(request, context: context, action: .reopen(reason: form.reason ?? ""), done: "reopened")
+    }
+
+    /// Applies a citizen's action with the secret from this browser's tracking cookie; a refusal
+    /// shows the case again with the reason.
+    func act(_ request: Request, context: SiangRequestContext, action: CitizenAction, done: String) async throws -> Response {
+        let code = try Self.code(context)
+        guard let secret = request.cookies[Self.trackCookie]?.value else {
+            return kit.redirect(to: "/track?code=\(code)")
+        }
+        do {
+            let record = try await cases.act(code: code, secret: secret, action: action)
+            return kit.redirect(to: "/cases/\(record.code)?done=\(done)")
+        } catch let error as DomainError where error.kind == .invalid || error.kind == .conflict {
+            let view = kit.view(request, context: context)
+            return try await refusal(
+                request, context: context, words: view.language == .thai ? error.messageTH : error.messageEN,
+                status: error.kind == .invalid ? .unprocessableContent : .conflict)
+        }
+    }
+
+    func refusal(
+        _ request: Request, context: SiangRequestContext, message: String? = nil, words: String? = nil, field: String? = nil,
+        status: HTTPResponse.Status = .unprocessableContent
+    ) async throws -> Response {
+        let view = kit.view(request, context: context)
+        let code = try Self.code(context)
+        let tracked = try await trackedCase(code: code, secret: request.cookies[Self.trackCookie]?.value)
+        let text = words ?? view.text(message ?? "error_bad_form")
+        return casePage(tracked, view: view, request: request, errors: [FieldError(message: text, field: field)], flash: nil, status: status)
+    }
+
+    // MARK: Language
+
+    @Sendable func switchLanguage(_ request: Request, context: SiangRequestContext) async throws -> Response {
+        guard let language = context.parameters.get("language").flatMap(Language.init(rawValue:)) else { throw PageError.notFound }
+        let back = request.uri.queryParameters.get("back") ?? "/"
+        // Only a path on this site: never an address elsewhere ("//host", "/\host").
+        let safe = back.hasPrefix("/") && !back.hasPrefix("//") && !back.contains("\\") && !back.contains("\r") && !back.contains("\n")
+        let cookie = kit.cookie(PageKit.languageCookie, language.rawValue, maxAge: 365 * 86_400)
+        return kit.redirect(to: safe ? back : "/", cookies: [cookie])
+    }
+
+    // MARK: Names
+
+    static func code(_ context: SiangRequestContext) throws -> String {
+        guard let raw = context.parameters.get("code"), let code = TrackingCode.canonical(raw.removingPercentEncoding ?? raw) else {
+            throw PageError.notFound
+        }
+        return code
+    }
+
+    func statusName(_ status: CaseStatus, _ view: PageKit.View) -> String {
+        view.language == .thai ? status.nameTH : status.nameEN
+    }
+
+    func categoryName(_ code: String, _ view: PageKit.View) -> String {
+        reference.categories[code].map { view.language == .thai ? $0.nameTH : $0.nameEN } ?? code
+    }
+
+    func agencyName(_ code: String?, _ view: PageKit.View) -> String {
+        guard let code else { return view.text("agency_none") }
+        return reference.agencies[code].map { view.language == .thai ? $0.nameTH : $0.nameEN } ?? code
+    }
+
+    func areaName(_ area: CaseArea, _ view: PageKit.View) -> String {
+        let names = [area.subdistrictCode, area.districtCode, area.provinceCode].compactMap { code in
+            code.flatMap { reference.areas[$0] }.map { $0.name(view.language) }
+        }
+        return names.isEmpty ? view.text("area_unknown") : names.joined(separator: ", ")
+    }
+
+    func eventName(_ kind: String, _ view: PageKit.View) -> String {
+        view.catalogue.strings["event_\(kind)"] ?? view.text("event_other")
+    }
+}
+
+extension Area {
+    func name(_ language: Language) -> String { language == .thai ? nameTH : nameEN }
+}
+
+extension String {
+    /// The string trimmed, or nil when nothing is left.
+    var nonBlank: String? {
+        let trimmed = trimmingCharacters(in: .whitespacesAndNewlines)
+        return trimmed.isEmpty ? nil : trimmed
+    }
+}

@@ -1,0 +1,172 @@
+import Domain
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import Pages
+
+/// What every page handler shares: the renderer, the catalogues, the cookie settings, and the
+/// values every page carries (language, CSRF token, asset versions, who is signed in).
+struct PageKit: Sendable {
+    let renderer: PageRenderer
+    let catalogues: Catalogues
+    /// Whether cookies carry `Secure`: on behind TLS, off for plain-HTTP development.
+    let secureCookies: Bool
+
+    static let languageCookie = "siang_lang"
+    static let csrfCookie = "siang_csrf"
+
+    /// The page language: the switch's cookie, else `Accept-Language`, else Thai.
+    func language(of request: Request) -> Language {
+        if let value = request.cookies[Self.languageCookie]?.value, let language = Language(rawValue: value) {
+            return language
+        }
+        return Language.preferred(acceptLanguage: request.headers[.acceptLanguage])
+    }
+
+    /// One page's view of the request.
+    struct View {
+        let language: Language
+        let catalogue: Catalogue
+        let format: DisplayFormat
+        /// The token forms carry; also set as a cookie when the browser has none yet.
+        let csrf: String
+        let csrfIsNew: Bool
+        let staff: StaffMember?
+
+        func text(_ key: String, _ arguments: [String: String] = [:]) -> String { catalogue.text(key, arguments) }
+    }
+
+    func view(_ request: Request, context: SiangRequestContext) -> View {
+        let language = language(of: request)
+        let existing = request.cookies[Self.csrfCookie].map(\.value).flatMap { CSRFToken.isWellFormed($0) ? $0 : nil }
+        return View(
+            language: language, catalogue: catalogues[language], format: DisplayFormat(language: language),
+            csrf: existing ?? CSRFToken.make(), csrfIsNew: existing == nil, staff: context.staff)
+    }
+
+    /// How long a page may be kept: pages with a person's data never; public pages briefly.
+    enum Caching {
+        case never
+        case publicFor(seconds: Int)
+    }
+
+    /// The HTML response for `template` inside the layout.
+    func page(
+        _ template: String, title: String, view: View, request: Request, values: [String: Any],
+        status: HTTPResponse.Status = .ok, flash: String? = nil, caching: Caching = .never, cookies: [Cookie] = []
+    ) -> Response {
+        var context = values
+        context["lang"] = view.language.rawValue
+        context["otherLang"] = (view.language == .thai ? Language.english : .thai).rawValue
+        context["t"] = view.catalogue.strings
+        context["title"] = title
+        context["csrf"] = view.csrf
+        context["cssVersion"] = renderer.assets["siang.css"]?.version ?? ""
+        context["jsVersion"] = renderer.assets["siang.js"]?.version ?? ""
+        context["back"] = Self.percentEncoded(request.method == .get ? request.uri.description : request.uri.path)
+        if let staff = view.staff { context["staff"] = ["name": staff.name] }
+        if let flash { context["flash"] = flash }
+        let html = renderer.render(template, context)
+
+        var headers: HTTPFields = [
+            .contentType: "text/html; charset=utf-8",
+            .contentSecurityPolicy:
+                "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; "
+                + "base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+            .xContentTypeOptions: "nosniff",
+            .referrerPolicy: "same-origin",
+            .vary: "Cookie, Accept-Language",
+        ]
+        switch caching {
+        case .never: headers[.cacheControl] = "no-store"
+        case .publicFor(let seconds): headers[.cacheControl] = "private, max-age=\(seconds)"
+        }
+        var response = Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
+        if view.csrfIsNew {
+            response.setCookie(
+                Cookie(name: Self.csrfCookie, value: view.csrf, path: "/", secure: secureCookies, httpOnly: true, sameSite: .lax))
+        }
+        for cookie in cookies { response.setCookie(cookie) }
+        return response
+    }
+
+    /// A 303 to `location` (after a form post, so reloading does not post again).
+    func redirect(to location: String, cookies: [Cookie] = []) -> Response {
+        var response = Response(status: .seeOther, headers: [.location: location, .cacheControl: "no-store"])
+        for cookie in cookies { response.setCookie(cookie) }
+        return response
+    }
+
+    /// A cookie with this service's defaults: HttpOnly, SameSite=Lax, Secure behind TLS.
+    func cookie(_ name: String, _ value: String, path: String = "/", maxAge: Int? = nil) -> Cookie {
+        Cookie(name: name, value: value, maxAge: maxAge, path: path, secure: secureCookies, httpOnly: true, sameSite: .lax)
+    }
+
+    /// Refuses a form whose token does not match the browser's CSRF cookie.
+    /// - Throws: `PageError.csrf`.
+    func checkCSRF(_ request: Request, token: String?) throws(PageError) {
+        guard let cookie = request.cookies[Self.csrfCookie]?.value, let token,
+            CSRFToken.matches(cookie, token)
+        else { throw PageError.csrf }
+    }
+
+    static func percentEncoded(_ text: String) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~/")
+        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? "/"
+    }
+}
+
+/// Random tokens against cross-site request forgery (double-submit: cookie and form field).
+enum CSRFToken {
+    static func make() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
+        return String((0..<32).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &generator)] })
+    }
+
+    static func isWellFormed(_ token: String) -> Bool {
+        token.utf8.count == 32 && token.utf8.allSatisfy { ($0 >= 48 && $0 <= 57) || ($0 >= 65 && $0 <= 90) || ($0 >= 97 && $0 <= 122) }
+    }
+
+    /// Compares in time independent of where the strings differ.
+    static func matches(_ a: String, _ b: String) -> Bool {
+        let (x, y) = (Array(a.utf8), Array(b.utf8))
+        guard x.count == y.count, !x.isEmpty else { return false }
+        var difference: UInt8 = 0
+        for index in x.indices { difference |= x[index] ^ y[index] }
+        return difference == 0
+    }
+}
+
+/// Why a page cannot be shown; rendered as an HTML error page in the page's language.
+struct PageError: Error, Sendable {
+    var status: HTTPResponse.Status
+    /// Catalogue keys of the heading and the message.
+    var heading: String
+    var message: String
+    /// A message already in words (a domain refusal), used instead of `message` when set.
+    var words: (th: String, en: String)?
+
+    static let notFound = PageError(status: .notFound, heading: "error_not_found_heading", message: "error_not_found")
+    static let csrf = PageError(status: .forbidden, heading: "error_generic_heading", message: "error_csrf")
+    static let rateLimited = PageError(status: .tooManyRequests, heading: "error_generic_heading", message: "error_rate_limited")
+    static let internalError = PageError(status: .internalServerError, heading: "error_generic_heading", message: "error_internal")
+
+    static func refused(_ error: DomainError) -> PageError {
+        let status: HTTPResponse.Status
+        switch error.kind {
+        case .invalid: status = .unprocessableContent
+        case .notFound: status = .notFound
+        case .conflict: status = .conflict
+        case .forbidden: status = .forbidden
+        case .unauthenticated: status = .unauthorized
+        }
+        return PageError(status: status, heading: "error_generic_heading", message: "", words: (error.messageTH, error.messageEN))
+    }
+}
+
+extension HTTPField.Name {
+    static let referrerPolicy = Self("Referrer-Policy")!
+}

@@ -1,0 +1,205 @@
+import Domain
+import Foundation
+import Hummingbird
+import Pages
+import Services
+import Statistics
+
+/// The figures pages show, computed over a snapshot of the in-memory facts and kept for a
+/// short time per query (as the JSON statistics are), so a busy page costs one computation
+/// per query and lifetime, not one per visitor.
+final class PageFigures: Sendable {
+    struct StatisticsPageData: Sendable {
+        var overall: GroupFigures
+        var byCategory: [GroupFigures]
+        var byMonth: [GroupFigures]
+        var ranked: [LeagueTable.Entry]
+        var unranked: [LeagueTable.Entry]
+    }
+
+    let statistics: StatisticsService
+    let clock: @Sendable () -> Date
+    let cache: TimedCache<StatisticsPageData>
+    /// Agencies with fewer cases in the period are listed but not ranked.
+    let minimumCases = 20
+
+    init(statistics: StatisticsService, clock: @escaping @Sendable () -> Date, lifetime: Duration) {
+        self.statistics = statistics
+        self.clock = clock
+        self.cache = TimedCache(lifetime: lifetime)
+    }
+
+    /// All-time figures of every case.
+    func overall() async throws -> GroupFigures {
+        try await page(StatisticsQuery(), key: "").overall
+    }
+
+    /// Everything the statistics page shows for `query` (whose grouping is ignored).
+    func page(_ query: StatisticsQuery, key: String) async throws -> StatisticsPageData {
+        let (live, clock, minimum) = (statistics.live, clock, minimumCases)
+        return try await cache.value(key: key) {
+            let columns = live.snapshot().columns
+            let now = Int64(clock().timeIntervalSince1970)
+            func grouped(_ dimensions: [StatisticsDimension]) -> [GroupFigures] {
+                var grouped = query
+                grouped.groupBy = dimensions
+                return StatisticsEngine.figures(columns, query: grouped, now: now)
+            }
+            let league = LeagueTable.rank(grouped([.agency]), minimumCases: minimum)
+            return StatisticsPageData(
+                overall: grouped([]).first ?? GroupFigures(key: [:]),
+                byCategory: grouped([.category]).sorted { $0.filed > $1.filed },
+                byMonth: grouped([.month]).sorted { ($0.key[.month] ?? "") < ($1.key[.month] ?? "") },
+                ranked: league.ranked, unranked: league.unranked)
+        }
+    }
+}
+
+/// `/stats`: headline figures, cases per category and per month, agencies' answer and
+/// resolution shares, satisfaction; each chart drawn as inline SVG with its numbers in a table.
+struct StatisticsPage {
+    let kit: PageKit
+    let figures: PageFigures
+    let reference: Reference
+
+    func addRoutes(to router: Router<SiangRequestContext>) {
+        router.get("stats", use: show)
+    }
+
+    @Sendable func show(_ request: Request, context: SiangRequestContext) async throws -> Response {
+        let view = kit.view(request, context: context)
+        let parameters = request.uri.queryParameters
+        // Only the filters the page offers; the JSON API takes the rest.
+        var query = StatisticsQuery()
+        do {
+            query = try StatisticsParameters.parse(parameters, allowGrouping: false).query
+        } catch let error as APIError {
+            throw PageError(status: error.status, heading: "error_generic_heading", message: "error_date", words: (error.messageTH, error.messageEN))
+        }
+        query.agencies = nil
+        query.kinds = nil
+        let key = [query.fromDay, query.toDay].map { $0.map(String.init) ?? "" }.joined(separator: "-")
+            + "|" + (query.categories ?? []).joined(separator: ",") + "|" + (query.area ?? "")
+        let data = try await figures.page(query, key: key)
+        let format = view.format
+        let language = view.language
+
+        let overall = data.overall
+        let headline: [String: Any] = [
+            "filed": format.number(overall.filed), "open": format.number(overall.open),
+            "resolved": format.number(overall.resolved), "overdue": format.number(overall.overdue),
+            "answeredShare": format.percent(overall.firstAnswerShare), "resolvedShare": format.percent(overall.resolutionShare),
+            "medianAnswer": format.days(overall.firstAnswer.median),
+            "satisfaction": overall.meanStars.map { format.number($0, fractionDigits: 1) + " / 5" } ?? "–",
+            "ratings": format.number(overall.ratings), "appeals": format.percent(overall.reopenShare),
+        ]
+
+        let categoryPoints = data.byCategory.map {
+            ChartPoint(label: categoryName($0.key[.category], language), value: Double($0.filed))
+        }
+        let monthPoints = data.byMonth.map {
+            ChartPoint(label: format.month(key: $0.key[.month] ?? ""), value: Double($0.filed))
+        }
+        let starPoints = (1...5).map { ChartPoint(label: view.text("stars_\($0)"), value: Double(overall.stars[$0 - 1])) }
+        let whole: (Double) -> String = { format.number(Int($0)) }
+        let charts: [[String: Any]] = [
+            chart(
+                id: "category", heading: view.text("chart_category_heading"), description: view.text("chart_category_desc"),
+                labelHeading: view.text("case_category"), valueHeading: view.text("chart_cases"), points: categoryPoints,
+                svg: SVGChart.bars(
+                    id: "chart-category", title: view.text("chart_category_heading"), description: view.text("chart_category_desc"),
+                    points: categoryPoints, format: whole), format: whole),
+            chart(
+                id: "month", heading: view.text("chart_month_heading"), description: view.text("chart_month_desc"),
+                labelHeading: view.text("chart_month"), valueHeading: view.text("chart_cases"), points: monthPoints,
+                svg: SVGChart.line(
+                    id: "chart-month", title: view.text("chart_month_heading"), description: view.text("chart_month_desc"),
+                    points: monthPoints, format: whole), format: whole),
+            chart(
+                id: "stars", heading: view.text("chart_stars_heading"), description: view.text("chart_stars_desc"),
+                labelHeading: view.text("chart_stars"), valueHeading: view.text("chart_ratings"),
+                points: overall.ratings == 0 ? [] : starPoints,
+                svg: SVGChart.bars(
+                    id: "chart-stars", title: view.text("chart_stars_heading"), description: view.text("chart_stars_desc"),
+                    points: starPoints, format: whole), format: whole),
+        ]
+
+        let agencies = (data.ranked + data.unranked).prefix(200).map { entry -> [String: Any] in
+            let figures = entry.figures
+            return [
+                "rank": entry.rank.map(String.init) ?? "–", "name": agencyName(entry.agency, language),
+                "filed": format.number(figures.filed), "answeredShare": format.percent(figures.firstAnswerShare),
+                "resolvedShare": format.percent(figures.resolutionShare), "medianAnswer": format.days(figures.firstAnswer.median),
+                "satisfaction": figures.meanStars.map { format.number($0, fractionDigits: 1) } ?? "–",
+            ]
+        }
+
+        let from = parameters.get("from") ?? ""
+        let to = parameters.get("to") ?? ""
+        let period =
+            from.isEmpty && to.isEmpty
+            ? view.text("stats_period_all") : view.text("stats_period_range", ["from": from.isEmpty ? "…" : from, "to": to.isEmpty ? "…" : to])
+        var dateQuery: [String] = []
+        if !from.isEmpty { dateQuery.append("from=\(from)") }
+        if !to.isEmpty { dateQuery.append("to=\(to)") }
+        var apiQuery = dateQuery
+        if let categories = query.categories { apiQuery.append("category=" + categories.joined(separator: ",")) }
+        if let area = query.area { apiQuery.append("area=\(area)") }
+        func address(_ path: String, _ items: [String]) -> String {
+            items.isEmpty ? path : path + "?" + items.map(PageKit.percentEncodedQueryItem).joined(separator: "&")
+        }
+        let selectedCategory = query.categories?.first
+        let areas = reference.data.areas.filter { $0.level != .subdistrict }.sorted {
+            ($0.level == .province ? $0.code : $0.parentCode ?? "", $0.level == .province ? "" : $0.name(language))
+                < ($1.level == .province ? $1.code : $1.parentCode ?? "", $1.level == .province ? "" : $1.name(language))
+        }
+        let values: [String: Any] = [
+            "filters": ["from": from, "to": to],
+            "categories": reference.data.categories.map {
+                ["code": $0.code, "name": language == .thai ? $0.nameTH : $0.nameEN, "selected": $0.code == selectedCategory]
+            },
+            "areas": areas.map {
+                ["code": $0.code, "name": $0.level == .province ? $0.name(language) : "— " + $0.name(language), "selected": $0.code == query.area]
+            },
+            "period": period, "headline": headline, "charts": charts, "agencies": Array(agencies),
+            "agencyNote": view.text("stats_agency_note", ["min": String(figures.minimumCases)]),
+            "openData": [
+                "csv": address("/api/v1/open-data/cases.csv", dateQuery), "json": address("/api/v1/open-data/cases.json", dateQuery),
+                "api": address("/api/v1/stats", apiQuery + ["group_by=category"]),
+            ],
+        ]
+        return kit.page(
+            "stats", title: view.text("title_stats"), view: view, request: request, values: values, caching: .publicFor(seconds: 10))
+    }
+
+    func chart(
+        id: String, heading: String, description: String, labelHeading: String, valueHeading: String, points: [ChartPoint],
+        svg: String, format: (Double) -> String
+    ) -> [String: Any] {
+        [
+            "id": id, "heading": heading, "caption": description, "labelHeading": labelHeading, "valueHeading": valueHeading,
+            "empty": points.allSatisfy { $0.value == 0 }, "svg": svg,
+            "rows": points.map { ["label": $0.label, "value": format($0.value)] },
+        ]
+    }
+
+    func categoryName(_ code: String?, _ language: Language) -> String {
+        guard let code else { return "–" }
+        return reference.categories[code].map { language == .thai ? $0.nameTH : $0.nameEN } ?? code
+    }
+
+    func agencyName(_ code: String, _ language: Language) -> String {
+        reference.agencies[code].map { language == .thai ? $0.nameTH : $0.nameEN } ?? code
+    }
+}
+
+extension PageKit {
+    /// `name=value` with the value percent-encoded for a query string.
+    static func percentEncodedQueryItem(_ item: String) -> String {
+        guard let equals = item.firstIndex(of: "=") else { return item }
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~,")
+        let value = item[item.index(after: equals)...].addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
+        return item[..<equals] + "=" + value
+    }
+}
