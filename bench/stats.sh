@@ -4,15 +4,19 @@
 #   2. every /api/v1/stats query below, all-time and one-year, under 16 concurrent clients (wrk):
 #      median and p99 latency, with the answer cache on (the default) and off;
 #   3. the full CSV export: rows per second and the server's resident memory before and after;
-#   4. filing throughput with statistics kept up to date, and with live updates off.
+#   4. filing throughput with statistics kept up to date, and with live updates off;
+#   5. the web pages (home, filing form, statistics page with filters, a public case page) under
+#      16 concurrent clients: median and p99 server latency.
 #
-#   bench/stats.sh                 (CASES=1000000 DURATION=5 PORT=8282 to change)
+#   bench/stats.sh                 (CASES=1000000 DURATION=5 PORT=8282 to change;
+#                                   ONLY=pages for the demo data and step 5 alone)
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo"
 cases=${CASES:-1000000}
 duration=${DURATION:-5}
 port=${PORT:-8282}
+only=${ONLY:-}
 siang="$repo/.build/release/siang"
 [ -x "$siang" ] || swift build -c release --product siang
 command -v wrk > /dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 1; }
@@ -71,12 +75,14 @@ queries=(
     "/api/v1/stats/trends"
 )
 
-measure_queries() {  # label
-    for query in "${queries[@]}"; do
+measure_queries() {  # label what query…
+    local label=$1 what=$2
+    shift 2
+    for query in "$@"; do
         wrk -t2 -c16 -d"${duration}s" --latency "http://127.0.0.1:$port$query" > "$work/wrk.txt" 2>&1 || true
-        python3 - "$1" "$query" "$work/wrk.txt" << 'PY'
+        python3 - "$label" "$query" "$work/wrk.txt" "$what" << 'PY'
 import re, sys
-label, query, text = sys.argv[1], sys.argv[2], open(sys.argv[3]).read()
+label, query, text, what = sys.argv[1], sys.argv[2], open(sys.argv[3]).read(), sys.argv[4]
 def ms(value):
     number, unit = float(re.match(r"[\d.]+", value).group()), re.search(r"[a-z]+$", value).group()
     return number * {"us": 0.001, "ms": 1, "s": 1000}[unit]
@@ -84,15 +90,30 @@ p50 = ms(re.search(r"\s50%\s+(\S+)", text).group(1))
 p99 = ms(re.search(r"\s99%\s+(\S+)", text).group(1))
 rps = re.search(r"Requests/sec:\s+([\d.]+)", text).group(1)
 errors = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
-print(f"RESULT stats cache={label} p50_ms={p50:.2f} p99_ms={p99:.2f} rps={rps} non2xx={errors.group(1) if errors else 0} {query}")
+print(f"RESULT {what} cache={label} p50_ms={p50:.2f} p99_ms={p99:.2f} rps={rps} non2xx={errors.group(1) if errors else 0} {query}")
 PY
     done
 }
 
+measure_pages() {
+    echo "== web pages, 16 concurrent clients"
+    start_server SIANG_WEB_FORM_POSTS_PER_MINUTE=0
+    local code
+    code=$(curl -sf "http://127.0.0.1:$port/api/v1/open-data/cases.json?from=$year_ago" | head -1 \
+        | python3 -c 'import json, sys; print(json.loads(sys.stdin.readline())["code"])') || true
+    measure_queries on page "/" "/file" "/track" "/stats" "/stats?from=$year_ago&to=$today" \
+        "/stats?category=road&area=10&from=$year_ago&to=$today" "/cases/$code"
+    stop_server
+}
+if [ "$only" = pages ]; then
+    measure_pages
+    exit 0
+fi
+
 echo "== statistics, 16 concurrent clients, answer cache on"
 start_server
 echo "RESULT memory_after_load $(rss)"
-measure_queries on
+measure_queries on stats "${queries[@]}"
 
 echo "== open data: full CSV export"
 before=$(rss)
@@ -106,7 +127,7 @@ stop_server
 
 echo "== statistics, 16 concurrent clients, answer cache off"
 start_server SIANG_CACHE_STATISTICS_SECONDS=0
-measure_queries off
+measure_queries off stats "${queries[@]}"
 stop_server
 
 echo "== filing with statistics kept up to date, and without"
@@ -125,3 +146,5 @@ for live in true false; do
         | grep RESULT | sed "s/^RESULT filing/RESULT filing statistics_live=$live/"
     stop_server
 done
+
+measure_pages

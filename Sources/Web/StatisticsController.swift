@@ -177,8 +177,8 @@ final class TimedCache<Value: Sendable>: Sendable {
     /// Whole seconds for the Cache-Control header.
     var maxAge: Int { Int(lifetime.components.seconds) }
 
-    func value(key: String, compute: @escaping @Sendable () throws -> Value) async throws -> Value {
-        guard lifetime > .zero else { return try compute() }
+    func value(key: String, compute: @escaping @Sendable () async throws -> Value) async throws -> Value {
+        guard lifetime > .zero else { return try await compute() }
         let now = ContinuousClock.now
         let (task, created) = entries.withLock { entries -> (Task<Value, any Error>, ContinuousClock.Instant) in
             if let entry = entries[key], now - entry.created < lifetime {
@@ -188,7 +188,7 @@ final class TimedCache<Value: Sendable>: Sendable {
                 entries = entries.filter { now - $0.value.created < lifetime }
                 if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
             }
-            let task = Task { try compute() }
+            let task = Task { try await compute() }
             entries[key] = Entry(created: now, task: task)
             return (task, now)
         }

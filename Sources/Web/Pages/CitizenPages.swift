@@ -42,6 +42,13 @@ struct CitizenPages {
 
     @Sendable func home(_ request: Request, context: SiangRequestContext) async throws -> Response {
         let view = kit.view(request, context: context)
+        let html = try await figures.pages.value(key: view.language.rawValue + " " + request.uri.description) {
+            try await renderHome(request, view: view)
+        }
+        return kit.respond(html: html, view: view, caching: .publicFor(seconds: 10))
+    }
+
+    func renderHome(_ request: Request, view: PageKit.View) async throws -> String {
         let total = try await figures.overall()
         var values: [String: Any] = [:]
         if total.filed > 0 {
@@ -51,7 +58,7 @@ struct CitizenPages {
                 "satisfaction": total.meanStars.map { view.format.number($0, fractionDigits: 1) + " / 5" } ?? "–",
             ]
         }
-        return kit.page("home", title: view.text("title_home"), view: view, request: request, values: values, caching: .publicFor(seconds: 10))
+        return kit.render("home", title: view.text("title_home"), view: view, request: request, values: values, shared: true)
     }
 
     // MARK: Filing

@@ -56,19 +56,34 @@ struct PageKit: Sendable {
         _ template: String, title: String, view: View, request: Request, values: [String: Any],
         status: HTTPResponse.Status = .ok, flash: String? = nil, caching: Caching = .never, cookies: [Cookie] = []
     ) -> Response {
+        let html = render(template, title: title, view: view, request: request, values: values, flash: flash)
+        return respond(html: html, view: view, status: status, caching: caching, cookies: cookies)
+    }
+
+    /// The page's HTML. With `shared`, nothing of this visitor's (CSRF token, staff name) goes in,
+    /// so the HTML may be reused for every visitor asking for the same address in the same language.
+    func render(
+        _ template: String, title: String, view: View, request: Request, values: [String: Any], flash: String? = nil,
+        shared: Bool = false
+    ) -> String {
         var context = values
         context["lang"] = view.language.rawValue
         context["otherLang"] = (view.language == .thai ? Language.english : .thai).rawValue
         context["t"] = view.catalogue.strings
         context["title"] = title
-        context["csrf"] = view.csrf
+        context["csrf"] = shared ? "" : view.csrf
         context["cssVersion"] = renderer.assets["siang.css"]?.version ?? ""
         context["jsVersion"] = renderer.assets["siang.js"]?.version ?? ""
         context["back"] = Self.percentEncoded(request.method == .get ? request.uri.description : request.uri.path)
-        if let staff = view.staff { context["staff"] = ["name": staff.name] }
+        if !shared, let staff = view.staff { context["staff"] = ["name": staff.name] }
         if let flash { context["flash"] = flash }
-        let html = renderer.render(template, context)
+        return renderer.render(template, context)
+    }
 
+    /// The response carrying `html`, with this service's headers and the CSRF cookie when new.
+    func respond(
+        html: String, view: View, status: HTTPResponse.Status = .ok, caching: Caching = .never, cookies: [Cookie] = []
+    ) -> Response {
         var headers: HTTPFields = [
             .contentType: "text/html; charset=utf-8",
             .contentSecurityPolicy:

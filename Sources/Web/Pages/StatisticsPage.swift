@@ -20,6 +20,8 @@ final class PageFigures: Sendable {
     let statistics: StatisticsService
     let clock: @Sendable () -> Date
     let cache: TimedCache<StatisticsPageData>
+    /// Rendered public pages by language and address.
+    let pages: TimedCache<String>
     /// Agencies with fewer cases in the period are listed but not ranked.
     let minimumCases = 20
 
@@ -27,6 +29,7 @@ final class PageFigures: Sendable {
         self.statistics = statistics
         self.clock = clock
         self.cache = TimedCache(lifetime: lifetime)
+        self.pages = TimedCache(lifetime: lifetime)
     }
 
     /// All-time figures of every case.
@@ -68,6 +71,15 @@ struct StatisticsPage {
 
     @Sendable func show(_ request: Request, context: SiangRequestContext) async throws -> Response {
         let view = kit.view(request, context: context)
+        // The page holds nothing of the visitor's, so one rendering serves everyone asking the
+        // same address in the same language for the statistics' lifetime.
+        let html = try await figures.pages.value(key: view.language.rawValue + " " + request.uri.description) {
+            try await render(request, view: view)
+        }
+        return kit.respond(html: html, view: view, caching: .publicFor(seconds: 10))
+    }
+
+    func render(_ request: Request, view: PageKit.View) async throws -> String {
         let parameters = request.uri.queryParameters
         // Only the filters the page offers; the JSON API takes the rest.
         var query = StatisticsQuery()
@@ -168,8 +180,7 @@ struct StatisticsPage {
                 "api": address("/api/v1/stats", apiQuery + ["group_by=category"]),
             ],
         ]
-        return kit.page(
-            "stats", title: view.text("title_stats"), view: view, request: request, values: values, caching: .publicFor(seconds: 10))
+        return kit.render("stats", title: view.text("title_stats"), view: view, request: request, values: values, shared: true)
     }
 
     func chart(
