@@ -18,7 +18,7 @@ struct ResponseCacheTests {
             for _ in 0..<20 {
                 group.addTask {
                     try await cache.value(key: "stats?group_by=category") {
-                        Thread.sleep(forTimeInterval: 0.05)  // a slow computation the others must wait for
+                        try await Task.sleep(for: .milliseconds(50))  // a slow computation the others must wait for
                         return counter.next()
                     }
                 }
