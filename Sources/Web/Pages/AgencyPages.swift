@@ -190,7 +190,10 @@ struct AgencyPages {
         if let predicted = record.predictedCategory, predicted != state.categoryCode {
             model["predicted"] = citizen.categoryName(predicted, view)
         }
-        if let resolution = state.resolution { model["resolution"] = resolution }
+        if let resolution = state.resolution {
+            model["resolution"] = resolution
+            model["resultHeading"] = view.text(state.status.isOpen ? "case_previous_result" : "case_result")
+        }
         if let stars = state.rating { model["rating"] = view.text("stars_value", ["stars": String(stars)]) }
         if let contact = found.contact {
             model["contact"] = [

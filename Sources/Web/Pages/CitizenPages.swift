@@ -309,7 +309,10 @@ struct CitizenPages {
         if let title = isCitizen ? record.title : record.publicTitle { model["title"] = title }
         if isCitizen, let address = record.address { model["address"] = address }
         if let resolvedAt = state.resolvedAt { model["resolvedAt"] = format.dateTime(resolvedAt) }
-        if let resolution = state.resolution { model["resolution"] = isCitizen ? resolution : PersonalData.redact(resolution) }
+        if let resolution = state.resolution {
+            model["resolution"] = isCitizen ? resolution : PersonalData.redact(resolution)
+            model["resultHeading"] = view.text(state.status.isOpen ? "case_previous_result" : "case_result")
+        }
         if let reason = state.rejectionReason { model["rejection"] = view.language == .thai ? reason.nameTH : reason.nameEN }
         if let merged = state.mergedInto { model["mergedInto"] = merged }
         if let stars = state.rating { model["rating"] = view.text("stars_value", ["stars": String(stars)]) }
