@@ -28,7 +28,7 @@ struct ErrorMiddleware: RouterMiddleware {
             return try APIError(error).response(from: request, context: context)
         case let error as HTTPError:
             return try apiError(for: error.status).response(from: request, context: context)
-        case let error as PostgresError where [.connectionLost, .poolTimeout, .poolClosed].contains(error.kind):
+        case let error as PostgresError where error.meansUnavailable:
             context.logger.error("database unavailable", metadata: ["error": "\(error)"])
             var unavailable = APIError.unavailable
             unavailable.headers[.retryAfter] = "1"
@@ -97,6 +97,11 @@ struct StaffAuthenticationMiddleware: RouterMiddleware {
         context.logger[metadataKey: "staff"] = "\(staff.id)"
         return try await next(request, context)
     }
+}
+
+extension PostgresError {
+    /// The database cannot be reached or has no free connection: worth a retry, not a bug.
+    var meansUnavailable: Bool { [.connectionLost, .poolTimeout, .poolClosed].contains(kind) }
 }
 
 extension HTTPField.Name {

@@ -43,15 +43,14 @@ struct AgencyPages {
             values: ["email": "", "hasErrors": false, "errors": [Any]()], flash: flash)
     }
 
-    struct SignInForm: Decodable {
+    struct SignInForm: PostedForm {
         var csrf: String?
         var email: String?
         var password: String?
     }
 
     @Sendable func signIn(_ request: Request, context: SiangRequestContext) async throws -> Response {
-        let form = try await FormBody.decode(SignInForm.self, from: request, context: context)
-        try kit.checkCSRF(request, token: form.csrf)
+        let form = try await kit.form(SignInForm.self, from: request, context: context)
         let email = (form.email ?? "").trimmingCharacters(in: .whitespaces)
         let password = form.password ?? ""
         if !email.isEmpty, !password.isEmpty, email.count <= 254, password.count <= 200,
@@ -70,13 +69,12 @@ struct AgencyPages {
             ], status: .unauthorized)
     }
 
-    struct CSRFForm: Decodable {
+    struct CSRFForm: PostedForm {
         var csrf: String?
     }
 
     @Sendable func signOut(_ request: Request, context: SiangRequestContext) async throws -> Response {
-        let form = try await FormBody.decode(CSRFForm.self, from: request, context: context)
-        try kit.checkCSRF(request, token: form.csrf)
+        _ = try await kit.form(CSRFForm.self, from: request, context: context)
         context.sessions.clearSession()
         return kit.redirect(to: "/agency/sign-in?out=1")
     }
@@ -247,14 +245,14 @@ struct AgencyPages {
             }
             if name == "reject" {
                 form["reasonOptions"] = RejectionReason.allCases.map {
-                    ["code": $0.rawValue, "name": view.language == .thai ? $0.nameTH : $0.nameEN]
+                    ["code": $0.rawValue, "name": view.language.pick($0.nameTH, $0.nameEN)]
                 }
             }
             return form
         }
     }
 
-    struct ActionForm: Decodable {
+    struct ActionForm: PostedForm {
         var csrf: String?
         var action: String?
         var note: String?
@@ -267,8 +265,7 @@ struct AgencyPages {
 
     @Sendable func act(_ request: Request, context: SiangRequestContext) async throws -> Response {
         let staff = try Self.staff(context)
-        let form = try await FormBody.decode(ActionForm.self, from: request, context: context)
-        try kit.checkCSRF(request, token: form.csrf)
+        let form = try await kit.form(ActionForm.self, from: request, context: context)
         let code = try CitizenPages.code(context)
         let name = form.action ?? ""
         let body = AgencyController.ActionBody(
@@ -285,16 +282,18 @@ struct AgencyPages {
             }
             return kit.redirect(to: "/agency/cases/\(record.code)?done=\(name)")
         } catch let error as DomainError where error.kind != .notFound {
-            let view = kit.view(request, context: context)
-            return try await casePage(
-                request, context: context, view: view, errors: [view.language == .thai ? error.messageTH : error.messageEN],
-                flash: nil, status: PageError.refused(error).status)
+            return try await refused(APIError(error), request: request, context: context)
         } catch let error as APIError where error.status.code < 500 && error.status != .notFound {
-            let view = kit.view(request, context: context)
-            return try await casePage(
-                request, context: context, view: view, errors: [view.language == .thai ? error.messageTH : error.messageEN],
-                flash: nil, status: error.status)
+            return try await refused(error, request: request, context: context)
         }
+    }
+
+    /// The case page again, saying why the action was refused.
+    func refused(_ error: APIError, request: Request, context: SiangRequestContext) async throws -> Response {
+        let view = kit.view(request, context: context)
+        return try await casePage(
+            request, context: context, view: view, errors: [view.language.pick(error.messageTH, error.messageEN)], flash: nil,
+            status: error.status)
     }
 
     static func staff(_ context: SiangRequestContext) throws -> StaffMember {

@@ -42,10 +42,7 @@ struct CitizenPages {
 
     @Sendable func home(_ request: Request, context: SiangRequestContext) async throws -> Response {
         let view = kit.view(request, context: context)
-        let html = try await figures.pages.value(key: view.language.rawValue + " " + request.uri.description) {
-            try await renderHome(request, view: view)
-        }
-        return kit.respond(html: html, view: view, caching: .publicFor(seconds: 10))
+        return try await kit.sharedPage(request, view: view, cache: figures.pages) { try await renderHome(request, view: view) }
     }
 
     func renderHome(_ request: Request, view: PageKit.View) async throws -> String {
@@ -63,7 +60,7 @@ struct CitizenPages {
 
     // MARK: Filing
 
-    struct FilingForm: Decodable {
+    struct FilingForm: PostedForm {
         var csrf: String?
         var idempotency_key: String?
         var kind: String?
@@ -125,7 +122,7 @@ struct CitizenPages {
 
     func categoryOptions(_ view: PageKit.View, selected: String?) -> [[String: Any]] {
         reference.data.categories.map {
-            ["code": $0.code, "name": view.language == .thai ? $0.nameTH : $0.nameEN, "selected": $0.code == selected]
+            ["code": $0.code, "name": view.language.pick($0.nameTH, $0.nameEN), "selected": $0.code == selected]
         }
     }
 
@@ -135,8 +132,7 @@ struct CitizenPages {
     }
 
     @Sendable func file(_ request: Request, context: SiangRequestContext) async throws -> Response {
-        let form = try await FormBody.decode(FilingForm.self, from: request, context: context)
-        try kit.checkCSRF(request, token: form.csrf)
+        let form = try await kit.form(FilingForm.self, from: request, context: context)
         let view = kit.view(request, context: context)
 
         var coordinates: (Double?, Double?) = (nil, nil)
@@ -165,7 +161,7 @@ struct CitizenPages {
         do {
             filed = try await cases.file(filing, idempotency: idempotency)
         } catch let error as DomainError where error.kind == .invalid || error.kind == .conflict {
-            let message = view.language == .thai ? error.messageTH : error.messageEN
+            let message = view.language.pick(error.messageTH, error.messageEN)
             return renderFileForm(
                 form, errors: [FieldError(message: message, field: Self.field(of: error.code))], view: view, request: request,
                 status: .unprocessableContent)
@@ -227,15 +223,14 @@ struct CitizenPages {
             values: ["code": code, "hasErrors": false, "errors": [Any]()])
     }
 
-    struct TrackForm: Decodable {
+    struct TrackForm: PostedForm {
         var csrf: String?
         var code: String?
         var secret: String?
     }
 
     @Sendable func track(_ request: Request, context: SiangRequestContext) async throws -> Response {
-        let form = try await FormBody.decode(TrackForm.self, from: request, context: context)
-        try kit.checkCSRF(request, token: form.csrf)
+        let form = try await kit.form(TrackForm.self, from: request, context: context)
         let view = kit.view(request, context: context)
         let secret = form.secret?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
         if let code = form.code.flatMap({ TrackingCode.canonical($0.trimmingCharacters(in: .whitespaces)) }),
@@ -313,7 +308,7 @@ struct CitizenPages {
             model["resolution"] = isCitizen ? resolution : PersonalData.redact(resolution)
             model["resultHeading"] = view.text(state.status.isOpen ? "case_previous_result" : "case_result")
         }
-        if let reason = state.rejectionReason { model["rejection"] = view.language == .thai ? reason.nameTH : reason.nameEN }
+        if let reason = state.rejectionReason { model["rejection"] = view.language.pick(reason.nameTH, reason.nameEN) }
         if let merged = state.mergedInto { model["mergedInto"] = merged }
         if let stars = state.rating { model["rating"] = view.text("stars_value", ["stars": String(stars)]) }
         if isCitizen {
@@ -328,29 +323,27 @@ struct CitizenPages {
 
     // MARK: Rating and appeal
 
-    struct FeedbackForm: Decodable {
+    struct FeedbackForm: PostedForm {
         var csrf: String?
         var stars: String?
         var comment: String?
     }
 
     @Sendable func feedback(_ request: Request, context: SiangRequestContext) async throws -> Response {
-        let form = try await FormBody.decode(FeedbackForm.self, from: request, context: context)
-        try kit.checkCSRF(request, token: form.csrf)
+        let form = try await kit.form(FeedbackForm.self, from: request, context: context)
         guard let stars = form.stars.flatMap({ Int($0) }), (1...5).contains(stars) else {
             return try await refusal(request, context: context, message: "error_stars_required", field: "stars-1")
         }
         return try await act(request, context: context, action: .feedback(stars: stars, comment: form.comment?.nonBlank), done: "rated")
     }
 
-    struct ReopenForm: Decodable {
+    struct ReopenForm: PostedForm {
         var csrf: String?
         var reason: String?
     }
 
     @Sendable func reopen(_ request: Request, context: SiangRequestContext) async throws -> Response {
-        let form = try await FormBody.decode(ReopenForm.self, from: request, context: context)
-        try kit.checkCSRF(request, token: form.csrf)
+        let form = try await kit.form(ReopenForm.self, from: request, context: context)
         return try await act(request, context: context, action: .reopen(reason: form.reason ?? ""), done: "reopened")
     }
 
@@ -367,7 +360,7 @@ struct CitizenPages {
         } catch let error as DomainError where error.kind == .invalid || error.kind == .conflict {
             let view = kit.view(request, context: context)
             return try await refusal(
-                request, context: context, words: view.language == .thai ? error.messageTH : error.messageEN,
+                request, context: context, words: view.language.pick(error.messageTH, error.messageEN),
                 status: error.kind == .invalid ? .unprocessableContent : .conflict)
         }
     }
@@ -404,16 +397,16 @@ struct CitizenPages {
     }
 
     func statusName(_ status: CaseStatus, _ view: PageKit.View) -> String {
-        view.language == .thai ? status.nameTH : status.nameEN
+        view.language.pick(status.nameTH, status.nameEN)
     }
 
     func categoryName(_ code: String, _ view: PageKit.View) -> String {
-        reference.categories[code].map { view.language == .thai ? $0.nameTH : $0.nameEN } ?? code
+        reference.categoryName(code, view.language)
     }
 
     func agencyName(_ code: String?, _ view: PageKit.View) -> String {
         guard let code else { return view.text("agency_none") }
-        return reference.agencies[code].map { view.language == .thai ? $0.nameTH : $0.nameEN } ?? code
+        return reference.agencyName(code, view.language)
     }
 
     func areaName(_ area: CaseArea, _ view: PageKit.View) -> String {
@@ -429,7 +422,7 @@ struct CitizenPages {
 }
 
 extension Area {
-    func name(_ language: Language) -> String { language == .thai ? nameTH : nameEN }
+    func name(_ language: Language) -> String { language.pick(nameTH, nameEN) }
 }
 
 extension String {

@@ -66,13 +66,12 @@ struct CategorySuggestionController {
         }
         let prediction = analyzer.analyze(body.text).prediction
         let category = reference.categories[prediction.category]
-        let english = request.cookies[PageKit.languageCookie].map { $0.value == "en" }
-            ?? (Language.preferred(acceptLanguage: request.headers[.acceptLanguage]) == .english)
+        let language = PageKit.language(of: request)
         let rounded: (Double) -> Double = { ($0 * 1000).rounded() / 1000 }
         return try JSONResponse.make(
             Suggestion(
                 category: prediction.category,
-                name: (english ? category?.nameEN : category?.nameTH) ?? prediction.category,
+                name: reference.categoryName(prediction.category, language),
                 name_th: category?.nameTH ?? prediction.category, name_en: category?.nameEN ?? prediction.category,
                 confidence: rounded(prediction.confidence),
                 top: prediction.top.map { Candidate(category: $0.category, score: rounded($0.score)) }),

@@ -4,6 +4,7 @@ import HTTPTypes
 import Hummingbird
 import NIOCore
 import Pages
+import Services
 
 /// What every page handler shares: the renderer, the catalogues, the cookie settings, and the
 /// values every page carries (language, CSRF token, asset versions, who is signed in).
@@ -17,7 +18,7 @@ struct PageKit: Sendable {
     static let csrfCookie = "siang_csrf"
 
     /// The page language: the switch's cookie, else `Accept-Language`, else Thai.
-    func language(of request: Request) -> Language {
+    static func language(of request: Request) -> Language {
         if let value = request.cookies[Self.languageCookie]?.value, let language = Language(rawValue: value) {
             return language
         }
@@ -38,7 +39,7 @@ struct PageKit: Sendable {
     }
 
     func view(_ request: Request, context: SiangRequestContext) -> View {
-        let language = language(of: request)
+        let language = Self.language(of: request)
         let existing = request.cookies[Self.csrfCookie].map(\.value).flatMap { CSRFToken.isWellFormed($0) ? $0 : nil }
         return View(
             language: language, catalogue: catalogues[language], format: DisplayFormat(language: language),
@@ -68,7 +69,7 @@ struct PageKit: Sendable {
     ) -> String {
         var context = values
         context["lang"] = view.language.rawValue
-        context["otherLang"] = (view.language == .thai ? Language.english : .thai).rawValue
+        context["otherLang"] = view.language.pick(Language.english, .thai).rawValue
         context["t"] = view.catalogue.strings
         context["title"] = title
         context["csrf"] = shared ? "" : view.csrf
@@ -118,6 +119,24 @@ struct PageKit: Sendable {
         Cookie(name: name, value: value, maxAge: maxAge, path: path, secure: secureCookies, httpOnly: true, sameSite: .lax)
     }
 
+    /// The posted form, once its CSRF token has been checked against the browser's cookie: a
+    /// form cannot be read without the check.
+    /// - Throws: `PageError` for a body too large or not a form, and `PageError.csrf`.
+    func form<Form: PostedForm>(_ type: Form.Type, from request: Request, context: SiangRequestContext) async throws -> Form {
+        let form = try await FormBody.decode(type, from: request, context: context)
+        try checkCSRF(request, token: form.csrf)
+        return form
+    }
+
+    /// Serves a page that holds nothing of the visitor's from `cache`: one rendering for everyone
+    /// asking the same address in the same language during the cache's lifetime.
+    func sharedPage(
+        _ request: Request, view: View, cache: TimedCache<String>, render: @escaping @Sendable () async throws -> String
+    ) async throws -> Response {
+        let html = try await cache.value(key: view.language.rawValue + " " + request.uri.description, compute: render)
+        return respond(html: html, view: view, caching: .publicFor(seconds: 10))
+    }
+
     /// Refuses a form whose token does not match the browser's CSRF cookie.
     /// - Throws: `PageError.csrf`.
     func checkCSRF(_ request: Request, token: String?) throws(PageError) {
@@ -130,6 +149,28 @@ struct PageKit: Sendable {
         var allowed = CharacterSet.alphanumerics
         allowed.insert(charactersIn: "-._~/")
         return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? "/"
+    }
+}
+
+/// A form the pages post: it carries the CSRF token of the page that showed it.
+protocol PostedForm: Decodable {
+    var csrf: String? { get }
+}
+
+extension Language {
+    /// The first of a Thai and English pair in Thai, the second in English.
+    func pick<Value>(_ thai: Value, _ english: Value) -> Value { self == .thai ? thai : english }
+}
+
+extension Reference {
+    /// A category's name in `language`; the code itself for one no longer in the taxonomy.
+    func categoryName(_ code: String, _ language: Language) -> String {
+        categories[code].map { language.pick($0.nameTH, $0.nameEN) } ?? code
+    }
+
+    /// An agency's name in `language`; the code itself for an unknown one.
+    func agencyName(_ code: String, _ language: Language) -> String {
+        agencies[code].map { language.pick($0.nameTH, $0.nameEN) } ?? code
     }
 }
 
@@ -169,16 +210,9 @@ struct PageError: Error, Sendable {
     static let rateLimited = PageError(status: .tooManyRequests, heading: "error_generic_heading", message: "error_rate_limited")
     static let internalError = PageError(status: .internalServerError, heading: "error_generic_heading", message: "error_internal")
 
-    static func refused(_ error: DomainError) -> PageError {
-        let status: HTTPResponse.Status
-        switch error.kind {
-        case .invalid: status = .unprocessableContent
-        case .notFound: status = .notFound
-        case .conflict: status = .conflict
-        case .forbidden: status = .forbidden
-        case .unauthenticated: status = .unauthorized
-        }
-        return PageError(status: status, heading: "error_generic_heading", message: "", words: (error.messageTH, error.messageEN))
+    /// A refusal the API would answer with `error`, as a page: the same status and words.
+    static func refused(_ error: APIError) -> PageError {
+        PageError(status: error.status, heading: "error_generic_heading", message: "", words: (error.messageTH, error.messageEN))
     }
 }
 

@@ -27,13 +27,12 @@ struct PageErrorMiddleware: RouterMiddleware {
             let page: PageError
             switch error {
             case let error as PageError: page = error
-            case let error as DomainError: page = .refused(error)
+            case let error as DomainError: page = .refused(APIError(error))
             case let error as HTTPError where error.status == .notFound: page = .notFound
             case let error as HTTPError where error.status.code < 500:
                 page = PageError(status: error.status, heading: "error_generic_heading", message: "error_bad_form")
-            case let error as APIError where error.status.code < 500:
-                page = PageError(status: error.status, heading: "error_generic_heading", message: "", words: (error.messageTH, error.messageEN))
-            case let error as PostgresError where [.connectionLost, .poolTimeout, .poolClosed].contains(error.kind):
+            case let error as APIError where error.status.code < 500: page = .refused(error)
+            case let error as PostgresError where error.meansUnavailable:
                 context.logger.error("database unavailable", metadata: ["error": "\(error)"])
                 page = PageError(status: .serviceUnavailable, heading: "error_generic_heading", message: "error_internal")
             default:
@@ -46,7 +45,7 @@ struct PageErrorMiddleware: RouterMiddleware {
 
     func render(_ error: PageError, request: Request, context: Context) -> Response {
         let view = kit.view(request, context: context)
-        let message = error.words.map { view.language == .thai ? $0.th : $0.en } ?? view.text(error.message)
+        let message = error.words.map { view.language.pick($0.th, $0.en) } ?? view.text(error.message)
         var response = kit.page(
             "error", title: view.text("title_error"), view: view, request: request,
             values: ["heading": view.text(error.heading), "message": message], status: error.status)

@@ -73,10 +73,7 @@ struct StatisticsPage {
         let view = kit.view(request, context: context)
         // The page holds nothing of the visitor's, so one rendering serves everyone asking the
         // same address in the same language for the statistics' lifetime.
-        let html = try await figures.pages.value(key: view.language.rawValue + " " + request.uri.description) {
-            try await render(request, view: view)
-        }
-        return kit.respond(html: html, view: view, caching: .publicFor(seconds: 10))
+        return try await kit.sharedPage(request, view: view, cache: figures.pages) { try await render(request, view: view) }
     }
 
     func render(_ request: Request, view: PageKit.View) async throws -> String {
@@ -107,7 +104,7 @@ struct StatisticsPage {
         ]
 
         let categoryPoints = data.byCategory.map {
-            ChartPoint(label: categoryName($0.key[.category], language), value: Double($0.filed))
+            ChartPoint(label: $0.key[.category].map { reference.categoryName($0, language) } ?? "–", value: Double($0.filed))
         }
         let monthPoints = data.byMonth.map {
             ChartPoint(label: format.month(key: $0.key[.month] ?? ""), value: Double($0.filed))
@@ -139,7 +136,7 @@ struct StatisticsPage {
         let agencies = (data.ranked + data.unranked).prefix(200).map { entry -> [String: Any] in
             let figures = entry.figures
             return [
-                "rank": entry.rank.map(String.init) ?? "–", "name": agencyName(entry.agency, language),
+                "rank": entry.rank.map(String.init) ?? "–", "name": reference.agencyName(entry.agency, language),
                 "filed": format.number(figures.filed), "answeredShare": format.percent(figures.firstAnswerShare),
                 "resolvedShare": format.percent(figures.resolutionShare), "medianAnswer": format.days(figures.firstAnswer.median),
                 "satisfaction": figures.meanStars.map { format.number($0, fractionDigits: 1) } ?? "–",
@@ -168,7 +165,7 @@ struct StatisticsPage {
         let values: [String: Any] = [
             "filters": ["from": from, "to": to],
             "categories": reference.data.categories.map {
-                ["code": $0.code, "name": language == .thai ? $0.nameTH : $0.nameEN, "selected": $0.code == selectedCategory]
+                ["code": $0.code, "name": language.pick($0.nameTH, $0.nameEN), "selected": $0.code == selectedCategory]
             },
             "areas": areas.map {
                 ["code": $0.code, "name": $0.level == .province ? $0.name(language) : "— " + $0.name(language), "selected": $0.code == query.area]
@@ -192,15 +189,6 @@ struct StatisticsPage {
             "empty": points.allSatisfy { $0.value == 0 }, "svg": svg,
             "rows": points.map { ["label": $0.label, "value": format($0.value)] },
         ]
-    }
-
-    func categoryName(_ code: String?, _ language: Language) -> String {
-        guard let code else { return "–" }
-        return reference.categories[code].map { language == .thai ? $0.nameTH : $0.nameEN } ?? code
-    }
-
-    func agencyName(_ code: String, _ language: Language) -> String {
-        reference.agencies[code].map { language == .thai ? $0.nameTH : $0.nameEN } ?? code
     }
 }
 
