@@ -38,7 +38,7 @@ public struct CaseService: Sendable {
         let new = try prepare(request)
         var generator = SystemRandomNumberGenerator()
         let secret = TrackingSecret.make(using: &generator)
-        let year = Self.bangkokYear(of: new.filedAt)
+        let year = BangkokYear.of(new.filedAt)
         let filed = try await store.file(new, secret: secret, idempotency: idempotency) {
             var generator = SystemRandomNumberGenerator()
             return TrackingCode.make(year: year, using: &generator)
@@ -90,12 +90,6 @@ public struct CaseService: Sendable {
             categoryCode: category, agencyCode: routedTo, status: status, filedAt: now,
             due: reference.deadlines.dueDates(filedAt: now, category: category, agency: routedTo), contact: contact,
             filingNote: filingNote)
-    }
-
-    static func bangkokYear(of date: Date) -> Int {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "Asia/Bangkok")!
-        return calendar.component(.year, from: date)
     }
 
     // MARK: Tracking

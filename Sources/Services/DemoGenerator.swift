@@ -1,5 +1,6 @@
 public import Domain
 public import Foundation
+import Statistics
 public import Store
 import ThaiText
 
@@ -197,7 +198,7 @@ public struct DemoGenerator: Sendable {
 
             func finish() -> BulkCase {
                 BulkCase(
-                    code: nextCode(year: Int(BangkokYear.of(filedAt))), secretHash: random.bytes(32),
+                    code: nextCode(year: BangkokYear.of(filedAt)), secretHash: random.bytes(32),
                     kind: random.uniform() < 0.85 ? .complaint : (random.uniform() < 0.7 ? .suggestion : .inquiry),
                     channel: ["web", "line", "api", "phone", "web", "line"][random.int(6)], text: text.text,
                     publicText: text.publicText, isPublic: !["corruption", "debt", "labour", "welfare", "health_service", "online_fraud", "land"].contains(category),
@@ -245,17 +246,9 @@ public struct DemoGenerator: Sendable {
 
 /// The calendar year in Bangkok of a time.
 enum BangkokYear {
-    static func of(_ date: Date) -> Int64 {
-        let days = Int64((date.timeIntervalSince1970 + 7 * 3600) / 86_400)
-        // Civil year from days since 1970 (Howard Hinnant's algorithm, year part only).
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let mp = (5 * dayOfYear + 2) / 153
-        let month = mp < 10 ? mp + 3 : mp - 9
-        return yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+    static func of(_ date: Date) -> Int {
+        let day = BangkokCalendar.day(Int64(date.timeIntervalSince1970.rounded(.down)))
+        return BangkokCalendar.civil(Int64(day)).year
     }
 }
 

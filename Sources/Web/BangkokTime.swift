@@ -1,4 +1,5 @@
 import Foundation
+import Statistics
 
 /// Dates as ISO 8601 in Bangkok time ("2026-11-21T19:33:00+07:00"), as every date leaves Siang.
 enum BangkokTime {
@@ -8,24 +9,11 @@ enum BangkokTime {
         let local = date.timeIntervalSince1970 + offset
         let days = Int((local / 86_400).rounded(.down))
         var seconds = Int(local.rounded(.down)) - days * 86_400
-        let (year, month, day) = civil(fromDays: days)
+        let (year, month, day) = BangkokCalendar.civil(Int64(days))
         let hour = seconds / 3600
         seconds %= 3600
         func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
         return "\(year)-\(two(month))-\(two(day))T\(two(hour)):\(two(seconds / 60)):\(two(seconds % 60))+07:00"
-    }
-
-    /// Days since 1970-01-01 → civil date (Howard Hinnant's algorithm).
-    static func civil(fromDays days: Int) -> (Int, Int, Int) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let mp = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 
     /// Parses "YYYY-MM-DD" (midnight in Bangkok) or a full ISO 8601 date-time.

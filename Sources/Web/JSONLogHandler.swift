@@ -1,4 +1,5 @@
 import Foundation
+import Statistics
 public import Logging
 
 /// Writes each log event as one JSON object per line on standard error: time (ISO 8601, UTC),
@@ -59,7 +60,7 @@ public struct JSONLogHandler: LogHandler {
         let milliseconds = Int((date.timeIntervalSince1970 * 1000).rounded(.down))
         let days = milliseconds / 86_400_000
         var rest = milliseconds - days * 86_400_000
-        let (year, month, day) = BangkokTime.civil(fromDays: days)
+        let (year, month, day) = BangkokCalendar.civil(Int64(days))
         let hour = rest / 3_600_000
         rest %= 3_600_000
         func pad(_ value: Int, _ width: Int) -> String {
