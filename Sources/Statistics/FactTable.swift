@@ -60,6 +60,33 @@ public struct FactColumns: Sendable {
 
     public var count: Int { ids.count }
 
+    /// The stored key column of `dimension`; nil for weeks, which are derived from days.
+    func column(_ dimension: StatisticsDimension) -> [Int32]? {
+        switch dimension {
+        case .category: return category
+        case .agency: return agency
+        case .province: return province
+        case .district: return district
+        case .status: return status
+        case .kind: return kind
+        case .channel: return channel
+        case .month: return month
+        case .day: return day
+        case .week: return nil
+        }
+    }
+
+    /// The code book that turns `dimension`'s keys back into codes; nil where keys are not codes.
+    func codeBook(_ dimension: StatisticsDimension) -> CodeBook? {
+        switch dimension {
+        case .category: return categories
+        case .agency: return agencies
+        case .province, .district: return areas
+        case .channel: return channels
+        case .status, .kind, .month, .week, .day: return nil
+        }
+    }
+
     static let statuses = CaseStatus.allCases
     static let kinds = CaseKind.allCases
 

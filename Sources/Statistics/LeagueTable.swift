@@ -63,14 +63,9 @@ public enum Trends {
         let today = BangkokCalendar.day(now)
         let recentStart = today - days + 1
         let previousStart = recentStart - days
-        let keyColumn: [Int32]
-        switch dimension {
-        case .category: keyColumn = columns.category
-        case .district: keyColumn = columns.district
-        case .province: keyColumn = columns.province
-        case .agency: keyColumn = columns.agency
-        default: return []
-        }
+        guard [.category, .district, .province, .agency].contains(dimension), let keyColumn = columns.column(dimension),
+            let book = columns.codeBook(dimension)
+        else { return [] }
         var recent: [Int32: Int] = [:]
         var previous: [Int32: Int] = [:]
         for index in 0..<columns.count {
@@ -79,12 +74,6 @@ public enum Trends {
             let key = keyColumn[index]
             guard key > 0 else { continue }
             if day >= recentStart { recent[key, default: 0] += 1 } else { previous[key, default: 0] += 1 }
-        }
-        let book: CodeBook
-        switch dimension {
-        case .category: book = columns.categories
-        case .agency: book = columns.agencies
-        default: book = columns.areas
         }
         let rises = Set(recent.keys).union(previous.keys).compactMap { key -> Rise? in
             guard let code = book.code(key) else { return nil }

@@ -247,18 +247,8 @@ public enum StatisticsEngine {
 
     /// The key of each matching row in `dimension`.
     static func keys(_ columns: FactColumns, _ dimension: StatisticsDimension, rows: [Int32]) -> [Int32] {
-        let column: [Int32]
-        switch dimension {
-        case .category: column = columns.category
-        case .agency: column = columns.agency
-        case .province: column = columns.province
-        case .district: column = columns.district
-        case .status: column = columns.status
-        case .kind: column = columns.kind
-        case .channel: column = columns.channel
-        case .month: column = columns.month
-        case .day: column = columns.day
-        case .week: return rows.map { BangkokCalendar.weekStart(ofDay: columns.day[Int($0)]) }
+        guard let column = columns.column(dimension) else {
+            return rows.map { BangkokCalendar.weekStart(ofDay: columns.day[Int($0)]) }
         }
         return rows.map { column[Int($0)] }
     }
@@ -266,10 +256,7 @@ public enum StatisticsEngine {
     /// The published value of a key: a code, a status or kind name, or a date.
     static func label(_ columns: FactColumns, _ dimension: StatisticsDimension, _ key: Int32) -> String {
         switch dimension {
-        case .category: return columns.categories.code(key) ?? ""
-        case .agency: return columns.agencies.code(key) ?? ""
-        case .province, .district: return columns.areas.code(key) ?? ""
-        case .channel: return columns.channels.code(key) ?? ""
+        case .category, .agency, .province, .district, .channel: return columns.codeBook(dimension)?.code(key) ?? ""
         case .status: return FactColumns.statuses[Int(key)].rawValue
         case .kind: return FactColumns.kinds[Int(key)].rawValue
         case .month: return BangkokCalendar.monthString(key)
