@@ -107,12 +107,8 @@ public struct BulkLoader: Sendable {
                     guard let batch = next(), !batch.isEmpty else { return nil }
                     var cases = CopyWriter(capacity: batch.count * 700)
                     var events = CopyWriter(capacity: batch.count * 600)
-                    for item in batch {
-                        Self.appendCase(item, id: nextID, to: &cases)
-                        for event in item.events { Self.appendEvent(event, caseID: nextID, to: &events) }
-                        nextID += 1
-                        loaded += 1
-                    }
+                    nextID = Self.append(batch, from: nextID, cases: &cases, events: &events)
+                    loaded += batch.count
                     timelines.push(events.bytes)
                     return cases.bytes
                 }
@@ -149,6 +145,17 @@ public struct BulkLoader: Sendable {
         return loaded
     }
 
+    /// Writes `batch`'s cases, numbered from `id`, and their timelines; returns the next free id.
+    static func append(_ batch: [BulkCase], from id: Int64, cases: inout CopyWriter, events: inout CopyWriter) -> Int64 {
+        var id = id
+        for item in batch {
+            appendCase(item, id: id, to: &cases)
+            for event in item.events { appendEvent(event, caseID: id, to: &events) }
+            id += 1
+        }
+        return id
+    }
+
     private func loadSequentially(first: Int64, next: @escaping @Sendable () -> [BulkCase]?) async throws -> Int {
         try await pool.withConnection { try $0.execute(Self.createCaseIndexes + Self.createEventIndexes) }
         return try await pool.transaction { connection in
@@ -158,12 +165,8 @@ public struct BulkLoader: Sendable {
             _ = try connection.copyIn(Self.copyCases) {
                 guard let batch = next(), !batch.isEmpty else { return nil }
                 var cases = CopyWriter(capacity: batch.count * 700)
-                for item in batch {
-                    Self.appendCase(item, id: nextID, to: &cases)
-                    for event in item.events { Self.appendEvent(event, caseID: nextID, to: &events) }
-                    nextID += 1
-                    loaded += 1
-                }
+                nextID = Self.append(batch, from: nextID, cases: &cases, events: &events)
+                loaded += batch.count
                 return cases.bytes
             }
             var remaining: [UInt8]? = events.bytes
