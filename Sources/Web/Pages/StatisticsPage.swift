@@ -32,13 +32,20 @@ final class PageFigures: Sendable {
         self.pages = TimedCache(lifetime: lifetime)
     }
 
-    /// All-time figures of every case.
+    /// All-time figures of every case: the unfiltered statistics page's, computed once for both.
     func overall() async throws -> GroupFigures {
-        try await page(StatisticsQuery(), key: "").overall
+        try await page(StatisticsQuery()).overall
     }
 
-    /// Everything the statistics page shows for `query` (whose grouping is ignored).
-    func page(_ query: StatisticsQuery, key: String) async throws -> StatisticsPageData {
+    /// Everything the statistics page shows for `query`'s period, categories and area (its
+    /// grouping, agencies and kinds are not the page's filters and are ignored).
+    func page(_ requested: StatisticsQuery) async throws -> StatisticsPageData {
+        var filters = requested
+        filters.agencies = nil
+        filters.kinds = nil
+        let query = filters
+        let key = [query.fromDay, query.toDay].map { $0.map(String.init) ?? "" }.joined(separator: "-")
+            + "|" + (query.categories ?? []).joined(separator: ",") + "|" + (query.area ?? "")
         let (live, clock, minimum) = (statistics.live, clock, minimumCases)
         return try await cache.value(key: key) {
             let columns = live.snapshot().columns
@@ -85,11 +92,7 @@ struct StatisticsPage {
         } catch let error as APIError {
             throw PageError(status: error.status, heading: "error_generic_heading", message: "error_date", words: (error.messageTH, error.messageEN))
         }
-        query.agencies = nil
-        query.kinds = nil
-        let key = [query.fromDay, query.toDay].map { $0.map(String.init) ?? "" }.joined(separator: "-")
-            + "|" + (query.categories ?? []).joined(separator: ",") + "|" + (query.area ?? "")
-        let data = try await figures.page(query, key: key)
+        let data = try await figures.page(query)
         let format = view.format
         let language = view.language
 
