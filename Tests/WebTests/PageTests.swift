@@ -273,6 +273,7 @@ struct PageTests {
             let casePage = try await officer.get("/agency/cases/\(code)")
             #expect(casePage.html.contains("081-234-5678"))
             #expect(casePage.html.contains("id=\"action-accept\""))
+            #expect(casePage.html.contains("action=\"/agency/sign-out\""), "staff can sign out from a case as well as from the inbox")
             let reads = try await app.database.pool.withConnection { try $0.query("SELECT count(*) FROM contact_reads", []).first!.int(0) }
             #expect(reads == 1)
 
