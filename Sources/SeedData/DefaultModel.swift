@@ -32,7 +32,7 @@ public enum DefaultModel {
     /// Smoothing of the default model, fixed rather than tuned. Cross-validated on itself, the
     /// hand-written corpus picks the least smoothing on offer (0.1), because its examples share
     /// a tidy vocabulary; citizens' real text does not, and on the 1,252 labelled Traffy Fondue
-    /// complaints 0.3 places about 2.5% more of them right. That sample chose this one number,
+    /// complaints 0.3 places 2.5 percentage points more of them right. That sample chose this one number,
     /// so figures measured on it are slightly flattering; the keyword weight and temperature are
     /// still tuned on the corpus.
     static let smoothing = 0.3
