@@ -15,12 +15,16 @@ public struct StaffMember: Sendable, Hashable {
     public var role: StaffRole
     /// The officer's agency; triage officers and administrators may have none.
     public var agencyCode: String?
+    /// Whether the account still has a password someone else chose and handed over, which its
+    /// owner must replace before doing anything else.
+    public var mustChangePassword: Bool
 
-    public init(id: Int64, name: String, role: StaffRole, agencyCode: String?) {
+    public init(id: Int64, name: String, role: StaffRole, agencyCode: String?, mustChangePassword: Bool = false) {
         self.id = id
         self.name = name
         self.role = role
         self.agencyCode = agencyCode
+        self.mustChangePassword = mustChangePassword
     }
 }
 

@@ -25,7 +25,8 @@ public struct StaffAccounts: Sendable {
 
     /// Creates an account that signs in to the web pages with `email` and a password; returns it
     /// with the password, which is `password` or, when that is nil, a generated one-time password
-    /// to hand to the person (shown once; only its bcrypt hash is stored).
+    /// to hand to the person (shown once; only its bcrypt hash is stored), which the person must
+    /// replace at first sign-in.
     /// - Parameter name: the name shown for the account; the e-mail when nil or blank.
     /// - Throws: `DomainError` `invalid_email`, `agency_required` (an officer without agency),
     ///   `password_too_short`, `password_too_long`, `invalid_password`, `email_taken` or `unknown_agency`.
@@ -39,14 +40,44 @@ public struct StaffAccounts: Sendable {
         if role == .officer, agencyCode == nil {
             throw DomainError.invalid("agency_required", th: "เจ้าหน้าที่หน่วยงานต้องระบุหน่วยงาน", en: "An officer needs an agency.")
         }
-        let password = try password.map(Self.validatedPassword) ?? Self.makePassword()
-        let cost = passwordCost
-        let hash = try await NIOThreadPool.singleton.runIfActive { Bcrypt.hash(password, cost: cost) }
+        let chosen = try password.map(Self.validatedPassword)
+        let password = chosen ?? Self.makePassword()
+        let hash = try await hash(password)
         let trimmedName = name?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
         let staff = try await store.create(
             name: trimmedName.isEmpty ? email : trimmedName, email: email, role: role, agencyCode: agencyCode,
-            passwordHash: hash)
+            passwordHash: hash, passwordChangeRequired: chosen == nil)
         return (staff, password)
+    }
+
+    /// Replaces the password of the signed-in `staff` member by `new`, when `current` is their
+    /// password now.
+    /// - Throws: `DomainError` `wrong_password`, `password_unchanged` (the same password again),
+    ///   `password_too_short`, `password_too_long` or `invalid_password`; `sign_in_required`
+    ///   when the account was deactivated meanwhile.
+    public func changePassword(of staff: StaffMember, current: String, new: String) async throws {
+        guard let stored = try await store.passwordHash(id: staff.id) else { throw Self.accountGone }
+        let usable = !current.isEmpty && !current.utf8.contains(0)
+        let matches = try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(current, hash: stored) }
+        guard usable, matches else {
+            throw DomainError.invalid(
+                "wrong_password", th: "รหัสผ่านปัจจุบันไม่ถูกต้อง", en: "The current password is not right.")
+        }
+        let new = try Self.validatedPassword(new)
+        guard new != current else {
+            throw DomainError.invalid(
+                "password_unchanged", th: "รหัสผ่านใหม่ต้องไม่ซ้ำกับรหัสผ่านเดิม", en: "The new password must differ from the current one.")
+        }
+        guard try await store.setPassword(id: staff.id, hash: try await hash(new)) else { throw Self.accountGone }
+    }
+
+    static let accountGone = DomainError(
+        .unauthenticated, code: "sign_in_required", th: "กรุณาเข้าสู่ระบบก่อน", en: "Please sign in first.")
+
+    /// The bcrypt hash of `password` at `passwordCost`, computed off the event loop.
+    func hash(_ password: String) async throws -> String {
+        let cost = passwordCost
+        return try await NIOThreadPool.singleton.runIfActive { Bcrypt.hash(password, cost: cost) }
     }
 
     /// The active staff member whose e-mail (any letter case) and password these are, or nil.

@@ -17,18 +17,21 @@ public struct StaffStore: Sendable {
     /// - Throws: `DomainError` `email_taken` when the e-mail already has an account,
     ///   `unknown_agency` when the agency does not exist.
     public func create(
-        name: String, email: String?, role: StaffRole, agencyCode: String?, passwordHash: String? = nil
+        name: String, email: String?, role: StaffRole, agencyCode: String?, passwordHash: String? = nil,
+        passwordChangeRequired: Bool = false
     ) async throws -> StaffMember {
         let email = email.map(Self.normalizedEmail)
         do {
             return try await pool.withConnection { connection in
                 let row = try connection.query(
                     """
-                    INSERT INTO staff (name, email, role, agency_code, password_hash)
-                    VALUES ($1, $2, $3, $4, $5) RETURNING id
-                    """, [name, email, role.rawValue, agencyCode, passwordHash]
+                    INSERT INTO staff (name, email, role, agency_code, password_hash, password_change_required)
+                    VALUES ($1, $2, $3, $4, $5, $6) RETURNING id
+                    """, [name, email, role.rawValue, agencyCode, passwordHash, passwordChangeRequired]
                 ).first!
-                return StaffMember(id: Int64(try row.int(0)), name: name, role: role, agencyCode: agencyCode)
+                return StaffMember(
+                    id: Int64(try row.int(0)), name: name, role: role, agencyCode: agencyCode,
+                    mustChangePassword: passwordChangeRequired)
             }
         } catch let error as PostgresError where error.kind == .uniqueViolation {
             throw DomainError.invalid("email_taken", th: "อีเมลนี้มีบัญชีอยู่แล้ว", en: "This e-mail already has an account.")
@@ -45,12 +48,36 @@ public struct StaffStore: Sendable {
             guard
                 let row = try connection.query(
                     """
-                    SELECT id, name, role, agency_code, password_hash FROM staff
+                    SELECT \(Self.memberColumns), password_hash FROM staff
                     WHERE email = $1 AND active AND password_hash IS NOT NULL
                     """, [email]
                 ).first
             else { return nil }
-            return (try Self.member(row), try row.string(4))
+            return (try Self.member(row), try row.string(5))
+        }
+    }
+
+    /// The hash of the password of the active staff member with `id`, or nil when there is no
+    /// such active account or it has no password.
+    public func passwordHash(id: Int64) async throws -> String? {
+        try await pool.withConnection(idempotent: true) { connection in
+            try connection.query(
+                "SELECT password_hash FROM staff WHERE id = $1 AND active AND password_hash IS NOT NULL", [id]
+            ).first.map { try $0.string(0) }
+        }
+    }
+
+    /// Replaces the password of the active staff member with `id` by the one hashed as `hash`,
+    /// which its owner chose, so no change is required any more; returns whether there was
+    /// such an account.
+    public func setPassword(id: Int64, hash: String) async throws -> Bool {
+        try await pool.withConnection { connection in
+            try connection.query(
+                """
+                UPDATE staff SET password_hash = $2, password_change_required = false
+                WHERE id = $1 AND active AND password_hash IS NOT NULL
+                """, [id, hash]
+            ).affectedRows == 1
         }
     }
 
@@ -59,7 +86,7 @@ public struct StaffStore: Sendable {
         try await pool.withConnection(idempotent: true) { connection in
             guard
                 let row = try connection.query(
-                    "SELECT id, name, role, agency_code FROM staff WHERE id = $1 AND active", [id]
+                    "SELECT \(Self.memberColumns) FROM staff WHERE id = $1 AND active", [id]
                 ).first
             else { return nil }
             return try Self.member(row)
@@ -72,11 +99,14 @@ public struct StaffStore: Sendable {
         email.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
     }
 
-    /// A staff member from columns id, name, role, agency_code (in that order, from column 0).
+    /// The columns `member(_:)` reads, in its order, from column 0.
+    static let memberColumns = "id, name, role, agency_code, password_change_required"
+
+    /// A staff member from `memberColumns`.
     static func member(_ row: Row) throws -> StaffMember {
         StaffMember(
             id: Int64(try row.int(0)), name: try row.string(1), role: StaffRole(rawValue: try row.string(2)) ?? .officer,
-            agencyCode: row.optionalString(3))
+            agencyCode: row.optionalString(3), mustChangePassword: try row.bool(4))
     }
 
     /// Stores a new API token for `staffID` (only its SHA-256); returns the token's id.
@@ -98,15 +128,13 @@ public struct StaffStore: Sendable {
             guard
                 let row = try connection.query(
                     """
-                    SELECT s.id, s.name, s.role, s.agency_code
+                    SELECT s.id, s.name, s.role, s.agency_code, s.password_change_required
                     FROM api_tokens t JOIN staff s ON s.id = t.staff_id
                     WHERE t.token_hash = sha256(convert_to($1, 'UTF8')) AND t.revoked_at IS NULL AND s.active
                     """, [token]
                 ).first
             else { return nil }
-            return StaffMember(
-                id: Int64(try row.int(0)), name: try row.string(1), role: StaffRole(rawValue: try row.string(2)) ?? .officer,
-                agencyCode: row.optionalString(3))
+            return try Self.member(row)
         }
     }
 

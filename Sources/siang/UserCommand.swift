@@ -17,7 +17,8 @@ struct UserCommand: AsyncParsableCommand {
             abstract: "Create a staff account with an e-mail and password.",
             discussion: """
                 Without --password-stdin a one-time password is generated and printed (once) on \
-                standard output; only its bcrypt hash is stored.
+                standard output; only its bcrypt hash is stored, and the person must replace it \
+                with their own at first sign-in.
                 """)
 
         @Option(help: "The agency's code (required for officers), e.g. bma-district-1047.")

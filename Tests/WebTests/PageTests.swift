@@ -241,6 +241,65 @@ struct PageTests {
         }
     }
 
+    @Test("an officer given a generated password must choose their own before doing anything else")
+    func passwordChangeAtFirstSignIn() async throws {
+        let app = try await TestApp.make()
+        let accounts = StaffAccounts(store: StaffStore(pool: app.database.pool), passwordCost: 4)
+        let (_, handedOver) = try await accounts.createUser(
+            email: "officer@bangna.example", name: nil, role: .officer, agencyCode: "bma-district-1047", password: nil)
+        try await app.run { client in
+            let (code, _) = try await Browser(client).file(potholeForm)
+            let officer = Browser(client, language: "en")
+            let signIn = try await officer.get("/agency/sign-in")
+            let signedIn = try await officer.post(
+                "/agency/sign-in", [("email", "officer@bangna.example"), ("password", handedOver)], csrf: signIn.csrf)
+            #expect(signedIn.location == "/agency")
+            #expect(try await officer.get("/agency").location == "/agency/password")
+            #expect(try await officer.get("/agency/cases/\(code)").location == "/agency/password")
+            let form = try await officer.get("/agency/password")
+            #expect(form.status == .ok)
+            #expect(form.html.contains("id=\"password-required\""))
+            let csrf = try #require(form.csrf)
+            let action = try await officer.post("/agency/cases/\(code)/actions", [("action", "accept")], csrf: csrf)
+            #expect(action.status == .forbidden)
+
+            let newPassword = "ซอยสุขุมวิท 62 ปลอดภัย"
+            let mismatch = try await officer.post(
+                "/agency/password", [("current", handedOver), ("new", newPassword), ("repeated", newPassword + "!")], csrf: csrf)
+            #expect(mismatch.status == .unprocessableContent)
+            #expect(mismatch.html.contains("href=\"#repeated\""))
+            let wrong = try await officer.post(
+                "/agency/password", [("current", "guess"), ("new", newPassword), ("repeated", newPassword)], csrf: csrf)
+            #expect(wrong.status == .unprocessableContent)
+            #expect(wrong.html.contains("The current password is not right."))
+            let short = try await officer.post(
+                "/agency/password", [("current", handedOver), ("new", "short"), ("repeated", "short")], csrf: csrf)
+            #expect(short.status == .unprocessableContent)
+            #expect(short.html.contains("href=\"#new\""))
+            #expect(try await officer.get("/agency").location == "/agency/password", "refused changes leave the account as it was")
+
+            let before = officer.cookies["siang_session"]?.value
+            let changed = try await officer.post(
+                "/agency/password", [("current", handedOver), ("new", newPassword), ("repeated", newPassword)], csrf: csrf)
+            #expect(changed.location == "/agency?done=password")
+            #expect(officer.cookies["siang_session"]?.value != before, "a new session id after the change")
+            let inbox = try await officer.get("/agency?done=password")
+            #expect(inbox.status == .ok)
+            #expect(inbox.html.contains("id=\"flash\""))
+            #expect(inbox.html.contains("href=\"/agency/password\""))
+
+            let again = Browser(client)
+            let againForm = try await again.get("/agency/sign-in")
+            let old = try await again.post(
+                "/agency/sign-in", [("email", "officer@bangna.example"), ("password", handedOver)], csrf: againForm.csrf)
+            #expect(old.status == .unauthorized)
+            let new = try await again.post(
+                "/agency/sign-in", [("email", "officer@bangna.example"), ("password", newPassword)], csrf: againForm.csrf)
+            #expect(new.location == "/agency")
+            #expect(try await again.get("/agency").status == .ok)
+        }
+    }
+
     @Test("an officer signs in, works a case from the inbox, and the citizen rates and appeals it")
     func officerAndCitizen() async throws {
         let app = try await TestApp.make()

@@ -171,6 +171,49 @@ struct StaffSignInTests {
         }
     }
 
+    @Test("a generated password must be replaced at first sign-in; a password the person chose need not be")
+    func handedOverPassword() async throws {
+        try await withAccounts { accounts, _ in
+            let (generated, password) = try await accounts.createUser(
+                email: "triage@1111.go.th", name: nil, role: .triage, agencyCode: nil, password: nil)
+            #expect(generated.mustChangePassword)
+            #expect(try await accounts.signIn(email: "triage@1111.go.th", password: password)?.mustChangePassword == true)
+            #expect(try await accounts.staff(id: generated.id)?.mustChangePassword == true)
+
+            let (chosen, _) = try await accounts.createUser(
+                email: "somchai@bangna.go.th", name: nil, role: .officer, agencyCode: "bma-district-1047",
+                password: Self.password)
+            #expect(!chosen.mustChangePassword)
+            #expect(try await accounts.staff(id: chosen.id)?.mustChangePassword == false)
+        }
+    }
+
+    @Test("changing a password needs the current one and a valid new one; afterwards only the new one signs in")
+    func changingPassword() async throws {
+        try await withAccounts { accounts, _ in
+            let (staff, handedOver) = try await accounts.createUser(
+                email: "triage@1111.go.th", name: nil, role: .triage, agencyCode: nil, password: nil)
+            let refusals: [(current: String, new: String, code: String)] = [
+                ("not the password", Self.password, "wrong_password"),
+                ("", Self.password, "wrong_password"),
+                (handedOver, handedOver, "password_unchanged"),
+                (handedOver, "too short", "password_too_short"),
+                (handedOver, String(repeating: "ก", count: 25), "password_too_long"),
+            ]
+            for refused in refusals {
+                let code = await refusal { try await accounts.changePassword(of: staff, current: refused.current, new: refused.new) }
+                #expect(code == refused.code, "\(refused)")
+            }
+            #expect(try await accounts.signIn(email: "triage@1111.go.th", password: handedOver)?.mustChangePassword == true)
+
+            try await accounts.changePassword(of: staff, current: handedOver, new: Self.password)
+            #expect(try await accounts.signIn(email: "triage@1111.go.th", password: handedOver) == nil)
+            let signedIn = try await accounts.signIn(email: "triage@1111.go.th", password: Self.password)
+            #expect(signedIn?.id == staff.id)
+            #expect(signedIn?.mustChangePassword == false)
+        }
+    }
+
     @Test("an unknown e-mail costs as much bcrypt work as a wrong password")
     func noTimingOracle() async throws {
         // At cost 10 one verification takes tens of milliseconds; a dummy hash bcrypt rejected

@@ -8,5 +8,6 @@ public enum SiangMigrations {
         Migration(version: 2, name: "cases", sql: cases),
         Migration(version: 3, name: "staff and tokens", sql: staff),
         Migration(version: 4, name: "web sessions", sql: webSessions),
+        Migration(version: 5, name: "password change at first sign-in", sql: passwordChange),
     ]
 }

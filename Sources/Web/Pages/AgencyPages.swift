@@ -26,6 +26,8 @@ struct AgencyPages {
         group.post("sign-in", use: signIn)
         let signedIn = group.add(middleware: StaffSessionMiddleware(accounts: accounts))
         signedIn.post("sign-out", use: signOut)
+        signedIn.get("password", use: passwordForm)
+        signedIn.post("password", use: changePassword)
         signedIn.get("", use: inbox)
         signedIn.get("cases/{code}", use: showCase)
         signedIn.post("cases/{code}/actions", use: act)
@@ -77,6 +79,56 @@ struct AgencyPages {
         _ = try await kit.form(CSRFForm.self, from: request, context: context)
         context.sessions.clearSession()
         return kit.redirect(to: "/agency/sign-in?out=1")
+    }
+
+    // MARK: Changing the password
+
+    @Sendable func passwordForm(_ request: Request, context: SiangRequestContext) async throws -> Response {
+        let staff = try Self.staff(context)
+        let view = kit.view(request, context: context)
+        return passwordPage(request, view: view, staff: staff, errors: [], status: .ok)
+    }
+
+    func passwordPage(
+        _ request: Request, view: PageKit.View, staff: StaffMember, errors: [[String: Any]], status: HTTPResponse.Status
+    ) -> Response {
+        kit.page(
+            "agency/password", title: view.text("title_password"), view: view, request: request,
+            values: [
+                "required": staff.mustChangePassword, "hasErrors": !errors.isEmpty, "errors": errors,
+                "newHint": view.text("password_new_hint", ["minimum": String(StaffAccounts.minimumPasswordLength)]),
+            ], status: status)
+    }
+
+    struct PasswordForm: PostedForm {
+        var csrf: String?
+        var current: String?
+        var new: String?
+        var repeated: String?
+    }
+
+    @Sendable func changePassword(_ request: Request, context: SiangRequestContext) async throws -> Response {
+        let staff = try Self.staff(context)
+        let form = try await kit.form(PasswordForm.self, from: request, context: context)
+        let view = kit.view(request, context: context)
+        let new = form.new ?? ""
+        guard new == (form.repeated ?? "") else {
+            return passwordPage(
+                request, view: view, staff: staff, errors: [["message": view.text("error_password_mismatch"), "field": "repeated"]],
+                status: .unprocessableContent)
+        }
+        do {
+            try await accounts.changePassword(of: staff, current: form.current ?? "", new: new)
+        } catch let error as DomainError where error.kind == .invalid {
+            let field = error.code == "wrong_password" ? "current" : "new"
+            return passwordPage(
+                request, view: view, staff: staff,
+                errors: [["message": view.language.pick(error.messageTH, error.messageEN), "field": field]],
+                status: APIError(error).status)
+        }
+        // A new session id, as at sign-in: whoever held the old one knew the old password's session.
+        context.sessions.createSession(StaffSession(staffID: staff.id), expiresIn: Self.sessionLifetime)
+        return kit.redirect(to: "/agency?done=password")
     }
 
     // MARK: Inbox
@@ -142,7 +194,8 @@ struct AgencyPages {
             },
         ]
         if let nextPage { values["nextPage"] = nextPage }
-        return kit.page("agency/inbox", title: view.text("title_inbox"), view: view, request: request, values: values)
+        let flash = query.get("done") == "password" ? view.text("flash_password_changed") : nil
+        return kit.page("agency/inbox", title: view.text("title_inbox"), view: view, request: request, values: values, flash: flash)
     }
 
     // MARK: A case
@@ -304,9 +357,12 @@ struct AgencyPages {
 
 /// Puts the signed-in staff member of the session in the context, or sends the browser to the
 /// sign-in page. The member is read fresh on every request, so a deactivated account is out at once.
+/// An account whose password was handed to it can only change that password or sign out.
 struct StaffSessionMiddleware: RouterMiddleware {
     typealias Context = SiangRequestContext
     let accounts: StaffAccounts
+
+    static let allowedBeforePasswordChange: Set<String> = ["/agency/password", "/agency/sign-out"]
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard let session = context.sessions.session, let staff = try await accounts.staff(id: session.staffID) else {
@@ -314,6 +370,12 @@ struct StaffSessionMiddleware: RouterMiddleware {
                 return Response(status: .seeOther, headers: [.location: "/agency/sign-in", .cacheControl: "no-store"])
             }
             throw PageError(status: .unauthorized, heading: "error_generic_heading", message: "error_sign_in_required")
+        }
+        if staff.mustChangePassword, !Self.allowedBeforePasswordChange.contains(request.uri.path) {
+            if request.method == .get {
+                return Response(status: .seeOther, headers: [.location: "/agency/password", .cacheControl: "no-store"])
+            }
+            throw PageError(status: .forbidden, heading: "error_generic_heading", message: "error_password_change_first")
         }
         var context = context
         context.staff = staff
