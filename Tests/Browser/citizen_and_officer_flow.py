@@ -210,6 +210,11 @@ class Browser:
             "var e = document.documentElement; return [window.innerWidth, e.scrollWidth, e.clientWidth];")
         check(inner == flow.args.width, f"the viewport is {inner}px wide, not {flow.args.width}px")
         check(scroll <= client, f"the page is wider than the screen: {scroll}px of content in a {client}px viewport")
+        # A table may scroll inside its box, but the wide ones (inbox, agencies) must not need to.
+        wide = driver.execute_script(
+            "return [...document.querySelectorAll('#inbox, #table-agencies')].filter(t => t.parentElement.scrollWidth >"
+            " t.parentElement.clientWidth).map(t => t.id);")
+        check(not wide, f"these tables scroll sideways at {flow.args.width}px: {wide}")
 
     def heading(self, key):
         expected = self.flow.t[key]
