@@ -57,9 +57,7 @@ public struct StaffAccounts: Sendable {
     ///   when the account was deactivated meanwhile.
     public func changePassword(of staff: StaffMember, current: String, new: String) async throws {
         guard let stored = try await store.passwordHash(id: staff.id) else { throw Self.accountGone }
-        let usable = !current.isEmpty && !current.utf8.contains(0)
-        let matches = try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(current, hash: stored) }
-        guard usable, matches else {
+        guard try await verify(current, hash: stored) else {
             throw DomainError.invalid(
                 "wrong_password", th: "รหัสผ่านปัจจุบันไม่ถูกต้อง", en: "The current password is not right.")
         }
@@ -74,6 +72,19 @@ public struct StaffAccounts: Sendable {
     static let accountGone = DomainError(
         .unauthenticated, code: "sign_in_required", th: "กรุณาเข้าสู่ระบบก่อน", en: "Please sign in first.")
 
+    /// Whether `password` is the one `hash` was made from, checked off the event loop. The bcrypt
+    /// work is done even for a password that can match nothing, so timing tells nothing either.
+    func verify(_ password: String, hash: String) async throws -> Bool {
+        let matches = try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: hash) }
+        return matches && Self.canMatch(password)
+    }
+
+    /// bcrypt reads a C string: a NUL would end the password early, so a password with one (or an
+    /// empty one) can match nothing.
+    static func canMatch(_ password: String) -> Bool {
+        !password.isEmpty && !password.utf8.contains(0)
+    }
+
     /// The bcrypt hash of `password` at `passwordCost`, computed off the event loop.
     func hash(_ password: String) async throws -> String {
         let cost = passwordCost
@@ -85,12 +96,9 @@ public struct StaffAccounts: Sendable {
     /// An unknown e-mail costs the same bcrypt work as a wrong password (checked against a dummy
     /// hash), so the time taken does not tell which e-mails have accounts.
     public func signIn(email: String, password: String) async throws -> StaffMember? {
-        // bcrypt reads a C string: a NUL would end the password early, so it can match nothing.
-        let usable = !password.isEmpty && !password.utf8.contains(0)
-        let credentials = usable ? try await store.credentials(email: email) : nil
+        let credentials = Self.canMatch(password) ? try await store.credentials(email: email) : nil
         let hash = credentials?.passwordHash ?? Self.dummyHash(cost: passwordCost)
-        let matches = try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: hash) }
-        guard usable, matches, let credentials else { return nil }
+        guard try await verify(password, hash: hash), let credentials else { return nil }
         return credentials.staff
     }
 
