@@ -116,24 +116,17 @@ struct StatisticsPage {
         let whole: (Double) -> String = { format.number(Int($0)) }
         let charts: [[String: Any]] = [
             chart(
-                id: "category", heading: view.text("chart_category_heading"), description: view.text("chart_category_desc"),
-                labelHeading: view.text("case_category"), valueHeading: view.text("chart_cases"), points: categoryPoints,
-                svg: SVGChart.bars(
-                    id: "chart-category", title: view.text("chart_category_heading"), description: view.text("chart_category_desc"),
-                    points: categoryPoints, format: whole), format: whole),
+                id: "category", draw: SVGChart.bars, heading: view.text("chart_category_heading"),
+                description: view.text("chart_category_desc"), labelHeading: view.text("case_category"),
+                valueHeading: view.text("chart_cases"), points: categoryPoints, format: whole),
             chart(
-                id: "month", heading: view.text("chart_month_heading"), description: view.text("chart_month_desc"),
-                labelHeading: view.text("chart_month"), valueHeading: view.text("chart_cases"), points: monthPoints,
-                svg: SVGChart.line(
-                    id: "chart-month", title: view.text("chart_month_heading"), description: view.text("chart_month_desc"),
-                    points: monthPoints, format: whole), format: whole),
+                id: "month", draw: SVGChart.line, heading: view.text("chart_month_heading"),
+                description: view.text("chart_month_desc"), labelHeading: view.text("chart_month"),
+                valueHeading: view.text("chart_cases"), points: monthPoints, format: whole),
             chart(
-                id: "stars", heading: view.text("chart_stars_heading"), description: view.text("chart_stars_desc"),
-                labelHeading: view.text("chart_stars"), valueHeading: view.text("chart_ratings"),
-                points: overall.ratings == 0 ? [] : starPoints,
-                svg: SVGChart.bars(
-                    id: "chart-stars", title: view.text("chart_stars_heading"), description: view.text("chart_stars_desc"),
-                    points: starPoints, format: whole), format: whole),
+                id: "stars", draw: SVGChart.bars, heading: view.text("chart_stars_heading"),
+                description: view.text("chart_stars_desc"), labelHeading: view.text("chart_stars"),
+                valueHeading: view.text("chart_ratings"), points: starPoints, format: whole),
         ]
 
         let agencies = (data.ranked + data.unranked).prefix(200).map { entry -> [String: Any] in
@@ -183,13 +176,16 @@ struct StatisticsPage {
         return kit.render("stats", title: view.text("title_stats"), view: view, request: request, values: values, shared: true)
     }
 
+    /// A chart and the table of its numbers, as the template shows them; none when every value is 0
+    /// (no ratings yet, say), which the template says in words instead.
+    /// - Parameter draw: `SVGChart.bars` or `SVGChart.line`.
     func chart(
-        id: String, heading: String, description: String, labelHeading: String, valueHeading: String, points: [ChartPoint],
-        svg: String, format: (Double) -> String
+        id: String, draw: (String, String, String, [ChartPoint], (Double) -> String) -> String, heading: String,
+        description: String, labelHeading: String, valueHeading: String, points: [ChartPoint], format: @escaping (Double) -> String
     ) -> [String: Any] {
         [
             "id": id, "heading": heading, "caption": description, "labelHeading": labelHeading, "valueHeading": valueHeading,
-            "empty": points.allSatisfy { $0.value == 0 }, "svg": svg,
+            "empty": points.allSatisfy { $0.value == 0 }, "svg": draw("chart-\(id)", heading, description, points, format),
             "rows": points.map { ["label": $0.label, "value": format($0.value)] },
         ]
     }
