@@ -208,9 +208,13 @@ enum ListQuery {
         "\(Int64((filedAt.timeIntervalSince1970 * 1_000_000).rounded()))_\(id)"
     }
 
+    /// The position a cursor names, or `nil` unless it could have been given out: a positive id and a
+    /// filing time in the years clients may name (a cursor at the edge of `Int64` once crashed the process).
     static func position(_ cursor: String) -> (filedAt: Date, id: Int64)? {
-        let parts = cursor.split(separator: "_")
-        guard parts.count == 2, let micros = Int64(parts[0]), let id = Int64(parts[1]) else { return nil }
-        return (Date(timeIntervalSince1970: Double(micros) / 1_000_000), id)
+        let parts = cursor.split(separator: "_", omittingEmptySubsequences: false)
+        guard parts.count == 2, let micros = Int64(parts[0]), let id = Int64(parts[1]), id > 0 else { return nil }
+        let filedAt = Date(timeIntervalSince1970: Double(micros) / 1_000_000)
+        guard BangkokTime.isAccepted(filedAt) else { return nil }
+        return (filedAt, id)
     }
 }
