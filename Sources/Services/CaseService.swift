@@ -80,10 +80,14 @@ public struct CaseService: Sendable {
                 email: input.email?.trimmingCharacters(in: .whitespaces).nonEmpty, consentVersion: consent.version,
                 consentAt: now)
         }
+        // What the citizen is told at filing is what they agreed to: a case filed into a private category
+        // was promised privacy, and stays private if staff later move it out (CaseVisibility).
+        let isPublic = CaseVisibility.isPublic(
+            publicAgreed: request.isPublic, category: category, privateCategories: rules.privateCategories)
         return NewCase(
             kind: request.kind, channel: request.channel, title: title, text: text,
             publicTitle: title.map { PersonalData.redact($0) }, publicText: PersonalData.redact(text),
-            isPublic: request.isPublic && !rules.privateCategories.contains(category), anonymous: request.anonymous,
+            isPublic: isPublic, publicRequested: isPublic, anonymous: request.anonymous,
             area: area, areaSource: areaSource, latitude: request.latitude, longitude: request.longitude,
             address: request.address?.trimmingCharacters(in: .whitespacesAndNewlines).nonEmpty,
             predictedCategory: analysis.prediction.category, predictedConfidence: analysis.prediction.confidence,

@@ -11,7 +11,11 @@ public struct CaseRecord: Sendable, Equatable {
     public var text: String
     public var publicTitle: String?
     public var publicText: String
+    /// Whether the public sees the case now (`CaseVisibility`).
     public var isPublic: Bool
+    /// Whether the citizen agreed to publication (asked for it, and was told so at filing); `isPublic`
+    /// also depends on the category now (`CaseVisibility`).
+    public var publicRequested: Bool
     public var anonymous: Bool
     public var area: CaseArea
     public var areaSource: String
@@ -74,6 +78,7 @@ public struct NewCase: Sendable {
     public var publicTitle: String?
     public var publicText: String
     public var isPublic: Bool
+    public var publicRequested: Bool
     public var anonymous: Bool
     public var area: CaseArea
     public var areaSource: String
@@ -93,7 +98,8 @@ public struct NewCase: Sendable {
 
     public init(
         kind: CaseKind, channel: String, title: String?, text: String, publicTitle: String?, publicText: String,
-        isPublic: Bool, anonymous: Bool, area: CaseArea, areaSource: String, latitude: Double?, longitude: Double?,
+        isPublic: Bool, publicRequested: Bool, anonymous: Bool, area: CaseArea, areaSource: String, latitude: Double?,
+        longitude: Double?,
         address: String?, predictedCategory: String?, predictedConfidence: Double?, categoryCode: String,
         agencyCode: String?, status: CaseStatus, filedAt: Date, due: DueDates, contact: CaseContact?,
         filingNote: String?
@@ -105,6 +111,7 @@ public struct NewCase: Sendable {
         self.publicTitle = publicTitle
         self.publicText = publicText
         self.isPublic = isPublic
+        self.publicRequested = publicRequested
         self.anonymous = anonymous
         self.area = area
         self.areaSource = areaSource

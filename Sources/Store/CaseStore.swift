@@ -52,7 +52,8 @@ public struct CaseStore: Sendable {
     static func record(of new: NewCase, id: Int64, code: String) -> CaseRecord {
         CaseRecord(
             id: id, code: code, kind: new.kind, channel: new.channel, title: new.title, text: new.text,
-            publicTitle: new.publicTitle, publicText: new.publicText, isPublic: new.isPublic, anonymous: new.anonymous,
+            publicTitle: new.publicTitle, publicText: new.publicText, isPublic: new.isPublic,
+            publicRequested: new.publicRequested, anonymous: new.anonymous,
             area: new.area, areaSource: new.areaSource, latitude: new.latitude, longitude: new.longitude,
             address: new.address, predictedCategory: new.predictedCategory, predictedConfidence: new.predictedConfidence,
             state: CaseState(status: new.status, agencyCode: new.agencyCode, categoryCode: new.categoryCode),
@@ -211,11 +212,14 @@ public struct CaseStore: Sendable {
         public var state: CaseState
         public var due: DueDates
         public var entry: TimelineEntry
+        /// Whether the case is public after the change; `nil` leaves it as it is.
+        public var isPublic: Bool?
 
-        public init(state: CaseState, due: DueDates, entry: TimelineEntry) {
+        public init(state: CaseState, due: DueDates, entry: TimelineEntry, isPublic: Bool? = nil) {
             self.state = state
             self.due = due
             self.entry = entry
+            self.isPublic = isPublic
         }
     }
 
@@ -279,7 +283,7 @@ public struct CaseStore: Sendable {
                     first_answered_at = $6, resolved_at = $7, closed_at = $8, transfer_count = $9, reopen_count = $10,
                     previous_agencies = $11, merged_into = $12, rejection_reason = $13, resolution = $14, rating = $15,
                     rating_comment = $16, rated_at = $17, acknowledge_due = $18, first_answer_due = $19,
-                    resolution_due = $20, updated_at = $21
+                    resolution_due = $20, updated_at = $21, is_public = coalesce($32, is_public)
                 WHERE id = $1
                 RETURNING *
             ), e AS (
@@ -295,7 +299,7 @@ public struct CaseStore: Sendable {
                 state.previousAgencies, state.mergedInto, state.rejectionReason?.rawValue, state.resolution, state.rating,
                 state.ratingComment, state.ratedAt, change.due.acknowledge, change.due.firstAnswer, change.due.resolution,
                 now, entry.kind, actor.kind, actorID, actorAgency, entry.fromStatus?.rawValue, entry.toStatus?.rawValue,
-                entry.agencyCode, entry.categoryCode, entry.note, entry.isInternal,
+                entry.agencyCode, entry.categoryCode, entry.note, entry.isInternal, change.isPublic,
             ])
         guard let row = result.first else { throw DomainError.caseNotFound }
         return try Self.record(row)
@@ -434,9 +438,9 @@ public struct CaseStore: Sendable {
         c.predicted_category, c.predicted_confidence, c.status, c.agency_code, c.category_code,
         c.acknowledged_at, c.first_answered_at, c.resolved_at, c.closed_at, c.transfer_count, c.reopen_count,
         c.previous_agencies, c.merged_into, c.rejection_reason, c.resolution, c.rating, c.rating_comment, c.rated_at,
-        c.filed_at, c.acknowledge_due, c.first_answer_due, c.resolution_due, c.updated_at
+        c.filed_at, c.acknowledge_due, c.first_answer_due, c.resolution_due, c.updated_at, c.public_requested
         """
-    static let columnCount = 40
+    static let columnCount = 41
 
     static func record(_ row: Row) throws -> CaseRecord {
         guard let kind = CaseKind(rawValue: try row.string(2)), let status = CaseStatus(rawValue: try row.string(19)) else {
@@ -453,7 +457,8 @@ public struct CaseStore: Sendable {
         return CaseRecord(
             id: Int64(try row.int(0)), code: try row.string(1), kind: kind, channel: try row.string(3),
             title: row.optionalString(4), text: try row.string(5), publicTitle: row.optionalString(6),
-            publicText: try row.string(7), isPublic: try row.bool(8), anonymous: try row.bool(9),
+            publicText: try row.string(7), isPublic: try row.bool(8), publicRequested: try row.bool(40),
+            anonymous: try row.bool(9),
             area: CaseArea(
                 provinceCode: row.optionalString(10), districtCode: row.optionalString(11),
                 subdistrictCode: row.optionalString(12)),
