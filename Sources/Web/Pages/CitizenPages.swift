@@ -380,11 +380,9 @@ struct CitizenPages {
 
     @Sendable func switchLanguage(_ request: Request, context: SiangRequestContext) async throws -> Response {
         guard let language = context.parameters.get("language").flatMap(Language.init(rawValue:)) else { throw PageError.notFound }
-        let back = request.uri.queryParameters.get("back") ?? "/"
-        // Only a path on this site: never an address elsewhere ("//host", "/\host").
-        let safe = back.hasPrefix("/") && !back.hasPrefix("//") && !back.contains("\\") && !back.contains("\r") && !back.contains("\n")
+        let back = request.uri.queryParameters.get("back").flatMap(SameOriginPath.init) ?? .home
         let cookie = kit.cookie(PageKit.languageCookie, language.rawValue, maxAge: 365 * 86_400)
-        return kit.redirect(to: safe ? back : "/", cookies: [cookie])
+        return kit.redirect(to: back.path, cookies: [cookie])
     }
 
     // MARK: Names
