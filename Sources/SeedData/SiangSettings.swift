@@ -12,6 +12,9 @@ public struct SiangSettings: Sendable {
     public var databaseURL: String?
     public var poolSize: Int
     public var acquireTimeout: Duration
+    /// How long `serve` keeps trying to reach PostgreSQL at start-up (a service started before its
+    /// database, as systemd often does, comes up once the database does).
+    public var databaseStartupWait: Duration
     public var maximumBodyBytes: Int
     public var triageThreshold: Double
     public var maximumTextLength: Int
@@ -31,6 +34,9 @@ public struct SiangSettings: Sendable {
     public var secureCookies: Bool
     /// Form posts a minute allowed per client address on the web pages (0: no limit).
     public var formPostsPerMinute: Int
+    /// Failed tries of tracking secrets or staff tokens a minute allowed per client address on the API
+    /// (0: no limit); see `CredentialGuessLimitMiddleware`.
+    public var failedCredentialsPerMinute: Int
     /// Whether a reverse proxy in front sets X-Forwarded-For (its last entry is then the client).
     public var behindProxy: Bool
 
@@ -50,6 +56,7 @@ public struct SiangSettings: Sendable {
             databaseURL: databaseURL,
             poolSize: config.int(forKey: "database.pool_size", default: 16),
             acquireTimeout: .seconds(config.int(forKey: "database.acquire_timeout_seconds", default: 10)),
+            databaseStartupWait: .seconds(config.int(forKey: "database.startup_wait_seconds", default: 60)),
             maximumBodyBytes: config.int(forKey: "http.max_body_bytes", default: 65_536),
             triageThreshold: config.double(forKey: "triage.confidence_threshold", default: 0.4),
             maximumTextLength: config.int(forKey: "cases.max_text_length", default: 5000),
@@ -64,6 +71,7 @@ public struct SiangSettings: Sendable {
             statisticsLiveUpdates: config.bool(forKey: "statistics.live_updates", default: true),
             secureCookies: config.bool(forKey: "web.secure_cookies", default: false),
             formPostsPerMinute: config.int(forKey: "web.form_posts_per_minute", default: 30),
+            failedCredentialsPerMinute: config.int(forKey: "api.failed_credentials_per_minute", default: 20),
             behindProxy: config.bool(forKey: "web.behind_proxy", default: false))
     }
 }
