@@ -35,8 +35,8 @@ enum JSONBody {
                 "invalid_json", th: "ไม่มีข้อมูล JSON ในคำขอ", en: "The request has no JSON body.")
         }
         guard !containsNUL(data) else {
-            throw APIError.badRequest(
-                "invalid_text", th: "ข้อมูลมีอักขระ NUL ซึ่งไม่มีช่องใดรับ",
+            throw APIError(
+                status: .unprocessableContent, code: "invalid_text", th: "ข้อมูลมีอักขระ NUL ซึ่งไม่มีช่องใดรับ",
                 en: "The body contains a NUL character (\\u0000), which no field accepts.")
         }
         do {
