@@ -58,10 +58,7 @@ struct HardeningTests {
     @Test("the agency inbox page ignores a cursor at the edge of Int64 instead of crashing")
     func inboxPageCursor() async throws {
         let app = try await TestApp.make()
-        let accounts = StaffAccounts(store: StaffStore(pool: app.database.pool), passwordCost: 4)
-        _ = try await accounts.createUser(
-            email: "officer@bangna.example", name: nil, role: .officer, agencyCode: "bma-district-1047",
-            password: "correct horse battery")
+        _ = try await Self.bangNaOfficer(app)
         try await app.run { client in
             let officer = try await Self.signedIn(client, "officer@bangna.example", "correct horse battery")
             for cursor in ["9223372036854775807_1", "-9223372036854775808_1", "x_y", "1_"] {
@@ -242,10 +239,7 @@ struct HardeningTests {
     @Test("changing the password ends the account's other sessions; the one that changed it goes on")
     func passwordChangeEndsOtherSessions() async throws {
         let app = try await TestApp.make()
-        let accounts = StaffAccounts(store: StaffStore(pool: app.database.pool), passwordCost: 4)
-        _ = try await accounts.createUser(
-            email: "officer@bangna.example", name: nil, role: .officer, agencyCode: "bma-district-1047",
-            password: "correct horse battery")
+        _ = try await Self.bangNaOfficer(app)
         try await app.run { client in
             let laptop = try await Self.signedIn(client, "officer@bangna.example", "correct horse battery")
             let phone = try await Self.signedIn(client, "officer@bangna.example", "correct horse battery")
@@ -264,10 +258,7 @@ struct HardeningTests {
     @Test("deactivating an account ends its sessions and its API tokens at once")
     func deactivationEndsSessions() async throws {
         let app = try await TestApp.make()
-        let accounts = StaffAccounts(store: StaffStore(pool: app.database.pool), passwordCost: 4)
-        let (member, _) = try await accounts.createUser(
-            email: "officer@bangna.example", name: nil, role: .officer, agencyCode: "bma-district-1047",
-            password: "correct horse battery")
+        let (accounts, member) = try await Self.bangNaOfficer(app)
         _ = try await StaffStore(pool: app.database.pool).addToken(
             "siang_test_token_deactivation_0001", staffID: member.id, name: "bot")
         try await app.run { client in
@@ -348,6 +339,15 @@ struct HardeningTests {
     }
 
     // MARK: Helpers
+
+    /// An officer of Bang Na's district office with the password "correct horse battery".
+    static func bangNaOfficer(_ app: TestApp) async throws -> (StaffAccounts, StaffMember) {
+        let accounts = StaffAccounts(store: StaffStore(pool: app.database.pool), passwordCost: 4)
+        let (member, _) = try await accounts.createUser(
+            email: "officer@bangna.example", name: nil, role: .officer, agencyCode: "bma-district-1047",
+            password: "correct horse battery")
+        return (accounts, member)
+    }
 
     /// The public open data, CSV.
     static func openData(_ client: any TestClientProtocol) async throws -> String {
