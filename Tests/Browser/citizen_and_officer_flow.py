@@ -555,8 +555,42 @@ class Flow:
         check(road in categories, f"#table-category has no row for {road!r}")
         agencies = b.text("#table-agencies")
         check(self.agency_name in agencies, f"#table-agencies has no row for {self.agency_name!r}")
+        self.check_charts(b)
         b.screenshot("stats")
         self.log(f"{filed} case(s) filed; {road!r} and {self.agency_name!r} are in the tables")
+
+    def check_charts(self, b):
+        """Every bar of every chart is drawn inside its chart, and every chart text is at least 11 px."""
+        charts = b.driver.execute_script("""
+            return Array.from(document.querySelectorAll('figure.chart svg')).map(svg => {
+                const box = svg.getBoundingClientRect();
+                // The drawing's real scale: a box squeezed in one direction shrinks the whole drawing.
+                const scale = svg.getScreenCTM().a;
+                const figure = svg.parentElement.getBoundingClientRect();
+                return {
+                    heading: svg.querySelector('title').textContent,
+                    inside: box.bottom <= figure.bottom + 1 && box.right <= figure.right + 1,
+                    bars: Array.from(svg.querySelectorAll('rect.bar')).map(bar => {
+                        const r = bar.getBoundingClientRect();
+                        return {top: r.top - box.top, bottom: r.bottom - box.top, height: box.height};
+                    }),
+                    rows: svg.querySelectorAll('rect.bar').length,
+                    smallest: Math.min(...Array.from(svg.querySelectorAll('text')).map(
+                        t => parseFloat(getComputedStyle(t).fontSize) * scale)),
+                };
+            });""")
+        check(charts, "the statistics page shows no chart")
+        for chart in charts:
+            name = chart["heading"]
+            check(chart["inside"], f"the chart {name!r} overflows its figure")
+            check(chart["smallest"] >= 11, f"the chart {name!r} has text {chart['smallest']:.1f} px high (under 11)")
+            for bar in chart["bars"]:
+                check(0 <= bar["top"] and bar["bottom"] <= bar["height"] + 0.5,
+                      f"a bar of {name!r} lies outside its chart ({bar})")
+        rows = b.driver.execute_script("return document.querySelectorAll('#table-category tbody tr').length")
+        bars = next((c["rows"] for c in charts if c["bars"] and c["rows"] == rows), None)
+        check(bars == rows, f"the category chart does not draw one bar per table row ({rows} rows)")
+        self.log(f"{len(charts)} charts; the category chart draws all {rows} bars with text of at least 11 px")
 
     # -- failure ------------------------------------------------------------------------------
 
