@@ -40,6 +40,9 @@ public struct SiangSettings: Sendable {
     /// Whether a reverse proxy in front sets X-Forwarded-For (its last entry is then the client).
     public var behindProxy: Bool
 
+    /// The largest request body when `http.max_body_bytes` is not set.
+    public static let defaultMaximumBodyBytes = 65_536
+
     /// Reads the settings.
     /// - Throws: when `Config/siang.json` exists but is not valid JSON.
     public static func load(home: SiangHome, environment: [String: String]? = nil) async throws -> SiangSettings {
@@ -57,7 +60,7 @@ public struct SiangSettings: Sendable {
             poolSize: config.int(forKey: "database.pool_size", default: 16),
             acquireTimeout: .seconds(config.int(forKey: "database.acquire_timeout_seconds", default: 10)),
             databaseStartupWait: .seconds(config.int(forKey: "database.startup_wait_seconds", default: 60)),
-            maximumBodyBytes: config.int(forKey: "http.max_body_bytes", default: 65_536),
+            maximumBodyBytes: config.int(forKey: "http.max_body_bytes", default: defaultMaximumBodyBytes),
             triageThreshold: config.double(forKey: "triage.confidence_threshold", default: 0.4),
             maximumTextLength: config.int(forKey: "cases.max_text_length", default: 5000),
             reopenWindowDays: config.int(forKey: "cases.reopen_window_days", default: 30),

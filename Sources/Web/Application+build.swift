@@ -3,6 +3,7 @@ import Foundation
 import HummingbirdAuth
 public import Logging
 import Pages
+public import SeedData
 import Services
 import Statistics
 import Store
@@ -31,7 +32,7 @@ public struct ServerConfiguration: Sendable {
     public var behindProxy: Bool
 
     public init(
-        host: String = "127.0.0.1", port: Int = 8080, maximumBodyBytes: Int = 65_536,
+        host: String = "127.0.0.1", port: Int = 8080, maximumBodyBytes: Int = SiangSettings.defaultMaximumBodyBytes,
         maintenanceInterval: Duration = .seconds(60), caseCacheLifetime: Duration = .seconds(2),
         statisticsReloadInterval: Duration = .seconds(600), statisticsCacheLifetime: Duration = .seconds(10),
         statisticsLiveUpdates: Bool = true, secureCookies: Bool = false, formPostsPerMinute: Int = 30,
@@ -55,7 +56,6 @@ public struct ServerConfiguration: Sendable {
 /// Builds the Siang application: routes, middleware and background services. Both `siang
 /// serve` and the HTTP tests call this.
 public func buildApplication(runtime: SiangRuntime, configuration: ServerConfiguration, logger: Logger) -> some ApplicationProtocol {
-    SiangRequestContext.bodyLimit = configuration.maximumBodyBytes
     let caseStore = CaseStore(pool: runtime.pool, cacheLifetime: configuration.caseCacheLifetime)
     let statistics = runtime.statistics
     let live = configuration.statisticsLiveUpdates
@@ -69,6 +69,7 @@ public func buildApplication(runtime: SiangRuntime, configuration: ServerConfigu
     let json = CaseJSONBuilder(reference: runtime.reference, rules: runtime.rules)
 
     let router = Router(context: SiangRequestContext.self)
+    router.add(middleware: BodyLimitMiddleware(maximumBytes: configuration.maximumBodyBytes))
     router.add(middleware: RequestLogMiddleware())
     router.add(middleware: ErrorMiddleware())
     // Middleware applies to the routes added after it: page errors and form limits come first.

@@ -138,7 +138,7 @@ struct CasesController {
     @Sendable func feedback(_ request: Request, context: SiangRequestContext) async throws -> Response {
         let body = try JSONBody.decode(FeedbackBody.self, from: try await JSONBody.bytes(of: request, context: context))
         try Self.checkNote(body.comment, field: "comment")
-        return try await act(request, context: context, action: .feedback(stars: body.stars, comment: body.comment?.nonEmptyTrimmed))
+        return try await act(request, context: context, action: .feedback(stars: body.stars, comment: body.comment?.nonBlank))
     }
 
     @Sendable func reopen(_ request: Request, context: SiangRequestContext) async throws -> Response {
@@ -151,7 +151,7 @@ struct CasesController {
         let data = try await JSONBody.bytes(of: request, context: context)
         let body = data.isEmpty ? ReasonBody(reason: nil) : try JSONBody.decode(ReasonBody.self, from: data)
         try Self.checkNote(body.reason, field: "reason")
-        return try await act(request, context: context, action: .withdraw(reason: body.reason?.nonEmptyTrimmed))
+        return try await act(request, context: context, action: .withdraw(reason: body.reason?.nonBlank))
     }
 
     func act(_ request: Request, context: SiangRequestContext, action: CitizenAction) async throws -> Response {
@@ -184,10 +184,3 @@ struct CasesController {
     }
 }
 
-extension String {
-    /// The string trimmed, or nil when nothing is left.
-    var nonEmptyTrimmed: String? {
-        let trimmed = trimmingCharacters(in: .whitespacesAndNewlines)
-        return trimmed.isEmpty ? nil : trimmed
-    }
-}

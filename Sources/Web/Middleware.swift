@@ -60,6 +60,19 @@ struct ErrorMiddleware: RouterMiddleware {
     }
 }
 
+/// Gives every request the configured body limit (`http.max_body_bytes`), which handlers collect
+/// bodies up to; passed down the middleware chain rather than kept in a global.
+struct BodyLimitMiddleware: RouterMiddleware {
+    typealias Context = SiangRequestContext
+    let maximumBytes: Int
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var context = context
+        context.maxUploadSize = maximumBytes
+        return try await next(request, context)
+    }
+}
+
 /// One structured log line per request (method, path, status, duration, request id), and
 /// the request id echoed in `X-Request-Id` so a citizen can quote it.
 struct RequestLogMiddleware: RouterMiddleware {

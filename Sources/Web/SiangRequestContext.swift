@@ -21,12 +21,12 @@ public struct SiangRequestContext: RequestContext, SessionRequestContext {
 
     public init(source: Source) {
         self.coreContext = .init(source: source)
-        self.maxUploadSize = SiangRequestContext.bodyLimit
+        // The configured limit is set by `BodyLimitMiddleware` before any handler reads a body; until
+        // then the smallest sensible one.
+        self.maxUploadSize = 0
         self.clientAddress = source.channel.remoteAddress?.ipAddress
     }
 
-    /// Set once at start from the configuration; read by every new context.
-    nonisolated(unsafe) static var bodyLimit = 65_536
 }
 
 /// What a staff sign-in session remembers: only who signed in; everything else is read fresh.

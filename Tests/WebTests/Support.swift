@@ -51,7 +51,7 @@ struct TestApp {
 
     /// The configuration tests run with unless they say otherwise.
     static let configuration = ServerConfiguration(
-        maximumBodyBytes: 65_536, maintenanceInterval: .seconds(3600), statisticsCacheLifetime: .zero)
+        maintenanceInterval: .seconds(3600), statisticsCacheLifetime: .zero)
 
     /// Runs `body` against the application's router, then closes the database pool.
     func run(
