@@ -9,5 +9,6 @@ public enum SiangMigrations {
         Migration(version: 3, name: "staff and tokens", sql: staff),
         Migration(version: 4, name: "web sessions", sql: webSessions),
         Migration(version: 5, name: "password change at first sign-in", sql: passwordChange),
+        Migration(version: 6, name: "contact reads keep the reader's agency", sql: contactReadsAgency),
     ]
 }
