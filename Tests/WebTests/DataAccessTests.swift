@@ -225,4 +225,78 @@ struct DataAccessTests {
             #expect(access.array("access").isEmpty)
         }
     }
+
+    @Test("the citizen's case page lists each reading by agency, and offers erasure once the case is finished")
+    func casePage() async throws {
+        let app = try await TestApp.make()
+        try await app.run { client in
+            let citizen = Browser(client)
+            let (code, secret) = try await citizen.file(
+                potholeForm + [("contact_name", "สมชาย ใจดี"), ("contact_phone", "081-234-5678"), ("consent", "yes")])
+            let agencyCode = try #require(
+                app.runtime.reference.router.route(category: "road", area: CaseArea(provinceCode: "10", districtCode: "1047")))
+            let (token, _) = try await StaffAccounts(store: StaffStore(pool: app.database.pool))
+                .createToken(role: .officer, agencyCode: agencyCode, name: Self.officerName)
+
+            let unread = try await citizen.get("/cases/\(code)")
+            #expect(unread.html.contains("id=\"privacy\""))
+            #expect(unread.html.contains("id=\"data-access-empty\""))
+            #expect(unread.html.contains("id=\"privacy-held\""))
+
+            #expect(try await readContact(client, code: code, token: token, reason: "โทรสอบถามจุดเกิดเหตุ").status == .ok)
+            let page = try await citizen.get("/cases/\(code)")
+            #expect(page.html.contains("id=\"data-access\""))
+            #expect(page.html.contains(try #require(app.runtime.reference.agencies[agencyCode]?.nameTH)))
+            #expect(page.html.contains("โทรสอบถามจุดเกิดเหตุ"))
+            #expect(!page.html.contains(Self.officerName))
+            #expect(page.html.contains("id=\"erase-later\""))
+            #expect(!page.html.contains("id=\"erase-form\""), "no erasure while the case is open")
+
+            // Posting anyway (an old page) is refused with the reason, and nothing is erased.
+            // The open case's page has no form, so the token comes from the browser's cookie.
+            let early = try await citizen.post("/cases/\(code)/erase-contact", [], csrf: citizen.cookies["siang_csrf"]?.value)
+            #expect(early.status == .conflict)
+            #expect(early.html.contains("ลบข้อมูลติดต่อได้เมื่อเรื่องสิ้นสุดแล้วเท่านั้น"))
+            let withoutToken = try await citizen.post("/cases/\(code)/erase-contact", [])
+            #expect(withoutToken.status == .forbidden)
+
+            _ = try await client.send(.post, "/api/v1/cases/\(code)/withdraw", headers: [secretHeader: secret])
+            let finished = try await citizen.get("/cases/\(code)")
+            #expect(finished.html.contains("id=\"erase-form\""))
+            #expect(finished.html.contains("action=\"/cases/\(code)/erase-contact\""))
+            #expect(finished.html.contains("id=\"erase-submit\""))
+            let english = Browser(client, language: "en")
+            english.cookies = citizen.cookies
+            let englishPage = try await english.get("/cases/\(code)")
+            #expect(englishPage.html.contains("Who used your contact details"))
+            #expect(englishPage.html.contains("Erase my contact details"))
+
+            let erased = try await citizen.post("/cases/\(code)/erase-contact", [], csrf: finished.csrf)
+            #expect(erased.location == "/cases/\(code)?done=erased")
+            let after = try await citizen.get("/cases/\(code)?done=erased")
+            #expect(after.html.contains("id=\"flash\""))
+            #expect(after.html.contains("id=\"privacy-erased\""))
+            #expect(after.html.contains("ลบข้อมูลติดต่อตามคำขอของท่าน"))
+            #expect(!after.html.contains("id=\"erase-form\""))
+
+            // The officer's page says the details were erased, instead of showing them.
+            _ = try await StaffAccounts(store: StaffStore(pool: app.database.pool), passwordCost: 4).createUser(
+                email: "reader@bangna.example", name: Self.officerName, role: .officer, agencyCode: agencyCode,
+                password: "correct horse battery")
+            let officer = Browser(client)
+            let signIn = try await officer.get("/agency/sign-in")
+            let signedIn = try await officer.post(
+                "/agency/sign-in", [("email", "reader@bangna.example"), ("password", "correct horse battery")], csrf: signIn.csrf)
+            #expect(signedIn.location == "/agency")
+            let staffPage = try await officer.get("/agency/cases/\(code)")
+            #expect(staffPage.status == .ok)
+            #expect(staffPage.text(id: "case-no-contact")?.hasPrefix("ผู้แจ้งขอลบข้อมูลติดต่อแล้วเมื่อ") == true)
+            #expect(!staffPage.html.contains("081-234-5678"))
+
+            // The public page of the case says nothing of it.
+            let stranger = try await Browser(client).get("/cases/\(code)")
+            #expect(!stranger.html.contains("id=\"privacy\""))
+            #expect(!stranger.html.contains("ลบข้อมูลติดต่อ"))
+        }
+    }
 }
