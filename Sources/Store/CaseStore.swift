@@ -274,6 +274,31 @@ public struct CaseStore: Sendable {
         return (result.0, result.1, result.2)
     }
 
+    /// Erases the contact details of cases finished (`ContactErasure.erasableStatuses`) before
+    /// `cutoff`, in batches, each erasure recorded in its timeline; returns how many.
+    ///
+    /// Driven from `case_contacts`, which holds only the cases still within their retention.
+    public func purgeContacts(finishedBefore cutoff: Date, at now: Date, batch: Int = 500) async throws -> Int {
+        let codes = try await pool.withConnection { connection in
+            try connection.query(
+                """
+                WITH due AS (
+                    SELECT k.case_id FROM case_contacts k JOIN cases c ON c.id = k.case_id
+                    WHERE c.status = ANY($1) AND c.closed_at < $2
+                    ORDER BY k.case_id LIMIT $4 FOR UPDATE OF k SKIP LOCKED
+                ), d AS (
+                    DELETE FROM case_contacts k USING due WHERE k.case_id = due.case_id RETURNING k.case_id
+                ), e AS (
+                    INSERT INTO case_events (case_id, at, kind, actor_kind) SELECT case_id, $3, $5, 'system' FROM d
+                )
+                SELECT c.code FROM d JOIN cases c ON c.id = d.case_id
+                """, [ContactErasure.erasableStatuses.map(\.rawValue), cutoff, now, batch, ContactErasure.eventKind]
+            ).rows.map { try $0.string(0) }
+        }
+        cache.drop(codes)
+        return codes.count
+    }
+
     // MARK: Changing
 
     /// A decided change to a case: its next state, deadlines and the timeline entry.

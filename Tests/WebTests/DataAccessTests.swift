@@ -226,6 +226,34 @@ struct DataAccessTests {
         }
     }
 
+    @Test("maintenance erases contact details two years after a case finished, and only then")
+    func retention() async throws {
+        let app = try await TestApp.make()
+        try await app.run { client in
+            let (old, oldSecret, _) = try await client.file(Self.withContact)
+            _ = try await client.send(.post, "/api/v1/cases/\(old)/withdraw", headers: [secretHeader: oldSecret])
+            let (stillOpen, _, _) = try await client.file(Self.withContact)
+            app.clock.advance(days: 700)
+            let (recent, recentSecret, _) = try await client.file(Self.withContact)
+            _ = try await client.send(.post, "/api/v1/cases/\(recent)/withdraw", headers: [secretHeader: recentSecret])
+            app.clock.advance(days: 31)
+
+            let maintenance = MaintenanceService(
+                cases: CaseStore(pool: app.database.pool), rules: app.runtime.rules, clock: { app.clock.now() },
+                interval: .seconds(3600), logger: Logger(label: "test"))
+            await maintenance.runOnce()
+            let held = "SELECT count(*) FROM case_contacts k JOIN cases c ON c.id = k.case_id WHERE c.code = $1"
+            #expect(try await count(app, held, old) == 0)
+            #expect(try await count(app, held, stillOpen) == 1, "an open case keeps its contact however old")
+            #expect(try await count(app, held, recent) == 1, "finished 31 days ago")
+
+            let access = try await client.send(.get, "/api/v1/cases/\(old)/data-access", headers: [secretHeader: oldSecret])
+            #expect(access.array("access").map { $0["kind"] as? String } == ["erased_by_retention"])
+            await maintenance.runOnce()
+            #expect(try await count(app, "SELECT count(*) FROM case_events e JOIN cases c ON c.id = e.case_id WHERE c.code = $1 AND e.kind = 'contact_erased'", old) == 1)
+        }
+    }
+
     @Test("the citizen's case page lists each reading by agency, and offers erasure once the case is finished")
     func casePage() async throws {
         let app = try await TestApp.make()
