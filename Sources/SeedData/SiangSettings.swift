@@ -22,6 +22,8 @@ public struct SiangSettings: Sendable {
     public var maximumTransfers: Int
     public var maximumReturns: Int
     public var idempotencyRetentionHours: Int
+    /// Days after a case is finished before its contact details are erased (0: only on request).
+    public var contactRetentionDays: Int
     public var privateCategories: [String]
     public var consentVersion: String
     /// How long tracking reads may be answered from memory (0: always from the database).
@@ -67,6 +69,7 @@ public struct SiangSettings: Sendable {
             maximumTransfers: config.int(forKey: "cases.max_transfers", default: 5),
             maximumReturns: config.int(forKey: "cases.max_returns", default: 1),
             idempotencyRetentionHours: config.int(forKey: "cases.idempotency_retention_hours", default: 24),
+            contactRetentionDays: config.int(forKey: "cases.contact_retention_days", default: 730),
             privateCategories: config.stringArray(forKey: "cases.private_categories", default: []),
             consentVersion: config.string(forKey: "consent.current_version", default: "2026-01"),
             caseCacheSeconds: config.double(forKey: "cache.case_seconds", default: 2),

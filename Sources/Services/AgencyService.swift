@@ -41,7 +41,8 @@ public struct AgencyService: Sendable {
             let found = try await store.findWithTimeline(code: canonical, secret: nil),
             CaseAccessPolicy.canView(staff, agencyCode: found.record.state.agencyCode, status: found.record.state.status)
         else { throw DomainError.caseNotFound }
-        let contact = try await store.readContact(caseID: found.record.id, staffID: staff.id, reason: reason)
+        let contact = try await store.readContact(
+            caseID: found.record.id, staffID: staff.id, reason: reason, at: clock())
         return (found.record, found.events, contact)
     }
 

@@ -148,3 +148,69 @@ public struct IdempotencyKey: Sendable {
         self.requestFingerprint = requestFingerprint
     }
 }
+
+/// What a citizen may learn about the use of their contact details (PDPA): whether they are
+/// still held, and every reading and erasure, oldest first. Never who the reader was by name.
+public struct ContactAccessLog: Sendable, Equatable {
+    /// One reading or erasure.
+    public struct Entry: Sendable, Equatable {
+        public enum Kind: String, Sendable {
+            /// Staff read the contact details (the reading was logged with a reason).
+            case read
+            /// The citizen had them erased.
+            case erasedOnRequest = "erased_on_request"
+            /// Siang erased them when their retention period ended.
+            case erasedByRetention = "erased_by_retention"
+        }
+
+        public var kind: Kind
+        public var at: Date
+        /// The reader's agency at the time of reading; nil for staff of no agency and for erasures.
+        public var agencyCode: String?
+        /// The reader's role at the time of reading; nil for erasures.
+        public var role: StaffRole?
+        /// Why the reader said they read the contact details.
+        public var reason: String?
+
+        public init(kind: Kind, at: Date, agencyCode: String? = nil, role: StaffRole? = nil, reason: String? = nil) {
+            self.kind = kind
+            self.at = at
+            self.agencyCode = agencyCode
+            self.role = role
+            self.reason = reason
+        }
+    }
+
+    /// Contact details still held: when and under which consent text they were given.
+    public struct Held: Sendable, Equatable {
+        public var consentVersion: String
+        public var givenAt: Date
+
+        public init(consentVersion: String, givenAt: Date) {
+            self.consentVersion = consentVersion
+            self.givenAt = givenAt
+        }
+    }
+
+    /// The contact details still held; nil when none were given or they were erased.
+    public var held: Held?
+    public var entries: [Entry]
+
+    /// When the contact details were erased, if they were.
+    public var erasedAt: Date? { entries.last { $0.kind != .read }?.at }
+
+    public init(held: Held?, entries: [Entry]) {
+        self.held = held
+        self.entries = entries
+    }
+}
+
+/// What a citizen's request to erase their contact details did.
+public enum ContactErasureOutcome: String, Sendable, Equatable {
+    /// The contact details were erased now.
+    case erased
+    /// They had been erased before (a repeated request changes nothing).
+    case alreadyErased = "already_erased"
+    /// None were given with the case.
+    case nothingToErase = "nothing_to_erase"
+}

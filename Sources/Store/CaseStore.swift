@@ -179,30 +179,125 @@ public struct CaseStore: Sendable {
     }
 
     /// The citizen's contact details, recording who read them, when and why (PDPA).
-    public func readContact(caseID: Int64, staffID: Int64, reason: String) async throws -> CaseContact? {
+    ///
+    /// The reader's agency and role are copied into the log as they are now, so the citizen is
+    /// told which agency read the details even if the reader later moves to another one.
+    public func readContact(caseID: Int64, staffID: Int64, reason: String, at now: Date) async throws -> CaseContact? {
         try await pool.transaction { connection in
             let result = try connection.query(
                 "SELECT name, phone, email, consent_version, consent_at FROM case_contacts WHERE case_id = $1", [caseID])
             guard let row = result.first else { return nil }
             try connection.query(
-                "INSERT INTO contact_reads (case_id, staff_id, reason) VALUES ($1, $2, $3)", [caseID, staffID, reason])
+                """
+                INSERT INTO contact_reads (case_id, staff_id, reason, agency_code, staff_role, at)
+                SELECT $1, s.id, $3, s.agency_code, s.role, $4 FROM staff s WHERE s.id = $2
+                """, [caseID, staffID, reason, now])
             return CaseContact(
                 name: row.optionalString(0), phone: row.optionalString(1), email: row.optionalString(2),
                 consentVersion: try row.string(3), consentAt: try row.date(4))
         }
     }
 
-    /// Who read the contact details of a case: (staff name, agency, when, why), oldest first.
-    public func contactReads(caseID: Int64) async throws -> [(staff: String, agency: String?, at: Date, reason: String)] {
+    /// Whether the case still holds contact details, and every reading and erasure of them,
+    /// oldest first: the agency and role of each reader, never their name or id.
+    public func contactAccess(caseID: Int64) async throws -> ContactAccessLog {
         try await pool.withConnection(idempotent: true) { connection in
+            let held = try connection.query(
+                "SELECT consent_version, consent_at FROM case_contacts WHERE case_id = $1", [caseID]
+            ).first.map { ContactAccessLog.Held(consentVersion: try $0.string(0), givenAt: try $0.date(1)) }
+            // Rows logged before readers' agencies were kept (migration 8) fall back to the reader's current ones.
+            let entries = try connection.query(
+                """
+                SELECT 'read', r.at, coalesce(r.agency_code, s.agency_code), coalesce(r.staff_role, s.role),
+                       r.reason, r.id
+                FROM contact_reads r JOIN staff s ON s.id = r.staff_id
+                WHERE r.case_id = $1
+                UNION ALL
+                SELECT CASE e.actor_kind WHEN 'system' THEN 'erased_by_retention' ELSE 'erased_on_request' END,
+                       e.at, NULL, NULL, NULL, e.id
+                FROM case_events e
+                WHERE e.case_id = $1 AND e.kind = $2
+                ORDER BY 2, 6
+                """, [caseID, ContactErasure.eventKind]
+            ).rows.map { row in
+                guard let kind = ContactAccessLog.Entry.Kind(rawValue: try row.string(0)) else {
+                    throw Row.DecodingError(column: 0, expected: "contact access kind", text: row.optionalString(0))
+                }
+                return ContactAccessLog.Entry(
+                    kind: kind, at: try row.date(1), agencyCode: row.optionalString(2),
+                    role: row.optionalString(3).flatMap(StaffRole.init(rawValue:)), reason: row.optionalString(4))
+            }
+            return ContactAccessLog(held: held, entries: entries)
+        }
+    }
+
+    /// Erases the contact details of the case with `code` at its citizen's request, after
+    /// `decide` (which holds the rules: the secret, the case's status) allowed it, and records
+    /// the erasure in the timeline; all in one transaction, with the case locked.
+    ///
+    /// Idempotency keys of the case go too: their request fingerprint was made from a filing that
+    /// held the contact details. The log of readings stays (it holds no contact details).
+    /// - Returns: the case, what was done, and when the details were erased (now or before).
+    /// - Throws: whatever `decide` throws, or `DomainError.caseNotFound`.
+    public func eraseContact(
+        code: String, secret: String, at now: Date, decide: @escaping @Sendable (ChangeContext) throws -> Void
+    ) async throws -> (record: CaseRecord, outcome: ContactErasureOutcome, erasedAt: Date?) {
+        let result = try await pool.transaction { connection -> (CaseRecord, ContactErasureOutcome, Date?) in
+            guard
+                let row = try connection.query(
+                    """
+                    SELECT \(Self.columns), $2::text IS NOT NULL AND c.secret_hash = sha256(convert_to($2, 'UTF8'))
+                    FROM cases c WHERE c.code = $1 FOR UPDATE
+                    """, [code, secret]
+                ).first
+            else { throw DomainError.caseNotFound }
+            let current = try Self.record(row)
+            try decide(ChangeContext(current: current, related: nil, secretMatches: try row.bool(Self.columnCount)))
+            let erased = try connection.query(
+                """
+                WITH d AS (DELETE FROM case_contacts WHERE case_id = $1 RETURNING case_id),
+                k AS (DELETE FROM idempotency_keys WHERE case_id = $1 AND EXISTS (SELECT 1 FROM d)),
+                e AS (
+                    INSERT INTO case_events (case_id, at, kind, actor_kind)
+                    SELECT case_id, $2, $3, 'citizen' FROM d
+                )
+                SELECT count(*) FROM d
+                """, [current.id, now, ContactErasure.eventKind]
+            ).first.map { try $0.int(0) } ?? 0
+            if erased > 0 { return (current, .erased, now) }
+            let before = try connection.query(
+                "SELECT max(at) FROM case_events WHERE case_id = $1 AND kind = $2",
+                [current.id, ContactErasure.eventKind]
+            ).first.flatMap { try $0.optionalDate(0) }
+            return (current, before == nil ? .nothingToErase : .alreadyErased, before)
+        }
+        cache.drop([result.0.code])
+        return (result.0, result.1, result.2)
+    }
+
+    /// Erases the contact details of cases finished (`ContactErasure.erasableStatuses`) before
+    /// `cutoff`, in batches, each erasure recorded in its timeline; returns how many.
+    ///
+    /// Driven from `case_contacts`, which holds only the cases still within their retention.
+    public func purgeContacts(finishedBefore cutoff: Date, at now: Date, batch: Int = 500) async throws -> Int {
+        let codes = try await pool.withConnection { connection in
             try connection.query(
                 """
-                SELECT s.name, s.agency_code, r.at, r.reason
-                FROM contact_reads r JOIN staff s ON s.id = r.staff_id
-                WHERE r.case_id = $1 ORDER BY r.id
-                """, [caseID]
-            ).rows.map { (try $0.string(0), $0.optionalString(1), try $0.date(2), try $0.string(3)) }
+                WITH due AS (
+                    SELECT k.case_id FROM case_contacts k JOIN cases c ON c.id = k.case_id
+                    WHERE c.status = ANY($1) AND c.closed_at < $2
+                    ORDER BY k.case_id LIMIT $4 FOR UPDATE OF k SKIP LOCKED
+                ), d AS (
+                    DELETE FROM case_contacts k USING due WHERE k.case_id = due.case_id RETURNING k.case_id
+                ), e AS (
+                    INSERT INTO case_events (case_id, at, kind, actor_kind) SELECT case_id, $3, $5, 'system' FROM d
+                )
+                SELECT c.code FROM d JOIN cases c ON c.id = d.case_id
+                """, [ContactErasure.erasableStatuses.map(\.rawValue), cutoff, now, batch, ContactErasure.eventKind]
+            ).rows.map { try $0.string(0) }
         }
+        cache.drop(codes)
+        return codes.count
     }
 
     // MARK: Changing

@@ -4,7 +4,8 @@
 A citizen files a complaint anonymously towards the public but with contact details and
 consent, sees the tracking code and the secret (once), follows the case, and tracks it with
 the form; an officer of the agency it was routed to signs in, accepts, starts and resolves
-it, and signs out; the citizen sees the result, rates it and appeals; a browser without any
+it, and signs out; the citizen sees the result, rates it, appeals, and sees that the agency read
+their contact details (never the officer's name); a browser without any
 of the citizen's cookies sees only the public view, without the contact details; and the
 statistics page counts the case.
 
@@ -520,6 +521,16 @@ class Flow:
         b.screenshot("reopened")
         self.log("appealed: the case is in progress again")
 
+        self.begin("who used the contact details")
+        # The officer's case page logged each reading of the contact with the agency (issue 11.12).
+        check(b.text("#privacy-heading") == self.t["privacy_heading"], "the contact-use section has the wrong heading")
+        readings = b.text("#data-access")
+        check(self.agency_name in readings, f"#data-access does not name the agency {self.agency_name!r}: {readings!r}")
+        check(self.args.officer_email not in b.driver.page_source, "the citizen's page shows the officer's account")
+        check(b.present("#erase-later") and not b.present("#erase-form"), "erasure is offered before the case is finished")
+        b.screenshot("data-access")
+        self.log("the agency's readings are listed; erasure waits until the case is finished")
+
     def public_view(self, b):
         self.begin("public view")
         b.open(f"/cases/{self.code}")
@@ -530,6 +541,7 @@ class Flow:
         source = b.driver.page_source
         check(self.t["case_public_notice"] in source, "the public notice is missing: this is not the public view")
         check(not b.present("#feedback-form") and not b.present("#reopen-form"), "the public view offers citizen forms")
+        check(not b.present("#privacy"), "the public view shows who read the citizen's contact details")
         digits = re.sub(r"\D", "", self.contact_phone)
         for label, secret in (("contact name", self.contact_name), ("phone", self.contact_phone), ("phone digits", digits),
                               ("e-mail", self.contact_email), ("tracking secret", self.secret)):

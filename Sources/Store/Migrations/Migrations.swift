@@ -11,5 +11,6 @@ public enum SiangMigrations {
         Migration(version: 5, name: "password change at first sign-in", sql: passwordChange),
         Migration(version: 6, name: "the citizen's choice of publicity kept apart", sql: publicChoice),
         Migration(version: 7, name: "staff session generations", sql: sessionGeneration),
+        Migration(version: 8, name: "contact reads keep the reader's agency", sql: contactReadsAgency),
     ]
 }

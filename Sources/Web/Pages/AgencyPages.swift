@@ -254,6 +254,8 @@ struct AgencyPages {
                 "name": contact.name ?? "–", "phone": contact.phone ?? "–", "email": contact.email ?? "–",
                 "anonymous": record.anonymous,
             ]
+        } else if let erasure = found.events.last(where: { $0.kind == ContactErasure.eventKind }) {
+            model["contactErased"] = format.dateTime(erasure.at)
         }
         return kit.page(
             "agency/case", title: view.text("title_case", ["code": record.code]), view: view, request: request,
