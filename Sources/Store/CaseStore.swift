@@ -500,7 +500,7 @@ public struct CaseStore: Sendable {
                   AND ($4::text IS NULL OR $4 IN (c.province_code, c.district_code, c.subdistrict_code))
                   AND ($5::timestamptz IS NULL OR c.filed_at >= $5)
                   AND ($6::timestamptz IS NULL OR c.filed_at < $6)
-                  AND ($7::boolean IS NULL OR \(Self.overdueExpression("$8")) = $7)
+                  AND ($7::boolean IS NULL OR \(CaseRulesSQL.overdue(at: "$8")) = $7)
                   AND ($9::timestamptz IS NULL OR (c.filed_at, c.id) < ($9, $10))
                 ORDER BY c.filed_at DESC, c.id DESC
                 LIMIT $11
@@ -512,16 +512,6 @@ public struct CaseStore: Sendable {
             ).rows.map(Self.record)
             return (Array(rows.prefix(filter.limit)), rows.count > filter.limit)
         }
-    }
-
-    /// Whether a case is overdue, in SQL (mirrors `DueDates.isOverdue`), at the time in parameter `now`.
-    static func overdueExpression(_ now: String) -> String {
-        """
-        (c.status IN ('received', 'triage', 'assigned', 'accepted', 'in_progress') AND (
-            (c.acknowledged_at IS NULL AND \(now) > c.acknowledge_due)
-            OR (c.first_answered_at IS NULL AND \(now) > c.first_answer_due)
-            OR \(now) > c.resolution_due))
-        """
     }
 
     // MARK: Rows
