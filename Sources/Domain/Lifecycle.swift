@@ -122,6 +122,25 @@ public struct LifecycleRules: Sendable, Equatable {
         self.maximumReturns = maximumReturns
         self.reopenWindow = reopenWindow
     }
+
+    /// Until when the citizen may appeal a result, or nil when they may not (no result, or too late).
+    public func appealDeadline(of state: CaseState, at now: Date) -> Date? {
+        guard state.status == .resolved, let resolvedAt = state.resolvedAt else { return nil }
+        let deadline = resolvedAt.addingTimeInterval(reopenWindow)
+        return now <= deadline ? deadline : nil
+    }
+
+    /// Resolved cases whose result came before this moment can no longer be appealed and are due to
+    /// close (the maintenance service closes them in batches, in SQL).
+    public func closingCutoff(at now: Date) -> Date {
+        now.addingTimeInterval(-reopenWindow)
+    }
+
+    /// Whether the citizen may rate the case's result now: there is a result they have not rated yet.
+    public static func canRate(_ state: CaseState) -> Bool {
+        guard state.status == .resolved || state.status == .closed, let resolvedAt = state.resolvedAt else { return false }
+        return state.ratedAt.map { $0 < resolvedAt } ?? true
+    }
 }
 
 /// The state machine of a case: which action is allowed in which status, and what it changes.
@@ -251,7 +270,7 @@ public enum Lifecycle {
                 throw .invalid("invalid_stars", th: "คะแนนต้องเป็น 1 ถึง 5 ดาว", en: "Stars must be from 1 to 5.")
             }
             try require(from, in: [.resolved, .closed], action: "feedback")
-            if let ratedAt = state.ratedAt, let resolvedAt = state.resolvedAt, ratedAt >= resolvedAt {
+            guard LifecycleRules.canRate(state) else {
                 throw DomainError(
                     .conflict, code: "already_rated", th: "ท่านให้คะแนนผลการดำเนินการนี้แล้ว",
                     en: "You have already rated this result.")
@@ -264,7 +283,7 @@ public enum Lifecycle {
         case .reopen(let reason):
             try requireText(reason, field: "reason")
             try require(from, in: [.resolved], action: "reopen")
-            guard let resolvedAt = state.resolvedAt, now.timeIntervalSince(resolvedAt) <= rules.reopenWindow else {
+            guard rules.appealDeadline(of: state, at: now) != nil else {
                 let days = Int(rules.reopenWindow / 86_400)
                 throw DomainError(
                     .conflict, code: "reopen_window_closed",
@@ -282,17 +301,6 @@ public enum Lifecycle {
             next.closedAt = now
             return (next, TimelineEntry(kind: "withdrawn", fromStatus: from, toStatus: .withdrawn, note: reason))
         }
-    }
-
-    /// Closes a resolved case whose appeal window has passed.
-    public static func closeIfDue(_ state: CaseState, at now: Date, rules: LifecycleRules) -> (CaseState, TimelineEntry)? {
-        guard state.status == .resolved, let resolvedAt = state.resolvedAt,
-            now.timeIntervalSince(resolvedAt) > rules.reopenWindow
-        else { return nil }
-        var next = state
-        next.status = .closed
-        next.closedAt = now
-        return (next, TimelineEntry(kind: "closed", fromStatus: .resolved, toStatus: .closed))
     }
 
     /// How many times a case went back to an agency that had held it before.

@@ -202,16 +202,9 @@ struct CaseJSONBuilder {
         state.rating.map { RatingJSON(stars: $0, comment: state.ratingComment, rated_at: state.ratedAt.map(BangkokTime.format)) }
     }
 
-    func canRate(_ state: CaseState) -> Bool {
-        guard state.status == .resolved || state.status == .closed, let resolvedAt = state.resolvedAt else { return false }
-        return state.ratedAt.map { $0 < resolvedAt } ?? true
-    }
+    func canRate(_ state: CaseState) -> Bool { LifecycleRules.canRate(state) }
 
-    func reopenDeadline(_ state: CaseState, now: Date) -> Date? {
-        guard state.status == .resolved, let resolvedAt = state.resolvedAt else { return nil }
-        let deadline = resolvedAt.addingTimeInterval(rules.lifecycle.reopenWindow)
-        return deadline > now ? deadline : nil
-    }
+    func reopenDeadline(_ state: CaseState, now: Date) -> Date? { rules.lifecycle.appealDeadline(of: state, at: now) }
 
     func event(from event: CaseEvent, includeInternalFlag: Bool, publicOnly: Bool) -> EventJSON {
         let note = publicOnly ? Self.publicNote(of: event) : event.note

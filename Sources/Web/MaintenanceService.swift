@@ -37,7 +37,7 @@ struct MaintenanceService: Service {
         do {
             var closed = 0
             while true {
-                let batch = try await cases.closeResolved(before: now.addingTimeInterval(-rules.lifecycle.reopenWindow), at: now)
+                let batch = try await cases.closeResolved(before: rules.lifecycle.closingCutoff(at: now), at: now)
                 closed += batch
                 if batch == 0 { break }
             }
