@@ -541,17 +541,19 @@ struct PersonalDataScanner {
         return (11 - sum % 11) % 10 == Int(digits[12])
     }
 
-    /// Thai numbers with the trunk 0 (0X…), with +66 or (66), or bare 66 before a mobile number; other
-    /// countries' numbers only with "+".
+    /// Thai numbers with the trunk 0 (0X…), with +66 or (66), or bare 66 before a mobile number or a grouped
+    /// landline; other countries' numbers only with "+".
     private static func isPhone(_ candidate: NumberCandidate) -> Bool {
         let digits = candidate.digits
         let lengths = candidate.lengths
         guard digits.count >= 8 else { return false }
         let startsWithThailand = digits[0] == 6 && digits[1] == 6 && lengths[0] >= 2
         let bracketedThailand = candidate.bracketsFirstGroup && lengths[0] == 2
-        // Without "+" only a mobile number may follow 66: "6621234567" is as likely an order number.
+        // Without "+" only a mobile number may follow 66: "6621234567" is as likely an order number. A 66 set
+        // apart before a number in groups ("66 2 188 1428", "66-2188-1428") is written the way phones are.
         let bareThaiMobile = digits.count == 11 && [6, 8, 9].contains(digits[2])
-        if startsWithThailand, candidate.hasPlus || bracketedThailand || bareThaiMobile {
+        let bareGroupedThailand = lengths[0] == 2 && lengths.count >= 3
+        if startsWithThailand, candidate.hasPlus || bracketedThailand || bareThaiMobile || bareGroupedThailand {
             var national = digits.dropFirst(2)
             var nationalLengths = Array(lengths)
             nationalLengths[0] -= 2
@@ -570,8 +572,10 @@ struct PersonalDataScanner {
         if candidate.hasPlus {
             return (9...15).contains(digits.count) && digits[0] != 0 && lengths.count <= 6
         }
+        // The older way of writing a landline sets the trunk 0 apart, "0-2188-1428" and "๐ ๕๓๒๑ ๑๒๓๔", so the
+        // first run may be that lone 0; any other run of one digit reads as an account number or a list.
         return digits[0] == 0 && isSubscriberNumber(digits.dropFirst()) && lengths.count <= 4
-            && lengths.allSatisfy { $0 >= 2 }
+            && lengths.dropFirst().allSatisfy { $0 >= 2 }
     }
 
     /// A Thai number after the trunk 0: mobile 6/8/9 and eight more digits, landline 2–5/7 and seven more.
