@@ -194,12 +194,20 @@ struct PersonalDataScanner {
     private static let thaiOnlineOffline = [Array("ออน".unicodeScalars), Array("ออฟ".unicodeScalars)]
     private static let thanthakhat: Unicode.Scalar = "\u{0E4C}"
 
+    /// Words that follow a LINE cue without being an ID: "ไลน์ ok", "LINE Pay", "LINE OA", "the line is busy".
+    /// Only IDs of two or three characters are checked against them; longer ones were never this ambiguous.
+    private static let shortNonIDs: Set<String> = [
+        "ok", "id", "oa", "app", "pay", "man", "tv", "is", "was", "has", "had", "are", "be", "the", "and", "or",
+        "of", "to", "in", "on", "at", "by", "for", "up", "no", "yes", "me", "my", "we", "us", "it",
+    ]
+    private static let thaiNamely = Array("คือ".unicodeScalars)
+
     /// LINE IDs after a LINE cue; the span covers the ID (with its "@" for official accounts), never the cue.
     private func lineIDRanges() -> [Range<Int>] {
         var result: [Range<Int>] = []
         var offset = 0
         while offset < scalars.count {
-            if let cueEnd = lineCueEnd(at: offset), let id = lineID(after: cueEnd) {
+            if let cueEnd = lineCueEnd(at: offset), let id = lineID(after: cueEnd, cueStart: offset) {
                 result.append(id)
                 offset = id.upperBound
             } else {
@@ -231,28 +239,49 @@ struct PersonalDataScanner {
         return nil
     }
 
-    /// The LINE ID after a cue ending at `cueEnd`: optional " id"/"ไอดี", then optional spaces, ":" or "=",
-    /// then an optional "@" and 4–20 of `[A-Za-z0-9._-]`, starting with a letter or digit.
-    private func lineID(after cueEnd: Int) -> Range<Int>? {
+    /// The LINE ID after a cue from `cueStart` to `cueEnd`: optional " id"/"-id"/"ไอดี", then optional spaces,
+    /// ":", "=" or "คือ", then an optional "@" and 2–20 of `[A-Za-z0-9._-]`, starting with a letter or digit.
+    ///
+    /// An ID of four characters or more is taken after any cue. A shorter one ("Line: jo") must hold a letter,
+    /// must not be a word such as "ok" or "is", and needs a cue that can't be English prose: an "id" or separator,
+    /// or else a Thai cue or a bare "line" that no English word stands before ("the line is busy"), followed by
+    /// something other than capitals alone.
+    private func lineID(after cueEnd: Int, cueStart: Int) -> Range<Int>? {
         let count = scalars.count
         var offset = cueEnd
+        var isNamed = false
         while offset < count, Self.isInlineSpace(scalars[offset]) { offset += 1 }
+        if offset == cueEnd, offset < count, scalars[offset] == "-" || scalars[offset] == "_",
+            matches(Self.asciiID, at: offset + 1, ignoringASCIICase: true)
+        {
+            offset += 1  // "line-id", "LINE_ID"
+        }
         if matches(Self.asciiID, at: offset, ignoringASCIICase: true),
             offset + 2 >= count || !Self.isASCIIAlphanumeric(scalars[offset + 2])
         {
             offset += 2
+            isNamed = true
         } else if matches(Self.thaiID, at: offset) {
             offset += Self.thaiID.count
+            isNamed = true
         } else if offset == cueEnd, offset < count, Self.isASCIILetter(scalars[offset]),
             Self.isASCIILetter(scalars[cueEnd - 1])
         {
             return nil  // "lines", "linear": an English word, not a cue; "ไลน์somchai" is fine.
         }
         var skipped = 0
-        while offset < count, skipped < 6,
-            Self.isInlineSpace(scalars[offset]) || Self.isLineIDSeparator(scalars[offset])
-        {
-            offset += 1
+        while offset < count, skipped < 6 {
+            if Self.isInlineSpace(scalars[offset]) {
+                offset += 1
+            } else if Self.isLineIDSeparator(scalars[offset]) {
+                offset += 1
+                isNamed = true
+            } else if matches(Self.thaiNamely, at: offset) {
+                offset += Self.thaiNamely.count
+                isNamed = true
+            } else {
+                break
+            }
             skipped += 1
         }
         let start = offset
@@ -268,8 +297,30 @@ struct PersonalDataScanner {
         }
         var end = offset
         while end > idStart, scalars[end - 1] == "." || scalars[end - 1] == "-" { end -= 1 }
-        guard end - idStart >= 4 else { return nil }
+        let length = end - idStart
+        guard length >= 2 else { return nil }
+        if length < 4 {
+            let id = scalars[idStart..<end]
+            guard id.contains(where: Self.isASCIILetter) else { return nil }
+            let word = String(String.UnicodeScalarView(id.map(Self.asciiLowercased)))
+            guard !Self.shortNonIDs.contains(word) else { return nil }
+            // Capitals alone name an account or a service ("คำร้องจาก Line PSC") unless the cue says an ID follows.
+            let isAcronym = id.allSatisfy { (0x41...0x5A).contains($0.value) }
+            guard isNamed || !isAcronym && isThaiOrUnprefixedCue(cueStart) else { return nil }
+        }
         return start..<end
+    }
+
+    /// Whether the cue at `cueStart` is Thai, or an ASCII "line" with no Latin word before it ("ติดต่อ LINE jo",
+    /// "ID line jo"), so the word after it is meant as an ID rather than read on as English.
+    private func isThaiOrUnprefixedCue(_ cueStart: Int) -> Bool {
+        guard Self.isASCIILetter(scalars[cueStart]) else { return true }
+        var last = cueStart - 1
+        while last >= 0, Self.isInlineSpace(scalars[last]) { last -= 1 }
+        guard last >= 0, Self.isASCIILetter(scalars[last]) else { return true }
+        // "IDline", "id line"
+        return last >= 1 && matches(Self.asciiID, at: last - 1, ignoringASCIICase: true)
+            && (last == 1 || !Self.isASCIILetter(scalars[last - 2]))
     }
 
     // MARK: Phone numbers and national IDs

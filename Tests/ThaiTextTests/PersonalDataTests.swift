@@ -109,6 +109,22 @@ private let lineIDExamples: [PersonalDataExample] = [
     .init("ไลน์ @shop.dee", "@shop.dee", .lineID),
     .init("แอดไลน์ somchai99. ได้เลย", "somchai99", .lineID),
     .init("ไลน์ 0812345678", "0812345678", .lineID),
+    // Short IDs, after cues that can't be read on as English (issue 11.5).
+    .init("ไลน์ abc12", "abc12", .lineID),
+    .init("Line: jo", "jo", .lineID),
+    .init("line id: @shop1", "@shop1", .lineID),
+    .init("ไลน์ jo ค่ะ", "jo", .lineID),
+    .init("ไอดีไลน์ xy9", "xy9", .lineID),
+    .init("id line: ab", "ab", .lineID),
+    .init("ID line tk", "tk", .lineID),
+    .init("LINE ID: kk", "kk", .lineID),
+    .init("Line: JO", "JO", .lineID),
+    .init("ไลน์ไอดี abc", "abc", .lineID),
+    .init("ติดต่อทาง LINE jo นะคะ", "jo", .lineID),
+    .init("Line jo", "jo", .lineID),
+    .init("ไลน์คือ jo99", "jo99", .lineID),
+    .init("line-id: tom", "tom", .lineID),
+    .init("Line = @ab", "@ab", .lineID),
 ]
 
 private let nearMisses: [String] = [
@@ -179,6 +195,14 @@ private let nearMisses: [String] = [
     "ชนะ 0-2 เมื่อปี 2567",
     "ห้อง 0 1234 5678",
     "โทรมา 0 ครั้ง",
+    "ไลน์ OA ของเขต",
+    "จ่ายผ่าน LINE Pay",
+    "คำร้องจาก Line PSC",
+    "แจ้งผ่านไลน์ BKK ของ กทม.",
+    "ส่งไลน์ 10 ครั้งแล้ว",
+    "the line was cut",
+    "line up at the gate",
+    "power line at 5 pm",
     "hotline 1555",
 ]
 
@@ -296,6 +320,7 @@ struct PersonalDataTests {
             ("โทร 081 234 5678 แล้ว 2 ครั้ง ราคา 1,500 บาท", "โทร [เบอร์โทร] แล้ว 2 ครั้ง ราคา 1,500 บาท"),
             ("ไลน์ไอดี:@shopdee โทร(+66) 2 123 4567", "ไลน์ไอดี:[ไลน์ไอดี] โทร[เบอร์โทร]"),
             ("ถนนพระราม 2 ซอย 55 บ้านเลขที่ 99/123", "ถนนพระราม 2 ซอย 55 บ้านเลขที่ 99/123"),
+            ("Line: jo โทร ๐ ๕๓๒๑ ๑๒๓๔ ราคา 2500บาท", "Line: [ไลน์ไอดี] โทร [เบอร์โทร] ราคา 2500บาท"),
         ]
     )
     func redactsWithThaiLabels(text: String, expected: String) {
