@@ -6,7 +6,7 @@ public enum PersonalDataKind: String, Sendable, Hashable, CaseIterable {
     case phone
     /// A 13-digit Thai national ID number (เลขประจำตัวประชาชน) whose check digit is valid.
     case nationalID = "national_id"
-    /// An e-mail address (อีเมล).
+    /// An e-mail address (อีเมล), also when its "@" or dots are spelt out: "name at gmail dot com".
     case email
     /// A LINE ID (ไลน์ไอดี), recognised only after a LINE cue such as "ไลน์" or "Line:".
     case lineID = "line_id"
@@ -119,6 +119,7 @@ struct PersonalDataScanner {
             found.append((kind, range))
         }
         for range in emailRanges() { claim(.email, range) }
+        for range in spelledOutEmailRanges() { claim(.email, range) }
         for range in lineIDRanges() { claim(.lineID, range) }
         for (kind, range) in numberRanges() { claim(kind, range) }
         found.sort { $0.range.lowerBound < $1.range.lowerBound }
@@ -182,6 +183,164 @@ struct PersonalDataScanner {
         }
         guard labels >= 2, lastLabel.count >= 2, scalars[lastLabel].allSatisfy(Self.isASCIILetter) else { return nil }
         return end
+    }
+
+    // MARK: E-mail addresses spelt out
+
+    /// The two marks of an address that people spell out so that filters miss it.
+    private enum AddressMark { case at, dot }
+
+    /// How a mark is written: as the symbol ("@", "."), as a word ("at", "ดอท"), or either in brackets ("[at]", "(.)").
+    private enum MarkSpelling { case symbol, word, bracketed }
+
+    private static let asciiAt = Array("at".unicodeScalars)
+    private static let asciiDot = Array("dot".unicodeScalars)
+    /// "at" in Thai letters.
+    private static let thaiAts = ["แอท", "แอ็ท"].map { Array($0.unicodeScalars) }
+    /// "dot" in Thai letters, and the Thai word for a dot.
+    private static let thaiDots = ["ดอท", "ด็อท", "จุด"].map { Array($0.unicodeScalars) }
+    /// Domain labels spelt in Thai letters (longer spellings first, as each is tried as a prefix): the common mail
+    /// providers, then the top-level domains.
+    private static let thaiProviders = ["จีเมล์", "จีเมล", "ฮอตเมล์", "ฮอตเมล", "ฮอทเมล์", "ฮอทเมล", "ยาฮู"].map {
+        Array($0.unicodeScalars)
+    }
+    private static let thaiTopLevelDomains = ["คอม", "เน็ต", "เน็ท"].map { Array($0.unicodeScalars) }
+    private static let thaiDomainLabels = thaiProviders + thaiTopLevelDomains
+
+    /// Addresses with the "@" or a dot spelt out or set apart: "name at gmail dot com", "name [at] gmail [dot] com",
+    /// "name(at)hotmail(dot)co(dot)th", "name แอท gmail ดอท คอม", "name @ gmail.com".
+    ///
+    /// Plain addresses are left to ``emailRanges()``; a spelt-out one needs at least one mark that is a word, in
+    /// brackets, or an "@" followed by a space, so "@somchai99" and "somchai@localhost" stay what they are.
+    private func spelledOutEmailRanges() -> [Range<Int>] {
+        var result: [Range<Int>] = []
+        var offset = 0
+        while offset < scalars.count {
+            if mayStartAtMark(offset), let address = spelledOutEmail(atMark: offset) {
+                result.append(address)
+                offset = address.upperBound
+            } else {
+                offset += 1
+            }
+        }
+        return result
+    }
+
+    /// Whether an "at" mark may begin at `offset`: a cheap test on one or two scalars, so that the loop over the
+    /// whole text passes almost every scalar ("แ" is common in Thai) without a closer look.
+    @inline(__always)
+    private func mayStartAtMark(_ offset: Int) -> Bool {
+        let scalar = scalars[offset]
+        // Most of the text is Thai letters and marks; of these only "แ" may begin a mark.
+        if (0x0E01...0x0E7F).contains(scalar.value) && scalar != "แ" { return false }
+        switch scalar {
+        case "@", "＠": return true
+        case "a", "A", "แ":
+            guard offset + 1 < scalars.count else { return false }
+            let next = scalars[offset + 1]
+            return next == "t" || next == "T" || next == "อ"
+        default: return Self.isOpeningBracket(scalar)
+        }
+    }
+
+    /// The address around an "at" mark starting at `markStart`: a local part of ASCII before it, a domain of two or
+    /// more labels joined by dot marks after it, ending in a top-level domain of letters.
+    private func spelledOutEmail(atMark markStart: Int) -> Range<Int>? {
+        guard let (markEnd, atSpelling) = mark(.at, at: markStart) else { return nil }
+        var localEnd = markStart
+        while localEnd > 0, markStart - localEnd < 3, Self.isInlineSpace(scalars[localEnd - 1]) { localEnd -= 1 }
+        var localStart = localEnd
+        while localStart > 0, localEnd - localStart < 64, Self.isEmailLocal(scalars[localStart - 1]) { localStart -= 1 }
+        guard localStart == 0 || !Self.isEmailLocal(scalars[localStart - 1]) else { return nil }
+        while localStart < localEnd, scalars[localStart] == "." { localStart += 1 }
+        guard localStart < localEnd, Self.isASCIIAlphanumeric(scalars[localEnd - 1]) || scalars[localEnd - 1] == "_"
+        else { return nil }
+
+        var isSpeltOut = atSpelling != .symbol || (markEnd < scalars.count && Self.isInlineSpace(scalars[markEnd]))
+        var labelStart = skippingSpaces(from: markEnd)
+        guard var label = domainLabel(at: labelStart) else { return nil }
+        isSpeltOut = isSpeltOut || label.isThai
+        var labels = 1
+        var end: Int?
+        while labels < 8 {
+            let dotStart = skippingSpaces(from: label.end)
+            guard let (dotEnd, dotSpelling) = mark(.dot, at: dotStart) else { break }
+            labelStart = skippingSpaces(from: dotEnd)
+            // A full stop with a space on either side ends a sentence: "I live at home. Next…"
+            if dotSpelling == .symbol, dotStart != label.end || labelStart != dotEnd { break }
+            guard let next = domainLabel(at: labelStart) else { break }
+            isSpeltOut = isSpeltOut || dotSpelling != .symbol || next.isThai
+            labels += 1
+            label = next
+            if isSpeltOut, isTopLevelDomain(labelStart..<label.end) { end = label.end }
+        }
+        return end.map { localStart..<$0 }
+    }
+
+    /// `offset` moved past up to three spaces.
+    private func skippingSpaces(from offset: Int) -> Int {
+        var end = offset
+        while end < scalars.count, end - offset < 3, Self.isInlineSpace(scalars[end]) { end += 1 }
+        return end
+    }
+
+    /// The end of an "at" or "dot" mark starting at `offset`, alone or in brackets with up to two spaces inside.
+    private func mark(_ mark: AddressMark, at offset: Int) -> (end: Int, spelling: MarkSpelling)? {
+        guard offset < scalars.count else { return nil }
+        guard let close = Self.closingBracket(of: scalars[offset]) else { return bareMark(mark, at: offset) }
+        let innerStart = skippingSpaces(from: offset + 1)
+        guard innerStart - offset <= 3, let (innerEnd, _) = bareMark(mark, at: innerStart) else { return nil }
+        let closeAt = skippingSpaces(from: innerEnd)
+        guard closeAt - innerEnd <= 2, closeAt < scalars.count, scalars[closeAt] == close else { return nil }
+        return (closeAt + 1, .bracketed)
+    }
+
+    /// An "at" or "dot" mark without brackets; a Latin word must stand apart ("name at gmail", "[at]"), a Thai
+    /// word may be glued to the Latin around it ("nameแอทgmail").
+    private func bareMark(_ mark: AddressMark, at offset: Int) -> (end: Int, spelling: MarkSpelling)? {
+        guard offset < scalars.count else { return nil }
+        let scalar = scalars[offset]
+        switch mark {
+        case .at where scalar == "@" || scalar == "＠", .dot where scalar == ".": return (offset + 1, .symbol)
+        default: break
+        }
+        let latin = mark == .at ? Self.asciiAt : Self.asciiDot
+        if matches(latin, at: offset, ignoringASCIICase: true) {
+            let end = offset + latin.count
+            let apartBefore =
+                offset > 0 && (Self.isInlineSpace(scalars[offset - 1]) || Self.isOpeningBracket(scalars[offset - 1]))
+            let apartAfter =
+                end < scalars.count && (Self.isInlineSpace(scalars[end]) || Self.isClosingBracket(scalars[end]))
+            return apartBefore && apartAfter ? (end, .word) : nil
+        }
+        for word in mark == .at ? Self.thaiAts : Self.thaiDots where matches(word, at: offset) {
+            return (offset + word.count, .word)
+        }
+        return nil
+    }
+
+    /// A domain label starting at `offset`: ASCII letters, digits and inner dashes, or a Thai spelling of a provider
+    /// or top-level domain.
+    private func domainLabel(at offset: Int) -> (end: Int, isThai: Bool)? {
+        guard offset < scalars.count else { return nil }
+        if Self.isASCIIAlphanumeric(scalars[offset]) {
+            var end = offset
+            while end < scalars.count, end - offset < 63, Self.isASCIIAlphanumeric(scalars[end]) || scalars[end] == "-"
+            {
+                end += 1
+            }
+            while scalars[end - 1] == "-" { end -= 1 }
+            return (end, false)
+        }
+        for word in Self.thaiDomainLabels where matches(word, at: offset) {
+            return (offset + word.count, true)
+        }
+        return nil
+    }
+
+    private func isTopLevelDomain(_ label: Range<Int>) -> Bool {
+        if label.count >= 2, scalars[label].allSatisfy(Self.isASCIILetter) { return true }
+        return Self.thaiTopLevelDomains.contains { $0.count == label.count && matches($0, at: label.lowerBound) }
     }
 
     // MARK: LINE IDs
@@ -694,6 +853,24 @@ struct PersonalDataScanner {
 
     private static func isLineIDCharacter(_ scalar: Unicode.Scalar) -> Bool {
         isASCIIAlphanumeric(scalar) || scalar == "." || scalar == "_" || scalar == "-"
+    }
+
+    /// The bracket that closes `scalar`, when `scalar` opens one.
+    private static func closingBracket(of scalar: Unicode.Scalar) -> Unicode.Scalar? {
+        switch scalar {
+        case "(": ")"
+        case "[": "]"
+        case "{": "}"
+        case "<": ">"
+        case "（": "）"
+        default: nil
+        }
+    }
+
+    private static func isOpeningBracket(_ scalar: Unicode.Scalar) -> Bool { closingBracket(of: scalar) != nil }
+
+    private static func isClosingBracket(_ scalar: Unicode.Scalar) -> Bool {
+        scalar == ")" || scalar == "]" || scalar == "}" || scalar == ">" || scalar == "）"
     }
 
     private static func isLineIDSeparator(_ scalar: Unicode.Scalar) -> Bool {

@@ -94,6 +94,21 @@ private let emailExamples: [PersonalDataExample] = [
     .init("ส่งมาที่ somying_k-99@sub.example.org.", "somying_k-99@sub.example.org", .email),
     .init("(ying.2530@hotmail.com)", "ying.2530@hotmail.com", .email),
     .init("อีเมล 0812345678@gmail.com", "0812345678@gmail.com", .email),
+    // Addresses with the "@" or the dots spelt out so that filters miss them (issue 11.5).
+    .init("อีเมล somchai at gmail dot com ค่ะ", "somchai at gmail dot com", .email),
+    .init("mail: Somchai.J AT Gmail DOT Com", "Somchai.J AT Gmail DOT Com", .email),
+    .init("ส่งมาที่ somchai [at] gmail [dot] com นะ", "somchai [at] gmail [dot] com", .email),
+    .init("ying(at)hotmail(dot)co(dot)th", "ying(at)hotmail(dot)co(dot)th", .email),
+    .init("ying_99 (at) yahoo (dot) com", "ying_99 (at) yahoo (dot) com", .email),
+    .init("somchai{at}outlook{dot}com", "somchai{at}outlook{dot}com", .email),
+    .init("somchai[ at ]gmail[.]com", "somchai[ at ]gmail[.]com", .email),
+    .init("อีเมล somchai แอท gmail ดอท คอม", "somchai แอท gmail ดอท คอม", .email),
+    .init("อีเมลsomchaiแอทgmailดอทคอมค่ะ", "somchaiแอทgmailดอทคอม", .email),
+    .init("เมล somchai แอท จีเมล ดอท คอม", "somchai แอท จีเมล ดอท คอม", .email),
+    .init("อีเมล somchai at gmail.com ค่ะ", "somchai at gmail.com", .email),
+    .init("อีเมล somchai @ gmail.com", "somchai @ gmail.com", .email),
+    .init("อีเมล somchai@gmail dot com", "somchai@gmail dot com", .email),
+    .init("อีเมล ying.2530 at example dot co dot th.", "ying.2530 at example dot co dot th", .email),
 ]
 
 private let lineIDExamples: [PersonalDataExample] = [
@@ -204,6 +219,14 @@ private let nearMisses: [String] = [
     "line up at the gate",
     "power line at 5 pm",
     "hotline 1555",
+    "นัดกัน at 10.30 น.",
+    "I live at home. Next day",
+    "look at the photo.jpg",
+    "meet at 5.30pm",
+    "อยู่ at หน้าบ้าน",
+    "ตาม @ somchai99 ได้",
+    "ดูที่ www.example.com",
+    "cat at",
 ]
 
 private let emptyishTexts: [String] = [
@@ -320,6 +343,7 @@ struct PersonalDataTests {
             ("โทร 081 234 5678 แล้ว 2 ครั้ง ราคา 1,500 บาท", "โทร [เบอร์โทร] แล้ว 2 ครั้ง ราคา 1,500 บาท"),
             ("ไลน์ไอดี:@shopdee โทร(+66) 2 123 4567", "ไลน์ไอดี:[ไลน์ไอดี] โทร[เบอร์โทร]"),
             ("ถนนพระราม 2 ซอย 55 บ้านเลขที่ 99/123", "ถนนพระราม 2 ซอย 55 บ้านเลขที่ 99/123"),
+            ("ติดต่อ somchai at gmail dot com หรือ 0-2188-1428", "ติดต่อ [อีเมล] หรือ [เบอร์โทร]"),
             ("Line: jo โทร ๐ ๕๓๒๑ ๑๒๓๔ ราคา 2500บาท", "Line: [ไลน์ไอดี] โทร [เบอร์โทร] ราคา 2500บาท"),
         ]
     )
