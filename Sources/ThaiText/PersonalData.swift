@@ -366,7 +366,11 @@ struct PersonalDataScanner {
         var result: [Range<Int>] = []
         var offset = 0
         while offset < scalars.count {
-            if let cueEnd = lineCueEnd(at: offset), let id = lineID(after: cueEnd, cueStart: offset) {
+            // Every cue begins with one of these; the test is most of the time this loop takes on a long text.
+            let scalar = scalars[offset]
+            if scalar == "l" || scalar == "L" || scalar == "ไ", let cueEnd = lineCueEnd(at: offset),
+                let id = lineID(after: cueEnd, cueStart: offset)
+            {
                 result.append(id)
                 offset = id.upperBound
             } else {
