@@ -6,7 +6,7 @@ public enum PersonalDataKind: String, Sendable, Hashable, CaseIterable {
     case phone
     /// A 13-digit Thai national ID number (เลขประจำตัวประชาชน) whose check digit is valid.
     case nationalID = "national_id"
-    /// An e-mail address (อีเมล).
+    /// An e-mail address (อีเมล), also when its "@" or dots are spelt out: "name at gmail dot com".
     case email
     /// A LINE ID (ไลน์ไอดี), recognised only after a LINE cue such as "ไลน์" or "Line:".
     case lineID = "line_id"
@@ -119,6 +119,7 @@ struct PersonalDataScanner {
             found.append((kind, range))
         }
         for range in emailRanges() { claim(.email, range) }
+        for range in spelledOutEmailRanges() { claim(.email, range) }
         for range in lineIDRanges() { claim(.lineID, range) }
         for (kind, range) in numberRanges() { claim(kind, range) }
         found.sort { $0.range.lowerBound < $1.range.lowerBound }
@@ -184,6 +185,164 @@ struct PersonalDataScanner {
         return end
     }
 
+    // MARK: E-mail addresses spelt out
+
+    /// The two marks of an address that people spell out so that filters miss it.
+    private enum AddressMark { case at, dot }
+
+    /// How a mark is written: as the symbol ("@", "."), as a word ("at", "ดอท"), or either in brackets ("[at]", "(.)").
+    private enum MarkSpelling { case symbol, word, bracketed }
+
+    private static let asciiAt = Array("at".unicodeScalars)
+    private static let asciiDot = Array("dot".unicodeScalars)
+    /// "at" in Thai letters.
+    private static let thaiAts = ["แอท", "แอ็ท"].map { Array($0.unicodeScalars) }
+    /// "dot" in Thai letters, and the Thai word for a dot.
+    private static let thaiDots = ["ดอท", "ด็อท", "จุด"].map { Array($0.unicodeScalars) }
+    /// Domain labels spelt in Thai letters (longer spellings first, as each is tried as a prefix): the common mail
+    /// providers, then the top-level domains.
+    private static let thaiProviders = ["จีเมล์", "จีเมล", "ฮอตเมล์", "ฮอตเมล", "ฮอทเมล์", "ฮอทเมล", "ยาฮู"].map {
+        Array($0.unicodeScalars)
+    }
+    private static let thaiTopLevelDomains = ["คอม", "เน็ต", "เน็ท"].map { Array($0.unicodeScalars) }
+    private static let thaiDomainLabels = thaiProviders + thaiTopLevelDomains
+
+    /// Addresses with the "@" or a dot spelt out or set apart: "name at gmail dot com", "name [at] gmail [dot] com",
+    /// "name(at)hotmail(dot)co(dot)th", "name แอท gmail ดอท คอม", "name @ gmail.com".
+    ///
+    /// Plain addresses are left to ``emailRanges()``; a spelt-out one needs at least one mark that is a word, in
+    /// brackets, or an "@" followed by a space, so "@somchai99" and "somchai@localhost" stay what they are.
+    private func spelledOutEmailRanges() -> [Range<Int>] {
+        var result: [Range<Int>] = []
+        var offset = 0
+        while offset < scalars.count {
+            if mayStartAtMark(offset), let address = spelledOutEmail(atMark: offset) {
+                result.append(address)
+                offset = address.upperBound
+            } else {
+                offset += 1
+            }
+        }
+        return result
+    }
+
+    /// Whether an "at" mark may begin at `offset`: a cheap test on one or two scalars, so that the loop over the
+    /// whole text passes almost every scalar ("แ" is common in Thai) without a closer look.
+    @inline(__always)
+    private func mayStartAtMark(_ offset: Int) -> Bool {
+        let scalar = scalars[offset]
+        // Most of the text is Thai letters and marks; of these only "แ" may begin a mark.
+        if (0x0E01...0x0E7F).contains(scalar.value) && scalar != "แ" { return false }
+        switch scalar {
+        case "@", "＠": return true
+        case "a", "A", "แ":
+            guard offset + 1 < scalars.count else { return false }
+            let next = scalars[offset + 1]
+            return next == "t" || next == "T" || next == "อ"
+        default: return Self.isOpeningBracket(scalar)
+        }
+    }
+
+    /// The address around an "at" mark starting at `markStart`: a local part of ASCII before it, a domain of two or
+    /// more labels joined by dot marks after it, ending in a top-level domain of letters.
+    private func spelledOutEmail(atMark markStart: Int) -> Range<Int>? {
+        guard let (markEnd, atSpelling) = mark(.at, at: markStart) else { return nil }
+        var localEnd = markStart
+        while localEnd > 0, markStart - localEnd < 3, Self.isInlineSpace(scalars[localEnd - 1]) { localEnd -= 1 }
+        var localStart = localEnd
+        while localStart > 0, localEnd - localStart < 64, Self.isEmailLocal(scalars[localStart - 1]) { localStart -= 1 }
+        guard localStart == 0 || !Self.isEmailLocal(scalars[localStart - 1]) else { return nil }
+        while localStart < localEnd, scalars[localStart] == "." { localStart += 1 }
+        guard localStart < localEnd, Self.isASCIIAlphanumeric(scalars[localEnd - 1]) || scalars[localEnd - 1] == "_"
+        else { return nil }
+
+        var isSpeltOut = atSpelling != .symbol || (markEnd < scalars.count && Self.isInlineSpace(scalars[markEnd]))
+        var labelStart = skippingSpaces(from: markEnd)
+        guard var label = domainLabel(at: labelStart) else { return nil }
+        isSpeltOut = isSpeltOut || label.isThai
+        var labels = 1
+        var end: Int?
+        while labels < 8 {
+            let dotStart = skippingSpaces(from: label.end)
+            guard let (dotEnd, dotSpelling) = mark(.dot, at: dotStart) else { break }
+            labelStart = skippingSpaces(from: dotEnd)
+            // A full stop with a space on either side ends a sentence: "I live at home. Next…"
+            if dotSpelling == .symbol, dotStart != label.end || labelStart != dotEnd { break }
+            guard let next = domainLabel(at: labelStart) else { break }
+            isSpeltOut = isSpeltOut || dotSpelling != .symbol || next.isThai
+            labels += 1
+            label = next
+            if isSpeltOut, isTopLevelDomain(labelStart..<label.end) { end = label.end }
+        }
+        return end.map { localStart..<$0 }
+    }
+
+    /// `offset` moved past up to three spaces.
+    private func skippingSpaces(from offset: Int) -> Int {
+        var end = offset
+        while end < scalars.count, end - offset < 3, Self.isInlineSpace(scalars[end]) { end += 1 }
+        return end
+    }
+
+    /// The end of an "at" or "dot" mark starting at `offset`, alone or in brackets with up to two spaces inside.
+    private func mark(_ mark: AddressMark, at offset: Int) -> (end: Int, spelling: MarkSpelling)? {
+        guard offset < scalars.count else { return nil }
+        guard let close = Self.closingBracket(of: scalars[offset]) else { return bareMark(mark, at: offset) }
+        let innerStart = skippingSpaces(from: offset + 1)
+        guard innerStart - offset <= 3, let (innerEnd, _) = bareMark(mark, at: innerStart) else { return nil }
+        let closeAt = skippingSpaces(from: innerEnd)
+        guard closeAt - innerEnd <= 2, closeAt < scalars.count, scalars[closeAt] == close else { return nil }
+        return (closeAt + 1, .bracketed)
+    }
+
+    /// An "at" or "dot" mark without brackets; a Latin word must stand apart ("name at gmail", "[at]"), a Thai
+    /// word may be glued to the Latin around it ("nameแอทgmail").
+    private func bareMark(_ mark: AddressMark, at offset: Int) -> (end: Int, spelling: MarkSpelling)? {
+        guard offset < scalars.count else { return nil }
+        let scalar = scalars[offset]
+        switch mark {
+        case .at where scalar == "@" || scalar == "＠", .dot where scalar == ".": return (offset + 1, .symbol)
+        default: break
+        }
+        let latin = mark == .at ? Self.asciiAt : Self.asciiDot
+        if matches(latin, at: offset, ignoringASCIICase: true) {
+            let end = offset + latin.count
+            let apartBefore =
+                offset > 0 && (Self.isInlineSpace(scalars[offset - 1]) || Self.isOpeningBracket(scalars[offset - 1]))
+            let apartAfter =
+                end < scalars.count && (Self.isInlineSpace(scalars[end]) || Self.isClosingBracket(scalars[end]))
+            return apartBefore && apartAfter ? (end, .word) : nil
+        }
+        for word in mark == .at ? Self.thaiAts : Self.thaiDots where matches(word, at: offset) {
+            return (offset + word.count, .word)
+        }
+        return nil
+    }
+
+    /// A domain label starting at `offset`: ASCII letters, digits and inner dashes, or a Thai spelling of a provider
+    /// or top-level domain.
+    private func domainLabel(at offset: Int) -> (end: Int, isThai: Bool)? {
+        guard offset < scalars.count else { return nil }
+        if Self.isASCIIAlphanumeric(scalars[offset]) {
+            var end = offset
+            while end < scalars.count, end - offset < 63, Self.isASCIIAlphanumeric(scalars[end]) || scalars[end] == "-"
+            {
+                end += 1
+            }
+            while scalars[end - 1] == "-" { end -= 1 }
+            return (end, false)
+        }
+        for word in Self.thaiDomainLabels where matches(word, at: offset) {
+            return (offset + word.count, true)
+        }
+        return nil
+    }
+
+    private func isTopLevelDomain(_ label: Range<Int>) -> Bool {
+        if label.count >= 2, scalars[label].allSatisfy(Self.isASCIILetter) { return true }
+        return Self.thaiTopLevelDomains.contains { $0.count == label.count && matches($0, at: label.lowerBound) }
+    }
+
     // MARK: LINE IDs
 
     private static let asciiLine = Array("line".unicodeScalars)
@@ -194,12 +353,24 @@ struct PersonalDataScanner {
     private static let thaiOnlineOffline = [Array("ออน".unicodeScalars), Array("ออฟ".unicodeScalars)]
     private static let thanthakhat: Unicode.Scalar = "\u{0E4C}"
 
+    /// Words that follow a LINE cue without being an ID: "ไลน์ ok", "LINE Pay", "LINE OA", "the line is busy".
+    /// Only IDs of two or three characters are checked against them; longer ones were never this ambiguous.
+    private static let shortNonIDs: Set<String> = [
+        "ok", "id", "oa", "app", "pay", "man", "tv", "is", "was", "has", "had", "are", "be", "the", "and", "or",
+        "of", "to", "in", "on", "at", "by", "for", "up", "no", "yes", "me", "my", "we", "us", "it",
+    ]
+    private static let thaiNamely = Array("คือ".unicodeScalars)
+
     /// LINE IDs after a LINE cue; the span covers the ID (with its "@" for official accounts), never the cue.
     private func lineIDRanges() -> [Range<Int>] {
         var result: [Range<Int>] = []
         var offset = 0
         while offset < scalars.count {
-            if let cueEnd = lineCueEnd(at: offset), let id = lineID(after: cueEnd) {
+            // Every cue begins with one of these; the test is most of the time this loop takes on a long text.
+            let scalar = scalars[offset]
+            if scalar == "l" || scalar == "L" || scalar == "ไ", let cueEnd = lineCueEnd(at: offset),
+                let id = lineID(after: cueEnd, cueStart: offset)
+            {
                 result.append(id)
                 offset = id.upperBound
             } else {
@@ -231,28 +402,49 @@ struct PersonalDataScanner {
         return nil
     }
 
-    /// The LINE ID after a cue ending at `cueEnd`: optional " id"/"ไอดี", then optional spaces, ":" or "=",
-    /// then an optional "@" and 4–20 of `[A-Za-z0-9._-]`, starting with a letter or digit.
-    private func lineID(after cueEnd: Int) -> Range<Int>? {
+    /// The LINE ID after a cue from `cueStart` to `cueEnd`: optional " id"/"-id"/"ไอดี", then optional spaces,
+    /// ":", "=" or "คือ", then an optional "@" and 2–20 of `[A-Za-z0-9._-]`, starting with a letter or digit.
+    ///
+    /// An ID of four characters or more is taken after any cue. A shorter one ("Line: jo") must hold a letter,
+    /// must not be a word such as "ok" or "is", and needs a cue that can't be English prose: an "id" or separator,
+    /// or else a Thai cue or a bare "line" that no English word stands before ("the line is busy"), followed by
+    /// something other than capitals alone.
+    private func lineID(after cueEnd: Int, cueStart: Int) -> Range<Int>? {
         let count = scalars.count
         var offset = cueEnd
+        var isNamed = false
         while offset < count, Self.isInlineSpace(scalars[offset]) { offset += 1 }
+        if offset == cueEnd, offset < count, scalars[offset] == "-" || scalars[offset] == "_",
+            matches(Self.asciiID, at: offset + 1, ignoringASCIICase: true)
+        {
+            offset += 1  // "line-id", "LINE_ID"
+        }
         if matches(Self.asciiID, at: offset, ignoringASCIICase: true),
             offset + 2 >= count || !Self.isASCIIAlphanumeric(scalars[offset + 2])
         {
             offset += 2
+            isNamed = true
         } else if matches(Self.thaiID, at: offset) {
             offset += Self.thaiID.count
+            isNamed = true
         } else if offset == cueEnd, offset < count, Self.isASCIILetter(scalars[offset]),
             Self.isASCIILetter(scalars[cueEnd - 1])
         {
             return nil  // "lines", "linear": an English word, not a cue; "ไลน์somchai" is fine.
         }
         var skipped = 0
-        while offset < count, skipped < 6,
-            Self.isInlineSpace(scalars[offset]) || Self.isLineIDSeparator(scalars[offset])
-        {
-            offset += 1
+        while offset < count, skipped < 6 {
+            if Self.isInlineSpace(scalars[offset]) {
+                offset += 1
+            } else if Self.isLineIDSeparator(scalars[offset]) {
+                offset += 1
+                isNamed = true
+            } else if matches(Self.thaiNamely, at: offset) {
+                offset += Self.thaiNamely.count
+                isNamed = true
+            } else {
+                break
+            }
             skipped += 1
         }
         let start = offset
@@ -268,8 +460,30 @@ struct PersonalDataScanner {
         }
         var end = offset
         while end > idStart, scalars[end - 1] == "." || scalars[end - 1] == "-" { end -= 1 }
-        guard end - idStart >= 4 else { return nil }
+        let length = end - idStart
+        guard length >= 2 else { return nil }
+        if length < 4 {
+            let id = scalars[idStart..<end]
+            guard id.contains(where: Self.isASCIILetter) else { return nil }
+            let word = String(String.UnicodeScalarView(id.map(Self.asciiLowercased)))
+            guard !Self.shortNonIDs.contains(word) else { return nil }
+            // Capitals alone name an account or a service ("คำร้องจาก Line PSC") unless the cue says an ID follows.
+            let isAcronym = id.allSatisfy { (0x41...0x5A).contains($0.value) }
+            guard isNamed || !isAcronym && isThaiOrUnprefixedCue(cueStart) else { return nil }
+        }
         return start..<end
+    }
+
+    /// Whether the cue at `cueStart` is Thai, or an ASCII "line" with no Latin word before it ("ติดต่อ LINE jo",
+    /// "ID line jo"), so the word after it is meant as an ID rather than read on as English.
+    private func isThaiOrUnprefixedCue(_ cueStart: Int) -> Bool {
+        guard Self.isASCIILetter(scalars[cueStart]) else { return true }
+        var last = cueStart - 1
+        while last >= 0, Self.isInlineSpace(scalars[last]) { last -= 1 }
+        guard last >= 0, Self.isASCIILetter(scalars[last]) else { return true }
+        // "IDline", "id line"
+        return last >= 1 && matches(Self.asciiID, at: last - 1, ignoringASCIICase: true)
+            && (last == 1 || !Self.isASCIILetter(scalars[last - 2]))
     }
 
     // MARK: Phone numbers and national IDs
@@ -541,17 +755,19 @@ struct PersonalDataScanner {
         return (11 - sum % 11) % 10 == Int(digits[12])
     }
 
-    /// Thai numbers with the trunk 0 (0X…), with +66 or (66), or bare 66 before a mobile number; other
-    /// countries' numbers only with "+".
+    /// Thai numbers with the trunk 0 (0X…), with +66 or (66), or bare 66 before a mobile number or a grouped
+    /// landline; other countries' numbers only with "+".
     private static func isPhone(_ candidate: NumberCandidate) -> Bool {
         let digits = candidate.digits
         let lengths = candidate.lengths
         guard digits.count >= 8 else { return false }
         let startsWithThailand = digits[0] == 6 && digits[1] == 6 && lengths[0] >= 2
         let bracketedThailand = candidate.bracketsFirstGroup && lengths[0] == 2
-        // Without "+" only a mobile number may follow 66: "6621234567" is as likely an order number.
+        // Without "+" only a mobile number may follow 66: "6621234567" is as likely an order number. A 66 set
+        // apart before a number in groups ("66 2 188 1428", "66-2188-1428") is written the way phones are.
         let bareThaiMobile = digits.count == 11 && [6, 8, 9].contains(digits[2])
-        if startsWithThailand, candidate.hasPlus || bracketedThailand || bareThaiMobile {
+        let bareGroupedThailand = lengths[0] == 2 && lengths.count >= 3
+        if startsWithThailand, candidate.hasPlus || bracketedThailand || bareThaiMobile || bareGroupedThailand {
             var national = digits.dropFirst(2)
             var nationalLengths = Array(lengths)
             nationalLengths[0] -= 2
@@ -570,8 +786,10 @@ struct PersonalDataScanner {
         if candidate.hasPlus {
             return (9...15).contains(digits.count) && digits[0] != 0 && lengths.count <= 6
         }
+        // The older way of writing a landline sets the trunk 0 apart, "0-2188-1428" and "๐ ๕๓๒๑ ๑๒๓๔", so the
+        // first run may be that lone 0; any other run of one digit reads as an account number or a list.
         return digits[0] == 0 && isSubscriberNumber(digits.dropFirst()) && lengths.count <= 4
-            && lengths.allSatisfy { $0 >= 2 }
+            && lengths.dropFirst().allSatisfy { $0 >= 2 }
     }
 
     /// A Thai number after the trunk 0: mobile 6/8/9 and eight more digits, landline 2–5/7 and seven more.
@@ -639,6 +857,24 @@ struct PersonalDataScanner {
 
     private static func isLineIDCharacter(_ scalar: Unicode.Scalar) -> Bool {
         isASCIIAlphanumeric(scalar) || scalar == "." || scalar == "_" || scalar == "-"
+    }
+
+    /// The bracket that closes `scalar`, when `scalar` opens one.
+    private static func closingBracket(of scalar: Unicode.Scalar) -> Unicode.Scalar? {
+        switch scalar {
+        case "(": ")"
+        case "[": "]"
+        case "{": "}"
+        case "<": ">"
+        case "（": "）"
+        default: nil
+        }
+    }
+
+    private static func isOpeningBracket(_ scalar: Unicode.Scalar) -> Bool { closingBracket(of: scalar) != nil }
+
+    private static func isClosingBracket(_ scalar: Unicode.Scalar) -> Bool {
+        scalar == ")" || scalar == "]" || scalar == "}" || scalar == ">" || scalar == "）"
     }
 
     private static func isLineIDSeparator(_ scalar: Unicode.Scalar) -> Bool {

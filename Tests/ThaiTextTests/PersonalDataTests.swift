@@ -55,6 +55,26 @@ private let phoneExamples: [PersonalDataExample] = [
     .init("โทรมาที่ 0812345678.", "0812345678", .phone),
     .init("1. 0812345678", "0812345678", .phone),
     .init("call +1 415 555 0100", "+1 415 555 0100", .phone),
+    // Landlines written the older way, the trunk 0 set apart (issue 11.5).
+    .init("โทร 0-2188-1428 ค่ะ", "0-2188-1428", .phone),
+    .init("สำนักงาน 0 2188 1428", "0 2188 1428", .phone),
+    .init("เทศบาลนคร 0-5321-1234", "0-5321-1234", .phone),
+    .init("โทร.0-7431-2345ได้ตลอด", "0-7431-2345", .phone),
+    .init("โทร ๐ ๒๑๘๘ ๑๔๒๘", "๐ ๒๑๘๘ ๑๔๒๘", .phone),
+    .init("โทร ๐-๕๓๒๑-๑๒๓๔ ครับ", "๐-๕๓๒๑-๑๒๓๔", .phone),
+    .init("โทร 0.2188.1428", "0.2188.1428", .phone),
+    .init("มือถือ 0-8123-45678", "0-8123-45678", .phone),
+    .init("มือถือ 0 81 234 5678", "0 81 234 5678", .phone),
+    .init("โทร 0-2188-1428-9", "0-2188-1428-9", .phone),
+    .init("สำนักงาน +66 2188 1428", "+66 2188 1428", .phone),
+    .init("office +66-53-211-234", "+66-53-211-234", .phone),
+    .init("โทร +66 (0) 2188 1428", "+66 (0) 2188 1428", .phone),
+    .init("โทร 66 2 188 1428", "66 2 188 1428", .phone),
+    .init("โทร 66-2188-1428", "66-2188-1428", .phone),
+    .init("โทร 66 81 234 5678", "66 81 234 5678", .phone),
+    .init("โทร +66812345678", "+66812345678", .phone),
+    .init("โทร +๖๖ ๘๑ ๒๓๔ ๕๖๗๘", "+๖๖ ๘๑ ๒๓๔ ๕๖๗๘", .phone),
+    .init("โทร (081) 234-5678", "(081) 234-5678", .phone),
 ]
 
 private let nationalIDExamples: [PersonalDataExample] = [
@@ -74,6 +94,21 @@ private let emailExamples: [PersonalDataExample] = [
     .init("ส่งมาที่ somying_k-99@sub.example.org.", "somying_k-99@sub.example.org", .email),
     .init("(ying.2530@hotmail.com)", "ying.2530@hotmail.com", .email),
     .init("อีเมล 0812345678@gmail.com", "0812345678@gmail.com", .email),
+    // Addresses with the "@" or the dots spelt out so that filters miss them (issue 11.5).
+    .init("อีเมล somchai at gmail dot com ค่ะ", "somchai at gmail dot com", .email),
+    .init("mail: Somchai.J AT Gmail DOT Com", "Somchai.J AT Gmail DOT Com", .email),
+    .init("ส่งมาที่ somchai [at] gmail [dot] com นะ", "somchai [at] gmail [dot] com", .email),
+    .init("ying(at)hotmail(dot)co(dot)th", "ying(at)hotmail(dot)co(dot)th", .email),
+    .init("ying_99 (at) yahoo (dot) com", "ying_99 (at) yahoo (dot) com", .email),
+    .init("somchai{at}outlook{dot}com", "somchai{at}outlook{dot}com", .email),
+    .init("somchai[ at ]gmail[.]com", "somchai[ at ]gmail[.]com", .email),
+    .init("อีเมล somchai แอท gmail ดอท คอม", "somchai แอท gmail ดอท คอม", .email),
+    .init("อีเมลsomchaiแอทgmailดอทคอมค่ะ", "somchaiแอทgmailดอทคอม", .email),
+    .init("เมล somchai แอท จีเมล ดอท คอม", "somchai แอท จีเมล ดอท คอม", .email),
+    .init("อีเมล somchai at gmail.com ค่ะ", "somchai at gmail.com", .email),
+    .init("อีเมล somchai @ gmail.com", "somchai @ gmail.com", .email),
+    .init("อีเมล somchai@gmail dot com", "somchai@gmail dot com", .email),
+    .init("อีเมล ying.2530 at example dot co dot th.", "ying.2530 at example dot co dot th", .email),
 ]
 
 private let lineIDExamples: [PersonalDataExample] = [
@@ -89,6 +124,22 @@ private let lineIDExamples: [PersonalDataExample] = [
     .init("ไลน์ @shop.dee", "@shop.dee", .lineID),
     .init("แอดไลน์ somchai99. ได้เลย", "somchai99", .lineID),
     .init("ไลน์ 0812345678", "0812345678", .lineID),
+    // Short IDs, after cues that can't be read on as English (issue 11.5).
+    .init("ไลน์ abc12", "abc12", .lineID),
+    .init("Line: jo", "jo", .lineID),
+    .init("line id: @shop1", "@shop1", .lineID),
+    .init("ไลน์ jo ค่ะ", "jo", .lineID),
+    .init("ไอดีไลน์ xy9", "xy9", .lineID),
+    .init("id line: ab", "ab", .lineID),
+    .init("ID line tk", "tk", .lineID),
+    .init("LINE ID: kk", "kk", .lineID),
+    .init("Line: JO", "JO", .lineID),
+    .init("ไลน์ไอดี abc", "abc", .lineID),
+    .init("ติดต่อทาง LINE jo นะคะ", "jo", .lineID),
+    .init("Line jo", "jo", .lineID),
+    .init("ไลน์คือ jo99", "jo99", .lineID),
+    .init("line-id: tom", "tom", .lineID),
+    .init("Line = @ab", "@ab", .lineID),
 ]
 
 private let nearMisses: [String] = [
@@ -146,6 +197,36 @@ private let nearMisses: [String] = [
     "somchai@localhost",
     "ไฟล์ 0812345678.jpg",
     "08 12 34 56 78",
+    // Near-misses of the spellings added for issue 11.5.
+    "จ่ายไป 2500บาท",
+    "ครบกำหนด 2024-03-12 เวลา 10:30-12:00 น.",
+    "บ้านเลขที่ 123/45",
+    "99/1 หมู่ 3",
+    "ซอยสุขุมวิท 101/1",
+    "ถนนหมายเลข 3344",
+    "เชียงใหม่ 50200",
+    "ชาวบ้าน 120 คน 45 ครัวเรือน",
+    "อุณหภูมิ 0 องศา 2 วันแล้ว",
+    "ชนะ 0-2 เมื่อปี 2567",
+    "ห้อง 0 1234 5678",
+    "โทรมา 0 ครั้ง",
+    "ไลน์ OA ของเขต",
+    "จ่ายผ่าน LINE Pay",
+    "คำร้องจาก Line PSC",
+    "แจ้งผ่านไลน์ BKK ของ กทม.",
+    "ส่งไลน์ 10 ครั้งแล้ว",
+    "the line was cut",
+    "line up at the gate",
+    "power line at 5 pm",
+    "hotline 1555",
+    "นัดกัน at 10.30 น.",
+    "I live at home. Next day",
+    "look at the photo.jpg",
+    "meet at 5.30pm",
+    "อยู่ at หน้าบ้าน",
+    "ตาม @ somchai99 ได้",
+    "ดูที่ www.example.com",
+    "cat at",
 ]
 
 private let emptyishTexts: [String] = [
@@ -157,6 +238,28 @@ private let emptyishTexts: [String] = [
     "e\u{0301}",
     "ก่่่่่",
 ]
+
+/// A Thai number written in runs of `lengths` joined by `separator`, in Thai digits when `thai`.
+private func written(_ digits: String, _ lengths: [Int], separator: String, thai: Bool) -> String {
+    var runs: [String] = []
+    var rest = Substring(digits)
+    for length in lengths {
+        runs.append(String(rest.prefix(length)))
+        rest = rest.dropFirst(length)
+    }
+    let text = runs.joined(separator: separator)
+    guard thai else { return text }
+    let thaiDigits = text.unicodeScalars.map { ("0"..."9").contains($0) ? Unicode.Scalar($0.value + 0x0E20)! : $0 }
+    return String(String.UnicodeScalarView(thaiDigits))
+}
+
+/// The run lengths people group Thai numbers into: 9-digit landlines (Bangkok 02 and the provinces' 0XX), then
+/// 10-digit mobiles; the lone first 0 is the older way of writing a landline.
+private let landlineGroupings: [[Int]] = [[9], [2, 7], [2, 3, 4], [1, 4, 4], [3, 3, 3], [3, 6], [2, 3, 2, 2]]
+private let mobileGroupings: [[Int]] = [
+    [10], [3, 3, 4], [3, 7], [2, 4, 4], [4, 3, 3], [4, 6], [3, 3, 2, 2], [1, 4, 5],
+]
+private let phoneSeparators = ["-", " ", ".", "–", " - "]
 
 /// The national ID check digit of twelve digits, computed here independently of the scanner.
 private func checkDigit(of twelve: String) -> Int {
@@ -178,6 +281,39 @@ struct PersonalDataTests {
     func findsPersonalData(_ example: PersonalDataExample) {
         let spans = PersonalData.spans(in: example.text)
         #expect(describe(spans, in: example.text) == ["\(example.kind.rawValue): \(example.expected)"])
+    }
+
+    @Test(
+        "Finds a landline however its digits are grouped, separated and written",
+        arguments: ["021881428", "053211234", "074312345", "038123456"], landlineGroupings)
+    func findsLandlineInAnyGrouping(number: String, lengths: [Int]) {
+        expectOnePhone(number, lengths)
+        expectOnePhone("66" + number.dropFirst(), [2] + [lengths[0] - 1].filter { $0 > 0 } + lengths.dropFirst())
+    }
+
+    @Test(
+        "Finds a mobile number however its digits are grouped, separated and written",
+        arguments: ["0812345678", "0961234567", "0623456789"], mobileGroupings)
+    func findsMobileInAnyGrouping(number: String, lengths: [Int]) {
+        expectOnePhone(number, lengths)
+        expectOnePhone("66" + number.dropFirst(), [2] + [lengths[0] - 1].filter { $0 > 0 } + lengths.dropFirst())
+    }
+
+    /// Expects `number` in runs of `lengths` to be found as one phone, with every separator, in ASCII and Thai
+    /// digits, bare and after "+".
+    private func expectOnePhone(_ number: String, _ lengths: [Int]) {
+        for separator in phoneSeparators where lengths.count > 1 || separator == "-" {
+            for thai in [false, true] {
+                for plus in number.hasPrefix("66") ? ["+", ""] : [""] {
+                    let phone = plus + written(number, lengths, separator: separator, thai: thai)
+                    // A bare 66 needs a mobile or a grouped landline: "6621881428" is as likely an order number.
+                    let isBareLandline = plus.isEmpty && number.hasPrefix("66") && number.count == 10
+                    if isBareLandline, lengths.count < 3 { continue }
+                    let text = "ติดต่อ \(phone) ค่ะ"
+                    #expect(describe(PersonalData.spans(in: text), in: text) == ["phone: \(phone)"])
+                }
+            }
+        }
     }
 
     @Test("Leaves prices, dates, times, addresses, hotlines, codes and other near-misses alone", arguments: nearMisses)
@@ -207,6 +343,8 @@ struct PersonalDataTests {
             ("โทร 081 234 5678 แล้ว 2 ครั้ง ราคา 1,500 บาท", "โทร [เบอร์โทร] แล้ว 2 ครั้ง ราคา 1,500 บาท"),
             ("ไลน์ไอดี:@shopdee โทร(+66) 2 123 4567", "ไลน์ไอดี:[ไลน์ไอดี] โทร[เบอร์โทร]"),
             ("ถนนพระราม 2 ซอย 55 บ้านเลขที่ 99/123", "ถนนพระราม 2 ซอย 55 บ้านเลขที่ 99/123"),
+            ("ติดต่อ somchai at gmail dot com หรือ 0-2188-1428", "ติดต่อ [อีเมล] หรือ [เบอร์โทร]"),
+            ("Line: jo โทร ๐ ๕๓๒๑ ๑๒๓๔ ราคา 2500บาท", "Line: [ไลน์ไอดี] โทร [เบอร์โทร] ราคา 2500บาท"),
         ]
     )
     func redactsWithThaiLabels(text: String, expected: String) {
