@@ -400,6 +400,21 @@ public struct CaseStore: Sendable {
         return try Self.record(row)
     }
 
+    /// Makes every public case in one of `categories` private (`CaseVisibility`: a private category is
+    /// never public), returning how many; for cases that became so other than through an action, such as
+    /// a category made private in settings. Run at start-up: one sequential scan of the cases.
+    public func hidePublicCases(inCategories categories: Set<String>) async throws -> Int {
+        guard !categories.isEmpty else { return 0 }
+        let codes = try await pool.withConnection { connection in
+            try connection.query(
+                "UPDATE cases SET is_public = false WHERE is_public AND category_code = ANY($1) RETURNING code",
+                [categories.sorted()]
+            ).rows.map { try $0.string(0) }
+        }
+        cache.drop(codes)
+        return codes.count
+    }
+
     /// Closes resolved cases whose appeal window ended before `cutoff`, in batches; returns how many.
     ///
     /// Done in SQL, not case by case, because it runs over every case periodically; the rule is

@@ -17,6 +17,12 @@ public enum TestDatabase {
         public let pool: ConnectionPool
         /// The libpq connection string of the server, and the database to use on it.
         public let connectionString: String
+
+        public init(name: String, pool: ConnectionPool, connectionString: String) {
+            self.name = name
+            self.pool = pool
+            self.connectionString = connectionString
+        }
     }
 
     /// Makes a fresh database for a suite.

@@ -50,14 +50,24 @@ public struct APIError: Error, HTTPResponseError, Sendable {
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         let english = Language.preferred(acceptLanguage: request.headers[.acceptLanguage]) == .english
-        let body = Body(
-            error: .init(
-                code: code, message: english ? messageEN : messageTH, message_th: messageTH, message_en: messageEN,
-                request_id: context.logger[metadataKey: "hb.request.id"]?.description))
-        var response = try JSONResponse.make(body, status: status)
+        var response = try JSONResponse.make(
+            body(english: english, requestID: context.logger[metadataKey: "hb.request.id"]?.description), status: status)
         response.headers.append(contentsOf: headers)
         return response
     }
+
+    /// The JSON body, in English or (by default) Thai.
+    func body(english: Bool, requestID: String?) -> Body {
+        Body(
+            error: .init(
+                code: code, message: english ? messageEN : messageTH, message_th: messageTH, message_en: messageEN,
+                request_id: requestID))
+    }
+
+    static let malformedRequest = APIError.badRequest(
+        "malformed_request", th: "คำขอ HTTP ไม่ถูกต้อง อ่านไม่ได้", en: "The HTTP request could not be parsed.")
+    static let headersTooLarge = APIError.badRequest(
+        "headers_too_large", th: "ส่วนหัวของคำขอใหญ่หรือมากเกินไป", en: "The request's headers are too large or too many.")
 
     static let notFound = APIError(
         status: .notFound, code: "not_found", th: "ไม่พบสิ่งที่ร้องขอ", en: "There is nothing at this address.")

@@ -75,13 +75,13 @@ public func buildApplication(runtime: SiangRuntime, configuration: ServerConfigu
     // Middleware applies to the routes added after it: page errors and form limits come first.
     let kit = PageKit(renderer: runtime.renderer, catalogues: runtime.catalogues, secureCookies: configuration.secureCookies)
     router.add(middleware: PageErrorMiddleware(kit: kit))
+    router.add(middleware: CredentialGuessLimitMiddleware(
+        limits: CredentialGuessLimits(failuresPerMinute: configuration.failedCredentialsPerMinute),
+        behindProxy: configuration.behindProxy))
     router.add(middleware: FormRateLimitMiddleware(
             limiter: FormRateLimiter(perMinute: configuration.formPostsPerMinute), behindProxy: configuration.behindProxy))
     HealthController(pool: runtime.pool).addRoutes(to: router)
     let api = router.group("api/v1")
-        .add(middleware: CredentialGuessLimitMiddleware(
-            limits: CredentialGuessLimits(failuresPerMinute: configuration.failedCredentialsPerMinute),
-            behindProxy: configuration.behindProxy))
     ReferenceController(reference: runtime.reference).addRoutes(to: api)
     CasesController(cases: cases, json: json).addRoutes(to: api)
     StatisticsController(

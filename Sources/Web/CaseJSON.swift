@@ -208,9 +208,11 @@ struct CaseJSONBuilder {
 
     func event(from event: CaseEvent, includeInternalFlag: Bool, publicOnly: Bool) -> EventJSON {
         let note = publicOnly ? Self.publicNote(of: event) : event.note
+        // A case back from a private category must not tell the public it was there.
+        let category = publicOnly && event.categoryCode.map(rules.privateCategories.contains) == true ? nil : event.categoryCode
         return EventJSON(
             at: BangkokTime.format(event.at), kind: event.kind, actor: event.actorKind, status: event.toStatus?.rawValue,
-            agency: name(agency: event.agencyCode), category: event.categoryCode, note: note,
+            agency: name(agency: event.agencyCode), category: category, note: note,
             internal: includeInternalFlag ? event.isInternal : nil)
     }
 

@@ -2,40 +2,68 @@ import Domain
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Synchronization
 
-/// Slows down anyone trying tracking secrets or staff tokens at speed.
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Slows down anyone trying tracking secrets, staff tokens or passwords at speed.
 ///
-/// A request that carries a credential (`X-Tracking-Secret`, `Authorization`) and is refused as
-/// unauthenticated, forbidden or not found counts as a failed try: against the client's address, and
-/// against the tracking code it named. A client with no tries left gets 429 with `Retry-After` before
-/// its credential is even looked at. The code's allowance only binds clients that have failed lately
-/// themselves: a citizen who has never given a wrong secret is never refused because someone else
-/// tried their code (the secret has about 119 bits, so the limit is about speed, not odds).
+/// A request that carries a credential (`X-Tracking-Secret`, the tracking cookie of a case page, a
+/// posted tracking form, `Authorization`, a posted sign-in) takes one try from its client's allowance
+/// *before* it is handled, so parallel requests cannot outrun the count; the try is given back when the
+/// answer shows the credential was right (or was never checked). Refusals are: 401 for a token or
+/// password; 401, 403 or 404 for a tracking secret, or a case page that fell back to the public view.
+/// A tracking code also has an allowance, which binds only clients that have failed lately themselves:
+/// a citizen who never gave a wrong secret is never refused because someone else tried their code
+/// (the secret has about 119 bits; the limit is about speed, not odds).
 struct CredentialGuessLimitMiddleware: RouterMiddleware {
     typealias Context = SiangRequestContext
 
     let limits: CredentialGuessLimits
     let behindProxy: Bool
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let carriesCredential = request.headers[.trackingSecret] != nil || request.headers[.authorization] != nil
-        guard carriesCredential, limits.isOn else { return try await next(request, context) }
-        let client = context.client(of: request, behindProxy: behindProxy)
-        let code = context.parameters.get("code").flatMap(TrackingCode.canonical)
-        let wait = limits.wait(client: client, code: code)
-        guard wait == 0 else { throw Self.tooManyTries(retryAfter: wait) }
-        do {
-            let response = try await next(request, context)
-            if Self.isRefusal(response.status) { limits.failed(client: client, code: code) }
-            return response
-        } catch {
-            if let status = Self.status(of: error), Self.isRefusal(status) { limits.failed(client: client, code: code) }
-            throw error
+    enum Credential {
+        case trackingSecret, staffToken, password
+
+        func isRefusal(_ status: HTTPResponse.Status) -> Bool {
+            switch self {
+            case .staffToken, .password: return status == .unauthorized
+            case .trackingSecret: return [.unauthorized, .forbidden, .notFound].contains(status)
+            }
         }
     }
 
-    static func isRefusal(_ status: HTTPResponse.Status) -> Bool {
-        [.unauthorized, .forbidden, .notFound].contains(status)
+    static func credential(in request: Request) -> Credential? {
+        let path = request.uri.path
+        if request.headers[.trackingSecret] != nil { return .trackingSecret }
+        if request.headers[.authorization] != nil { return .staffToken }
+        if path.hasPrefix("/cases/"), request.cookies[CitizenPages.trackCookie] != nil { return .trackingSecret }
+        guard request.method == .post else { return nil }
+        if path == "/track" { return .trackingSecret }
+        if path == "/agency/sign-in" { return .password }
+        return nil
+    }
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        guard limits.isOn, let credential = Self.credential(in: request) else { return try await next(request, context) }
+        let client = ClientKey.of(context.client(of: request, behindProxy: behindProxy))
+        let code = credential == .trackingSecret
+            ? context.parameters.get("code").flatMap { TrackingCode.canonical($0.removingPercentEncoding ?? $0) } : nil
+        let reservation: CredentialGuessLimits.Reservation
+        switch limits.reserve(client: client, code: code) {
+        case .wait(let seconds): throw Self.tooManyTries(retryAfter: seconds)
+        case .reserved(let reserved): reservation = reserved
+        }
+        do {
+            let response = try await next(request, context)
+            if !credential.isRefusal(response.status), !context.credentialRefused.isSet { limits.giveBack(reservation) }
+            return response
+        } catch {
+            if let status = Self.status(of: error), credential.isRefusal(status) {} else { limits.giveBack(reservation) }
+            throw error
+        }
     }
 
     static func status(of error: any Error) -> HTTPResponse.Status? {
@@ -43,6 +71,7 @@ struct CredentialGuessLimitMiddleware: RouterMiddleware {
         case let error as APIError: return error.status
         case let error as DomainError: return APIError(error).status
         case let error as HTTPError: return error.status
+        case let error as PageError: return error.status
         default: return nil
         }
     }
@@ -50,21 +79,41 @@ struct CredentialGuessLimitMiddleware: RouterMiddleware {
     static func tooManyTries(retryAfter seconds: Int) -> APIError {
         var error = APIError(
             status: .tooManyRequests, code: "too_many_attempts",
-            th: "ลองรหัสลับหรือโทเคนผิดหลายครั้งเกินไป กรุณารอ \(seconds) วินาทีแล้วลองใหม่",
-            en: "Too many wrong secrets or tokens from this client; try again in \(seconds) s.")
+            th: "ลองรหัสลับ โทเคน หรือรหัสผ่านผิดหลายครั้งเกินไป กรุณารอ \(seconds) วินาทีแล้วลองใหม่",
+            en: "Too many wrong secrets, tokens or passwords from this client; try again in \(seconds) s.")
         error.headers[.retryAfter] = "\(seconds)"
         return error
     }
 }
 
-/// The allowances of failed credential tries: per client address, and per tracking code.
+/// Set by a handler whose answer looks like success but refused the credential it was given (a case
+/// page that fell back to the public view for a wrong secret), so the try still counts.
+final class CredentialRefusal: Sendable {
+    private let refused = Atomic<Bool>(false)
+
+    func set() { refused.store(true, ordering: .relaxed) }
+    var isSet: Bool { refused.load(ordering: .relaxed) }
+}
+
+/// The allowances of credential tries: per client, and per tracking code.
 final class CredentialGuessLimits: Sendable {
+    enum Outcome {
+        case reserved(Reservation)
+        case wait(seconds: Int)
+    }
+
+    /// The tries one request took, to give back when it did not fail.
+    struct Reservation {
+        let client: String
+        let code: String?
+    }
+
     let failuresPerMinute: Int
     private let clients: TokenBuckets
     private let codes: TokenBuckets
 
-    /// `failuresPerMinute` failed tries a minute per client (and as many at once); a tracking code takes
-    /// the same number an hour from clients that have failed lately. Zero turns the limit off.
+    /// `failuresPerMinute` failed tries a minute per client (and as many at once); a tracking code allows
+    /// the same number an hour to clients that have failed lately. Zero turns the limit off.
     init(failuresPerMinute: Int) {
         self.failuresPerMinute = failuresPerMinute
         self.clients = TokenBuckets(capacity: max(failuresPerMinute, 1), per: .seconds(60))
@@ -73,16 +122,34 @@ final class CredentialGuessLimits: Sendable {
 
     var isOn: Bool { failuresPerMinute > 0 }
 
-    /// Seconds `client` must wait before trying a credential (for `code`), 0 when it may try now.
-    func wait(client: String, code: String?) -> Int {
-        let clientWait = clients.secondsUntilToken(client)
-        if clientWait > 0 { return clientWait }
-        guard let code, !clients.isFull(client) else { return 0 }
-        return codes.secondsUntilToken(code)
+    /// Takes a try from `client` (and from `code`, when the client has failed lately), or says how long
+    /// to wait.
+    func reserve(client: String, code: String?) -> Outcome {
+        let clean = clients.isFull(client)
+        guard clients.take(client) else { return .wait(seconds: clients.secondsUntilToken(client)) }
+        guard let code, !clean else { return .reserved(Reservation(client: client, code: nil)) }
+        guard codes.take(code) else {
+            clients.refund(client)
+            return .wait(seconds: codes.secondsUntilToken(code))
+        }
+        return .reserved(Reservation(client: client, code: code))
     }
 
-    func failed(client: String, code: String?) {
-        _ = clients.take(client)
-        if let code { _ = codes.take(code) }
+    func giveBack(_ reservation: Reservation) {
+        clients.refund(reservation.client)
+        if let code = reservation.code { codes.refund(code) }
+    }
+}
+
+/// The key a client's allowance is kept under: its IPv4 address, or the /64 network of an IPv6 one
+/// (one subscriber holds a whole /64, so single IPv6 addresses are free to vary).
+enum ClientKey {
+    static func of(_ address: String) -> String {
+        var bytes = [UInt8](repeating: 0, count: 16)
+        guard address.contains(":"), inet_pton(AF_INET6, address, &bytes) == 1 else { return address }
+        if bytes[0..<10].allSatisfy({ $0 == 0 }), bytes[10] == 0xFF, bytes[11] == 0xFF {
+            return bytes[12..<16].map(String.init).joined(separator: ".")  // IPv4-mapped
+        }
+        return bytes[0..<8].map { String(format: "%02x", $0) }.joined() + "::/64"
     }
 }

@@ -29,9 +29,7 @@ struct ErrorMiddleware: RouterMiddleware {
             return try APIError(error).response(from: request, context: context)
         case is HTTPParserError:
             // A body the HTTP decoder could not read (a malformed chunk size): the client's fault.
-            return try APIError.badRequest(
-                "malformed_request", th: "คำขอ HTTP ไม่ถูกต้อง อ่านไม่ได้", en: "The HTTP request could not be parsed."
-            ).response(from: request, context: context)
+            return try APIError.malformedRequest.response(from: request, context: context)
         case let error as HTTPError:
             return try apiError(for: error.status).response(from: request, context: context)
         case let error as PostgresError where error.meansUnavailable:

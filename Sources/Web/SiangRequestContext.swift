@@ -18,6 +18,8 @@ public struct SiangRequestContext: RequestContext, SessionRequestContext {
     public var clientAddress: String?
     /// The staff sign-in session of agency pages (`SessionMiddleware`).
     public let sessions = SessionContext<StaffSession>()
+    /// Whether the handler refused a credential behind an answer that looks like success.
+    let credentialRefused = CredentialRefusal()
 
     public init(source: Source) {
         self.coreContext = .init(source: source)

@@ -51,6 +51,10 @@ public struct SiangRuntime: Sendable {
             try await referenceStore.seed(try SeedFiles.referenceData(home: home))
         }
         let data = try await referenceStore.load()
+        // Categories made private since (in settings), and cases moved into private categories before
+        // publicity followed the category, are hidden now, before anything is served or exported.
+        let hidden = try await CaseStore(pool: pool).hidePublicCases(inCategories: settings.serviceRules.privateCategories)
+        if hidden > 0 { logger.notice("cases in private categories hidden from the public", metadata: ["cases": "\(hidden)"]) }
         let model = try model ?? DefaultModel.load(home: home)
         let gazetteer = SeedFiles.gazetteer(areas: data.areas)
         let statistics = StatisticsService(store: StatisticsStore(pool: pool))

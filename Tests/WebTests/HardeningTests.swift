@@ -4,6 +4,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Postgres
+import SeedData
 import Services
 import Store
 import TestSupport
@@ -220,6 +221,95 @@ struct HardeningTests {
         }
     }
 
+    @Test("wrong secrets sent in parallel cannot outrun the allowance: each takes its try before it is checked")
+    func parallelGuessing() async throws {
+        let app = try await TestApp.make()
+        try await app.run(configuration: ServerConfiguration(failedCredentialsPerMinute: 5, behindProxy: true)) { client in
+            let (code, _, _) = try await client.file(bangNaPothole)
+            let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
+                for _ in 0..<30 {
+                    group.addTask {
+                        try await client.send(
+                            .get, "/api/v1/cases/\(code)",
+                            headers: [Self.xForwardedFor: "203.0.113.8", .trackingSecret: "wrongwrongwrongwrongwron"]
+                        ).status
+                    }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(statuses.filter { $0 == .forbidden }.count <= 5, "\(statuses)")
+            #expect(statuses.filter { $0 == .tooManyRequests }.count >= 25, "\(statuses)")
+        }
+    }
+
+    @Test("guessing the secret through the case page's cookie is limited too, though a wrong cookie shows the public page")
+    func cookieGuessing() async throws {
+        let app = try await TestApp.make()
+        try await app.run(configuration: ServerConfiguration(failedCredentialsPerMinute: 3, behindProxy: true)) { client in
+            let (code, secret, _) = try await client.file(bangNaPothole)
+            var statuses: [HTTPResponse.Status] = []
+            for _ in 0..<5 {
+                let response = try await client.executeRequest(
+                    uri: "/cases/\(code)", method: .get,
+                    headers: [Self.xForwardedFor: "203.0.113.10", .cookie: "siang_track=wrongwrongwrongwrongwron"], body: nil)
+                statuses.append(response.status)
+            }
+            #expect(statuses == [.ok, .ok, .ok, .tooManyRequests, .tooManyRequests], "\(statuses)")
+            // The citizen's own cookie, from another address, still opens the citizen's view.
+            let own = try await client.executeRequest(
+                uri: "/cases/\(code)", method: .get, headers: [Self.xForwardedFor: "192.0.2.3", .cookie: "siang_track=\(secret)"],
+                body: nil)
+            #expect(own.status == .ok)
+        }
+    }
+
+    @Test("an officer's valid token answered 404 for a case elsewhere is not a wrong guess")
+    func validTokenNotFoundIsNoGuess() async throws {
+        let app = try await TestApp.make()
+        let token = try await app.token(agency: "bma-district-1047")
+        try await app.run(configuration: ServerConfiguration(failedCredentialsPerMinute: 3, behindProxy: true)) { client in
+            let officer: HTTPFields = [Self.xForwardedFor: "192.0.2.4", .authorization: "Bearer \(token)"]
+            for _ in 0..<6 {
+                let elsewhere = try await client.send(.get, "/api/v1/agency/cases/SG-2026-AAAAAA", headers: officer)
+                #expect(elsewhere.status == .notFound)
+            }
+            let me = try await client.send(.get, "/api/v1/agency/me", headers: officer)
+            #expect(me.status == .ok)
+        }
+    }
+
+    @Test("a client's allowance is kept per IPv4 address and per IPv6 /64 network", arguments: [
+        ("203.0.113.7", "203.0.113.7"), ("2001:db8:1:2:aaaa::1", "20010db800010002::/64"),
+        ("2001:db8:1:2:ffff:ffff:ffff:ffff", "20010db800010002::/64"), ("::ffff:192.0.2.1", "192.0.2.1"), ("unknown", "unknown"),
+    ])
+    func clientKeys(address: String, key: String) {
+        #expect(ClientKey.of(address) == key)
+    }
+
+    @Test("cases already public in a private category (before publicity followed the category) are hidden at start-up")
+    func leakedCasesHiddenAtStart() async throws {
+        let app = try await TestApp.make()
+        try await app.run { client in
+            let (code, _, _) = try await client.file(bangNaPothole.merging(["category": "road"]) { $1 })
+            // What an officer's recategorisation did before: the category moved, publicity did not.
+            _ = try await app.database.pool.withConnection {
+                try $0.query("UPDATE cases SET category_code = 'corruption' WHERE code = $1", [code])
+            }
+            #expect(try await client.send(.get, "/api/v1/cases/\(code)").status == .ok, "the leak this test mends")
+        }
+        let settings = try await SiangSettings.load(home: TestDatabase.home, environment: [:])
+        let pool = ConnectionPool(configuration: .init(
+            connectionString: app.database.connectionString, database: app.database.name, maximumConnections: 2))
+        let restarted = try await SiangRuntime.prepare(
+            pool: pool, home: TestDatabase.home, settings: settings, model: try await TestModel.shared.value,
+            logger: TestDatabase.logger)
+        let database = TestDatabase.Handle(name: app.database.name, pool: pool, connectionString: app.database.connectionString)
+        try await TestApp(database: database, runtime: restarted, clock: app.clock).run { client in
+            let listed = try await Self.openData(client)
+            #expect(!listed.contains("SG-"), "open data lists no case")
+        }
+    }
+
     @Test("wrong staff tokens from one address get 429 with Retry-After; a valid token elsewhere works")
     func tokenGuessing() async throws {
         let app = try await TestApp.make()
@@ -308,6 +398,13 @@ struct HardeningTests {
             let manyHeaders = try RawHTTP.exchange(port: port, "GET /api/v1/categories HTTP/1.1\r\nHost: localhost\r\n\(many)\r\n")
             #expect(manyHeaders.hasPrefix("HTTP/1.1 400"))
             #expect(manyHeaders.contains("\"error\":{"))
+
+            let form = try RawHTTP.exchange(
+                port: port,
+                "POST /track HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                    + "Transfer-Encoding: chunked\r\n\r\nzz\r\ncode=x\r\n0\r\n\r\n")
+            #expect(form.hasPrefix("HTTP/1.1 400"), "\(form.prefix(300))")
+            #expect(form.components(separatedBy: "HTTP/1.1 ").count == 2, "one answer only: \(form.prefix(600))")
 
             let fine = try RawHTTP.exchange(port: port, "GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
             #expect(fine.hasPrefix("HTTP/1.1 200"))

@@ -270,6 +270,8 @@ struct CitizenPages {
         let code = try Self.code(context)
         let secret = request.cookies[Self.trackCookie]?.value
         let tracked = try await trackedCase(code: code, secret: secret)
+        // A secret that did not match still shows the public view, but counts as a wrong try.
+        if secret != nil, case .public = tracked { context.credentialRefused.set() }
         let access = try await contactAccess(tracked, secret: secret)
         let flashKey = request.uri.queryParameters.get("done").flatMap {
             ["rated", "reopened", "erased", "nothing_to_erase"].contains($0) ? "flash_\($0)" : nil

@@ -4,6 +4,7 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
+import NIOHTTP1
 import Pages
 import Postgres
 import Synchronization
@@ -28,6 +29,9 @@ struct PageErrorMiddleware: RouterMiddleware {
             switch error {
             case let error as PageError: page = error
             case let error as DomainError: page = .refused(APIError(error))
+            case is HTTPParserError:
+                // A body the HTTP decoder could not read (a malformed chunk size): the client's fault.
+                page = PageError(status: .badRequest, heading: "error_generic_heading", message: "error_bad_form")
             case let error as HTTPError where error.status == .notFound: page = .notFound
             case let error as HTTPError where error.status.code < 500:
                 page = PageError(status: error.status, heading: "error_generic_heading", message: "error_bad_form")
