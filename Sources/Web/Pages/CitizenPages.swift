@@ -381,8 +381,10 @@ struct CitizenPages {
     @Sendable func switchLanguage(_ request: Request, context: SiangRequestContext) async throws -> Response {
         guard let language = context.parameters.get("language").flatMap(Language.init(rawValue:)) else { throw PageError.notFound }
         let back = request.uri.queryParameters.get("back") ?? "/"
-        // Only a path on this site: never an address elsewhere ("//host", "/\host").
-        let safe = back.hasPrefix("/") && !back.hasPrefix("//") && !back.contains("\\") && !back.contains("\r") && !back.contains("\n")
+        // Only a path on this site: never an address elsewhere ("//host", "/\host"), and no control
+        // characters, which browsers drop from an address ("/\t/host" is "//host" to them).
+        let safe = back.hasPrefix("/") && !back.hasPrefix("//")
+            && !back.unicodeScalars.contains { $0 == "\\" || $0.properties.generalCategory == .control }
         let cookie = kit.cookie(PageKit.languageCookie, language.rawValue, maxAge: 365 * 86_400)
         return kit.redirect(to: safe ? back : "/", cookies: [cookie])
     }
