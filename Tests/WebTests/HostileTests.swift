@@ -395,7 +395,7 @@ final class HostileRun: @unchecked Sendable {
 
     func failure(_ request: HostileRequest, _ problem: String) {
         failures.append(
-            "\(identity) \(request.method) \(request.uri.prefix(160)) [\(request.label.prefix(120))]: \(problem)")
+            "\(identity) \(request.method) \(request.uri.prefix(160)) [\(request.label.prefix(300))]: \(problem)")
     }
 
     // MARK: The corpus
