@@ -31,10 +31,20 @@ public struct DueDates: Sendable, Hashable, Codable {
 
     /// Whether an open case has missed a deadline it has not yet met.
     public func isOverdue(status: CaseStatus, acknowledgedAt: Date?, firstAnsweredAt: Date?, at now: Date) -> Bool {
-        guard status.isOpen else { return false }
-        if acknowledgedAt == nil, now > acknowledge { return true }
-        if firstAnsweredAt == nil, now > firstAnswer { return true }
-        return now > resolution
+        Self.isOverdue(
+            open: status.isOpen, acknowledged: acknowledgedAt != nil, firstAnswered: firstAnsweredAt != nil, now: now,
+            acknowledgeDue: acknowledge, firstAnswerDue: firstAnswer, resolutionDue: resolution)
+    }
+
+    /// The overdue rule itself, on plain values of any time scale (dates here, Unix seconds in the
+    /// statistics engine's columns); the store's SQL (`CaseRulesSQL.overdue`) writes the same rule.
+    @inlinable
+    public static func isOverdue<Time: Comparable>(
+        open: Bool, acknowledged: Bool, firstAnswered: Bool, now: Time, acknowledgeDue: Time, firstAnswerDue: Time,
+        resolutionDue: Time
+    ) -> Bool {
+        guard open else { return false }
+        return (!acknowledged && now > acknowledgeDue) || (!firstAnswered && now > firstAnswerDue) || now > resolutionDue
     }
 }
 

@@ -18,13 +18,20 @@ public struct StaffMember: Sendable, Hashable {
     /// Whether the account still has a password someone else chose and handed over, which its
     /// owner must replace before doing anything else.
     public var mustChangePassword: Bool
+    /// Moves on when the password changes or the account is deactivated; a web session begun under
+    /// an earlier generation is over.
+    public var sessionGeneration: Int
 
-    public init(id: Int64, name: String, role: StaffRole, agencyCode: String?, mustChangePassword: Bool = false) {
+    public init(
+        id: Int64, name: String, role: StaffRole, agencyCode: String?, mustChangePassword: Bool = false,
+        sessionGeneration: Int = 0
+    ) {
         self.id = id
         self.name = name
         self.role = role
         self.agencyCode = agencyCode
         self.mustChangePassword = mustChangePassword
+        self.sessionGeneration = sessionGeneration
     }
 }
 

@@ -11,6 +11,8 @@ public final class LocalCluster: @unchecked Sendable {
     /// Why the cluster could not be made or started.
     public struct Failure: Error, CustomStringConvertible {
         public let description: String
+
+        public init(description: String) { self.description = description }
     }
 
     /// Durability: a project's own data is kept safe; a throwaway test cluster trades

@@ -102,8 +102,12 @@ public struct PostgresNull: PostgresEncodable {
 /// Formats and parses `timestamptz` text. Sessions are set to UTC and ISO date style, so
 /// the server writes "2026-11-21 12:34:56.789012+00".
 public enum PostgresTimestamp {
+    /// Total for every `Date`: a moment outside 0001-01-01 … 9999-12-31 (or not finite) is written as
+    /// that range's nearest end, so formatting never traps; callers validate what clients send before.
     public static func format(_ date: Date) -> String {
-        let totalMicroseconds = (date.timeIntervalSince1970 * 1_000_000).rounded()
+        let interval = date.timeIntervalSince1970
+        let clamped = interval.isNaN ? 0 : min(max(interval, earliest), latest)
+        let totalMicroseconds = (clamped * 1_000_000).rounded()
         var seconds = Int64((totalMicroseconds / 1_000_000).rounded(.down))
         let micros = Int64(totalMicroseconds) - seconds * 1_000_000
         let days = Int64((Double(seconds) / 86_400).rounded(.down))
@@ -116,6 +120,10 @@ public enum PostgresTimestamp {
         return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(seconds / 3600, 2)):\(pad(seconds / 60 % 60, 2)):"
             + "\(pad(seconds % 60, 2)).\(pad(micros, 6))Z"
     }
+
+    /// 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z, the range `format` writes.
+    static let earliest: TimeInterval = -62_135_596_800
+    static let latest: TimeInterval = 253_402_300_799
 
     /// Parses "YYYY-MM-DD HH:MM:SS[.ffffff]+TZ[:MM]" (also with "T"), as PostgreSQL writes it in ISO style.
     public static func parse(_ text: String) -> Date? {

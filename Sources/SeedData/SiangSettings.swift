@@ -12,6 +12,9 @@ public struct SiangSettings: Sendable {
     public var databaseURL: String?
     public var poolSize: Int
     public var acquireTimeout: Duration
+    /// How long `serve` keeps trying to reach PostgreSQL at start-up (a service started before its
+    /// database, as systemd often does, comes up once the database does).
+    public var databaseStartupWait: Duration
     public var maximumBodyBytes: Int
     public var triageThreshold: Double
     public var maximumTextLength: Int
@@ -19,6 +22,8 @@ public struct SiangSettings: Sendable {
     public var maximumTransfers: Int
     public var maximumReturns: Int
     public var idempotencyRetentionHours: Int
+    /// Days after a case is finished before its contact details are erased (0: only on request).
+    public var contactRetentionDays: Int
     public var privateCategories: [String]
     public var consentVersion: String
     /// How long tracking reads may be answered from memory (0: always from the database).
@@ -31,8 +36,14 @@ public struct SiangSettings: Sendable {
     public var secureCookies: Bool
     /// Form posts a minute allowed per client address on the web pages (0: no limit).
     public var formPostsPerMinute: Int
+    /// Failed tries of tracking secrets or staff tokens a minute allowed per client address on the API
+    /// (0: no limit); see `CredentialGuessLimitMiddleware`.
+    public var failedCredentialsPerMinute: Int
     /// Whether a reverse proxy in front sets X-Forwarded-For (its last entry is then the client).
     public var behindProxy: Bool
+
+    /// The largest request body when `http.max_body_bytes` is not set.
+    public static let defaultMaximumBodyBytes = 65_536
 
     /// Reads the settings.
     /// - Throws: when `Config/siang.json` exists but is not valid JSON.
@@ -50,13 +61,15 @@ public struct SiangSettings: Sendable {
             databaseURL: databaseURL,
             poolSize: config.int(forKey: "database.pool_size", default: 16),
             acquireTimeout: .seconds(config.int(forKey: "database.acquire_timeout_seconds", default: 10)),
-            maximumBodyBytes: config.int(forKey: "http.max_body_bytes", default: 65_536),
+            databaseStartupWait: .seconds(config.int(forKey: "database.startup_wait_seconds", default: 60)),
+            maximumBodyBytes: config.int(forKey: "http.max_body_bytes", default: defaultMaximumBodyBytes),
             triageThreshold: config.double(forKey: "triage.confidence_threshold", default: 0.4),
             maximumTextLength: config.int(forKey: "cases.max_text_length", default: 5000),
             reopenWindowDays: config.int(forKey: "cases.reopen_window_days", default: 30),
             maximumTransfers: config.int(forKey: "cases.max_transfers", default: 5),
             maximumReturns: config.int(forKey: "cases.max_returns", default: 1),
             idempotencyRetentionHours: config.int(forKey: "cases.idempotency_retention_hours", default: 24),
+            contactRetentionDays: config.int(forKey: "cases.contact_retention_days", default: 730),
             privateCategories: config.stringArray(forKey: "cases.private_categories", default: []),
             consentVersion: config.string(forKey: "consent.current_version", default: "2026-01"),
             caseCacheSeconds: config.double(forKey: "cache.case_seconds", default: 2),
@@ -64,6 +77,7 @@ public struct SiangSettings: Sendable {
             statisticsLiveUpdates: config.bool(forKey: "statistics.live_updates", default: true),
             secureCookies: config.bool(forKey: "web.secure_cookies", default: false),
             formPostsPerMinute: config.int(forKey: "web.form_posts_per_minute", default: 30),
+            failedCredentialsPerMinute: config.int(forKey: "api.failed_credentials_per_minute", default: 20),
             behindProxy: config.bool(forKey: "web.behind_proxy", default: false))
     }
 }

@@ -41,7 +41,8 @@ public struct AgencyService: Sendable {
             let found = try await store.findWithTimeline(code: canonical, secret: nil),
             CaseAccessPolicy.canView(staff, agencyCode: found.record.state.agencyCode, status: found.record.state.status)
         else { throw DomainError.caseNotFound }
-        let contact = try await store.readContact(caseID: found.record.id, staffID: staff.id, reason: reason)
+        let contact = try await store.readContact(
+            caseID: found.record.id, staffID: staff.id, reason: reason, at: clock())
         return (found.record, found.events, contact)
     }
 
@@ -94,7 +95,11 @@ public struct AgencyService: Sendable {
             if state.agencyCode != current.state.agencyCode || state.categoryCode != current.state.categoryCode {
                 due = deadlines.dueDates(filedAt: current.filedAt, category: state.categoryCode, agency: state.agencyCode)
             }
-            return CaseStore.Change(state: state, due: due, entry: entry)
+            // Moving a case into a private category hides it at once; out of one, only as the citizen agreed.
+            let isPublic = CaseVisibility.isPublic(
+                publicAgreed: current.publicRequested, category: state.categoryCode,
+                privateCategories: rules.privateCategories)
+            return CaseStore.Change(state: state, due: due, entry: entry, isPublic: isPublic)
         }
         changed(record)
         return record

@@ -80,10 +80,14 @@ public struct CaseService: Sendable {
                 email: input.email?.trimmingCharacters(in: .whitespaces).nonEmpty, consentVersion: consent.version,
                 consentAt: now)
         }
+        // What the citizen is told at filing is what they agreed to: a case filed into a private category
+        // was promised privacy, and stays private if staff later move it out (CaseVisibility).
+        let isPublic = CaseVisibility.isPublic(
+            publicAgreed: request.isPublic, category: category, privateCategories: rules.privateCategories)
         return NewCase(
             kind: request.kind, channel: request.channel, title: title, text: text,
             publicTitle: title.map { PersonalData.redact($0) }, publicText: PersonalData.redact(text),
-            isPublic: request.isPublic && !rules.privateCategories.contains(category), anonymous: request.anonymous,
+            isPublic: isPublic, publicRequested: isPublic, anonymous: request.anonymous,
             area: area, areaSource: areaSource, latitude: request.latitude, longitude: request.longitude,
             address: request.address?.trimmingCharacters(in: .whitespacesAndNewlines).nonEmpty,
             predictedCategory: analysis.prediction.category, predictedConfidence: analysis.prediction.confidence,
@@ -114,7 +118,8 @@ public struct CaseService: Sendable {
         }
         guard found.record.isPublic else { throw DomainError.caseNotFound }
         if secret?.nonEmpty != nil { throw Self.invalidSecret }
-        return .public(found.record, found.events.filter { !$0.isInternal })
+        // That the citizen had contact details erased is about the person, not the case.
+        return .public(found.record, found.events.filter { !$0.isInternal && $0.kind != ContactErasure.eventKind })
     }
 
     static let invalidSecret = DomainError(
@@ -138,6 +143,39 @@ public struct CaseService: Sendable {
         }
         changed(record)
         return record
+    }
+
+    // MARK: Personal data (PDPA)
+
+    /// The use of the contact details of the case with `code`, for the citizen who filed it:
+    /// whether they are still held, and which agency read them, when and why.
+    /// - Throws: `caseNotFound`, `invalid_secret` as for citizen actions.
+    public func contactAccess(code: String, secret: String) async throws -> (
+        record: CaseRecord, log: ContactAccessLog
+    ) {
+        guard let canonical = TrackingCode.canonical(code),
+            let found = try await store.find(code: canonical, secret: secret)
+        else { throw DomainError.caseNotFound }
+        guard found.secretMatches else { throw found.record.isPublic ? Self.invalidSecret : DomainError.caseNotFound }
+        return (found.record, try await store.contactAccess(caseID: found.record.id))
+    }
+
+    /// Erases the contact details of a finished case at the request of the citizen who filed it.
+    ///
+    /// A repeated request succeeds without doing anything (`alreadyErased`, with the time of
+    /// the first erasure), so a retry or a double click is harmless.
+    /// - Throws: `caseNotFound`, `invalid_secret` as for citizen actions; `case_not_finished`
+    ///   (`conflict`) while the case is not finished.
+    public func eraseContact(code: String, secret: String) async throws -> (
+        record: CaseRecord, outcome: ContactErasureOutcome, erasedAt: Date?
+    ) {
+        guard let canonical = TrackingCode.canonical(code) else { throw DomainError.caseNotFound }
+        return try await store.eraseContact(code: canonical, secret: secret, at: clock()) { context in
+            guard context.secretMatches else {
+                throw context.current.isPublic ? Self.invalidSecret : DomainError.caseNotFound
+            }
+            try ContactErasure.check(context.current.state.status)
+        }
     }
 }
 

@@ -15,6 +15,7 @@ public struct DemoGenerator: Sendable {
     let days: Int
     let now: Date
     let rules: LifecycleRules
+    let privateCategories: Set<String>
 
     /// Bangkok complaint services see mostly street problems; the weights are rough shares.
     static let categoryWeights: [String: Double] = [
@@ -26,7 +27,7 @@ public struct DemoGenerator: Sendable {
         "welfare": 0.6, "health_service": 0.6, "education": 0.5, "other": 3,
     ]
 
-    public init(reference: Reference, corpus: [(text: String, category: String)], days: Int, now: Date, rules: LifecycleRules) {
+    public init(reference: Reference, corpus: [(text: String, category: String)], days: Int, now: Date, rules: ServiceRules) {
         var texts: [String: [(String, String)]] = [:]
         for example in corpus {
             texts[example.category, default: []].append((example.text, PersonalData.redact(example.text)))
@@ -35,7 +36,8 @@ public struct DemoGenerator: Sendable {
         self.texts = texts
         self.days = max(1, days)
         self.now = now
-        self.rules = rules
+        self.rules = rules.lifecycle
+        self.privateCategories = rules.privateCategories
     }
 
     /// A stream of cases: call `next(count:)` until it returns an empty array.
@@ -197,11 +199,15 @@ public struct DemoGenerator: Sendable {
             }
 
             func finish() -> BulkCase {
-                BulkCase(
+                // Demo citizens all ask for publication; what they are told depends on the category.
+                let visible = CaseVisibility.isPublic(
+                    publicAgreed: true, category: category, privateCategories: g.privateCategories)
+                return BulkCase(
                     code: nextCode(year: BangkokYear.of(filedAt)), secretHash: random.bytes(32),
                     kind: random.uniform() < 0.85 ? .complaint : (random.uniform() < 0.7 ? .suggestion : .inquiry),
                     channel: ["web", "line", "api", "phone", "web", "line"][random.int(6)], text: text.text,
-                    publicText: text.publicText, isPublic: !["corruption", "debt", "labour", "welfare", "health_service", "online_fraud", "land"].contains(category),
+                    publicText: text.publicText,
+                    isPublic: visible, publicRequested: visible,
                     area: area, categoryCode: category, confidence: (confidence * 1000).rounded() / 1000, filedAt: filedAt,
                     due: reference.deadlines.dueDates(filedAt: filedAt, category: category, agency: state.agencyCode),
                     state: state, events: events)

@@ -12,9 +12,17 @@ enum FilingValidation {
                 "text_too_long", th: "รายละเอียดยาวเกิน \(rules.maximumTextLength) ตัวอักษร",
                 en: "\"text\" is longer than \(rules.maximumTextLength) characters.")
         }
-        for (field, value) in [("text", text), ("title", request.title ?? ""), ("address", request.address ?? "")]
-        where value.unicodeScalars.contains("\0") {
-            throw .invalid("invalid_\(field)", th: "ข้อความมีอักขระที่ใช้ไม่ได้", en: "\"\(field)\" contains a NUL character.")
+        // PostgreSQL text cannot hold NUL; one in a batched filing once failed the whole batch with a 500.
+        let fields = [
+            ("text", text), ("title", request.title), ("address", request.address), ("channel", request.channel),
+            ("category", request.category), ("contact.name", request.contact?.name),
+            ("contact.phone", request.contact?.phone), ("contact.email", request.contact?.email),
+            ("consent.version", request.consent?.version),
+        ]
+        for (field, value) in fields where value?.unicodeScalars.contains("\0") == true {
+            throw .invalid(
+                "invalid_\(field.replacingOccurrences(of: ".", with: "_"))", th: "ข้อความในช่อง \(field) มีอักขระที่ใช้ไม่ได้",
+                en: "\"\(field)\" contains a NUL character.")
         }
         if let title = request.title, title.count > rules.maximumTitleLength {
             throw .invalid(

@@ -15,11 +15,14 @@ public struct ServiceRules: Sendable {
     public var lifecycle: LifecycleRules
     /// How long an idempotency key (and the secret kept to answer a retry) is kept.
     public var idempotencyRetention: TimeInterval
+    /// How long after a case is finished its contact details are kept before they are erased
+    /// (PDPA: kept no longer than needed); nil keeps them until the citizen asks.
+    public var contactRetention: TimeInterval?
 
     public init(
         triageThreshold: Double = 0.4, maximumTextLength: Int = 5000, maximumTitleLength: Int = 200,
         privateCategories: Set<String> = [], consentVersion: String = "2026-01", lifecycle: LifecycleRules = .init(),
-        idempotencyRetention: TimeInterval = 24 * 3600
+        idempotencyRetention: TimeInterval = 24 * 3600, contactRetention: TimeInterval? = 730 * 86_400
     ) {
         self.triageThreshold = triageThreshold
         self.maximumTextLength = maximumTextLength
@@ -28,5 +31,6 @@ public struct ServiceRules: Sendable {
         self.consentVersion = consentVersion
         self.lifecycle = lifecycle
         self.idempotencyRetention = idempotencyRetention
+        self.contactRetention = contactRetention
     }
 }

@@ -55,7 +55,9 @@ public struct StaffAccounts: Sendable {
     /// - Throws: `DomainError` `wrong_password`, `password_unchanged` (the same password again),
     ///   `password_too_short`, `password_too_long` or `invalid_password`; `sign_in_required`
     ///   when the account was deactivated meanwhile.
-    public func changePassword(of staff: StaffMember, current: String, new: String) async throws {
+    /// Every other web session of the account ends; the caller starts a new one with the generation returned.
+    @discardableResult
+    public func changePassword(of staff: StaffMember, current: String, new: String) async throws -> Int {
         guard let stored = try await store.passwordHash(id: staff.id) else { throw Self.accountGone }
         guard try await verify(current, hash: stored) else {
             throw DomainError.invalid(
@@ -66,7 +68,15 @@ public struct StaffAccounts: Sendable {
             throw DomainError.invalid(
                 "password_unchanged", th: "รหัสผ่านใหม่ต้องไม่ซ้ำกับรหัสผ่านเดิม", en: "The new password must differ from the current one.")
         }
-        guard try await store.setPassword(id: staff.id, hash: try await hash(new)) else { throw Self.accountGone }
+        guard let generation = try await store.setPassword(id: staff.id, hash: try await hash(new)) else {
+            throw Self.accountGone
+        }
+        return generation
+    }
+
+    /// Deactivates the account with `email`, ending its sessions and tokens; returns whether one was active.
+    public func deactivate(email: String) async throws -> Bool {
+        try await store.deactivate(email: email)
     }
 
     static let accountGone = DomainError(

@@ -54,6 +54,38 @@ public enum BangkokCalendar {
         return (Int(yearOfEra + era * 400 + (month <= 2 ? 1 : 0)), Int(month), Int(day))
     }
 
+    /// The years a date given by a client may name: wide enough for any real filter, narrow enough that
+    /// every day in it is a valid PostgreSQL `timestamptz` and a finite `Int64` of microseconds either side
+    /// of Bangkok's offset (year 0 and year 300000 once crashed or broke a download).
+    public static let acceptedYears = 1900...9999
+
+    /// Parses a calendar date written exactly "YYYY-MM-DD" (four-digit year in `acceptedYears`, a day
+    /// that exists in that month) into days since 1970-01-01; `nil` for anything else.
+    public static func parseDay(_ text: some StringProtocol) -> Int32? {
+        let bytes = Array(text.utf8)
+        guard bytes.count == 10, bytes[4] == 45, bytes[7] == 45 else { return nil }
+        func number(_ range: Range<Int>) -> Int? {
+            var value = 0
+            for index in range {
+                guard (48...57).contains(bytes[index]) else { return nil }
+                value = value * 10 + Int(bytes[index] - 48)
+            }
+            return value
+        }
+        guard let year = number(0..<4), let month = number(5..<7), let date = number(8..<10),
+            acceptedYears.contains(year), (1...12).contains(month), date >= 1, date <= daysIn(month: month, year: year)
+        else { return nil }
+        return day(year: year, month: month, day: date)
+    }
+
+    static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
+    }
+
     /// "2026-11-21"
     public static func dateString(ofDay day: Int32) -> String {
         let (year, month, date) = civil(Int64(day))

@@ -3,7 +3,6 @@ import Domain
 /// Computes statistics over fact columns: filter, group by up to two dimensions, and every
 /// figure of `GroupFigures` per group, exactly.
 public enum StatisticsEngine {
-    static let openStatuses: Set<CaseStatus> = [.received, .triage, .assigned, .accepted, .inProgress]
 
     /// The figures of every non-empty group, ordered by the groups' keys.
     /// - Parameter now: Unix seconds; what "overdue" and "deadline passed" are measured against.
@@ -23,7 +22,7 @@ public enum StatisticsEngine {
         let width = Counter.allCases.count
         var counters = [Int](repeating: 0, count: groupCount * width)
         let statuses = FactColumns.statuses
-        let isOpen = statuses.map { openStatuses.contains($0) }
+        let isOpen = statuses.map(\.isOpen)
         let isResolved = statuses.map { $0 == .resolved || $0 == .closed }
         let rejected = Int32(statuses.firstIndex(of: .rejected)!)
         let merged = Int32(statuses.firstIndex(of: .merged)!)
@@ -57,9 +56,10 @@ public enum StatisticsEngine {
                     if state == rejected { count(.rejected) }
                     if state == merged { count(.merged) }
                     if state == withdrawn { count(.withdrawn) }
-                    if open
-                        && ((acknowledged < 0 && elapsed > Int64(acknowledgeDue[r]))
-                            || (answered < 0 && elapsed > Int64(firstAnswerDue[r])) || elapsed > Int64(resolutionDue[r]))
+                    if DueDates.isOverdue(
+                        open: open, acknowledged: acknowledged >= 0, firstAnswered: answered >= 0, now: elapsed,
+                        acknowledgeDue: Int64(acknowledgeDue[r]), firstAnswerDue: Int64(firstAnswerDue[r]),
+                        resolutionDue: Int64(resolutionDue[r]))
                     {
                         count(.overdue)
                     }

@@ -31,6 +31,8 @@ public struct BulkCase: Sendable {
     public var text: String
     public var publicText: String
     public var isPublic: Bool
+    /// Whether the citizen agreed to publication; `isPublic` also depends on the category (`CaseVisibility`).
+    public var publicRequested: Bool
     public var area: CaseArea
     public var categoryCode: String
     public var confidence: Double
@@ -41,7 +43,7 @@ public struct BulkCase: Sendable {
 
     public init(
         code: String, secretHash: [UInt8], kind: CaseKind, channel: String, text: String, publicText: String, isPublic: Bool,
-        area: CaseArea, categoryCode: String, confidence: Double, filedAt: Date, due: DueDates, state: CaseState,
+        publicRequested: Bool, area: CaseArea, categoryCode: String, confidence: Double, filedAt: Date, due: DueDates, state: CaseState,
         events: [Event]
     ) {
         self.code = code
@@ -51,6 +53,7 @@ public struct BulkCase: Sendable {
         self.text = text
         self.publicText = publicText
         self.isPublic = isPublic
+        self.publicRequested = publicRequested
         self.area = area
         self.categoryCode = categoryCode
         self.confidence = confidence
@@ -183,7 +186,7 @@ public struct BulkLoader: Sendable {
             district_code, subdistrict_code, area_source, predicted_category, predicted_confidence,
             category_code, agency_code, filed_at, acknowledged_at, first_answered_at, resolved_at, closed_at,
             acknowledge_due, first_answer_due, resolution_due, transfer_count, previous_agencies, reopen_count,
-            rejection_reason, resolution, rating, rated_at, updated_at) FROM STDIN
+            rejection_reason, resolution, rating, rated_at, updated_at, public_requested) FROM STDIN
         """
     static let copyEvents = "COPY case_events (case_id, at, kind, actor_kind, from_status, to_status, agency_code, note) FROM STDIN"
 
@@ -240,13 +243,14 @@ public struct BulkLoader: Sendable {
         row.time(item.due.firstAnswer)
         row.time(item.due.resolution)
         row.integer(Int64(state.transferCount))
-        row.text("{" + state.previousAgencies.joined(separator: ",") + "}")
+        row.text(state.previousAgencies.postgresText)
         row.integer(Int64(state.reopenCount))
         row.text(state.rejectionReason?.rawValue)
         row.text(state.resolution)
         row.text(state.rating.map(String.init))
         row.time(state.ratedAt)
         row.time([item.filedAt, state.closedAt, state.resolvedAt, state.ratedAt].compactMap { $0 }.max()!)
+        row.text(item.publicRequested ? "t" : "f")
         row.endRow()
     }
 

@@ -11,7 +11,11 @@ public struct CaseRecord: Sendable, Equatable {
     public var text: String
     public var publicTitle: String?
     public var publicText: String
+    /// Whether the public sees the case now (`CaseVisibility`).
     public var isPublic: Bool
+    /// Whether the citizen agreed to publication (asked for it, and was told so at filing); `isPublic`
+    /// also depends on the category now (`CaseVisibility`).
+    public var publicRequested: Bool
     public var anonymous: Bool
     public var area: CaseArea
     public var areaSource: String
@@ -74,6 +78,7 @@ public struct NewCase: Sendable {
     public var publicTitle: String?
     public var publicText: String
     public var isPublic: Bool
+    public var publicRequested: Bool
     public var anonymous: Bool
     public var area: CaseArea
     public var areaSource: String
@@ -93,7 +98,8 @@ public struct NewCase: Sendable {
 
     public init(
         kind: CaseKind, channel: String, title: String?, text: String, publicTitle: String?, publicText: String,
-        isPublic: Bool, anonymous: Bool, area: CaseArea, areaSource: String, latitude: Double?, longitude: Double?,
+        isPublic: Bool, publicRequested: Bool, anonymous: Bool, area: CaseArea, areaSource: String, latitude: Double?,
+        longitude: Double?,
         address: String?, predictedCategory: String?, predictedConfidence: Double?, categoryCode: String,
         agencyCode: String?, status: CaseStatus, filedAt: Date, due: DueDates, contact: CaseContact?,
         filingNote: String?
@@ -105,6 +111,7 @@ public struct NewCase: Sendable {
         self.publicTitle = publicTitle
         self.publicText = publicText
         self.isPublic = isPublic
+        self.publicRequested = publicRequested
         self.anonymous = anonymous
         self.area = area
         self.areaSource = areaSource
@@ -140,4 +147,70 @@ public struct IdempotencyKey: Sendable {
         self.key = key
         self.requestFingerprint = requestFingerprint
     }
+}
+
+/// What a citizen may learn about the use of their contact details (PDPA): whether they are
+/// still held, and every reading and erasure, oldest first. Never who the reader was by name.
+public struct ContactAccessLog: Sendable, Equatable {
+    /// One reading or erasure.
+    public struct Entry: Sendable, Equatable {
+        public enum Kind: String, Sendable {
+            /// Staff read the contact details (the reading was logged with a reason).
+            case read
+            /// The citizen had them erased.
+            case erasedOnRequest = "erased_on_request"
+            /// Siang erased them when their retention period ended.
+            case erasedByRetention = "erased_by_retention"
+        }
+
+        public var kind: Kind
+        public var at: Date
+        /// The reader's agency at the time of reading; nil for staff of no agency and for erasures.
+        public var agencyCode: String?
+        /// The reader's role at the time of reading; nil for erasures.
+        public var role: StaffRole?
+        /// Why the reader said they read the contact details.
+        public var reason: String?
+
+        public init(kind: Kind, at: Date, agencyCode: String? = nil, role: StaffRole? = nil, reason: String? = nil) {
+            self.kind = kind
+            self.at = at
+            self.agencyCode = agencyCode
+            self.role = role
+            self.reason = reason
+        }
+    }
+
+    /// Contact details still held: when and under which consent text they were given.
+    public struct Held: Sendable, Equatable {
+        public var consentVersion: String
+        public var givenAt: Date
+
+        public init(consentVersion: String, givenAt: Date) {
+            self.consentVersion = consentVersion
+            self.givenAt = givenAt
+        }
+    }
+
+    /// The contact details still held; nil when none were given or they were erased.
+    public var held: Held?
+    public var entries: [Entry]
+
+    /// When the contact details were erased, if they were.
+    public var erasedAt: Date? { entries.last { $0.kind != .read }?.at }
+
+    public init(held: Held?, entries: [Entry]) {
+        self.held = held
+        self.entries = entries
+    }
+}
+
+/// What a citizen's request to erase their contact details did.
+public enum ContactErasureOutcome: String, Sendable, Equatable {
+    /// The contact details were erased now.
+    case erased
+    /// They had been erased before (a repeated request changes nothing).
+    case alreadyErased = "already_erased"
+    /// None were given with the case.
+    case nothingToErase = "nothing_to_erase"
 }

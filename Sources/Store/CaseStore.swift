@@ -52,7 +52,8 @@ public struct CaseStore: Sendable {
     static func record(of new: NewCase, id: Int64, code: String) -> CaseRecord {
         CaseRecord(
             id: id, code: code, kind: new.kind, channel: new.channel, title: new.title, text: new.text,
-            publicTitle: new.publicTitle, publicText: new.publicText, isPublic: new.isPublic, anonymous: new.anonymous,
+            publicTitle: new.publicTitle, publicText: new.publicText, isPublic: new.isPublic,
+            publicRequested: new.publicRequested, anonymous: new.anonymous,
             area: new.area, areaSource: new.areaSource, latitude: new.latitude, longitude: new.longitude,
             address: new.address, predictedCategory: new.predictedCategory, predictedConfidence: new.predictedConfidence,
             state: CaseState(status: new.status, agencyCode: new.agencyCode, categoryCode: new.categoryCode),
@@ -178,30 +179,125 @@ public struct CaseStore: Sendable {
     }
 
     /// The citizen's contact details, recording who read them, when and why (PDPA).
-    public func readContact(caseID: Int64, staffID: Int64, reason: String) async throws -> CaseContact? {
+    ///
+    /// The reader's agency and role are copied into the log as they are now, so the citizen is
+    /// told which agency read the details even if the reader later moves to another one.
+    public func readContact(caseID: Int64, staffID: Int64, reason: String, at now: Date) async throws -> CaseContact? {
         try await pool.transaction { connection in
             let result = try connection.query(
                 "SELECT name, phone, email, consent_version, consent_at FROM case_contacts WHERE case_id = $1", [caseID])
             guard let row = result.first else { return nil }
             try connection.query(
-                "INSERT INTO contact_reads (case_id, staff_id, reason) VALUES ($1, $2, $3)", [caseID, staffID, reason])
+                """
+                INSERT INTO contact_reads (case_id, staff_id, reason, agency_code, staff_role, at)
+                SELECT $1, s.id, $3, s.agency_code, s.role, $4 FROM staff s WHERE s.id = $2
+                """, [caseID, staffID, reason, now])
             return CaseContact(
                 name: row.optionalString(0), phone: row.optionalString(1), email: row.optionalString(2),
                 consentVersion: try row.string(3), consentAt: try row.date(4))
         }
     }
 
-    /// Who read the contact details of a case: (staff name, agency, when, why), oldest first.
-    public func contactReads(caseID: Int64) async throws -> [(staff: String, agency: String?, at: Date, reason: String)] {
+    /// Whether the case still holds contact details, and every reading and erasure of them,
+    /// oldest first: the agency and role of each reader, never their name or id.
+    public func contactAccess(caseID: Int64) async throws -> ContactAccessLog {
         try await pool.withConnection(idempotent: true) { connection in
+            let held = try connection.query(
+                "SELECT consent_version, consent_at FROM case_contacts WHERE case_id = $1", [caseID]
+            ).first.map { ContactAccessLog.Held(consentVersion: try $0.string(0), givenAt: try $0.date(1)) }
+            // Rows logged before readers' agencies were kept (migration 8) fall back to the reader's current ones.
+            let entries = try connection.query(
+                """
+                SELECT 'read', r.at, coalesce(r.agency_code, s.agency_code), coalesce(r.staff_role, s.role),
+                       r.reason, r.id
+                FROM contact_reads r JOIN staff s ON s.id = r.staff_id
+                WHERE r.case_id = $1
+                UNION ALL
+                SELECT CASE e.actor_kind WHEN 'system' THEN 'erased_by_retention' ELSE 'erased_on_request' END,
+                       e.at, NULL, NULL, NULL, e.id
+                FROM case_events e
+                WHERE e.case_id = $1 AND e.kind = $2
+                ORDER BY 2, 6
+                """, [caseID, ContactErasure.eventKind]
+            ).rows.map { row in
+                guard let kind = ContactAccessLog.Entry.Kind(rawValue: try row.string(0)) else {
+                    throw Row.DecodingError(column: 0, expected: "contact access kind", text: row.optionalString(0))
+                }
+                return ContactAccessLog.Entry(
+                    kind: kind, at: try row.date(1), agencyCode: row.optionalString(2),
+                    role: row.optionalString(3).flatMap(StaffRole.init(rawValue:)), reason: row.optionalString(4))
+            }
+            return ContactAccessLog(held: held, entries: entries)
+        }
+    }
+
+    /// Erases the contact details of the case with `code` at its citizen's request, after
+    /// `decide` (which holds the rules: the secret, the case's status) allowed it, and records
+    /// the erasure in the timeline; all in one transaction, with the case locked.
+    ///
+    /// Idempotency keys of the case go too: their request fingerprint was made from a filing that
+    /// held the contact details. The log of readings stays (it holds no contact details).
+    /// - Returns: the case, what was done, and when the details were erased (now or before).
+    /// - Throws: whatever `decide` throws, or `DomainError.caseNotFound`.
+    public func eraseContact(
+        code: String, secret: String, at now: Date, decide: @escaping @Sendable (ChangeContext) throws -> Void
+    ) async throws -> (record: CaseRecord, outcome: ContactErasureOutcome, erasedAt: Date?) {
+        let result = try await pool.transaction { connection -> (CaseRecord, ContactErasureOutcome, Date?) in
+            guard
+                let row = try connection.query(
+                    """
+                    SELECT \(Self.columns), $2::text IS NOT NULL AND c.secret_hash = sha256(convert_to($2, 'UTF8'))
+                    FROM cases c WHERE c.code = $1 FOR UPDATE
+                    """, [code, secret]
+                ).first
+            else { throw DomainError.caseNotFound }
+            let current = try Self.record(row)
+            try decide(ChangeContext(current: current, related: nil, secretMatches: try row.bool(Self.columnCount)))
+            let erased = try connection.query(
+                """
+                WITH d AS (DELETE FROM case_contacts WHERE case_id = $1 RETURNING case_id),
+                k AS (DELETE FROM idempotency_keys WHERE case_id = $1 AND EXISTS (SELECT 1 FROM d)),
+                e AS (
+                    INSERT INTO case_events (case_id, at, kind, actor_kind)
+                    SELECT case_id, $2, $3, 'citizen' FROM d
+                )
+                SELECT count(*) FROM d
+                """, [current.id, now, ContactErasure.eventKind]
+            ).first.map { try $0.int(0) } ?? 0
+            if erased > 0 { return (current, .erased, now) }
+            let before = try connection.query(
+                "SELECT max(at) FROM case_events WHERE case_id = $1 AND kind = $2",
+                [current.id, ContactErasure.eventKind]
+            ).first.flatMap { try $0.optionalDate(0) }
+            return (current, before == nil ? .nothingToErase : .alreadyErased, before)
+        }
+        cache.drop([result.0.code])
+        return (result.0, result.1, result.2)
+    }
+
+    /// Erases the contact details of cases finished (`ContactErasure.erasableStatuses`) before
+    /// `cutoff`, in batches, each erasure recorded in its timeline; returns how many.
+    ///
+    /// Driven from `case_contacts`, which holds only the cases still within their retention.
+    public func purgeContacts(finishedBefore cutoff: Date, at now: Date, batch: Int = 500) async throws -> Int {
+        let codes = try await pool.withConnection { connection in
             try connection.query(
                 """
-                SELECT s.name, s.agency_code, r.at, r.reason
-                FROM contact_reads r JOIN staff s ON s.id = r.staff_id
-                WHERE r.case_id = $1 ORDER BY r.id
-                """, [caseID]
-            ).rows.map { (try $0.string(0), $0.optionalString(1), try $0.date(2), try $0.string(3)) }
+                WITH due AS (
+                    SELECT k.case_id FROM case_contacts k JOIN cases c ON c.id = k.case_id
+                    WHERE c.status = ANY($1) AND c.closed_at < $2
+                    ORDER BY k.case_id LIMIT $4 FOR UPDATE OF k SKIP LOCKED
+                ), d AS (
+                    DELETE FROM case_contacts k USING due WHERE k.case_id = due.case_id RETURNING k.case_id
+                ), e AS (
+                    INSERT INTO case_events (case_id, at, kind, actor_kind) SELECT case_id, $3, $5, 'system' FROM d
+                )
+                SELECT c.code FROM d JOIN cases c ON c.id = d.case_id
+                """, [ContactErasure.erasableStatuses.map(\.rawValue), cutoff, now, batch, ContactErasure.eventKind]
+            ).rows.map { try $0.string(0) }
         }
+        cache.drop(codes)
+        return codes.count
     }
 
     // MARK: Changing
@@ -211,11 +307,14 @@ public struct CaseStore: Sendable {
         public var state: CaseState
         public var due: DueDates
         public var entry: TimelineEntry
+        /// Whether the case is public after the change; `nil` leaves it as it is.
+        public var isPublic: Bool?
 
-        public init(state: CaseState, due: DueDates, entry: TimelineEntry) {
+        public init(state: CaseState, due: DueDates, entry: TimelineEntry, isPublic: Bool? = nil) {
             self.state = state
             self.due = due
             self.entry = entry
+            self.isPublic = isPublic
         }
     }
 
@@ -279,7 +378,7 @@ public struct CaseStore: Sendable {
                     first_answered_at = $6, resolved_at = $7, closed_at = $8, transfer_count = $9, reopen_count = $10,
                     previous_agencies = $11, merged_into = $12, rejection_reason = $13, resolution = $14, rating = $15,
                     rating_comment = $16, rated_at = $17, acknowledge_due = $18, first_answer_due = $19,
-                    resolution_due = $20, updated_at = $21
+                    resolution_due = $20, updated_at = $21, is_public = coalesce($32, is_public)
                 WHERE id = $1
                 RETURNING *
             ), e AS (
@@ -295,7 +394,7 @@ public struct CaseStore: Sendable {
                 state.previousAgencies, state.mergedInto, state.rejectionReason?.rawValue, state.resolution, state.rating,
                 state.ratingComment, state.ratedAt, change.due.acknowledge, change.due.firstAnswer, change.due.resolution,
                 now, entry.kind, actor.kind, actorID, actorAgency, entry.fromStatus?.rawValue, entry.toStatus?.rawValue,
-                entry.agencyCode, entry.categoryCode, entry.note, entry.isInternal,
+                entry.agencyCode, entry.categoryCode, entry.note, entry.isInternal, change.isPublic,
             ])
         guard let row = result.first else { throw DomainError.caseNotFound }
         return try Self.record(row)
@@ -401,7 +500,7 @@ public struct CaseStore: Sendable {
                   AND ($4::text IS NULL OR $4 IN (c.province_code, c.district_code, c.subdistrict_code))
                   AND ($5::timestamptz IS NULL OR c.filed_at >= $5)
                   AND ($6::timestamptz IS NULL OR c.filed_at < $6)
-                  AND ($7::boolean IS NULL OR \(Self.overdueExpression("$8")) = $7)
+                  AND ($7::boolean IS NULL OR \(CaseRulesSQL.overdue(at: "$8")) = $7)
                   AND ($9::timestamptz IS NULL OR (c.filed_at, c.id) < ($9, $10))
                 ORDER BY c.filed_at DESC, c.id DESC
                 LIMIT $11
@@ -415,16 +514,6 @@ public struct CaseStore: Sendable {
         }
     }
 
-    /// Whether a case is overdue, in SQL (mirrors `DueDates.isOverdue`), at the time in parameter `now`.
-    static func overdueExpression(_ now: String) -> String {
-        """
-        (c.status IN ('received', 'triage', 'assigned', 'accepted', 'in_progress') AND (
-            (c.acknowledged_at IS NULL AND \(now) > c.acknowledge_due)
-            OR (c.first_answered_at IS NULL AND \(now) > c.first_answer_due)
-            OR \(now) > c.resolution_due))
-        """
-    }
-
     // MARK: Rows
 
     static let columns = """
@@ -434,9 +523,9 @@ public struct CaseStore: Sendable {
         c.predicted_category, c.predicted_confidence, c.status, c.agency_code, c.category_code,
         c.acknowledged_at, c.first_answered_at, c.resolved_at, c.closed_at, c.transfer_count, c.reopen_count,
         c.previous_agencies, c.merged_into, c.rejection_reason, c.resolution, c.rating, c.rating_comment, c.rated_at,
-        c.filed_at, c.acknowledge_due, c.first_answer_due, c.resolution_due, c.updated_at
+        c.filed_at, c.acknowledge_due, c.first_answer_due, c.resolution_due, c.updated_at, c.public_requested
         """
-    static let columnCount = 40
+    static let columnCount = 41
 
     static func record(_ row: Row) throws -> CaseRecord {
         guard let kind = CaseKind(rawValue: try row.string(2)), let status = CaseStatus(rawValue: try row.string(19)) else {
@@ -453,7 +542,8 @@ public struct CaseStore: Sendable {
         return CaseRecord(
             id: Int64(try row.int(0)), code: try row.string(1), kind: kind, channel: try row.string(3),
             title: row.optionalString(4), text: try row.string(5), publicTitle: row.optionalString(6),
-            publicText: try row.string(7), isPublic: try row.bool(8), anonymous: try row.bool(9),
+            publicText: try row.string(7), isPublic: try row.bool(8), publicRequested: try row.bool(40),
+            anonymous: try row.bool(9),
             area: CaseArea(
                 provinceCode: row.optionalString(10), districtCode: row.optionalString(11),
                 subdistrictCode: row.optionalString(12)),

@@ -113,6 +113,7 @@ final class FilingWriter: Sendable {
             cases.map { $0.contact?.name }, cases.map { $0.contact?.phone }, cases.map { $0.contact?.email },
             cases.map { $0.contact?.consentVersion }, cases.map { $0.contact?.consentAt }, cases.map(\.filingNote),
             items.map { $0.idempotency?.key }, items.map { $0.idempotency?.requestFingerprint },
+            cases.map(\.publicRequested),
         ]
         let result = try connection.query(
             """
@@ -122,23 +123,24 @@ final class FilingWriter: Sendable {
                     $9::boolean[], $10::boolean[], $11::text[], $12::text[], $13::text[], $14::text[], $15::text[],
                     $16::float8[], $17::float8[], $18::text[], $19::text[], $20::float8[], $21::text[], $22::text[],
                     $23::timestamptz[], $24::timestamptz[], $25::timestamptz[], $26::timestamptz[], $27::text[],
-                    $28::text[], $29::text[], $30::text[], $31::timestamptz[], $32::text[], $33::text[], $34::text[])
+                    $28::text[], $29::text[], $30::text[], $31::timestamptz[], $32::text[], $33::text[], $34::text[],
+                    $35::boolean[])
                     WITH ORDINALITY AS i (
                         code, secret, kind, channel, title, text, public_title, public_text, is_public, anonymous,
                         status, province, district, subdistrict, area_source, latitude, longitude, address, predicted,
                         confidence, category, agency, filed_at, acknowledge_due, first_answer_due, resolution_due,
                         contact_name, contact_phone, contact_email, consent_version, consent_at, note, idempotency_key,
-                        fingerprint, n)
+                        fingerprint, public_requested, n)
             ), c AS (
                 INSERT INTO cases (
                     code, secret_hash, kind, channel, title, text, public_title, public_text, is_public, anonymous,
                     status, province_code, district_code, subdistrict_code, area_source, latitude, longitude, address,
                     predicted_category, predicted_confidence, category_code, agency_code, filed_at,
-                    acknowledge_due, first_answer_due, resolution_due, updated_at)
+                    acknowledge_due, first_answer_due, resolution_due, updated_at, public_requested)
                 SELECT code, sha256(convert_to(secret, 'UTF8')), kind, channel, title, text, public_title, public_text,
                        is_public, anonymous, status, province, district, subdistrict, area_source, latitude, longitude,
                        address, predicted, confidence, category, agency, filed_at, acknowledge_due, first_answer_due,
-                       resolution_due, filed_at
+                       resolution_due, filed_at, public_requested
                 FROM input ORDER BY n
                 RETURNING id, code
             ), events AS (

@@ -53,7 +53,7 @@ public struct StaffStore: Sendable {
                     """, [email]
                 ).first
             else { return nil }
-            return (try Self.member(row), try row.string(5))
+            return (try Self.member(row), try row.string(Self.memberColumnCount))
         }
     }
 
@@ -68,15 +68,30 @@ public struct StaffStore: Sendable {
     }
 
     /// Replaces the password of the active staff member with `id` by the one hashed as `hash`,
-    /// which its owner chose, so no change is required any more; returns whether there was
-    /// such an account.
-    public func setPassword(id: Int64, hash: String) async throws -> Bool {
+    /// which its owner chose, so no change is required any more, and ends the account's web sessions
+    /// by moving their generation on; returns the new generation, or nil when there was no such account.
+    public func setPassword(id: Int64, hash: String) async throws -> Int? {
         try await pool.withConnection { connection in
             try connection.query(
                 """
-                UPDATE staff SET password_hash = $2, password_change_required = false
+                UPDATE staff SET password_hash = $2, password_change_required = false,
+                    session_generation = session_generation + 1
                 WHERE id = $1 AND active AND password_hash IS NOT NULL
+                RETURNING session_generation
                 """, [id, hash]
+            ).first.map { try $0.int(0) }
+        }
+    }
+
+    /// Deactivates the account with `email`: it can no longer sign in, its web sessions end (their
+    /// generation moves on) and its API tokens stop working; returns whether an active account was found.
+    public func deactivate(email: String) async throws -> Bool {
+        try await pool.withConnection { connection in
+            try connection.query(
+                """
+                UPDATE staff SET active = false, session_generation = session_generation + 1
+                WHERE email = $1 AND active
+                """, [Self.normalizedEmail(email)]
             ).affectedRows == 1
         }
     }
@@ -100,13 +115,14 @@ public struct StaffStore: Sendable {
     }
 
     /// The columns `member(_:)` reads, in its order, from column 0.
-    static let memberColumns = "id, name, role, agency_code, password_change_required"
+    static let memberColumns = "id, name, role, agency_code, password_change_required, session_generation"
+    static let memberColumnCount = 6
 
     /// A staff member from `memberColumns`.
     static func member(_ row: Row) throws -> StaffMember {
         StaffMember(
             id: Int64(try row.int(0)), name: try row.string(1), role: StaffRole(rawValue: try row.string(2)) ?? .officer,
-            agencyCode: row.optionalString(3), mustChangePassword: try row.bool(4))
+            agencyCode: row.optionalString(3), mustChangePassword: try row.bool(4), sessionGeneration: try row.int(5))
     }
 
     /// Stores a new API token for `staffID` (only its SHA-256); returns the token's id.
@@ -128,7 +144,7 @@ public struct StaffStore: Sendable {
             guard
                 let row = try connection.query(
                     """
-                    SELECT s.id, s.name, s.role, s.agency_code, s.password_change_required
+                    SELECT s.id, s.name, s.role, s.agency_code, s.password_change_required, s.session_generation
                     FROM api_tokens t JOIN staff s ON s.id = t.staff_id
                     WHERE t.token_hash = sha256(convert_to($1, 'UTF8')) AND t.revoked_at IS NULL AND s.active
                     """, [token]

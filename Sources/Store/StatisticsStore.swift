@@ -65,11 +65,7 @@ public struct StatisticsStore: Sendable {
             "CASE WHEN left(\(expression), 1) IN ('=', '+', '-', '@', E'\\t', E'\\r') THEN '''' || \(expression) "
                 + "ELSE \(expression) END"
         }
-        let overdue = """
-            (c.status IN ('received', 'triage', 'assigned', 'accepted', 'in_progress') AND (
-                (c.acknowledged_at IS NULL AND $now > c.acknowledge_due)
-                OR (c.first_answered_at IS NULL AND $now > c.first_answer_due) OR $now > c.resolution_due))
-            """
+        let overdue = CaseRulesSQL.overdue(at: "$now")
         return [
             ("code", "c.code", nil), ("kind", "c.kind", nil), ("category", "c.category_code", nil),
             ("category_name_th", "cat.name_th", nil), ("agency", "c.agency_code", nil),

@@ -62,7 +62,7 @@ struct AgencyController {
     @Sendable func details(_ request: Request, context: SiangRequestContext) async throws -> Response {
         let staff = try Self.staff(context)
         let code = try CasesController.code(context)
-        let reason = request.uri.queryParameters.get("reason")?.nonEmptyTrimmed ?? "ดำเนินการตามเรื่องร้องเรียน (case handling)"
+        let reason = request.uri.queryParameters.get("reason")?.nonBlank ?? "ดำเนินการตามเรื่องร้องเรียน (case handling)"
         guard reason.count <= 200 else {
             throw APIError(
                 status: .unprocessableContent, code: "invalid_reason", th: "เหตุผลยาวเกิน 200 ตัวอักษร",
@@ -100,14 +100,14 @@ struct AgencyController {
 
     static func action(from body: ActionBody) throws -> StaffAction {
         func required(_ value: String?, _ field: String) throws -> String {
-            guard let value = value?.nonEmptyTrimmed else {
+            guard let value = value?.nonBlank else {
                 throw APIError(
                     status: .unprocessableContent, code: "missing_\(field)", th: "ต้องระบุ \(field) สำหรับรายการ \(body.action)",
                     en: "\"\(field)\" is required for \(body.action).")
             }
             return value
         }
-        let note = body.note?.nonEmptyTrimmed
+        let note = body.note?.nonBlank
         switch body.action {
         case "accept": return .accept(note: note)
         case "start": return .start(note: note)
@@ -128,7 +128,7 @@ struct AgencyController {
         case "recategorise", "recategorize": return .recategorise(category: try required(body.category, "category"), note: note)
         case "merge": return .merge(into: try required(body.into, "into"), note: note)
         case "place":
-            return .place(agency: try required(body.agency, "agency"), category: body.category?.nonEmptyTrimmed, note: note)
+            return .place(agency: try required(body.agency, "agency"), category: body.category?.nonBlank, note: note)
         default:
             throw APIError(
                 status: .unprocessableContent, code: "unknown_action",
@@ -208,9 +208,13 @@ enum ListQuery {
         "\(Int64((filedAt.timeIntervalSince1970 * 1_000_000).rounded()))_\(id)"
     }
 
+    /// The position a cursor names, or `nil` unless it could have been given out: a positive id and a
+    /// filing time in the years clients may name (a cursor at the edge of `Int64` once crashed the process).
     static func position(_ cursor: String) -> (filedAt: Date, id: Int64)? {
-        let parts = cursor.split(separator: "_")
-        guard parts.count == 2, let micros = Int64(parts[0]), let id = Int64(parts[1]) else { return nil }
-        return (Date(timeIntervalSince1970: Double(micros) / 1_000_000), id)
+        let parts = cursor.split(separator: "_", omittingEmptySubsequences: false)
+        guard parts.count == 2, let micros = Int64(parts[0]), let id = Int64(parts[1]), id > 0 else { return nil }
+        let filedAt = Date(timeIntervalSince1970: Double(micros) / 1_000_000)
+        guard BangkokTime.isAccepted(filedAt) else { return nil }
+        return (filedAt, id)
     }
 }

@@ -3,6 +3,7 @@ import Foundation
 import HummingbirdAuth
 public import Logging
 import Pages
+public import SeedData
 import Services
 import Statistics
 import Store
@@ -25,16 +26,19 @@ public struct ServerConfiguration: Sendable {
     public var secureCookies: Bool
     /// Form posts a minute allowed per client address on the web pages (zero: no limit).
     public var formPostsPerMinute: Int
+    /// Failed tries of tracking secrets or staff tokens a minute per client on the API (zero: no limit).
+    public var failedCredentialsPerMinute: Int
     /// Whether Siang runs behind a reverse proxy that sets `X-Forwarded-For`.
     public var behindProxy: Bool
 
     public init(
-        host: String = "127.0.0.1", port: Int = 8080, maximumBodyBytes: Int = 65_536,
+        host: String = "127.0.0.1", port: Int = 8080, maximumBodyBytes: Int = SiangSettings.defaultMaximumBodyBytes,
         maintenanceInterval: Duration = .seconds(60), caseCacheLifetime: Duration = .seconds(2),
         statisticsReloadInterval: Duration = .seconds(600), statisticsCacheLifetime: Duration = .seconds(10),
         statisticsLiveUpdates: Bool = true, secureCookies: Bool = false, formPostsPerMinute: Int = 30,
-        behindProxy: Bool = false
+        failedCredentialsPerMinute: Int = 20, behindProxy: Bool = false
     ) {
+        self.failedCredentialsPerMinute = failedCredentialsPerMinute
         self.behindProxy = behindProxy
         self.secureCookies = secureCookies
         self.formPostsPerMinute = formPostsPerMinute
@@ -58,7 +62,6 @@ public func buildApplication(
     runtime: SiangRuntime, configuration: ServerConfiguration, logger: Logger,
     inspectRouter: (Router<SiangRequestContext>) -> Void = { _ in }
 ) -> some ApplicationProtocol {
-    SiangRequestContext.bodyLimit = configuration.maximumBodyBytes
     let caseStore = CaseStore(pool: runtime.pool, cacheLifetime: configuration.caseCacheLifetime)
     let statistics = runtime.statistics
     let live = configuration.statisticsLiveUpdates
@@ -72,6 +75,7 @@ public func buildApplication(
     let json = CaseJSONBuilder(reference: runtime.reference, rules: runtime.rules)
 
     let router = Router(context: SiangRequestContext.self)
+    router.add(middleware: BodyLimitMiddleware(maximumBytes: configuration.maximumBodyBytes))
     router.add(middleware: RequestLogMiddleware())
     router.add(middleware: ErrorMiddleware())
     // Middleware applies to the routes added after it: page errors and form limits come first.
@@ -81,13 +85,18 @@ public func buildApplication(
             limiter: FormRateLimiter(perMinute: configuration.formPostsPerMinute), behindProxy: configuration.behindProxy))
     HealthController(pool: runtime.pool).addRoutes(to: router)
     let api = router.group("api/v1")
+        .add(middleware: CredentialGuessLimitMiddleware(
+            limits: CredentialGuessLimits(failuresPerMinute: configuration.failedCredentialsPerMinute),
+            behindProxy: configuration.behindProxy))
     ReferenceController(reference: runtime.reference).addRoutes(to: api)
     CasesController(cases: cases, json: json).addRoutes(to: api)
     StatisticsController(
         statistics: statistics, json: StatisticsJSONBuilder(reference: runtime.reference), clock: runtime.clock,
         cache: ResponseCache(lifetime: configuration.statisticsCacheLifetime)
     ).addRoutes(to: api)
-    OpenDataController(store: statistics.store, reference: runtime.reference, clock: runtime.clock).addRoutes(to: api)
+    OpenDataController(
+        store: statistics.store, reference: runtime.reference, clock: runtime.clock, behindProxy: configuration.behindProxy
+    ).addRoutes(to: api)
     let staffRoutes = api.group("agency").add(middleware: StaffAuthenticationMiddleware(accounts: accounts))
     AgencyController(agency: agency, json: json).addRoutes(to: staffRoutes)
     CategorySuggestionController(analyzer: runtime.analyzer, reference: runtime.reference).addRoutes(to: api)
@@ -110,6 +119,7 @@ public func buildApplication(
     inspectRouter(router)
     return Application(
         router: router,
+        server: .http1(configuration: .init(additionalChannelHandlers: [MalformedRequestHandler()])),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "siang"),
         services: [
             MaintenanceService(

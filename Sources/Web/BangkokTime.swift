@@ -16,19 +16,31 @@ enum BangkokTime {
         return "\(year)-\(two(month))-\(two(day))T\(two(hour)):\(two(seconds / 60)):\(two(seconds % 60))+07:00"
     }
 
-    /// Parses "YYYY-MM-DD" (midnight in Bangkok) or a full ISO 8601 date-time.
+    /// Parses "YYYY-MM-DD" (midnight in Bangkok) or a full ISO 8601 date-time, in the years
+    /// `BangkokCalendar.acceptedYears` allows; `nil` for anything else, so a client's date can never
+    /// reach formatting or PostgreSQL out of range.
     static func parse(_ text: String) -> Date? {
-        if text.count == 10 {
-            let parts = text.split(separator: "-").compactMap { Int($0) }
-            guard parts.count == 3, (1...12).contains(parts[1]), (1...31).contains(parts[2]) else { return nil }
-            var calendar = Calendar(identifier: .gregorian)
-            calendar.timeZone = TimeZone(identifier: "Asia/Bangkok")!
-            return calendar.date(from: DateComponents(year: parts[0], month: parts[1], day: parts[2]))
+        if text.utf8.count == 10 {
+            guard let day = BangkokCalendar.parseDay(text) else { return nil }
+            return Date(timeIntervalSince1970: TimeInterval(BangkokCalendar.startOf(day: day)))
         }
         let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        if let date = formatter.date(from: text) { return date }
+        guard let date = formatter.date(from: text) ?? plainDateTime(text) else { return nil }
+        return isAccepted(date) ? date : nil
+    }
+
+    private static func plainDateTime(_ text: String) -> Date? {
+        let formatter = ISO8601DateFormatter()
         formatter.formatOptions = [.withInternetDateTime]
         return formatter.date(from: text)
+    }
+
+    /// Whether a moment lies in the years a client may name (checked on its Bangkok date).
+    static func isAccepted(_ date: Date) -> Bool {
+        let local = date.timeIntervalSince1970 + offset
+        guard local.isFinite, abs(local) < 1e12 else { return false }
+        let year = BangkokCalendar.civil(Int64((local / 86_400).rounded(.down))).year
+        return BangkokCalendar.acceptedYears.contains(year)
     }
 }

@@ -4,7 +4,8 @@ import Hummingbird
 import Services
 import Store
 
-/// The citizen's side of the API: filing, tracking, rating, appealing and withdrawing.
+/// The citizen's side of the API: filing, tracking, rating, appealing and withdrawing, and
+/// what became of their contact details (who read them; erasure once the case is finished).
 struct CasesController {
     let cases: CaseService
     let json: CaseJSONBuilder
@@ -15,6 +16,8 @@ struct CasesController {
         group.post("cases/{code}/feedback", use: feedback)
         group.post("cases/{code}/reopen", use: reopen)
         group.post("cases/{code}/withdraw", use: withdraw)
+        group.get("cases/{code}/data-access", use: dataAccess)
+        group.post("cases/{code}/erase-contact", use: eraseContact)
     }
 
     /// `POST /api/v1/cases`.
@@ -138,7 +141,7 @@ struct CasesController {
     @Sendable func feedback(_ request: Request, context: SiangRequestContext) async throws -> Response {
         let body = try JSONBody.decode(FeedbackBody.self, from: try await JSONBody.bytes(of: request, context: context))
         try Self.checkNote(body.comment, field: "comment")
-        return try await act(request, context: context, action: .feedback(stars: body.stars, comment: body.comment?.nonEmptyTrimmed))
+        return try await act(request, context: context, action: .feedback(stars: body.stars, comment: body.comment?.nonBlank))
     }
 
     @Sendable func reopen(_ request: Request, context: SiangRequestContext) async throws -> Response {
@@ -151,20 +154,111 @@ struct CasesController {
         let data = try await JSONBody.bytes(of: request, context: context)
         let body = data.isEmpty ? ReasonBody(reason: nil) : try JSONBody.decode(ReasonBody.self, from: data)
         try Self.checkNote(body.reason, field: "reason")
-        return try await act(request, context: context, action: .withdraw(reason: body.reason?.nonEmptyTrimmed))
+        return try await act(request, context: context, action: .withdraw(reason: body.reason?.nonBlank))
     }
 
     func act(_ request: Request, context: SiangRequestContext, action: CitizenAction) async throws -> Response {
         let code = try Self.code(context)
+        let secret = try Self.secret(request)
+        let record = try await cases.act(code: code, secret: secret, action: action)
+        let events = try await cases.store.events(caseID: record.id).filter { !$0.isInternal }
+        return try JSONResponse.make(
+            json.full(record, events: events, view: "citizen", now: cases.clock()), headers: [.cacheControl: "no-store"])
+    }
+
+    // MARK: Personal data (PDPA)
+
+    /// `GET /api/v1/cases/{code}/data-access`: which agency read the citizen's contact details,
+    /// when and why, and whether they are still held.
+    struct DataAccessJSON: Encodable {
+        struct Contact: Encodable {
+            var held: Bool
+            var given_at: String?
+            var consent_version: String?
+            var erased_at: String?
+        }
+        struct Entry: Encodable {
+            /// `read`, `erased_on_request` or `erased_by_retention`.
+            var kind: String
+            var at: String
+            /// The reader's agency; null for staff of no agency (the triage desk, administrators) and for erasures.
+            var agency: NameJSON?
+            /// The reader's role (`officer`, `triage`, `admin`); null for erasures.
+            var role: String?
+            var reason: String?
+        }
+        var code: String
+        var status: StatusJSON
+        var contact: Contact
+        /// Whether `POST …/erase-contact` would erase something now.
+        var can_erase: Bool
+        var access: [Entry]
+        var notice_th: String
+        var notice_en: String
+    }
+
+    @Sendable func dataAccess(_ request: Request, context: SiangRequestContext) async throws -> Response {
+        let code = try Self.code(context)
+        let (record, log) = try await cases.contactAccess(code: code, secret: try Self.secret(request))
+        let output = DataAccessJSON(
+            code: record.code, status: CaseJSONBuilder.status(record.state.status),
+            contact: .init(
+                held: log.held != nil, given_at: log.held.map { BangkokTime.format($0.givenAt) },
+                consent_version: log.held?.consentVersion, erased_at: log.erasedAt.map(BangkokTime.format)),
+            can_erase: log.held != nil && record.state.status.isFinal,
+            access: log.entries.map {
+                DataAccessJSON.Entry(
+                    kind: $0.kind.rawValue, at: BangkokTime.format($0.at), agency: json.name(agency: $0.agencyCode),
+                    role: $0.role?.rawValue, reason: $0.reason)
+            },
+            notice_th: "รายการนี้แสดงหน่วยงานที่เปิดดูข้อมูลติดต่อของท่าน เวลา และเหตุผลที่ระบุ "
+                + "โดยไม่แสดงชื่อเจ้าหน้าที่ เมื่อเรื่องสิ้นสุดแล้วท่านขอลบข้อมูลติดต่อได้",
+            notice_en: "Each agency that read your contact details, when and the reason it gave "
+                + "(officers are not named). Once the case is finished you may have your contact details erased.")
+        return try JSONResponse.make(output, headers: [.cacheControl: "no-store"])
+    }
+
+    /// `POST /api/v1/cases/{code}/erase-contact`: what the erasure did. A repeated request answers
+    /// 200 with `already_erased` and the time of the first erasure.
+    struct ErasureJSON: Encodable {
+        var code: String
+        /// `erased`, `already_erased` or `nothing_to_erase`.
+        var result: String
+        var erased_at: String?
+        var message_th: String
+        var message_en: String
+    }
+
+    @Sendable func eraseContact(_ request: Request, context: SiangRequestContext) async throws -> Response {
+        let code = try Self.code(context)
+        let (record, outcome, erasedAt) = try await cases.eraseContact(code: code, secret: try Self.secret(request))
+        let (th, en): (String, String)
+        switch outcome {
+        case .erased:
+            th = "ลบข้อมูลติดต่อของท่านแล้ว เรื่องและสถิติยังคงอยู่"
+            en = "Your contact details have been erased; the case and its statistics remain."
+        case .alreadyErased:
+            th = "ข้อมูลติดต่อของท่านถูกลบไปแล้วก่อนหน้านี้"
+            en = "Your contact details had already been erased."
+        case .nothingToErase:
+            th = "เรื่องนี้ไม่มีข้อมูลติดต่อให้ลบ"
+            en = "No contact details were given with this case; there is nothing to erase."
+        }
+        let output = ErasureJSON(
+            code: record.code, result: outcome.rawValue, erased_at: erasedAt.map(BangkokTime.format), message_th: th,
+            message_en: en)
+        return try JSONResponse.make(output, headers: [.cacheControl: "no-store"])
+    }
+
+    /// The case's secret from `X-Tracking-Secret`, which every citizen route acting on a case needs.
+    /// - Throws: `secret_required` (401) when it is missing.
+    static func secret(_ request: Request) throws -> String {
         guard let secret = request.headers[.trackingSecret], !secret.isEmpty else {
             throw APIError(
                 status: .unauthorized, code: "secret_required", th: "ต้องส่งรหัสลับในส่วนหัว X-Tracking-Secret",
                 en: "Send the case's secret in the X-Tracking-Secret header.")
         }
-        let record = try await cases.act(code: code, secret: secret, action: action)
-        let events = try await cases.store.events(caseID: record.id).filter { !$0.isInternal }
-        return try JSONResponse.make(
-            json.full(record, events: events, view: "citizen", now: cases.clock()), headers: [.cacheControl: "no-store"])
+        return secret
     }
 
     /// The `{code}` path parameter, percent-decoded ("sg%202026%207k3qx9" is a code typed with spaces).
@@ -184,10 +278,3 @@ struct CasesController {
     }
 }
 
-extension String {
-    /// The string trimmed, or nil when nothing is left.
-    var nonEmptyTrimmed: String? {
-        let trimmed = trimmingCharacters(in: .whitespacesAndNewlines)
-        return trimmed.isEmpty ? nil : trimmed
-    }
-}

@@ -32,6 +32,29 @@ public struct Database: Sendable {
         return Database(pool: pool, cluster: cluster)
     }
 
+    /// Waits until PostgreSQL answers, trying again with back-off (0.25 s doubling to 5 s) for at most
+    /// `patience`, and logging each failed try; a database that is merely late is not a reason to exit.
+    /// - Throws: `LocalCluster.Failure` with one clear line when it never answered.
+    public func waitUntilReachable(patience: Duration, logger: Logger) async throws {
+        let clock = ContinuousClock()
+        let deadline = clock.now.advanced(by: patience)
+        var delay = Duration.milliseconds(250)
+        var attempt = 1
+        while !(await pool.ping()) {
+            guard clock.now.advanced(by: delay) < deadline else {
+                throw LocalCluster.Failure(
+                    description: "PostgreSQL could not be reached for \(patience) (\(attempt) tries): check DATABASE_URL "
+                        + "and that the server is running, or raise database.startup_wait_seconds")
+            }
+            logger.warning(
+                "PostgreSQL is not reachable yet; trying again",
+                metadata: ["attempt": "\(attempt)", "retry_in": "\(delay)"])
+            try await Task.sleep(for: delay)
+            delay = min(delay * 2, .seconds(5))
+            attempt += 1
+        }
+    }
+
     /// Closes the pool, then stops the private cluster if this process started it.
     public func close() async {
         await pool.shutdown()

@@ -34,6 +34,11 @@ enum JSONBody {
             throw APIError.badRequest(
                 "invalid_json", th: "ไม่มีข้อมูล JSON ในคำขอ", en: "The request has no JSON body.")
         }
+        guard !containsNUL(data) else {
+            throw APIError(
+                status: .unprocessableContent, code: "invalid_text", th: "ข้อมูลมีอักขระ NUL ซึ่งไม่มีช่องใดรับ",
+                en: "The body contains a NUL character (\\u0000), which no field accepts.")
+        }
         do {
             return try JSONDecoder().decode(type, from: data)
         } catch let error as DecodingError {
@@ -44,6 +49,30 @@ enum JSONBody {
         } catch {
             throw APIError.badRequest("invalid_json", th: "ข้อมูล JSON ไม่ถูกต้อง", en: "The JSON body is not valid.")
         }
+    }
+
+    /// Whether the JSON text holds a NUL, raw or escaped as `\u0000` (but not an escaped backslash
+    /// followed by "u0000"). No field can store one: PostgreSQL text has no NUL, so refusing it here
+    /// keeps every route's fields safe, not only those a validator remembers.
+    static func containsNUL(_ data: Data) -> Bool {
+        var escaped = false
+        var index = data.startIndex
+        while index < data.endIndex {
+            let byte = data[index]
+            if byte == 0 { return true }
+            if escaped {
+                escaped = false
+                if byte == UInt8(ascii: "u"), data.distance(from: index, to: data.endIndex) > 4,
+                    data[(index + 1)...(index + 4)].elementsEqual("0000".utf8)
+                {
+                    return true
+                }
+            } else if byte == UInt8(ascii: "\\") {
+                escaped = true
+            }
+            index += 1
+        }
+        return false
     }
 
     static func describe(_ error: DecodingError) -> (field: String, problem: String) {

@@ -7,7 +7,8 @@ import Statistics
 import Store
 
 /// Background upkeep, run in the application's service group, never inside a request: closes
-/// resolved cases whose appeal window has passed and forgets old idempotency keys.
+/// resolved cases whose appeal window has passed, forgets old idempotency keys, and erases the
+/// contact details of cases finished longer ago than their retention period.
 struct MaintenanceService: Service {
     let cases: CaseStore
     let rules: ServiceRules
@@ -15,15 +16,23 @@ struct MaintenanceService: Service {
     let interval: Duration
     let logger: Logger
 
+    /// How often contact details past their retention are looked for: they are kept for years,
+    /// so an hour late is nothing, and the search reads every contact still held.
+    static let contactPurgeInterval: Duration = .seconds(3600)
+
     func run() async throws {
+        var nextContactPurge = ContinuousClock.now
         while !Task.isCancelledOrShuttingDown {
-            await runOnce()
+            let purgeContacts = ContinuousClock.now >= nextContactPurge
+            await runOnce(purgingContacts: purgeContacts)
+            if purgeContacts { nextContactPurge = .now + Self.contactPurgeInterval }
             // The wait ends early when the service group shuts down, so shutdown never waits an interval.
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
         }
     }
 
-    func runOnce() async {
+    /// One round of upkeep; contact details are erased only when `purgingContacts`.
+    func runOnce(purgingContacts: Bool = true) async {
         let now = clock()
         do {
             var closed = 0
@@ -33,8 +42,21 @@ struct MaintenanceService: Service {
                 if batch == 0 { break }
             }
             let purged = try await cases.purgeIdempotencyKeys(before: now.addingTimeInterval(-rules.idempotencyRetention))
-            if closed + purged > 0 {
-                logger.info("maintenance", metadata: ["closed": "\(closed)", "idempotency_keys_purged": "\(purged)"])
+            var erased = 0
+            if purgingContacts, let retention = rules.contactRetention {
+                while true {
+                    let cutoff = now.addingTimeInterval(-retention)
+                    let batch = try await cases.purgeContacts(finishedBefore: cutoff, at: now)
+                    erased += batch
+                    if batch == 0 { break }
+                }
+            }
+            if closed + purged + erased > 0 {
+                logger.info(
+                    "maintenance",
+                    metadata: [
+                        "closed": "\(closed)", "idempotency_keys_purged": "\(purged)", "contacts_erased": "\(erased)",
+                    ])
             }
         } catch {
             logger.warning("maintenance failed; will retry", metadata: ["error": "\(error)"])

@@ -3,6 +3,7 @@ import Foundation
 import HTTPTypes
 import Logging
 import Hummingbird
+import NIOHTTP1
 import Postgres
 import Services
 
@@ -26,6 +27,11 @@ struct ErrorMiddleware: RouterMiddleware {
             return try error.response(from: request, context: context)
         case let error as DomainError:
             return try APIError(error).response(from: request, context: context)
+        case is HTTPParserError:
+            // A body the HTTP decoder could not read (a malformed chunk size): the client's fault.
+            return try APIError.badRequest(
+                "malformed_request", th: "คำขอ HTTP ไม่ถูกต้อง อ่านไม่ได้", en: "The HTTP request could not be parsed."
+            ).response(from: request, context: context)
         case let error as HTTPError:
             return try apiError(for: error.status).response(from: request, context: context)
         case let error as PostgresError where error.meansUnavailable:
@@ -51,6 +57,19 @@ struct ErrorMiddleware: RouterMiddleware {
                 status: status, code: "bad_request", th: "คำขอไม่ถูกต้อง", en: status.reasonPhrase.isEmpty ? "Bad request." : status.reasonPhrase)
         default: return .internalError
         }
+    }
+}
+
+/// Gives every request the configured body limit (`http.max_body_bytes`), which handlers collect
+/// bodies up to; passed down the middleware chain rather than kept in a global.
+struct BodyLimitMiddleware: RouterMiddleware {
+    typealias Context = SiangRequestContext
+    let maximumBytes: Int
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        var context = context
+        context.maxUploadSize = maximumBytes
+        return try await next(request, context)
     }
 }
 

@@ -11,6 +11,9 @@ struct OpenDataController {
     let store: StatisticsStore
     let reference: Reference
     let clock: @Sendable () -> Date
+    /// Whether a reverse proxy sets `X-Forwarded-Host` and `-Proto`; otherwise a client could write any
+    /// host it likes into the catalogue's URLs.
+    let behindProxy: Bool
 
     func addRoutes(to group: RouterGroup<SiangRequestContext>) {
         group.get("open-data/cases.csv", use: csv)
@@ -83,7 +86,7 @@ struct OpenDataController {
         var bounds: [Date?] = [nil, nil]
         for (index, name) in ["from", "to"].enumerated() {
             guard let text = parameters.get(name), !text.isEmpty else { continue }
-            guard text.count == 10, let day = BangkokTime.parse(text) else {
+            guard text.utf8.count == 10, let day = BangkokTime.parse(text) else {
                 throw APIError.badRequest("invalid_\(name)", th: "\(name) ต้องเป็นวันที่ YYYY-MM-DD", en: "\"\(name)\" must be a date, YYYY-MM-DD.")
             }
             bounds[index] = index == 0 ? day : day.addingTimeInterval(86_400)
@@ -92,7 +95,7 @@ struct OpenDataController {
     }
 
     @Sendable func catalog(_ request: Request, context: SiangRequestContext) async throws -> Response {
-        let base = Self.baseURL(request)
+        let base = Self.baseURL(request, behindProxy: behindProxy)
         return try JSONResponse.make(OpenDataCatalog.make(base: base, fields: Self.fields, modified: clock()))
     }
 
@@ -103,10 +106,15 @@ struct OpenDataController {
         }
     }
 
-    /// The address clients used to reach Siang (behind a proxy: its forwarded host and scheme).
-    static func baseURL(_ request: Request) -> String {
-        let host = request.headers[.init("X-Forwarded-Host")!] ?? request.head.authority ?? "localhost"
-        let scheme = request.headers[.init("X-Forwarded-Proto")!] ?? "http"
+    /// The address clients used to reach Siang: behind a proxy its forwarded host and scheme, else the
+    /// request's own host. A host with anything but the letters of a host name and port is not echoed.
+    static func baseURL(_ request: Request, behindProxy: Bool) -> String {
+        let forwardedHost = behindProxy ? request.headers[.init("X-Forwarded-Host")!] : nil
+        let forwardedScheme = behindProxy ? request.headers[.init("X-Forwarded-Proto")!] : nil
+        var host = forwardedHost ?? request.head.authority ?? "localhost"
+        let hostCharacters = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]")
+        if host.isEmpty || host.count > 255 || !host.allSatisfy(hostCharacters.contains) { host = "localhost" }
+        let scheme = forwardedScheme == "https" ? "https" : "http"
         return "\(scheme)://\(host)"
     }
 }

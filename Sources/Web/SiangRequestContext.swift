@@ -3,6 +3,7 @@ public import Hummingbird
 public import HummingbirdAuth
 import Logging
 import NIOCore
+import Foundation
 
 /// The context of every request: Hummingbird's core storage, the configured body limit, the
 /// client's address, the staff sign-in session and, after authentication, the staff member
@@ -20,19 +21,41 @@ public struct SiangRequestContext: RequestContext, SessionRequestContext {
 
     public init(source: Source) {
         self.coreContext = .init(source: source)
-        self.maxUploadSize = SiangRequestContext.bodyLimit
+        // The configured limit is set by `BodyLimitMiddleware` before any handler reads a body; until
+        // then the smallest sensible one.
+        self.maxUploadSize = 0
         self.clientAddress = source.channel.remoteAddress?.ipAddress
     }
 
-    /// Set once at start from the configuration; read by every new context.
-    nonisolated(unsafe) static var bodyLimit = 65_536
 }
 
 /// What a staff sign-in session remembers: only who signed in; everything else is read fresh.
 public struct StaffSession: Codable, Sendable {
     public var staffID: Int64
+    /// The account's session generation when this session began (absent in sessions older than it: 0).
+    public var generation: Int?
 
-    public init(staffID: Int64) {
+    public init(staffID: Int64, generation: Int) {
         self.staffID = staffID
+        self.generation = generation
+    }
+
+    /// Whether the session is still the account's: no password change or deactivation since it began.
+    public func isCurrent(for staff: StaffMember) -> Bool {
+        (generation ?? 0) == staff.sessionGeneration
+    }
+}
+
+extension SiangRequestContext {
+    /// Who is asking, for per-client limits. Behind a reverse proxy that sets `X-Forwarded-For`, its last
+    /// entry (the one the proxy added, which a client cannot forge); otherwise every client behind the
+    /// proxy would share one allowance. Directly, the peer's address.
+    func client(of request: Request, behindProxy: Bool) -> String {
+        if behindProxy, let forwarded = request.headers[.xForwardedFor],
+            let last = forwarded.split(separator: ",").last?.trimmingCharacters(in: .whitespaces), !last.isEmpty
+        {
+            return last
+        }
+        return clientAddress ?? "unknown"
     }
 }

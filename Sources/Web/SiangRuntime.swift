@@ -71,6 +71,7 @@ extension SiangSettings {
             lifecycle: LifecycleRules(
                 maximumTransfers: maximumTransfers, maximumReturns: maximumReturns,
                 reopenWindow: TimeInterval(reopenWindowDays) * 86_400),
-            idempotencyRetention: TimeInterval(idempotencyRetentionHours) * 3600)
+            idempotencyRetention: TimeInterval(idempotencyRetentionHours) * 3600,
+            contactRetention: contactRetentionDays > 0 ? TimeInterval(contactRetentionDays) * 86_400 : nil)
     }
 }

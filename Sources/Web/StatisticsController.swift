@@ -237,11 +237,9 @@ struct StatisticsParameters {
         }
         for (name, isStart) in [("from", true), ("to", false)] {
             guard let text = parameters.get(name), !text.isEmpty else { continue }
-            let parts = text.split(separator: "-").compactMap { Int($0) }
-            guard text.count == 10, parts.count == 3, (1...12).contains(parts[1]), (1...31).contains(parts[2]) else {
+            guard let day = BangkokCalendar.parseDay(text) else {
                 throw invalid(name, "\(name) ต้องเป็นวันที่ YYYY-MM-DD", "\"\(name)\" must be a date, YYYY-MM-DD.")
             }
-            let day = BangkokCalendar.day(year: parts[0], month: parts[1], day: parts[2])
             if isStart {
                 result.query.fromDay = day
                 result.echo.from = text

@@ -46,7 +46,7 @@ struct DemoCommand: AsyncParsableCommand {
             let loader = BulkLoader(pool: database.pool)
             let taken = try await loader.existingCodes()
             let generator = DemoGenerator(
-                reference: reference, corpus: corpus, days: days, now: Date(), rules: settings.serviceRules.lifecycle)
+                reference: reference, corpus: corpus, days: days, now: Date(), rules: settings.serviceRules)
             let stream = generator.stream(count: cases, seed: seed, taken: taken)
             let start = ContinuousClock.now
             let loaded = try await loader.load(count: cases) {

@@ -34,6 +34,7 @@ struct ServeCommand: AsyncParsableCommand {
         if let port { settings.port = port }
         let database = try Database.open(settings: settings, logger: logger)
         do {
+            try await database.waitUntilReachable(patience: settings.databaseStartupWait, logger: logger)
             let runtime = try await SiangRuntime.prepare(
                 pool: database.pool, home: home, settings: settings, model: try model.map { try ModelFile.read(from: $0) },
                 logger: logger)
@@ -44,7 +45,8 @@ struct ServeCommand: AsyncParsableCommand {
                     caseCacheLifetime: .milliseconds(Int(settings.caseCacheSeconds * 1000)),
                     statisticsCacheLifetime: .milliseconds(Int(settings.statisticsCacheSeconds * 1000)),
                     statisticsLiveUpdates: settings.statisticsLiveUpdates, secureCookies: settings.secureCookies,
-                    formPostsPerMinute: settings.formPostsPerMinute, behindProxy: settings.behindProxy),
+                    formPostsPerMinute: settings.formPostsPerMinute,
+                    failedCredentialsPerMinute: settings.failedCredentialsPerMinute, behindProxy: settings.behindProxy),
                 logger: logger)
             try await app.runService()
         } catch {

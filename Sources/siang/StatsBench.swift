@@ -52,7 +52,7 @@ struct StatsBench: AsyncParsableCommand {
         let corpus = try SeedFiles.corpus(seeds: home.seeds).map { ($0.text, $0.category) }
         let now = Date()
         let generator = DemoGenerator(
-            reference: reference, corpus: corpus, days: days, now: now, rules: try await SiangSettings.load(home: home).serviceRules.lifecycle)
+            reference: reference, corpus: corpus, days: days, now: now, rules: try await SiangSettings.load(home: home).serviceRules)
         let stream = generator.stream(count: cases)
         let clock = ContinuousClock()
         let started = clock.now

@@ -10,7 +10,7 @@ import Web
 struct UserCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "user", abstract: "Create staff accounts that sign in to the web pages.",
-        subcommands: [Create.self])
+        subcommands: [Create.self, Disable.self])
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -61,6 +61,27 @@ struct UserCommand: AsyncParsableCommand {
                 printError(
                     "created \(role.rawValue) account \(created.staff.id) for \(StaffStore.normalizedEmail(email))"
                         + (agency.map { " at \($0)" } ?? ""))
+            }
+        }
+    }
+}
+
+extension UserCommand {
+    struct Disable: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Deactivate a staff account: it cannot sign in, and its sessions and API tokens end at once.")
+
+        @Option(help: "The e-mail the person signs in with.")
+        var email: String
+
+        func run() async throws {
+            try await withDatabase { database, _, logger in
+                try await Migrator.migrate(pool: database.pool, migrations: SiangMigrations.all, logger: logger)
+                let accounts = StaffAccounts(store: StaffStore(pool: database.pool))
+                guard try await accounts.deactivate(email: email) else {
+                    throw CommandFailure("no active account for \(StaffStore.normalizedEmail(email))")
+                }
+                printError("deactivated \(StaffStore.normalizedEmail(email)); its sessions and tokens have ended")
             }
         }
     }

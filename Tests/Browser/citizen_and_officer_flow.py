@@ -4,7 +4,8 @@
 A citizen files a complaint anonymously towards the public but with contact details and
 consent, sees the tracking code and the secret (once), follows the case, and tracks it with
 the form; an officer of the agency it was routed to signs in, accepts, starts and resolves
-it, and signs out; the citizen sees the result, rates it and appeals; a browser without any
+it, and signs out; the citizen sees the result, rates it, appeals, and sees that the agency read
+their contact details (never the officer's name); a browser without any
 of the citizen's cookies sees only the public view, without the contact details; and the
 statistics page counts the case.
 
@@ -520,6 +521,16 @@ class Flow:
         b.screenshot("reopened")
         self.log("appealed: the case is in progress again")
 
+        self.begin("who used the contact details")
+        # The officer's case page logged each reading of the contact with the agency (issue 11.12).
+        check(b.text("#privacy-heading") == self.t["privacy_heading"], "the contact-use section has the wrong heading")
+        readings = b.text("#data-access")
+        check(self.agency_name in readings, f"#data-access does not name the agency {self.agency_name!r}: {readings!r}")
+        check(self.args.officer_email not in b.driver.page_source, "the citizen's page shows the officer's account")
+        check(b.present("#erase-later") and not b.present("#erase-form"), "erasure is offered before the case is finished")
+        b.screenshot("data-access")
+        self.log("the agency's readings are listed; erasure waits until the case is finished")
+
     def public_view(self, b):
         self.begin("public view")
         b.open(f"/cases/{self.code}")
@@ -530,6 +541,7 @@ class Flow:
         source = b.driver.page_source
         check(self.t["case_public_notice"] in source, "the public notice is missing: this is not the public view")
         check(not b.present("#feedback-form") and not b.present("#reopen-form"), "the public view offers citizen forms")
+        check(not b.present("#privacy"), "the public view shows who read the citizen's contact details")
         digits = re.sub(r"\D", "", self.contact_phone)
         for label, secret in (("contact name", self.contact_name), ("phone", self.contact_phone), ("phone digits", digits),
                               ("e-mail", self.contact_email), ("tracking secret", self.secret)):
@@ -555,8 +567,42 @@ class Flow:
         check(road in categories, f"#table-category has no row for {road!r}")
         agencies = b.text("#table-agencies")
         check(self.agency_name in agencies, f"#table-agencies has no row for {self.agency_name!r}")
+        self.check_charts(b)
         b.screenshot("stats")
         self.log(f"{filed} case(s) filed; {road!r} and {self.agency_name!r} are in the tables")
+
+    def check_charts(self, b):
+        """Every bar of every chart is drawn inside its chart, and every chart text is at least 11 px."""
+        charts = b.driver.execute_script("""
+            return Array.from(document.querySelectorAll('figure.chart svg')).map(svg => {
+                const box = svg.getBoundingClientRect();
+                // The drawing's real scale: a box squeezed in one direction shrinks the whole drawing.
+                const scale = svg.getScreenCTM().a;
+                const figure = svg.parentElement.getBoundingClientRect();
+                return {
+                    heading: svg.querySelector('title').textContent,
+                    inside: box.bottom <= figure.bottom + 1 && box.right <= figure.right + 1,
+                    bars: Array.from(svg.querySelectorAll('rect.bar')).map(bar => {
+                        const r = bar.getBoundingClientRect();
+                        return {top: r.top - box.top, bottom: r.bottom - box.top, height: box.height};
+                    }),
+                    rows: svg.querySelectorAll('rect.bar').length,
+                    smallest: Math.min(...Array.from(svg.querySelectorAll('text')).map(
+                        t => parseFloat(getComputedStyle(t).fontSize) * scale)),
+                };
+            });""")
+        check(charts, "the statistics page shows no chart")
+        for chart in charts:
+            name = chart["heading"]
+            check(chart["inside"], f"the chart {name!r} overflows its figure")
+            check(chart["smallest"] >= 11, f"the chart {name!r} has text {chart['smallest']:.1f} px high (under 11)")
+            for bar in chart["bars"]:
+                check(0 <= bar["top"] and bar["bottom"] <= bar["height"] + 0.5,
+                      f"a bar of {name!r} lies outside its chart ({bar})")
+        rows = b.driver.execute_script("return document.querySelectorAll('#table-category tbody tr').length")
+        bars = next((c["rows"] for c in charts if c["bars"] and c["rows"] == rows), None)
+        check(bars == rows, f"the category chart does not draw one bar per table row ({rows} rows)")
+        self.log(f"{len(charts)} charts; the category chart draws all {rows} bars with text of at least 11 px")
 
     # -- failure ------------------------------------------------------------------------------
 

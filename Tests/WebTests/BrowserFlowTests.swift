@@ -1,3 +1,4 @@
+import Classification
 import Domain
 import Foundation
 import Postgres
@@ -52,6 +53,7 @@ struct BrowserFlowTests {
 
     func flow(_ run: Run, database: TestDatabase.Handle) async throws {
         let settings = try await SiangSettings.load(home: TestDatabase.home, environment: [:])
+        try await Self.loadBackgroundCases(pool: database.pool, settings: settings)
         let runtime = try await SiangRuntime.prepare(
             pool: database.pool, home: TestDatabase.home, settings: settings, model: try await TestModel.shared.value,
             logger: TestDatabase.logger)
@@ -91,6 +93,23 @@ struct BrowserFlowTests {
 }
 
 /// Finding the browser tools and running the Python script.
+extension BrowserFlowTests {
+    /// A year of demo cases in every category, so the statistics page draws every bar the way it does
+    /// in production; none in Bang Rak, whose officer's inbox the flow reads.
+    static func loadBackgroundCases(pool: ConnectionPool, settings: SiangSettings) async throws {
+        let home = TestDatabase.home
+        let generator = DemoGenerator(
+            reference: Reference(try SeedFiles.referenceData(home: home)),
+            corpus: try SeedFiles.corpus(seeds: home.seeds).map { ($0.text, $0.category) }, days: 365, now: Date(),
+            rules: settings.serviceRules)
+        let stream = generator.stream(count: 3_000, seed: 2569, taken: [])
+        _ = try await BulkLoader(pool: pool).load(count: 3_000) {
+            let batch = stream.next(count: 3_000).filter { $0.area.districtCode != "1004" }
+            return batch.isEmpty ? nil : batch
+        }
+    }
+}
+
 enum BrowserTools {
     /// The package root (this file is `Tests/WebTests/BrowserFlowTests.swift`).
     static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

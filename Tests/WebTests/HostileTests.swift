@@ -58,7 +58,7 @@ struct HostileTests {
             runtime: app.runtime,
             configuration: ServerConfiguration(
                 maximumBodyBytes: 65_536, maintenanceInterval: .seconds(3600), statisticsCacheLifetime: .zero,
-                formPostsPerMinute: 0),
+                formPostsPerMinute: 0, failedCredentialsPerMinute: 0),
             logger: TestDatabase.logger,
             inspectRouter: { router in
                 routes = router.routes.map { HostileRoute(method: $0.method, template: $0.path.description) }

@@ -49,14 +49,33 @@ struct TestApp {
         return TestApp(database: database, runtime: runtime, clock: clock)
     }
 
+    /// The configuration tests run with unless they say otherwise.
+    static let configuration = ServerConfiguration(
+        maintenanceInterval: .seconds(3600), statisticsCacheLifetime: .zero)
+
     /// Runs `body` against the application's router, then closes the database pool.
-    func run(_ body: @Sendable (any TestClientProtocol) async throws -> Void) async throws {
-        let app = buildApplication(
-            runtime: runtime, configuration: ServerConfiguration(
-                maximumBodyBytes: 65_536, maintenanceInterval: .seconds(3600), statisticsCacheLifetime: .zero),
-            logger: TestDatabase.logger)
+    func run(
+        configuration: ServerConfiguration = TestApp.configuration, _ body: @Sendable (any TestClientProtocol) async throws -> Void
+    ) async throws {
+        var configuration = configuration
+        configuration.maintenanceInterval = .seconds(3600)
+        configuration.statisticsCacheLifetime = .zero
+        let app = buildApplication(runtime: runtime, configuration: configuration, logger: TestDatabase.logger)
         do {
             try await app.test(.router, body)
+        } catch {
+            await database.pool.shutdown()
+            throw error
+        }
+        await database.pool.shutdown()
+    }
+
+    /// Runs `body` with the port of a real server on 127.0.0.1 (for bytes no test client sends), then
+    /// closes the database pool.
+    func runLive(_ body: @Sendable (Int) async throws -> Void) async throws {
+        let app = buildApplication(runtime: runtime, configuration: Self.configuration, logger: TestDatabase.logger)
+        do {
+            try await app.test(.live) { client in try await body(try #require(client.port)) }
         } catch {
             await database.pool.shutdown()
             throw error

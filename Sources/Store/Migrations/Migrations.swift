@@ -9,5 +9,8 @@ public enum SiangMigrations {
         Migration(version: 3, name: "staff and tokens", sql: staff),
         Migration(version: 4, name: "web sessions", sql: webSessions),
         Migration(version: 5, name: "password change at first sign-in", sql: passwordChange),
+        Migration(version: 6, name: "the citizen's choice of publicity kept apart", sql: publicChoice),
+        Migration(version: 7, name: "staff session generations", sql: sessionGeneration),
+        Migration(version: 8, name: "contact reads keep the reader's agency", sql: contactReadsAgency),
     ]
 }

@@ -59,7 +59,8 @@ struct AgencyPages {
             let staff = try await accounts.signIn(email: email, password: password)
         {
             // A new session id at every sign-in, so an id planted before cannot be taken over.
-            context.sessions.createSession(StaffSession(staffID: staff.id), expiresIn: Self.sessionLifetime)
+            context.sessions.createSession(
+                StaffSession(staffID: staff.id, generation: staff.sessionGeneration), expiresIn: Self.sessionLifetime)
             return kit.redirect(to: "/agency")
         }
         let view = kit.view(request, context: context)
@@ -117,8 +118,9 @@ struct AgencyPages {
                 request, view: view, staff: staff, errors: [["message": view.text("error_password_mismatch"), "field": "repeated"]],
                 status: .unprocessableContent)
         }
+        let generation: Int
         do {
-            try await accounts.changePassword(of: staff, current: form.current ?? "", new: new)
+            generation = try await accounts.changePassword(of: staff, current: form.current ?? "", new: new)
         } catch let error as DomainError where error.kind == .invalid {
             let field = error.code == "wrong_password" ? "current" : "new"
             return passwordPage(
@@ -126,8 +128,9 @@ struct AgencyPages {
                 errors: [["message": view.language.pick(error.messageTH, error.messageEN), "field": field]],
                 status: APIError(error).status)
         }
-        // A new session id, as at sign-in: whoever held the old one knew the old password's session.
-        context.sessions.createSession(StaffSession(staffID: staff.id), expiresIn: Self.sessionLifetime)
+        // Every other session of the account has ended (a new generation); this one goes on under a new
+        // id, as at sign-in: whoever held the old id knew the old password's session.
+        context.sessions.createSession(StaffSession(staffID: staff.id, generation: generation), expiresIn: Self.sessionLifetime)
         return kit.redirect(to: "/agency?done=password")
     }
 
@@ -251,6 +254,8 @@ struct AgencyPages {
                 "name": contact.name ?? "–", "phone": contact.phone ?? "–", "email": contact.email ?? "–",
                 "anonymous": record.anonymous,
             ]
+        } else if let erasure = found.events.last(where: { $0.kind == ContactErasure.eventKind }) {
+            model["contactErased"] = format.dateTime(erasure.at)
         }
         return kit.page(
             "agency/case", title: view.text("title_case", ["code": record.code]), view: view, request: request,
@@ -356,7 +361,8 @@ struct AgencyPages {
 }
 
 /// Puts the signed-in staff member of the session in the context, or sends the browser to the
-/// sign-in page. The member is read fresh on every request, so a deactivated account is out at once.
+/// sign-in page. The member is read fresh on every request, so a deactivated account, or a session begun
+/// before the password changed, is out at once.
 /// An account whose password was handed to it can only change that password or sign out.
 struct StaffSessionMiddleware: RouterMiddleware {
     typealias Context = SiangRequestContext
@@ -365,7 +371,9 @@ struct StaffSessionMiddleware: RouterMiddleware {
     static let allowedBeforePasswordChange: Set<String> = ["/agency/password", "/agency/sign-out"]
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard let session = context.sessions.session, let staff = try await accounts.staff(id: session.staffID) else {
+        guard let session = context.sessions.session, let staff = try await accounts.staff(id: session.staffID),
+            session.isCurrent(for: staff)
+        else {
             if request.method == .get {
                 return Response(status: .seeOther, headers: [.location: "/agency/sign-in", .cacheControl: "no-store"])
             }

@@ -8,7 +8,8 @@ import Store
 import ThaiText
 
 /// The citizen's pages: home, filing, the code-and-secret page, tracking, a case's page, rating
-/// and appeal, and the language switch. They call the same `CaseService` as the JSON API.
+/// and appeal, who used the contact details and their erasure, and the language switch. They
+/// call the same `CaseService` as the JSON API.
 ///
 /// The tracking secret never travels in a URL: after filing or tracking it is kept in a
 /// short-lived HttpOnly cookie scoped to that case's path, and forms post it from there.
@@ -33,6 +34,7 @@ struct CitizenPages {
         router.get("cases/{code}", use: showCase)
         router.post("cases/{code}/feedback", use: feedback)
         router.post("cases/{code}/reopen", use: reopen)
+        router.post("cases/{code}/erase-contact", use: eraseContact)
         router.get("language/{language}", use: switchLanguage)
     }
 
@@ -266,14 +268,26 @@ struct CitizenPages {
     @Sendable func showCase(_ request: Request, context: SiangRequestContext) async throws -> Response {
         let view = kit.view(request, context: context)
         let code = try Self.code(context)
-        let tracked = try await trackedCase(code: code, secret: request.cookies[Self.trackCookie]?.value)
-        let flashKey = request.uri.queryParameters.get("done").flatMap { ["rated", "reopened"].contains($0) ? "flash_\($0)" : nil }
-        return casePage(tracked, view: view, request: request, errors: [], flash: flashKey.map { view.text($0) }, status: .ok)
+        let secret = request.cookies[Self.trackCookie]?.value
+        let tracked = try await trackedCase(code: code, secret: secret)
+        let access = try await contactAccess(tracked, secret: secret)
+        let flashKey = request.uri.queryParameters.get("done").flatMap {
+            ["rated", "reopened", "erased", "nothing_to_erase"].contains($0) ? "flash_\($0)" : nil
+        }
+        return casePage(
+            tracked, access: access, view: view, request: request, errors: [], flash: flashKey.map { view.text($0) },
+            status: .ok)
+    }
+
+    /// The use of the contact details, for the citizen's own view only.
+    func contactAccess(_ tracked: CaseService.Tracking, secret: String?) async throws -> ContactAccessLog? {
+        guard case .citizen(let record, _) = tracked, let secret else { return nil }
+        return try await cases.contactAccess(code: record.code, secret: secret).log
     }
 
     func casePage(
-        _ tracked: CaseService.Tracking, view: PageKit.View, request: Request, errors: [FieldError], flash: String?,
-        status: HTTPResponse.Status
+        _ tracked: CaseService.Tracking, access: ContactAccessLog?, view: PageKit.View, request: Request,
+        errors: [FieldError], flash: String?, status: HTTPResponse.Status
     ) -> Response {
         let now = cases.clock()
         let (record, events, isCitizen): (CaseRecord, [CaseEvent], Bool)
@@ -316,6 +330,7 @@ struct CitizenPages {
             model["starChoices"] = (1...5).map { ["value": $0, "label": view.text("stars_\($0)")] }
             if let until = json.reopenDeadline(state, now: now) { model["reopenUntil"] = format.dateTime(until) }
         }
+        if isCitizen, let access { model["privacy"] = privacyModel(access, status: state.status, view: view) }
         return kit.page(
             "case", title: view.text("title_case", ["code": record.code]), view: view, request: request,
             values: ["case": model], status: status, flash: flash)
@@ -371,22 +386,76 @@ struct CitizenPages {
     ) async throws -> Response {
         let view = kit.view(request, context: context)
         let code = try Self.code(context)
-        let tracked = try await trackedCase(code: code, secret: request.cookies[Self.trackCookie]?.value)
+        let secret = request.cookies[Self.trackCookie]?.value
+        let tracked = try await trackedCase(code: code, secret: secret)
+        let access = try await contactAccess(tracked, secret: secret)
         let text = words ?? view.text(message ?? "error_bad_form")
-        return casePage(tracked, view: view, request: request, errors: [FieldError(message: text, field: field)], flash: nil, status: status)
+        return casePage(
+            tracked, access: access, view: view, request: request, errors: [FieldError(message: text, field: field)],
+            flash: nil, status: status)
+    }
+
+    // MARK: Personal data (PDPA)
+
+    /// The case page's section on the contact details: held or erased, each reading by agency
+    /// (never the officer), and the erasure form once the case is finished.
+    func privacyModel(_ access: ContactAccessLog, status: CaseStatus, view: PageKit.View) -> [String: Any] {
+        let format = view.format
+        let entries = access.entries.map { entry -> [String: Any] in
+            var item: [String: Any] = ["at": format.dateTime(entry.at), "iso": BangkokTime.format(entry.at)]
+            switch entry.kind {
+            case .read:
+                if let agency = entry.agencyCode {
+                    item["who"] = agencyName(agency, view)
+                } else {
+                    item["who"] = view.text(entry.role == .admin ? "privacy_reader_admin" : "privacy_reader_triage")
+                }
+                if let reason = entry.reason { item["reason"] = reason }
+            case .erasedOnRequest: item["who"] = view.text("privacy_erased_on_request")
+            case .erasedByRetention: item["who"] = view.text("privacy_erased_by_retention")
+            }
+            return item
+        }
+        var model: [String: Any] = [
+            "entries": entries, "hasEntries": !entries.isEmpty,
+            "canErase": access.held != nil && status.isFinal, "eraseLater": access.held != nil && !status.isFinal,
+        ]
+        if let held = access.held { model["givenAt"] = format.dateTime(held.givenAt) }
+        if let erasedAt = access.erasedAt, access.held == nil { model["erasedAt"] = format.dateTime(erasedAt) }
+        if access.held == nil, access.erasedAt == nil { model["none"] = true }
+        return model
+    }
+
+    struct EraseForm: PostedForm {
+        var csrf: String?
+    }
+
+    /// Erases the contact details of a finished case with the secret from this browser's cookie;
+    /// a refusal (the case is not finished) shows the case again with the reason.
+    @Sendable func eraseContact(_ request: Request, context: SiangRequestContext) async throws -> Response {
+        _ = try await kit.form(EraseForm.self, from: request, context: context)
+        let code = try Self.code(context)
+        guard let secret = request.cookies[Self.trackCookie]?.value else {
+            return kit.redirect(to: "/track?code=\(code)")
+        }
+        do {
+            let (record, outcome, _) = try await cases.eraseContact(code: code, secret: secret)
+            let done = outcome == .nothingToErase ? "nothing_to_erase" : "erased"
+            return kit.redirect(to: "/cases/\(record.code)?done=\(done)")
+        } catch let error as DomainError where error.kind == .invalid || error.kind == .conflict {
+            let view = kit.view(request, context: context)
+            let words = view.language.pick(error.messageTH, error.messageEN)
+            return try await refusal(request, context: context, words: words, status: .conflict)
+        }
     }
 
     // MARK: Language
 
     @Sendable func switchLanguage(_ request: Request, context: SiangRequestContext) async throws -> Response {
         guard let language = context.parameters.get("language").flatMap(Language.init(rawValue:)) else { throw PageError.notFound }
-        let back = request.uri.queryParameters.get("back") ?? "/"
-        // Only a path on this site: never an address elsewhere ("//host", "/\host"), and no control
-        // characters, which browsers drop from an address ("/\t/host" is "//host" to them).
-        let safe = back.hasPrefix("/") && !back.hasPrefix("//")
-            && !back.unicodeScalars.contains { $0 == "\\" || $0.properties.generalCategory == .control }
+        let back = request.uri.queryParameters.get("back").flatMap(SameOriginPath.init) ?? .home
         let cookie = kit.cookie(PageKit.languageCookie, language.rawValue, maxAge: 365 * 86_400)
-        return kit.redirect(to: safe ? back : "/", cookies: [cookie])
+        return kit.redirect(to: back.path, cookies: [cookie])
     }
 
     // MARK: Names

@@ -57,38 +57,18 @@ struct PageErrorMiddleware: RouterMiddleware {
 /// Limits form posts per client address (a token bucket each), so one address cannot flood the
 /// service with filings or password guesses.
 final class FormRateLimiter: Sendable {
-    struct Bucket {
-        var tokens: Double
-        var updated: ContinuousClock.Instant
-    }
-
     let perMinute: Int
-    private let buckets = Mutex<[String: Bucket]>([:])
+    private let buckets: TokenBuckets
 
     /// `perMinute` posts a minute on average, up to that many at once; zero turns the limit off.
     init(perMinute: Int) {
         self.perMinute = perMinute
+        self.buckets = TokenBuckets(capacity: max(perMinute, 1), per: .seconds(60))
     }
 
     /// Whether `client` may post now (and counts the post).
     func allow(_ client: String, now: ContinuousClock.Instant = .now) -> Bool {
-        guard perMinute > 0 else { return true }
-        let capacity = Double(perMinute)
-        return buckets.withLock { buckets in
-            if buckets.count > 50_000 { buckets.removeAll(keepingCapacity: true) }
-            var bucket = buckets[client] ?? Bucket(tokens: capacity, updated: now)
-            let elapsed = now - bucket.updated
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-            bucket.tokens = min(capacity, bucket.tokens + seconds * capacity / 60)
-            bucket.updated = now
-            guard bucket.tokens >= 1 else {
-                buckets[client] = bucket
-                return false
-            }
-            bucket.tokens -= 1
-            buckets[client] = bucket
-            return true
-        }
+        perMinute <= 0 || buckets.take(client, now: now)
     }
 }
 
@@ -101,18 +81,9 @@ struct FormRateLimitMiddleware: RouterMiddleware {
     /// the proxy would share one allowance.
     let behindProxy: Bool
 
-    func client(_ request: Request, context: Context) -> String {
-        if behindProxy, let forwarded = request.headers[.xForwardedFor],
-            let last = forwarded.split(separator: ",").last?.trimmingCharacters(in: .whitespaces), !last.isEmpty
-        {
-            return last
-        }
-        return context.clientAddress ?? "unknown"
-    }
-
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         if request.method == .post, PageErrorMiddleware.isPage(request.uri.path),
-            !limiter.allow(client(request, context: context))
+            !limiter.allow(context.client(of: request, behindProxy: behindProxy))
         {
             throw PageError.rateLimited
         }
@@ -132,6 +103,10 @@ enum FormBody {
             throw PageError(status: .contentTooLarge, heading: "error_generic_heading", message: "error_too_large")
         }
         let text = String(buffer: buffer)
+        // A form never encodes a bare "%"; "%00" is a NUL, which no field can store (PostgreSQL text).
+        guard !text.unicodeScalars.contains("\0"), text.range(of: "%00") == nil else {
+            throw PageError(status: .badRequest, heading: "error_generic_heading", message: "error_bad_form")
+        }
         do {
             return try URLEncodedFormDecoder().decode(type, from: text)
         } catch {

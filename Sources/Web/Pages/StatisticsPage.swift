@@ -84,7 +84,11 @@ struct StatisticsPage {
     }
 
     func render(_ request: Request, view: PageKit.View) async throws -> String {
-        let parameters = request.uri.queryParameters
+        // Dates as a person types them (Buddhist-era years, Thai digits) become the API's Gregorian ones.
+        var parameters = request.uri.queryParameters
+        for name in ["from", "to"] {
+            if let typed = parameters.get(name) { parameters[Substring(name)] = Substring(TypedDate.gregorian(typed)) }
+        }
         // Only the filters the page offers; the JSON API takes the rest.
         var query = StatisticsQuery()
         do {
@@ -141,9 +145,12 @@ struct StatisticsPage {
 
         let from = parameters.get("from") ?? ""
         let to = parameters.get("to") ?? ""
+        func shown(_ day: Int32?) -> String {
+            day.map { format.date(Date(timeIntervalSince1970: TimeInterval(BangkokCalendar.startOf(day: $0)))) } ?? "…"
+        }
         let period =
             from.isEmpty && to.isEmpty
-            ? view.text("stats_period_all") : view.text("stats_period_range", ["from": from.isEmpty ? "…" : from, "to": to.isEmpty ? "…" : to])
+            ? view.text("stats_period_all") : view.text("stats_period_range", ["from": shown(query.fromDay), "to": shown(query.toDay)])
         var dateQuery: [String] = []
         if !from.isEmpty { dateQuery.append("from=\(from)") }
         if !to.isEmpty { dateQuery.append("to=\(to)") }

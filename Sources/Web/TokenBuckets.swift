@@ -1,0 +1,62 @@
+import Synchronization
+
+/// Token buckets by key (a client address, a tracking code): each holds up to `capacity` tokens and
+/// regains `capacity` of them every `period`. The table forgets everything when it grows past
+/// `maximumKeys`, so a flood of new keys costs memory once, not forever.
+final class TokenBuckets: Sendable {
+    struct Bucket {
+        var tokens: Double
+        var updated: ContinuousClock.Instant
+    }
+
+    let capacity: Double
+    let perSecond: Double
+    let maximumKeys: Int
+    private let buckets = Mutex<[String: Bucket]>([:])
+
+    init(capacity: Int, per period: Duration, maximumKeys: Int = 50_000) {
+        self.capacity = Double(capacity)
+        let seconds = Double(period.components.seconds) + Double(period.components.attoseconds) / 1e18
+        self.perSecond = Double(capacity) / max(seconds, 1e-9)
+        self.maximumKeys = maximumKeys
+    }
+
+    /// The key's bucket refilled up to `now`, saved back.
+    private func refilled(_ key: String, now: ContinuousClock.Instant, in buckets: inout [String: Bucket]) -> Bucket {
+        if buckets.count > maximumKeys { buckets.removeAll(keepingCapacity: true) }
+        var bucket = buckets[key] ?? Bucket(tokens: capacity, updated: now)
+        let elapsed = now - bucket.updated
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        bucket.tokens = min(capacity, bucket.tokens + max(0, seconds) * perSecond)
+        bucket.updated = now
+        buckets[key] = bucket
+        return bucket
+    }
+
+    /// Takes a token if there is one; returns whether there was.
+    func take(_ key: String, now: ContinuousClock.Instant = .now) -> Bool {
+        buckets.withLock { buckets in
+            var bucket = refilled(key, now: now, in: &buckets)
+            guard bucket.tokens >= 1 else { return false }
+            bucket.tokens -= 1
+            buckets[key] = bucket
+            return true
+        }
+    }
+
+    /// Seconds until the key has a token again (0 when it has one now).
+    func secondsUntilToken(_ key: String, now: ContinuousClock.Instant = .now) -> Int {
+        buckets.withLock { buckets in
+            let bucket = refilled(key, now: now, in: &buckets)
+            return bucket.tokens >= 1 ? 0 : Int(((1 - bucket.tokens) / perSecond).rounded(.up))
+        }
+    }
+
+    /// Whether the key's bucket is full: nothing was taken from it lately.
+    func isFull(_ key: String, now: ContinuousClock.Instant = .now) -> Bool {
+        buckets.withLock { buckets in
+            guard buckets[key] != nil else { return true }
+            return refilled(key, now: now, in: &buckets).tokens >= capacity - 1e-9
+        }
+    }
+}
