@@ -564,9 +564,9 @@ final class HostileRun: @unchecked Sendable {
 
     /// The corpus for `route`, after its baseline: other methods, path values in every parameter,
     /// hostile queries, whole bodies, NUL in each string field, wrong types, odd headers, then
-    /// seeded random combinations of them. Anonymous callers send every path value and every query;
-    /// the others a sample of path values, and every query only to routes without path parameters
-    /// (the lists, which read their input from the query). Without `full`, other methods and a
+    /// seeded random combinations of them. Anonymous callers send every path value, the others a
+    /// sample; every query goes to the GET routes without path parameters (the lists, which read
+    /// their input from the query), a sample to the others. Without `full`, other methods and a
     /// few combinations only.
     func corpus(_ route: HostileRoute, full: Bool) -> [HostileRequest] {
         let base = baseline(route)
@@ -606,7 +606,7 @@ final class HostileRun: @unchecked Sendable {
             let queries =
                 route.method != .get
                 ? sample(HostileCorpus.queries, 6)
-                : everything || route.captures.isEmpty ? HostileCorpus.queries : sample(HostileCorpus.queries, 15)
+                : route.captures.isEmpty ? HostileCorpus.queries : sample(HostileCorpus.queries, 15)
             for query in queries {
                 var request = base
                 request.query = query
@@ -618,14 +618,14 @@ final class HostileRun: @unchecked Sendable {
             let variants = headerVariants
             let contentTypes = variants.filter { $0.0.hasPrefix("Content-Type") }
             let others = variants.filter { !$0.0.hasPrefix("Content-Type") }
-            for (label, change) in (route.method == .post ? contentTypes : []) + sample(others, everything ? 14 : 10) {
+            for (label, change) in (route.method == .post ? contentTypes : []) + sample(others, 10) {
                 var request = base
                 change(&request)
                 request.label = "header \(label)"
                 requests.append(request)
             }
         }
-        for index in 0..<(full ? 16 : 6) {
+        for index in 0..<(full ? 12 : 4) {
             requests.append(randomRequest(route, base: base, isPage: isPage, index: index))
         }
         return requests
