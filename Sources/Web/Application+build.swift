@@ -55,7 +55,13 @@ public struct ServerConfiguration: Sendable {
 
 /// Builds the Siang application: routes, middleware and background services. Both `siang
 /// serve` and the HTTP tests call this.
-public func buildApplication(runtime: SiangRuntime, configuration: ServerConfiguration, logger: Logger) -> some ApplicationProtocol {
+///
+/// `inspectRouter` is shown the finished router before the application takes it: the hostile-input
+/// tests walk its routes, so a new route is covered without anyone listing it.
+public func buildApplication(
+    runtime: SiangRuntime, configuration: ServerConfiguration, logger: Logger,
+    inspectRouter: (Router<SiangRequestContext>) -> Void = { _ in }
+) -> some ApplicationProtocol {
     let caseStore = CaseStore(pool: runtime.pool, cacheLifetime: configuration.caseCacheLifetime)
     let statistics = runtime.statistics
     let live = configuration.statisticsLiveUpdates
@@ -110,6 +116,7 @@ public func buildApplication(runtime: SiangRuntime, configuration: ServerConfigu
             keyPrefix: "staff.", defaultSessionExpiration: AgencyPages.sessionLifetime))
     AgencyPages(kit: kit, agency: agency, accounts: accounts, citizen: citizen).addRoutes(to: router, sessions: sessions)
 
+    inspectRouter(router)
     return Application(
         router: router,
         server: .http1(configuration: .init(additionalChannelHandlers: [MalformedRequestHandler()])),

@@ -119,7 +119,8 @@ struct PageTests {
             #expect(switched.location == "/stats?from=2026-01-01")
             #expect(try await browser.get("/stats").html.contains("<html lang=\"th\">"))
 
-            for hostile in ["//evil.example", "https://evil.example", "/\\evil.example"] {
+            // Browsers drop tabs and line breaks from an address: "/\t/evil.example" is "//evil.example" to them.
+            for hostile in ["//evil.example", "https://evil.example", "/\\evil.example", "/\t/evil.example", "/\r\n/evil.example", "/\u{0}/x"] {
                 let page = try await browser.get("/language/en?back=" + (hostile.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""))
                 #expect(page.location == "/", "\(hostile) was followed")
             }
