@@ -224,13 +224,14 @@ struct Folds {
     }
 }
 
-/// A small seeded generator (SplitMix64), so shuffles are the same on every machine and run.
-struct SplitMix64: RandomNumberGenerator {
+/// A small seeded generator (SplitMix64), so shuffles (and the tests' sampled inputs) are the same on
+/// every machine and run.
+public struct SplitMix64: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
-    init(seed: UInt64) { state = seed }
+    public init(seed: UInt64) { state = seed }
 
-    mutating func next() -> UInt64 {
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9

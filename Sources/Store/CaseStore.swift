@@ -243,16 +243,8 @@ public struct CaseStore: Sendable {
         code: String, secret: String, at now: Date, decide: @escaping @Sendable (ChangeContext) throws -> Void
     ) async throws -> (record: CaseRecord, outcome: ContactErasureOutcome, erasedAt: Date?) {
         let result = try await pool.transaction { connection -> (CaseRecord, ContactErasureOutcome, Date?) in
-            guard
-                let row = try connection.query(
-                    """
-                    SELECT \(Self.columns), $2::text IS NOT NULL AND c.secret_hash = sha256(convert_to($2, 'UTF8'))
-                    FROM cases c WHERE c.code = $1 FOR UPDATE
-                    """, [code, secret]
-                ).first
-            else { throw DomainError.caseNotFound }
-            let current = try Self.record(row)
-            try decide(ChangeContext(current: current, related: nil, secretMatches: try row.bool(Self.columnCount)))
+            let (current, secretMatches) = try Self.lock(code: code, secret: secret, connection: connection)
+            try decide(ChangeContext(current: current, related: nil, secretMatches: secretMatches))
             let erased = try connection.query(
                 """
                 WITH d AS (DELETE FROM case_contacts WHERE case_id = $1 RETURNING case_id),
@@ -327,6 +319,20 @@ public struct CaseStore: Sendable {
         public var secretMatches: Bool
     }
 
+    /// The case with `code`, locked for update until the transaction ends, and whether `secret` is its own.
+    /// - Throws: `DomainError.caseNotFound`.
+    static func lock(code: String, secret: String?, connection: Connection) throws -> (CaseRecord, secretMatches: Bool) {
+        guard
+            let row = try connection.query(
+                """
+                SELECT \(Self.columns), $2::text IS NOT NULL AND c.secret_hash = sha256(convert_to($2, 'UTF8'))
+                FROM cases c WHERE c.code = $1 FOR UPDATE
+                """, [code, secret]
+            ).first
+        else { throw DomainError.caseNotFound }
+        return (try Self.record(row), try row.bool(Self.columnCount))
+    }
+
     /// Locks the case with `code`, asks `decide` what to do with it, and saves the answer with
     /// its timeline entry.
     ///
@@ -338,15 +344,7 @@ public struct CaseStore: Sendable {
         decide: @escaping @Sendable (ChangeContext) throws -> Change
     ) async throws -> CaseRecord {
         let changed = try await pool.transaction { connection in
-            guard
-                let row = try connection.query(
-                    """
-                    SELECT \(Self.columns), $2::text IS NOT NULL AND c.secret_hash = sha256(convert_to($2, 'UTF8'))
-                    FROM cases c WHERE c.code = $1 FOR UPDATE
-                    """, [code, secret]
-                ).first
-            else { throw DomainError.caseNotFound }
-            let current = try Self.record(row)
+            let (current, secretMatches) = try Self.lock(code: code, secret: secret, connection: connection)
             var related: CaseRecord?
             if let relatedCode, relatedCode != code {
                 related = try connection.query(
@@ -354,7 +352,7 @@ public struct CaseStore: Sendable {
                 ).first.map(Self.record)
             }
             let change = try decide(
-                ChangeContext(current: current, related: related, secretMatches: try row.bool(Self.columnCount)))
+                ChangeContext(current: current, related: related, secretMatches: secretMatches))
             return try Self.save(change, of: current, actor: actor, connection: connection)
         }
         cache.drop([changed.code])

@@ -1,20 +1,11 @@
+import Classification
 import Foundation
 
-/// A small, seeded random number generator (SplitMix64), so the sampled part of the hostile
-/// corpus is the same on every run and a failure can be replayed.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
+/// The seeded generator of the hostile corpus: the sampled part is the same on every run, so a
+/// failure can be replayed.
+typealias SeededGenerator = SplitMix64
 
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
+extension SplitMix64 {
     /// A seed from a text (a route and an identity), stable across runs and platforms.
     static func seed(_ text: String) -> UInt64 {
         var hash: UInt64 = 0xCBF2_9CE4_8422_2325

@@ -1,3 +1,4 @@
+import Classification
 import Domain
 import Foundation
 import HTTPTypes
@@ -301,17 +302,12 @@ final class HostileRun: @unchecked Sendable {
     }
 
     func keepCookies(_ headers: HTTPFields) {
-        for header in headers[values: .setCookie] {
-            let parts = header.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
-            guard let pair = parts.first, let equals = pair.firstIndex(of: "=") else { continue }
-            let name = String(pair[..<equals])
-            let value = String(pair[pair.index(after: equals)...])
-            let path = parts.first { $0.lowercased().hasPrefix("path=") }.map { String($0.dropFirst(5)) } ?? "/"
-            if parts.contains(where: { $0.lowercased() == "max-age=0" }) || value.isEmpty {
+        for cookie in headers[values: .setCookie].compactMap(SetCookie.init) {
+            if cookie.removes {
                 // The identity's CSRF cookie is never given up: it is no credential.
-                if name != PageKit.csrfCookie { cookies[name] = nil }
-            } else if name != PageKit.csrfCookie || CSRFToken.isWellFormed(value) {
-                cookies[name] = (value, path)
+                if cookie.name != PageKit.csrfCookie { cookies[cookie.name] = nil }
+            } else if cookie.name != PageKit.csrfCookie || CSRFToken.isWellFormed(cookie.value) {
+                cookies[cookie.name] = (cookie.value, cookie.path)
             }
         }
     }

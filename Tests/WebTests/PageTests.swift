@@ -67,17 +67,8 @@ final class Browser: @unchecked Sendable {
         if body != nil { headers[.contentType] = "application/x-www-form-urlencoded" }
         let response = try await client.executeRequest(
             uri: path, method: method, headers: headers, body: body.map { ByteBuffer(string: $0) })
-        for header in response.headers[values: .setCookie] {
-            let parts = header.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
-            guard let pair = parts.first, let equals = pair.firstIndex(of: "=") else { continue }
-            let name = String(pair[..<equals])
-            let value = String(pair[pair.index(after: equals)...])
-            let path = parts.first { $0.lowercased().hasPrefix("path=") }.map { String($0.dropFirst(5)) } ?? "/"
-            if parts.contains(where: { $0.lowercased() == "max-age=0" }) || value.isEmpty {
-                cookies[name] = nil
-            } else {
-                cookies[name] = (value, path)
-            }
+        for cookie in response.headers[values: .setCookie].compactMap(SetCookie.init) {
+            cookies[cookie.name] = cookie.removes ? nil : (cookie.value, cookie.path)
         }
         return Page(status: response.status, headers: response.headers, html: String(buffer: response.body))
     }

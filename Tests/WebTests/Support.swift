@@ -150,3 +150,20 @@ let bangNaPothole: JSONObject = [
     "text": "ถนนหน้าหมู่บ้านเป็นหลุมใหญ่มาก รถมอไซค์ตกหลุมล้มไปสองคันแล้วค่ะ ฝนตกน้ำขังมองไม่เห็นหลุม",
     "area": ["province": "กรุงเทพมหานคร", "district": "บางนา"],
 ]
+
+/// One `Set-Cookie` header as a browser reads it: name, value, path, and whether it removes the cookie.
+struct SetCookie {
+    let name: String
+    let value: String
+    let path: String
+    let removes: Bool
+
+    init?(_ header: String) {
+        let parts = header.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
+        guard let pair = parts.first, let equals = pair.firstIndex(of: "=") else { return nil }
+        name = String(pair[..<equals])
+        value = String(pair[pair.index(after: equals)...])
+        path = parts.first { $0.lowercased().hasPrefix("path=") }.map { String($0.dropFirst(5)) } ?? "/"
+        removes = parts.contains(where: { $0.lowercased() == "max-age=0" }) || value.isEmpty
+    }
+}
