@@ -1,4 +1,4 @@
-/// The canonical statuses of a case (PRODUCT.md).
+/// The canonical statuses of a case (docs/case-lifecycle.md).
 public enum CaseStatus: String, Sendable, Hashable, Codable, CaseIterable {
     /// รับเรื่องแล้ว: filed, not yet placed (only for an instant, inside the filing transaction).
     case received

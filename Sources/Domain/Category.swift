@@ -1,4 +1,4 @@
-/// A category of the taxonomy (PRODUCT.md): what a case is about.
+/// A category of the taxonomy (docs/taxonomy.md): what a case is about.
 public struct Category: Sendable, Hashable, Codable {
     /// Stable code, e.g. `road`.
     public var code: String

@@ -18,7 +18,7 @@ struct LifecycleTests {
         .place(agency: "bma-district-1001", category: nil, note: nil),
     ]
 
-    /// Which statuses each action is allowed in (PRODUCT.md's statuses).
+    /// Which statuses each action is allowed in (the transition table in docs/case-lifecycle.md).
     static let allowed: [String: Set<CaseStatus>] = [
         "accept": [.assigned],
         "start": [.accepted],
