@@ -42,6 +42,12 @@ public struct SiangSettings: Sendable {
     /// Whether a reverse proxy in front sets X-Forwarded-For (its last entry is then the client).
     public var behindProxy: Bool
 
+    /// The categories never shown to the public when `cases.private_categories` is not set: a missing
+    /// setting must not make corruption or debt reports public (docs/privacy.md).
+    public static let defaultPrivateCategories = [
+        "corruption", "debt", "labour", "welfare", "health_service", "online_fraud", "land",
+    ]
+
     /// The largest request body when `http.max_body_bytes` is not set.
     public static let defaultMaximumBodyBytes = 65_536
 
@@ -70,7 +76,7 @@ public struct SiangSettings: Sendable {
             maximumReturns: config.int(forKey: "cases.max_returns", default: 1),
             idempotencyRetentionHours: config.int(forKey: "cases.idempotency_retention_hours", default: 24),
             contactRetentionDays: config.int(forKey: "cases.contact_retention_days", default: 730),
-            privateCategories: config.stringArray(forKey: "cases.private_categories", default: []),
+            privateCategories: config.stringArray(forKey: "cases.private_categories", default: defaultPrivateCategories),
             consentVersion: config.string(forKey: "consent.current_version", default: "2026-01"),
             caseCacheSeconds: config.double(forKey: "cache.case_seconds", default: 2),
             statisticsCacheSeconds: config.double(forKey: "cache.statistics_seconds", default: 10),

@@ -310,6 +310,13 @@ struct HardeningTests {
         }
     }
 
+    @Test("without a settings file the private categories are still private: a missing setting fails closed")
+    func privateCategoriesFailClosed() async throws {
+        let empty = SiangHome(path: FileManager.default.temporaryDirectory.appendingPathComponent("siang-no-config").path)
+        let settings = try await SiangSettings.load(home: empty, environment: [:])
+        #expect(Set(settings.privateCategories).isSuperset(of: ["corruption", "debt", "land", "online_fraud"]))
+    }
+
     @Test("wrong staff tokens from one address get 429 with Retry-After; a valid token elsewhere works")
     func tokenGuessing() async throws {
         let app = try await TestApp.make()
