@@ -14,15 +14,19 @@ public enum CaseAccessPolicy {
 
     /// Whether `staff` may apply `action` to a case they can see.
     public static func canApply(_ action: StaffAction, _ staff: StaffMember, agencyCode: String?, status: CaseStatus) -> Bool {
+        canApply(action.kind, staff, agencyCode: agencyCode, status: status)
+    }
+
+    /// Whether `staff` may take an action of `kind` on a case they can see.
+    public static func canApply(_ kind: StaffActionKind, _ staff: StaffMember, agencyCode: String?, status: CaseStatus) -> Bool {
         guard canView(staff, agencyCode: agencyCode, status: status) else { return false }
         switch staff.role {
         case .admin:
             return true
         case .officer:
-            if case .place = action { return false }
-            return true
+            return kind != .place
         case .triage:
-            switch action {
+            switch kind {
             case .place, .comment, .reject, .recategorise, .merge: return true
             case .transfer: return status != .triage
             default: return false

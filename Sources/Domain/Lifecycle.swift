@@ -15,17 +15,38 @@ public enum StaffAction: Sendable, Equatable {
     /// A triage officer places a case from the triage queue.
     case place(agency: String, category: String?, note: String?)
 
-    public var name: String {
+    public var name: String { kind.rawValue }
+
+    public var kind: StaffActionKind {
         switch self {
-        case .accept: return "accept"
-        case .start: return "start"
-        case .comment: return "comment"
-        case .resolve: return "resolve"
-        case .reject: return "reject"
-        case .transfer: return "transfer"
-        case .recategorise: return "recategorise"
-        case .merge: return "merge"
-        case .place: return "place"
+        case .accept: return .accept
+        case .start: return .start
+        case .comment: return .comment
+        case .resolve: return .resolve
+        case .reject: return .reject
+        case .transfer: return .transfer
+        case .recategorise: return .recategorise
+        case .merge: return .merge
+        case .place: return .place
+        }
+    }
+}
+
+/// What a staff action is, without its details: the closed set pages offer forms for.
+public enum StaffActionKind: String, Sendable, CaseIterable {
+    case accept, start, comment, resolve, reject, transfer, recategorise, merge, place
+
+    /// The statuses a case may be in for this action: the one table `Lifecycle.apply` checks and
+    /// `Lifecycle.allowedActions` offers from.
+    public var allowedFrom: Set<CaseStatus> {
+        switch self {
+        case .accept: return [.assigned]
+        case .start: return [.accepted]
+        case .comment, .recategorise: return [.triage, .assigned, .accepted, .inProgress, .resolved]
+        case .resolve: return [.accepted, .inProgress]
+        case .reject, .merge: return [.triage, .assigned, .accepted, .inProgress]
+        case .transfer: return [.assigned, .accepted, .inProgress]
+        case .place: return [.triage]
         }
     }
 }
@@ -158,26 +179,26 @@ public enum Lifecycle {
         let from = state.status
         switch action {
         case .accept(let note):
-            try require(from, in: [.assigned], action: "accept")
+            try require(from, for: .accept)
             next.status = .accepted
             if next.acknowledgedAt == nil { next.acknowledgedAt = now }
             return (next, TimelineEntry(kind: "accepted", fromStatus: from, toStatus: .accepted, note: note))
 
         case .start(let note):
-            try require(from, in: [.accepted], action: "start")
+            try require(from, for: .start)
             next.status = .inProgress
             if next.firstAnsweredAt == nil { next.firstAnsweredAt = now }
             return (next, TimelineEntry(kind: "started", fromStatus: from, toStatus: .inProgress, note: note))
 
         case .comment(let note, let isInternal):
             try requireText(note, field: "note")
-            try require(from, in: [.triage, .assigned, .accepted, .inProgress, .resolved], action: "comment")
+            try require(from, for: .comment)
             if !isInternal, next.firstAnsweredAt == nil { next.firstAnsweredAt = now }
             return (next, TimelineEntry(kind: "commented", note: note, isInternal: isInternal))
 
         case .resolve(let result):
             try requireText(result, field: "result")
-            try require(from, in: [.accepted, .inProgress], action: "resolve")
+            try require(from, for: .resolve)
             next.status = .resolved
             next.resolvedAt = now
             next.resolution = result
@@ -185,7 +206,7 @@ public enum Lifecycle {
             return (next, TimelineEntry(kind: "resolved", fromStatus: from, toStatus: .resolved, note: result))
 
         case .reject(let reason, let note):
-            try require(from, in: [.triage, .assigned, .accepted, .inProgress], action: "reject")
+            try require(from, for: .reject)
             next.status = .rejected
             next.rejectionReason = reason
             next.closedAt = now
@@ -195,7 +216,7 @@ public enum Lifecycle {
 
         case .transfer(let agency, let note):
             try requireText(note, field: "note")
-            try require(from, in: [.assigned, .accepted, .inProgress], action: "transfer")
+            try require(from, for: .transfer)
             if let agency, agency == state.agencyCode {
                 throw DomainError(
                     .conflict, code: "transfer_to_self", th: "เรื่องนี้อยู่กับหน่วยงานนี้อยู่แล้ว",
@@ -228,7 +249,7 @@ public enum Lifecycle {
             )
 
         case .recategorise(let category, let note):
-            try require(from, in: [.triage, .assigned, .accepted, .inProgress, .resolved], action: "recategorise")
+            try require(from, for: .recategorise)
             guard category != state.categoryCode else {
                 throw DomainError(
                     .conflict, code: "same_category", th: "เรื่องนี้อยู่ในหมวดหมู่นี้อยู่แล้ว",
@@ -238,14 +259,14 @@ public enum Lifecycle {
             return (next, TimelineEntry(kind: "recategorised", categoryCode: category, note: note, isInternal: true))
 
         case .merge(let target, let note):
-            try require(from, in: [.triage, .assigned, .accepted, .inProgress], action: "merge")
+            try require(from, for: .merge)
             next.status = .merged
             next.mergedInto = target
             next.closedAt = now
             return (next, TimelineEntry(kind: "merged", fromStatus: from, toStatus: .merged, note: note ?? target))
 
         case .place(let agency, let category, let note):
-            try require(from, in: [.triage], action: "place")
+            try require(from, for: .place)
             next.status = .assigned
             next.agencyCode = agency
             if let category { next.categoryCode = category }
@@ -309,6 +330,23 @@ public enum Lifecycle {
         var returns = 0
         for holder in holders where !seen.insert(holder).inserted { returns += 1 }
         return returns
+    }
+
+    static func require(_ status: CaseStatus, for kind: StaffActionKind) throws(DomainError) {
+        try require(status, in: kind.allowedFrom, action: kind.rawValue)
+    }
+
+    /// The actions `staff` may take on a case held by `agencyCode` in `status`, in the order pages
+    /// offer them: those its status allows (`StaffActionKind.allowedFrom`) and the role may take
+    /// (`CaseAccessPolicy`). An action may still be refused for its details (the same category, a
+    /// transfer loop), with a message saying why.
+    public static func allowedActions(
+        in status: CaseStatus, agencyCode: String?, for staff: StaffMember
+    ) -> [StaffActionKind] {
+        StaffActionKind.allCases.filter {
+            $0.allowedFrom.contains(status)
+                && CaseAccessPolicy.canApply($0, staff, agencyCode: agencyCode, status: status)
+        }
     }
 
     static func require(_ status: CaseStatus, in allowed: Set<CaseStatus>, action: String) throws(DomainError) {

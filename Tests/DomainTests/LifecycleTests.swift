@@ -31,6 +31,24 @@ struct LifecycleTests {
         "place": [.triage],
     ]
 
+    @Test("the actions offered in each status are those the transition table allows and the role may take", arguments: CaseStatus.allCases)
+    func allowedActions(status: CaseStatus) {
+        let agency = status == .triage ? nil : "bma-district-1047"
+        let admin = StaffMember(id: 1, name: "a", role: .admin, agencyCode: nil)
+        let officer = StaffMember(id: 2, name: "o", role: .officer, agencyCode: "bma-district-1047")
+        let triage = StaffMember(id: 3, name: "t", role: .triage, agencyCode: nil)
+        let offered = Set(Lifecycle.allowedActions(in: status, agencyCode: agency, for: admin).map(\.rawValue))
+        #expect(offered == Set(Self.allowed.filter { $0.value.contains(status) }.keys))
+        let officers = Lifecycle.allowedActions(in: status, agencyCode: agency, for: officer).map(\.rawValue)
+        #expect(!officers.contains("place"))
+        if status != .triage { #expect(Set(officers) == offered.subtracting(["place"])) }
+        let triageDesk = Set(Lifecycle.allowedActions(in: status, agencyCode: agency, for: triage).map(\.rawValue))
+        #expect(triageDesk.isSubset(of: ["place", "comment", "reject", "recategorise", "merge", "transfer"]))
+        #expect(triageDesk.isSubset(of: offered))
+        // Someone else's case offers an officer nothing.
+        #expect(Lifecycle.allowedActions(in: status, agencyCode: "mea", for: officer).isEmpty)
+    }
+
     @Test("every staff action is allowed exactly in its statuses and refused as a conflict in every other", arguments: everyAction)
     func transitionTable(action: StaffAction) {
         for status in CaseStatus.allCases {

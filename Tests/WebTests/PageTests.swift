@@ -292,6 +292,37 @@ struct PageTests {
         }
     }
 
+    @Test("the case page offers a form for each action its status allows, and an officer corrects the category there")
+    func actionFormsByStatus() async throws {
+        let app = try await TestApp.make()
+        let accounts = StaffAccounts(store: StaffStore(pool: app.database.pool), passwordCost: 4)
+        _ = try await accounts.createUser(
+            email: "officer@bangna.example", name: nil, role: .officer, agencyCode: "bma-district-1047",
+            password: "correct horse battery")
+        try await app.run { client in
+            let (code, _) = try await Browser(client).file(potholeForm)
+            let officer = Browser(client)
+            let signIn = try await officer.get("/agency/sign-in")
+            _ = try await officer.post(
+                "/agency/sign-in", [("email", "officer@bangna.example"), ("password", "correct horse battery")], csrf: signIn.csrf)
+            func forms() async throws -> Set<String> {
+                let page = try await officer.get("/agency/cases/\(code)")
+                return Set(StaffActionKind.allCases.map(\.rawValue).filter { page.html.contains("id=\"action-\($0)\"") })
+            }
+            #expect(try await forms() == ["accept", "comment", "reject", "transfer", "recategorise", "merge"])
+            let page = try await officer.get("/agency/cases/\(code)")
+            let changed = try await officer.post(
+                "/agency/cases/\(code)/actions", [("action", "recategorise"), ("category", "sidewalk"), ("note", "")],
+                csrf: page.csrf)
+            #expect(changed.status == .seeOther, "\(changed.html.prefix(2000))")
+            let after = try await officer.get("/agency/cases/\(code)")
+            #expect(after.html.contains("<dd>ทางเท้า "), "the case page names the corrected category")
+            #expect(after.html.contains("<option value=\"sidewalk\" selected>"))
+            _ = try await officer.post("/agency/cases/\(code)/actions", [("action", "accept")], csrf: page.csrf)
+            #expect(try await forms() == ["start", "comment", "resolve", "reject", "transfer", "recategorise", "merge"])
+        }
+    }
+
     @Test("an officer signs in, works a case from the inbox, and the citizen rates and appeals it")
     func officerAndCitizen() async throws {
         let app = try await TestApp.make()

@@ -266,24 +266,15 @@ struct AgencyPages {
     /// policy allows and the lifecycle accepts in the case's status.
     func actions(for record: CaseRecord, staff: StaffMember, view: PageKit.View) -> [[String: Any]] {
         let state = record.state
-        let now = agency.clock()
-        let other = reference.data.agencies.first { $0.code != state.agencyCode }?.code ?? ""
-        let candidates: [(StaffAction, String, String, Bool)] = [
-            (.accept(note: nil), "accept", "action_note", false),
-            (.start(note: nil), "start", "action_note", false),
-            (.comment(note: "-", internal: false), "comment", "action_comment_note", true),
-            (.resolve(result: "-"), "resolve", "action_result", true),
-            (.reject(reason: RejectionReason.allCases[0], note: nil), "reject", "action_note", false),
-            (.transfer(agency: other, note: "-"), "transfer", "action_transfer_note", true),
-            (.recategorise(category: state.categoryCode, note: nil), "recategorise", "action_note", false),
-            (.merge(into: "SG-0000-000000", note: nil), "merge", "action_note", false),
-            (.place(agency: other, category: nil, note: nil), "place", "action_note", false),
-        ]
         let agencies = reference.data.agencies.sorted { citizen.agencyName($0.code, view) < citizen.agencyName($1.code, view) }
-        return candidates.compactMap { action, name, noteKey, noteRequired in
-            guard CaseAccessPolicy.canApply(action, staff, agencyCode: state.agencyCode, status: state.status),
-                (try? Lifecycle.apply(action, to: state, at: now, rules: agency.rules.lifecycle)) != nil
-            else { return nil }
+        // Which note each form asks for, and whether it must be given.
+        let notes: [StaffActionKind: (String, Bool)] = [
+            .comment: ("action_comment_note", true), .resolve: ("action_result", true),
+            .transfer: ("action_transfer_note", true),
+        ]
+        return Lifecycle.allowedActions(in: state.status, agencyCode: state.agencyCode, for: staff).map { kind in
+            let name = kind.rawValue
+            let (noteKey, noteRequired) = notes[kind] ?? ("action_note", false)
             var form: [String: Any] = [
                 "name": name, "label": view.text("action_\(name)"), "noteLabel": view.text(noteKey), "noteRequired": noteRequired,
                 "needsInternal": name == "comment", "needsTarget": name == "merge",
