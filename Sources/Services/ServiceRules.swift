@@ -8,6 +8,8 @@ public struct ServiceRules: Sendable {
     /// Longest case text, in characters.
     public var maximumTextLength: Int
     public var maximumTitleLength: Int
+    /// Longest note, reason, comment or result of an action (citizen's or staff's), in characters.
+    public var maximumNoteLength: Int
     /// Categories whose cases are never shown to the public (they concern a person).
     public var privateCategories: Set<String>
     /// The version of the consent text citizens accept when they give contact details.
@@ -21,12 +23,14 @@ public struct ServiceRules: Sendable {
 
     public init(
         triageThreshold: Double = 0.4, maximumTextLength: Int = 5000, maximumTitleLength: Int = 200,
+        maximumNoteLength: Int = 2000,
         privateCategories: Set<String> = [], consentVersion: String = "2026-01", lifecycle: LifecycleRules = .init(),
         idempotencyRetention: TimeInterval = 24 * 3600, contactRetention: TimeInterval? = 730 * 86_400
     ) {
         self.triageThreshold = triageThreshold
         self.maximumTextLength = maximumTextLength
         self.maximumTitleLength = maximumTitleLength
+        self.maximumNoteLength = maximumNoteLength
         self.privateCategories = privateCategories
         self.consentVersion = consentVersion
         self.lifecycle = lifecycle

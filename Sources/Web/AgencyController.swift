@@ -91,7 +91,7 @@ struct AgencyController {
         let staff = try Self.staff(context)
         let code = try CasesController.code(context)
         let body = try JSONBody.decode(ActionBody.self, from: try await JSONBody.bytes(of: request, context: context))
-        for (field, value) in [("note", body.note), ("result", body.result)] { try CasesController.checkNote(value, field: field) }
+        for (field, value) in [("note", body.note), ("result", body.result)] { try CasesController.checkNote(value, field: field, rules: agency.rules) }
         let action = try Self.action(from: body)
         let record = try await agency.act(code: code, action: action, by: staff)
         let events = try await agency.store.events(caseID: record.id)

@@ -99,7 +99,7 @@ public func buildApplication(
     ).addRoutes(to: api)
     let staffRoutes = api.group("agency").add(middleware: StaffAuthenticationMiddleware(accounts: accounts))
     AgencyController(agency: agency, json: json).addRoutes(to: staffRoutes)
-    CategorySuggestionController(analyzer: runtime.analyzer, reference: runtime.reference).addRoutes(to: api)
+    CategorySuggestionController(analyzer: runtime.analyzer, reference: runtime.reference, rules: runtime.rules).addRoutes(to: api)
 
     // Web pages: the same services, rendered as HTML.
     let figures = PageFigures(statistics: statistics, clock: runtime.clock, lifetime: configuration.statisticsCacheLifetime)

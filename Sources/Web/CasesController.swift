@@ -140,20 +140,20 @@ struct CasesController {
 
     @Sendable func feedback(_ request: Request, context: SiangRequestContext) async throws -> Response {
         let body = try JSONBody.decode(FeedbackBody.self, from: try await JSONBody.bytes(of: request, context: context))
-        try Self.checkNote(body.comment, field: "comment")
+        try Self.checkNote(body.comment, field: "comment", rules: cases.rules)
         return try await act(request, context: context, action: .feedback(stars: body.stars, comment: body.comment?.nonBlank))
     }
 
     @Sendable func reopen(_ request: Request, context: SiangRequestContext) async throws -> Response {
         let body = try JSONBody.decode(ReasonBody.self, from: try await JSONBody.bytes(of: request, context: context))
-        try Self.checkNote(body.reason, field: "reason")
+        try Self.checkNote(body.reason, field: "reason", rules: cases.rules)
         return try await act(request, context: context, action: .reopen(reason: body.reason ?? ""))
     }
 
     @Sendable func withdraw(_ request: Request, context: SiangRequestContext) async throws -> Response {
         let data = try await JSONBody.bytes(of: request, context: context)
         let body = data.isEmpty ? ReasonBody(reason: nil) : try JSONBody.decode(ReasonBody.self, from: data)
-        try Self.checkNote(body.reason, field: "reason")
+        try Self.checkNote(body.reason, field: "reason", rules: cases.rules)
         return try await act(request, context: context, action: .withdraw(reason: body.reason?.nonBlank))
     }
 
@@ -267,13 +267,15 @@ struct CasesController {
         return raw.removingPercentEncoding ?? raw
     }
 
-    /// Notes and comments: at most 2,000 characters, no NUL.
-    static func checkNote(_ text: String?, field: String) throws {
+    /// Notes, reasons, comments and results: at most `rules.maximumNoteLength` characters, no NUL.
+    static func checkNote(_ text: String?, field: String, rules: ServiceRules) throws {
         guard let text else { return }
-        guard text.count <= 2000, !text.unicodeScalars.contains("\0") else {
+        let limit = rules.maximumNoteLength
+        guard text.count <= limit, !text.unicodeScalars.contains("\0") else {
             throw APIError(
-                status: .unprocessableContent, code: "invalid_\(field)", th: "ข้อความยาวเกิน 2,000 ตัวอักษรหรือมีอักขระที่ใช้ไม่ได้",
-                en: "\"\(field)\" must be at most 2,000 characters without NUL characters.")
+                status: .unprocessableContent, code: "invalid_\(field)",
+                th: "ข้อความยาวเกิน \(limit) ตัวอักษรหรือมีอักขระที่ใช้ไม่ได้",
+                en: "\"\(field)\" must be at most \(limit) characters without NUL characters.")
         }
     }
 }

@@ -322,7 +322,7 @@ struct AgencyPages {
             result: name == "resolve" ? form.note : nil, reason: form.reason, agency: form.agency, category: form.category,
             into: form.target)
         do {
-            for (field, value) in [("note", body.note), ("result", body.result)] { try CasesController.checkNote(value, field: field) }
+            for (field, value) in [("note", body.note), ("result", body.result)] { try CasesController.checkNote(value, field: field, rules: agency.rules) }
             let action = try AgencyController.action(from: body)
             let record = try await agency.act(code: code, action: action, by: staff)
             // A case that left this officer's agency cannot be shown to them again: back to the inbox.

@@ -34,6 +34,7 @@ struct PageAssets {
 struct CategorySuggestionController {
     let analyzer: TextAnalyzer
     let reference: Reference
+    let rules: ServiceRules
 
     func addRoutes(to group: RouterGroup<SiangRequestContext>) {
         group.post("category-suggestion", use: suggest)
@@ -59,10 +60,12 @@ struct CategorySuggestionController {
 
     @Sendable func suggest(_ request: Request, context: SiangRequestContext) async throws -> Response {
         let body = try JSONBody.decode(Body.self, from: try await JSONBody.bytes(of: request, context: context))
-        guard body.text.count <= 5000 else {
+        // The limit of a case's text: a suggestion is asked for what will be filed.
+        let limit = rules.maximumTextLength
+        guard body.text.count <= limit else {
             throw APIError(
-                status: .unprocessableContent, code: "text_too_long", th: "ข้อความยาวเกิน 5,000 ตัวอักษร",
-                en: "\"text\" is longer than 5,000 characters.")
+                status: .unprocessableContent, code: "text_too_long", th: "ข้อความยาวเกิน \(limit) ตัวอักษร",
+                en: "\"text\" is longer than \(limit) characters.")
         }
         let prediction = analyzer.analyze(body.text).prediction
         let category = reference.categories[prediction.category]
