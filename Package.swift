@@ -41,10 +41,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        .target(name: "CivilCalendar", swiftSettings: swiftSettings),
         .target(
             name: "Postgres",
             dependencies: [
-                "CLibPQ",
+                "CLibPQ", "CivilCalendar",
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "DequeModule", package: "swift-collections"),
@@ -52,7 +53,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(name: "Domain", swiftSettings: swiftSettings),
-        .target(name: "Statistics", dependencies: ["Domain"], swiftSettings: swiftSettings),
+        .target(name: "Statistics", dependencies: ["Domain", "CivilCalendar"], swiftSettings: swiftSettings),
         .target(
             name: "Store",
             dependencies: ["Domain", "Postgres", "Statistics", .product(name: "Crypto", package: "swift-crypto")],

@@ -1,3 +1,5 @@
+import CivilCalendar
+
 /// Days, weeks and months as Bangkok counts them (UTC+7, no daylight saving), on integers.
 ///
 /// A case filed at 00:30 on 1 February in Bangkok is still 31 January in UTC, and belongs to
@@ -33,25 +35,12 @@ public enum BangkokCalendar {
 
     /// Days since 1970-01-01 of a civil date.
     public static func day(year: Int, month: Int, day: Int) -> Int32 {
-        let y = Int64(month <= 2 ? year - 1 : year)
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let m = Int64(month)
-        let dayOfYear = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + Int64(day) - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return Int32(era * 146_097 + dayOfEra - 719_468)
+        Int32(CivilDate.days(year: Int64(year), month: Int64(month), day: Int64(day)))
     }
 
     public static func civil(_ days: Int64) -> (year: Int, month: Int, day: Int) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let mp = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * mp + 2) / 5 + 1
-        let month = mp < 10 ? mp + 3 : mp - 9
-        return (Int(yearOfEra + era * 400 + (month <= 2 ? 1 : 0)), Int(month), Int(day))
+        let (year, month, day) = CivilDate.date(ofDay: days)
+        return (Int(year), Int(month), Int(day))
     }
 
     /// The years a date given by a client may name: wide enough for any real filter, narrow enough that
