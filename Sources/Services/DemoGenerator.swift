@@ -250,13 +250,6 @@ public struct DemoGenerator: Sendable {
     }
 }
 
-/// The calendar year in Bangkok of a time.
-enum BangkokYear {
-    static func of(_ date: Date) -> Int {
-        let day = BangkokCalendar.day(Int64(date.timeIntervalSince1970.rounded(.down)))
-        return BangkokCalendar.civil(Int64(day)).year
-    }
-}
 
 /// A small fast seeded generator (xorshift*), with the distributions the demo needs.
 struct DemoRandom {

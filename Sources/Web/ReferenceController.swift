@@ -1,6 +1,5 @@
 import Domain
 import Hummingbird
-import Postgres
 import Services
 
 /// Public reference data: categories, areas and agencies, with Thai and English names.
@@ -77,20 +76,5 @@ struct ReferenceController {
                 province: $0.provinceCode, district: $0.districtCode)
         }
         return try JSONResponse.make(["agencies": list], headers: [.cacheControl: "public, max-age=300"])
-    }
-}
-
-/// Liveness and readiness.
-struct HealthController {
-    let pool: ConnectionPool
-
-    func addRoutes(to router: Router<SiangRequestContext>) {
-        router.get("healthz") { _, _ in try JSONResponse.make(["status": "ok"]) }
-        router.get("readyz") { _, _ in
-            guard await pool.ping() else {
-                return try JSONResponse.make(["status": "database unreachable"], status: .serviceUnavailable)
-            }
-            return try JSONResponse.make(["status": "ready"])
-        }
     }
 }
