@@ -25,6 +25,11 @@ public struct Agency: Sendable, Hashable, Codable {
 }
 
 /// Where a case is: any of province, district and subdistrict, each a DOPA code.
+/// Where a case's area came from: what the citizen gave, the places its text names, or nowhere.
+public enum AreaSource: String, Sendable, Hashable, Codable, CaseIterable {
+    case given, text, none
+}
+
 public struct CaseArea: Sendable, Hashable, Codable {
     public var provinceCode: String?
     public var districtCode: String?

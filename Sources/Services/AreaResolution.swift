@@ -3,15 +3,15 @@ import ThaiText
 
 /// Where a case is: from what the citizen gave (codes or names), else from places its text names.
 enum AreaResolution {
-    /// The area and where it came from (`given`, `text` or `none`).
+    /// The area and where it came from.
     /// - Throws: `unknown_area` for a name or code that matches nothing, `area_mismatch` when
     ///   the given district is not in the given province (and so on).
     static func resolve(
         _ input: FilingRequest.AreaInput, mentions: [PlaceMention], reference: Reference
-    ) throws(DomainError) -> (CaseArea, String) {
-        if !input.isEmpty { return (try resolveGiven(input, reference: reference), "given") }
+    ) throws(DomainError) -> (CaseArea, AreaSource) {
+        if !input.isEmpty { return (try resolveGiven(input, reference: reference), .given) }
         let fromText = resolveMentions(mentions)
-        return (fromText, fromText.isUnknown ? "none" : "text")
+        return (fromText, fromText.isUnknown ? .none : .text)
     }
 
     static func resolveGiven(_ input: FilingRequest.AreaInput, reference: Reference) throws(DomainError) -> CaseArea {

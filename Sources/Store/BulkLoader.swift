@@ -229,7 +229,7 @@ public struct BulkLoader: Sendable {
         row.text(item.area.provinceCode)
         row.text(item.area.districtCode)
         row.text(item.area.subdistrictCode)
-        row.text(item.area.isUnknown ? "none" : "given")
+        row.text((item.area.isUnknown ? AreaSource.none : .given).rawValue)
         row.text(item.categoryCode)
         row.text(String(item.confidence))
         row.text(state.categoryCode)

@@ -18,7 +18,7 @@ public struct CaseRecord: Sendable, Equatable {
     public var publicRequested: Bool
     public var anonymous: Bool
     public var area: CaseArea
-    public var areaSource: String
+    public var areaSource: AreaSource
     public var latitude: Double?
     public var longitude: Double?
     public var address: String?
@@ -81,7 +81,7 @@ public struct NewCase: Sendable {
     public var publicRequested: Bool
     public var anonymous: Bool
     public var area: CaseArea
-    public var areaSource: String
+    public var areaSource: AreaSource
     public var latitude: Double?
     public var longitude: Double?
     public var address: String?
@@ -98,7 +98,7 @@ public struct NewCase: Sendable {
 
     public init(
         kind: CaseKind, channel: String, title: String?, text: String, publicTitle: String?, publicText: String,
-        isPublic: Bool, publicRequested: Bool, anonymous: Bool, area: CaseArea, areaSource: String, latitude: Double?,
+        isPublic: Bool, publicRequested: Bool, anonymous: Bool, area: CaseArea, areaSource: AreaSource, latitude: Double?,
         longitude: Double?,
         address: String?, predictedCategory: String?, predictedConfidence: Double?, categoryCode: String,
         agencyCode: String?, status: CaseStatus, filedAt: Date, due: DueDates, contact: CaseContact?,

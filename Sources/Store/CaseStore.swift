@@ -541,8 +541,10 @@ public struct CaseStore: Sendable {
     static let columnCount = 41
 
     static func record(_ row: Row) throws -> CaseRecord {
-        guard let kind = CaseKind(rawValue: try row.string(2)), let status = CaseStatus(rawValue: try row.string(19)) else {
-            throw Row.DecodingError(column: 2, expected: "case kind and status", text: row.optionalString(2))
+        guard let kind = CaseKind(rawValue: try row.string(2)), let status = CaseStatus(rawValue: try row.string(19)),
+            let areaSource = AreaSource(rawValue: try row.string(13))
+        else {
+            throw Row.DecodingError(column: 2, expected: "case kind, status and area source", text: row.optionalString(2))
         }
         let state = CaseState(
             status: status, agencyCode: row.optionalString(20), categoryCode: try row.string(21),
@@ -560,7 +562,7 @@ public struct CaseStore: Sendable {
             area: CaseArea(
                 provinceCode: row.optionalString(10), districtCode: row.optionalString(11),
                 subdistrictCode: row.optionalString(12)),
-            areaSource: try row.string(13), latitude: try row.optionalDouble(14), longitude: try row.optionalDouble(15),
+            areaSource: areaSource, latitude: try row.optionalDouble(14), longitude: try row.optionalDouble(15),
             address: row.optionalString(16), predictedCategory: row.optionalString(17),
             predictedConfidence: try row.optionalDouble(18), state: state, filedAt: try row.date(35),
             due: DueDates(acknowledge: try row.date(36), firstAnswer: try row.date(37), resolution: try row.date(38)),

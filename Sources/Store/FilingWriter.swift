@@ -106,7 +106,7 @@ final class FilingWriter: Sendable {
             cases.map(\.text), cases.map { $0.publicTitle == $0.title ? nil : $0.publicTitle },
             cases.map { $0.publicText == $0.text ? nil : $0.publicText }, cases.map(\.isPublic),
             cases.map(\.anonymous), cases.map(\.status.rawValue), cases.map(\.area.provinceCode),
-            cases.map(\.area.districtCode), cases.map(\.area.subdistrictCode), cases.map(\.areaSource),
+            cases.map(\.area.districtCode), cases.map(\.area.subdistrictCode), cases.map(\.areaSource.rawValue),
             cases.map(\.latitude), cases.map(\.longitude), cases.map(\.address), cases.map(\.predictedCategory),
             cases.map(\.predictedConfidence), cases.map(\.categoryCode), cases.map(\.agencyCode), cases.map(\.filedAt),
             cases.map(\.due.acknowledge), cases.map(\.due.firstAnswer), cases.map(\.due.resolution),

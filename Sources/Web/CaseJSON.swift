@@ -133,10 +133,10 @@ struct CaseJSONBuilder {
         StatusJSON(code: status.rawValue, name_th: status.nameTH, name_en: status.nameEN, open311: status.open311)
     }
 
-    func area(_ area: CaseArea, source: String?) -> AreaJSON {
+    func area(_ area: CaseArea, source: AreaSource?) -> AreaJSON {
         AreaJSON(
             province: name(area: area.provinceCode), district: name(area: area.districtCode),
-            subdistrict: name(area: area.subdistrictCode), source: source)
+            subdistrict: name(area: area.subdistrictCode), source: source?.rawValue)
     }
 
     /// The full view: for the citizen (`view == "citizen"`) or staff (`"staff"`, with internal notes and contact).
