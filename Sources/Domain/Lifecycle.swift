@@ -222,7 +222,8 @@ public enum Lifecycle {
                     .conflict, code: "transfer_to_self", th: "เรื่องนี้อยู่กับหน่วยงานนี้อยู่แล้ว",
                     en: "The case is already with this agency.")
             }
-            guard state.transferCount < rules.maximumTransfers else {
+            // The way out of a loop is the triage desk, which the limit's own message points to: it stays open.
+            guard agency == nil || state.transferCount < rules.maximumTransfers else {
                 throw DomainError(
                     .conflict, code: "transfer_limit",
                     th: "เรื่องนี้ถูกโอนครบ \(rules.maximumTransfers) ครั้งแล้ว กรุณาส่งกลับศูนย์คัดกรองหรือดำเนินการเอง",

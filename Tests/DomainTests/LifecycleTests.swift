@@ -128,7 +128,7 @@ struct LifecycleTests {
         }
     }
 
-    @Test("a case cannot be transferred more than the configured number of times")
+    @Test("a case cannot be transferred to another agency more than the configured number of times, but can go to triage")
     func transferLimit() throws {
         var current = state(.assigned, agency: "a")
         for agency in ["b", "c", "d"] {
@@ -140,6 +140,9 @@ struct LifecycleTests {
         } catch {
             #expect(error.code == "transfer_limit")
         }
+        let (toTriage, _) = try Lifecycle.apply(.transfer(agency: nil, note: "ส่งศูนย์คัดกรอง"), to: current, at: now, rules: rules)
+        #expect(toTriage.status == .triage)
+        #expect(toTriage.agencyCode == nil)
     }
 
     @Test("transferring to the agency that has the case is refused")
