@@ -9,12 +9,15 @@ public enum ContactErasure {
     public static let eventKind = "contact_erased"
 
     /// The statuses in which contact details may be erased (the finished ones), for SQL filters.
-    public static let erasableStatuses: [CaseStatus] = CaseStatus.allCases.filter(\.isFinal)
+    public static let erasableStatuses: [CaseStatus] = CaseStatus.allCases.filter(isAllowed(in:))
+
+    /// Whether contact details may be erased while the case is in `status`.
+    public static func isAllowed(in status: CaseStatus) -> Bool { status.isFinal }
 
     /// Refuses an erasure while the case is not finished.
     /// - Throws: `case_not_finished` (`conflict`).
     public static func check(_ status: CaseStatus) throws(DomainError) {
-        guard status.isFinal else { throw notFinished(status) }
+        guard isAllowed(in: status) else { throw notFinished(status) }
     }
 
     /// The refusal of an erasure asked for while the case is in `status`.

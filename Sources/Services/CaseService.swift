@@ -122,6 +122,12 @@ public struct CaseService: Sendable {
         return .public(found.record, found.events.filter { !$0.isInternal && $0.kind != ContactErasure.eventKind })
     }
 
+    /// The refusal of a wrong secret: `invalid_secret` for a public case, which anyone may know exists;
+    /// for any other, the same not-found as an unknown code, so codes cannot be probed.
+    static func wrongSecret(for record: CaseRecord) -> DomainError {
+        record.isPublic ? invalidSecret : .caseNotFound
+    }
+
     static let invalidSecret = DomainError(
         .forbidden, code: "invalid_secret", th: "รหัสลับไม่ถูกต้องสำหรับเรื่องนี้",
         en: "The tracking secret does not match this case.")
@@ -136,7 +142,7 @@ public struct CaseService: Sendable {
         let rules = rules.lifecycle
         let record = try await store.change(code: canonical, secret: secret, actor: .citizen) { context in
             guard context.secretMatches else {
-                throw context.current.isPublic ? Self.invalidSecret : DomainError.caseNotFound
+                throw Self.wrongSecret(for: context.current)
             }
             let (state, entry) = try Lifecycle.apply(action, to: context.current.state, at: now, rules: rules)
             return CaseStore.Change(state: state, due: context.current.due, entry: entry)
@@ -156,8 +162,15 @@ public struct CaseService: Sendable {
         guard let canonical = TrackingCode.canonical(code),
             let found = try await store.find(code: canonical, secret: secret)
         else { throw DomainError.caseNotFound }
-        guard found.secretMatches else { throw found.record.isPublic ? Self.invalidSecret : DomainError.caseNotFound }
+        guard found.secretMatches else { throw Self.wrongSecret(for: found.record) }
         return (found.record, try await store.contactAccess(caseID: found.record.id))
+    }
+
+    /// The use of the contact details for the citizen tracking their case (`.citizen`: the secret was
+    /// proved when the case was read), or nil for the public view.
+    public func contactAccess(of tracking: Tracking) async throws -> ContactAccessLog? {
+        guard case .citizen(let record, _) = tracking else { return nil }
+        return try await store.contactAccess(caseID: record.id)
     }
 
     /// Erases the contact details of a finished case at the request of the citizen who filed it.
@@ -172,7 +185,7 @@ public struct CaseService: Sendable {
         guard let canonical = TrackingCode.canonical(code) else { throw DomainError.caseNotFound }
         return try await store.eraseContact(code: canonical, secret: secret, at: clock()) { context in
             guard context.secretMatches else {
-                throw context.current.isPublic ? Self.invalidSecret : DomainError.caseNotFound
+                throw Self.wrongSecret(for: context.current)
             }
             try ContactErasure.check(context.current.state.status)
         }

@@ -199,6 +199,9 @@ public struct ContactAccessLog: Sendable, Equatable {
     /// When the contact details were erased, if they were.
     public var erasedAt: Date? { entries.last { $0.kind != .read }?.at }
 
+    /// Whether an erasure asked for now would erase something (`ContactErasure`).
+    public func canErase(in status: CaseStatus) -> Bool { held != nil && ContactErasure.isAllowed(in: status) }
+
     public init(held: Held?, entries: [Entry]) {
         self.held = held
         self.entries = entries

@@ -205,7 +205,7 @@ struct CasesController {
             contact: .init(
                 held: log.held != nil, given_at: log.held.map { BangkokTime.format($0.givenAt) },
                 consent_version: log.held?.consentVersion, erased_at: log.erasedAt.map(BangkokTime.format)),
-            can_erase: log.held != nil && record.state.status.isFinal,
+            can_erase: log.canErase(in: record.state.status),
             access: log.entries.map {
                 DataAccessJSON.Entry(
                     kind: $0.kind.rawValue, at: BangkokTime.format($0.at), agency: json.name(agency: $0.agencyCode),

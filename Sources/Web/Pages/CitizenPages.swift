@@ -272,7 +272,7 @@ struct CitizenPages {
         let tracked = try await trackedCase(code: code, secret: secret)
         // A secret that did not match still shows the public view, but counts as a wrong try.
         if secret != nil, case .public = tracked { context.credentialRefused.set() }
-        let access = try await contactAccess(tracked, secret: secret)
+        let access = try await cases.contactAccess(of: tracked)
         let flashKey = request.uri.queryParameters.get("done").flatMap {
             ["rated", "reopened", "erased", "nothing_to_erase"].contains($0) ? "flash_\($0)" : nil
         }
@@ -281,11 +281,6 @@ struct CitizenPages {
             status: .ok)
     }
 
-    /// The use of the contact details, for the citizen's own view only.
-    func contactAccess(_ tracked: CaseService.Tracking, secret: String?) async throws -> ContactAccessLog? {
-        guard case .citizen(let record, _) = tracked, let secret else { return nil }
-        return try await cases.contactAccess(code: record.code, secret: secret).log
-    }
 
     func casePage(
         _ tracked: CaseService.Tracking, access: ContactAccessLog?, view: PageKit.View, request: Request,
@@ -390,7 +385,7 @@ struct CitizenPages {
         let code = try Self.code(context)
         let secret = request.cookies[Self.trackCookie]?.value
         let tracked = try await trackedCase(code: code, secret: secret)
-        let access = try await contactAccess(tracked, secret: secret)
+        let access = try await cases.contactAccess(of: tracked)
         let text = words ?? view.text(message ?? "error_bad_form")
         return casePage(
             tracked, access: access, view: view, request: request, errors: [FieldError(message: text, field: field)],
@@ -420,7 +415,7 @@ struct CitizenPages {
         }
         var model: [String: Any] = [
             "entries": entries, "hasEntries": !entries.isEmpty,
-            "canErase": access.held != nil && status.isFinal, "eraseLater": access.held != nil && !status.isFinal,
+            "canErase": access.canErase(in: status), "eraseLater": access.held != nil && !access.canErase(in: status),
         ]
         if let held = access.held { model["givenAt"] = format.dateTime(held.givenAt) }
         if let erasedAt = access.erasedAt, access.held == nil { model["erasedAt"] = format.dateTime(erasedAt) }
