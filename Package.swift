@@ -70,9 +70,12 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(
-            name: "SeedData",
+            name: "Setup",
             dependencies: [
-                "Domain", "Classification", "ThaiText",
+                "Domain", "Classification", "ThaiText", "Postgres", "Store", "Services", "Pages",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "CSV", package: "CSV.swift"),
                 .product(name: "Configuration", package: "swift-configuration"),
                 .product(name: "SystemPackage", package: "swift-system"),
@@ -88,7 +91,7 @@ let package = Package(
         .target(
             name: "Web",
             dependencies: [
-                "Domain", "Store", "Services", "Classification", "ThaiText", "SeedData", "Postgres", "Statistics", "Pages",
+                "Domain", "Services", "Classification", "ThaiText", "Setup", "Statistics", "Pages",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
                 .product(name: "Logging", package: "swift-log"),
@@ -106,7 +109,7 @@ let package = Package(
                 "ThaiText",
                 "Classification",
                 "Domain",
-                "SeedData",
+                "Setup",
                 "Web",
                 "Postgres",
                 "Store",
@@ -119,14 +122,14 @@ let package = Package(
         ),
         .target(
             name: "TestSupport",
-            dependencies: ["Postgres", "Store", "SeedData", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["Postgres", "Store", "Setup", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "ThaiTextTests", dependencies: ["ThaiText"], swiftSettings: swiftSettings),
         .testTarget(name: "ClassificationTests", dependencies: ["Classification", "ThaiText"], swiftSettings: swiftSettings),
         .testTarget(
             name: "CLITests",
-            dependencies: ["siang", "Classification", "SeedData", "Services", "ThaiText", "TestSupport"],
+            dependencies: ["siang", "Classification", "Domain", "Setup", "Services", "ThaiText", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "DomainTests", dependencies: ["Domain"], swiftSettings: swiftSettings),
@@ -134,7 +137,7 @@ let package = Package(
         .testTarget(
             name: "WebTests",
             dependencies: [
-                "Web", "TestSupport", "Services", "Store", "SeedData", "Domain", "Classification", "Statistics",
+                "Web", "TestSupport", "Services", "Store", "Setup", "Domain", "Classification", "Statistics",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],

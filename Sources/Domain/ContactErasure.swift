@@ -5,9 +5,6 @@
 /// (`CaseStatus.isFinal`) nobody needs the contact details any more, so the citizen may have
 /// them erased. The case, its timeline and its public text stay: they hold no contact details.
 public enum ContactErasure {
-    /// The timeline entry an erasure leaves (shown to the citizen, never to the public).
-    public static let eventKind = "contact_erased"
-
     /// The statuses in which contact details may be erased (the finished ones), for SQL filters.
     public static let erasableStatuses: [CaseStatus] = CaseStatus.allCases.filter(isAllowed(in:))
 

@@ -107,7 +107,7 @@ public struct CaseState: Sendable, Equatable {
 
 /// A timeline entry the lifecycle produces for a change.
 public struct TimelineEntry: Sendable, Equatable {
-    public var kind: String
+    public var kind: TimelineKind
     public var fromStatus: CaseStatus?
     public var toStatus: CaseStatus?
     public var agencyCode: String?
@@ -116,7 +116,7 @@ public struct TimelineEntry: Sendable, Equatable {
     public var isInternal: Bool
 
     public init(
-        kind: String, fromStatus: CaseStatus? = nil, toStatus: CaseStatus? = nil, agencyCode: String? = nil,
+        kind: TimelineKind, fromStatus: CaseStatus? = nil, toStatus: CaseStatus? = nil, agencyCode: String? = nil,
         categoryCode: String? = nil, note: String? = nil, isInternal: Bool = false
     ) {
         self.kind = kind
@@ -182,19 +182,19 @@ public enum Lifecycle {
             try require(from, for: .accept)
             next.status = .accepted
             if next.acknowledgedAt == nil { next.acknowledgedAt = now }
-            return (next, TimelineEntry(kind: "accepted", fromStatus: from, toStatus: .accepted, note: note))
+            return (next, TimelineEntry(kind: .accepted, fromStatus: from, toStatus: .accepted, note: note))
 
         case .start(let note):
             try require(from, for: .start)
             next.status = .inProgress
             if next.firstAnsweredAt == nil { next.firstAnsweredAt = now }
-            return (next, TimelineEntry(kind: "started", fromStatus: from, toStatus: .inProgress, note: note))
+            return (next, TimelineEntry(kind: .started, fromStatus: from, toStatus: .inProgress, note: note))
 
         case .comment(let note, let isInternal):
             try requireText(note, field: "note")
             try require(from, for: .comment)
             if !isInternal, next.firstAnsweredAt == nil { next.firstAnsweredAt = now }
-            return (next, TimelineEntry(kind: "commented", note: note, isInternal: isInternal))
+            return (next, TimelineEntry(kind: .commented, note: note, isInternal: isInternal))
 
         case .resolve(let result):
             try requireText(result, field: "result")
@@ -203,7 +203,7 @@ public enum Lifecycle {
             next.resolvedAt = now
             next.resolution = result
             if next.firstAnsweredAt == nil { next.firstAnsweredAt = now }
-            return (next, TimelineEntry(kind: "resolved", fromStatus: from, toStatus: .resolved, note: result))
+            return (next, TimelineEntry(kind: .resolved, fromStatus: from, toStatus: .resolved, note: result))
 
         case .reject(let reason, let note):
             try require(from, for: .reject)
@@ -212,7 +212,7 @@ public enum Lifecycle {
             next.closedAt = now
             if next.firstAnsweredAt == nil { next.firstAnsweredAt = now }
             let text = [reason.nameTH, note].compactMap { $0 }.joined(separator: ": ")
-            return (next, TimelineEntry(kind: "rejected", fromStatus: from, toStatus: .rejected, note: text))
+            return (next, TimelineEntry(kind: .rejected, fromStatus: from, toStatus: .rejected, note: text))
 
         case .transfer(let agency, let note):
             try requireText(note, field: "note")
@@ -246,7 +246,7 @@ public enum Lifecycle {
             next.status = agency == nil ? .triage : .assigned
             return (
                 next,
-                TimelineEntry(kind: "transferred", fromStatus: from, toStatus: next.status, agencyCode: agency, note: note)
+                TimelineEntry(kind: .transferred, fromStatus: from, toStatus: next.status, agencyCode: agency, note: note)
             )
 
         case .recategorise(let category, let note):
@@ -257,14 +257,14 @@ public enum Lifecycle {
                     en: "The case already has this category.")
             }
             next.categoryCode = category
-            return (next, TimelineEntry(kind: "recategorised", categoryCode: category, note: note, isInternal: true))
+            return (next, TimelineEntry(kind: .recategorised, categoryCode: category, note: note, isInternal: true))
 
         case .merge(let target, let note):
             try require(from, for: .merge)
             next.status = .merged
             next.mergedInto = target
             next.closedAt = now
-            return (next, TimelineEntry(kind: "merged", fromStatus: from, toStatus: .merged, note: note ?? target))
+            return (next, TimelineEntry(kind: .merged, fromStatus: from, toStatus: .merged, note: note ?? target))
 
         case .place(let agency, let category, let note):
             try require(from, for: .place)
@@ -274,7 +274,7 @@ public enum Lifecycle {
             return (
                 next,
                 TimelineEntry(
-                    kind: "placed", fromStatus: from, toStatus: .assigned, agencyCode: agency, categoryCode: category,
+                    kind: .placed, fromStatus: from, toStatus: .assigned, agencyCode: agency, categoryCode: category,
                     note: note))
         }
     }
@@ -300,7 +300,7 @@ public enum Lifecycle {
             next.rating = stars
             next.ratingComment = comment
             next.ratedAt = now
-            return (next, TimelineEntry(kind: "feedback", note: "\(stars)/5" + (comment.map { " — \($0)" } ?? "")))
+            return (next, TimelineEntry(kind: .feedback, note: "\(stars)/5" + (comment.map { " — \($0)" } ?? "")))
 
         case .reopen(let reason):
             try requireText(reason, field: "reason")
@@ -315,13 +315,13 @@ public enum Lifecycle {
             next.status = .inProgress
             next.reopenCount += 1
             next.resolvedAt = nil
-            return (next, TimelineEntry(kind: "reopened", fromStatus: from, toStatus: .inProgress, note: reason))
+            return (next, TimelineEntry(kind: .reopened, fromStatus: from, toStatus: .inProgress, note: reason))
 
         case .withdraw(let reason):
             try require(from, in: [.received, .triage, .assigned, .accepted, .inProgress], action: "withdraw")
             next.status = .withdrawn
             next.closedAt = now
-            return (next, TimelineEntry(kind: "withdrawn", fromStatus: from, toStatus: .withdrawn, note: reason))
+            return (next, TimelineEntry(kind: .withdrawn, fromStatus: from, toStatus: .withdrawn, note: reason))
         }
     }
 

@@ -66,6 +66,22 @@ public struct RoutingRule: Sendable, Hashable, Codable {
     }
 }
 
+/// Where the routing rules send a case.
+public enum RoutingOutcome: Sendable, Equatable {
+    /// The agency with this code is responsible.
+    case agency(String)
+    /// A rule sends such cases to the triage desk.
+    case triageDesk
+    /// No rule covers the category in this area (the case goes to the triage desk too).
+    case noRule
+
+    /// The responsible agency's code; nil when the case goes to the triage desk.
+    public var agencyCode: String? {
+        if case .agency(let code) = self { return code }
+        return nil
+    }
+}
+
 /// Chooses the responsible agency for a category in an area.
 ///
 /// Of the rules that match, a rule naming the category beats a catch-all rule; among
@@ -76,8 +92,9 @@ public struct RoutingTable: Sendable {
     public let rules: [RoutingRule]
     public let agencies: Set<String>
 
-    /// The agency name a rule uses to send cases to the triage desk instead of an agency.
-    public static let triage = "triage"
+    /// The agency name a rule uses to send cases to the triage desk instead of an agency; it
+    /// never leaves this type (`RoutingOutcome.triageDesk`).
+    static let triageMarker = "triage"
 
     public init(rules: [RoutingRule], agencies: Set<String>) {
         // Order once: category-specific first, then by area specificity; ties keep file order.
@@ -93,18 +110,17 @@ public struct RoutingTable: Sendable {
         (rule.categoryCode == nil ? 0 : 10) + (rule.areaCode.map { $0.utf8.count / 2 } ?? 0)
     }
 
-    /// The agency code for `category` in `area`, `RoutingTable.triage` when a rule sends such
-    /// cases to the triage desk, or nil when no rule applies.
-    public func route(category: String, area: CaseArea) -> String? {
+    /// The agency for `category` in `area`, or why there is none.
+    public func route(category: String, area: CaseArea) -> RoutingOutcome {
         let lineage = Set(area.lineage)
         for rule in rules {
             if let ruleCategory = rule.categoryCode, ruleCategory != category { continue }
             if let ruleArea = rule.areaCode, !lineage.contains(ruleArea) { continue }
-            guard let agency = Self.fill(rule.agency, area: area), agency == Self.triage || agencies.contains(agency)
-            else { continue }
-            return agency
+            guard let agency = Self.fill(rule.agency, area: area) else { continue }
+            if agency == Self.triageMarker { return .triageDesk }
+            if agencies.contains(agency) { return .agency(agency) }
         }
-        return nil
+        return .noRule
     }
 
     static func fill(_ template: String, area: CaseArea) -> String? {

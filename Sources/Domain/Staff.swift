@@ -43,11 +43,11 @@ public enum Actor: Sendable, Hashable {
     /// Siang itself (routing, closing after the appeal window).
     case system
 
-    public var kind: String {
+    public var kind: ActorKind {
         switch self {
-        case .citizen: return "citizen"
-        case .staff: return "staff"
-        case .system: return "system"
+        case .citizen: return .citizen
+        case .staff: return .staff
+        case .system: return .system
         }
     }
 }

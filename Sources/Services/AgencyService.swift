@@ -5,7 +5,7 @@ public import Store
 /// What agency officers and the triage desk do: list their cases, read one (with the
 /// citizen's contact, logged), and act on it.
 public struct AgencyService: Sendable {
-    public let store: CaseStore
+    let store: CaseStore
     public let reference: Reference
     public let rules: ServiceRules
     public let clock: @Sendable () -> Date
@@ -24,7 +24,12 @@ public struct AgencyService: Sendable {
     }
 
     /// One page of the cases `staff` may see, filtered; officers see only their agency's.
-    public func list(_ filter: CaseStore.ListFilter, by staff: StaffMember) async throws -> (cases: [CaseRecord], hasMore: Bool) {
+    /// The whole timeline of `record`, staff-only notes included, after an action.
+    public func timeline(of record: CaseRecord) async throws -> [CaseEvent] {
+        try await store.events(caseID: record.id)
+    }
+
+    public func list(_ filter: CaseListFilter, by staff: StaffMember) async throws -> (cases: [CaseRecord], hasMore: Bool) {
         var scoped = filter
         scoped.agencyCode = CaseAccessPolicy.listingScope(staff)
         if staff.role == .officer, scoped.agencyCode == nil { return ([], false) }

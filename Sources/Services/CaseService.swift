@@ -8,9 +8,9 @@ import ThaiText
 /// Filing and tracking cases, and what citizens do with them: the use cases behind both the
 /// JSON API and the web pages.
 public struct CaseService: Sendable {
-    public let store: CaseStore
+    let store: CaseStore
     public let reference: Reference
-    public let analyzer: TextAnalyzer
+    public let placer: Placer
     public let rules: ServiceRules
     /// The time; injected so tests can move it.
     public let clock: @Sendable () -> Date
@@ -23,7 +23,7 @@ public struct CaseService: Sendable {
     ) {
         self.store = store
         self.reference = reference
-        self.analyzer = analyzer
+        self.placer = Placer(analyzer: analyzer, reference: reference, triageThreshold: rules.triageThreshold)
         self.rules = rules
         self.clock = clock
         self.changed = changed
@@ -52,25 +52,11 @@ public struct CaseService: Sendable {
         let text = request.text.trimmingCharacters(in: .whitespacesAndNewlines)
         try FilingValidation.check(request, text: text, rules: rules, reference: reference)
         let title = request.title?.trimmingCharacters(in: .whitespacesAndNewlines).nonEmpty
-        let analysis = analyzer.analyze([title, text].compactMap { $0 }.joined(separator: "\n"))
         let chosen = request.category?.nonEmpty
-
-        let (area, areaSource) = try AreaResolution.resolve(request.area, mentions: analysis.places, reference: reference)
-        let category = chosen ?? analysis.prediction.category
-        let confident = chosen != nil || analysis.prediction.confidence >= rules.triageThreshold
-        let agency = confident ? reference.router.route(category: category, area: area) : nil
-        let routedTo = agency == RoutingTable.triage ? nil : agency
-        let status: CaseStatus = routedTo == nil ? .triage : .assigned
+        let placement = try placer.place(
+            [title, text].compactMap { $0 }.joined(separator: "\n"), area: request.area, chosenCategory: chosen)
+        let category = placement.category
         let now = clock()
-
-        // One timeline entry records the filing and where it went; a triage case says why.
-        var filingNote: String?
-        if routedTo == nil {
-            filingNote =
-                !confident
-                ? "ระบบจัดหมวดหมู่ไม่มั่นใจพอ (ความมั่นใจ \(Int((analysis.prediction.confidence * 100).rounded()))%)"
-                : "ไม่พบหน่วยงานรับผิดชอบสำหรับหมวดหมู่และพื้นที่นี้"
-        }
 
         var contact: CaseContact?
         if let input = request.contact, !input.isEmpty, let consent = request.consent {
@@ -84,16 +70,19 @@ public struct CaseService: Sendable {
         // was promised privacy, and stays private if staff later move it out (CaseVisibility).
         let isPublic = CaseVisibility.isPublic(
             publicAgreed: request.isPublic, category: category, privateCategories: rules.privateCategories)
-        return NewCase(
+        let filing = CaseFiling(
             kind: request.kind, channel: request.channel, title: title, text: text,
             publicTitle: title.map { PersonalData.redact($0) }, publicText: PersonalData.redact(text),
-            isPublic: isPublic, publicRequested: isPublic, anonymous: request.anonymous,
-            area: area, areaSource: areaSource, latitude: request.latitude, longitude: request.longitude,
+            publicRequested: isPublic, anonymous: request.anonymous, area: placement.area,
+            areaSource: placement.areaSource, latitude: request.latitude, longitude: request.longitude,
             address: request.address?.trimmingCharacters(in: .whitespacesAndNewlines).nonEmpty,
-            predictedCategory: analysis.prediction.category, predictedConfidence: analysis.prediction.confidence,
-            categoryCode: category, agencyCode: routedTo, status: status, filedAt: now,
-            due: reference.deadlines.dueDates(filedAt: now, category: category, agency: routedTo), contact: contact,
-            filingNote: filingNote)
+            predictedCategory: placement.prediction.category, predictedConfidence: placement.prediction.confidence,
+            filedAt: now)
+        return NewCase(
+            filing: filing, isPublic: isPublic, categoryCode: category, agencyCode: placement.agencyCode,
+            status: placement.status,
+            due: reference.deadlines.dueDates(filedAt: now, category: category, agency: placement.agencyCode),
+            contact: contact, filingNote: placement.filingNote)
     }
 
     // MARK: Tracking
@@ -119,7 +108,7 @@ public struct CaseService: Sendable {
         guard found.record.isPublic else { throw DomainError.caseNotFound }
         if secret?.nonEmpty != nil { throw Self.invalidSecret }
         // That the citizen had contact details erased is about the person, not the case.
-        return .public(found.record, found.events.filter { !$0.isInternal && $0.kind != ContactErasure.eventKind })
+        return .public(found.record, found.events.filter { !$0.isInternal && $0.kind != TimelineKind.contactErased })
     }
 
     /// The refusal of a wrong secret: `invalid_secret` for a public case, which anyone may know exists;
@@ -149,6 +138,11 @@ public struct CaseService: Sendable {
         }
         changed(record)
         return record
+    }
+
+    /// The timeline of `record` as its citizen sees it (no staff-only notes), after an action.
+    public func citizenTimeline(of record: CaseRecord) async throws -> [CaseEvent] {
+        try await store.events(caseID: record.id).filter { !$0.isInternal }
     }
 
     // MARK: Personal data (PDPA)

@@ -102,13 +102,12 @@ public struct DemoGenerator: Sendable {
             } else if random.uniform() < 0.95 {
                 area = CaseArea(provinceCode: provinces[random.int(provinces.count)])
             }
-            let routed = reference.router.route(category: category, area: area)
-            var agency: String? = routed == RoutingTable.triage ? nil : routed
+            var agency = reference.router.route(category: category, area: area).agencyCode
             let due = reference.deadlines.dueDates(filedAt: filedAt, category: category, agency: agency)
             let pool = g.texts[category] ?? g.texts.values.first!
             let text = pool[random.int(pool.count)]
             let confidence = 0.35 + 0.65 * random.uniform()
-            var events = [BulkCase.Event(at: filedAt, kind: "filed", actor: "citizen", fromStatus: nil, toStatus: agency == nil ? .triage : .assigned, agencyCode: agency, note: nil)]
+            var events = [BulkCase.Event(at: filedAt, kind: .filed, actor: .citizen, fromStatus: nil, toStatus: agency == nil ? .triage : .assigned, agencyCode: agency, note: nil)]
             var state = CaseState(status: agency == nil ? .triage : .assigned, agencyCode: agency, categoryCode: category)
             // Each agency has its own pace (0.5 to 2.5 times the usual), so the league table shows a spread.
             let pace = agency.map { 0.5 + Double(Self.stableHash($0) % 2000) / 1000 } ?? 1
@@ -118,22 +117,22 @@ public struct DemoGenerator: Sendable {
                 let time = clock.addingTimeInterval(delay)
                 return time <= g.now ? time : nil
             }
-            func event(_ kind: String, _ time: Date, to status: CaseStatus?, actor: String = "staff", agency code: String? = nil, note: String? = nil) {
+            func event(_ kind: TimelineKind, _ time: Date, to status: CaseStatus?, actor: ActorKind = .staff, agency code: String? = nil, note: String? = nil) {
                 events.append(BulkCase.Event(at: time, kind: kind, actor: actor, fromStatus: state.status, toStatus: status, agencyCode: code, note: note))
                 if let status { state.status = status }
                 clock = time
             }
 
             if agency == nil, let placedAt = at(3600 * (2 + 20 * random.uniform())) {
-                let target = reference.router.route(category: category, area: area) ?? "damrongdhama-\(area.provinceCode ?? "10")"
+                let target = reference.router.route(category: category, area: area).agencyCode ?? "damrongdhama-\(area.provinceCode ?? "10")"
                 agency = reference.agencies[target] != nil ? target : "opm-1111"
                 state.agencyCode = agency
-                event("placed", placedAt, to: .assigned, agency: agency)
+                event(.placed, placedAt, to: .assigned, agency: agency)
             }
             guard agency != nil else { return finish() }
             if random.uniform() < 0.02, let time = at(3600 * 24 * random.uniform()) {
                 state.closedAt = time
-                event("withdrawn", time, to: .withdrawn, actor: "citizen")
+                event(.withdrawn, time, to: .withdrawn, actor: .citizen)
                 return finish()
             }
             // Acknowledgement: usually hours, sometimes never (an overdue case).
@@ -141,7 +140,7 @@ public struct DemoGenerator: Sendable {
                 return finish()
             }
             state.acknowledgedAt = acknowledged
-            event("accepted", acknowledged, to: .accepted)
+            event(.accepted, acknowledged, to: .accepted)
             if random.uniform() < 0.08, let time = at(pace * 86_400 * random.logNormal(median: 1, spread: 0.8)) {
                 let target = reference.data.agencies[random.int(reference.data.agencies.count)].code
                 if target != agency {
@@ -149,51 +148,51 @@ public struct DemoGenerator: Sendable {
                     state.transferCount += 1
                     agency = target
                     state.agencyCode = target
-                    event("transferred", time, to: .assigned, agency: target, note: "ไม่อยู่ในความรับผิดชอบ")
+                    event(.transferred, time, to: .assigned, agency: target, note: "ไม่อยู่ในความรับผิดชอบ")
                     guard let again = at(pace * 3600 * random.logNormal(median: 8, spread: 1)) else { return finish() }
-                    event("accepted", again, to: .accepted)
+                    event(.accepted, again, to: .accepted)
                 }
             }
             if random.uniform() < 0.06, let time = at(pace * 86_400 * random.logNormal(median: 3, spread: 0.7)) {
                 state.rejectionReason = [.insufficientInformation, .outOfArea, .notACase, .notGovernment][random.int(4)]
                 state.firstAnsweredAt = time
                 state.closedAt = time
-                event("rejected", time, to: .rejected, note: state.rejectionReason?.nameTH)
+                event(.rejected, time, to: .rejected, note: state.rejectionReason?.nameTH)
                 return finish()
             }
             if random.uniform() < 0.02, let time = at(86_400 * random.uniform()) {
                 state.closedAt = time
                 state.mergedInto = nil
-                event("merged", time, to: .merged)
+                event(.merged, time, to: .merged)
                 return finish()
             }
             guard let started = at(pace * 86_400 * random.logNormal(median: 2.5, spread: 0.9)) else { return finish() }
             state.firstAnsweredAt = started
-            event("started", started, to: .inProgress)
+            event(.started, started, to: .inProgress)
             var appeals = 0
             while true {
                 let typical = category == "corruption" || category == "land" ? 30.0 : 7.0
                 guard let resolved = at(pace * 86_400 * random.logNormal(median: typical, spread: 0.9)) else { return finish() }
                 state.resolvedAt = resolved
                 state.resolution = "ดำเนินการแก้ไขเรียบร้อยแล้ว"
-                event("resolved", resolved, to: .resolved, note: state.resolution)
+                event(.resolved, resolved, to: .resolved, note: state.resolution)
                 let slow = resolved.timeIntervalSince(filedAt) > due.resolution.timeIntervalSince(filedAt)
                 if random.uniform() < 0.35, let rated = at(86_400 * random.logNormal(median: 1, spread: 1)) {
                     let stars = max(1, min(5, Int((slow ? 2.6 : 4.1) + random.normal() * 1.1)))
                     state.rating = stars
                     state.ratedAt = rated
-                    event("feedback", rated, to: nil, actor: "citizen", note: "\(stars)/5")
+                    event(.feedback, rated, to: nil, actor: .citizen, note: "\(stars)/5")
                 }
                 if appeals < 2, random.uniform() < (slow ? 0.09 : 0.04), let appealed = at(86_400 * 3 * random.uniform()) {
                     appeals += 1
                     state.reopenCount += 1
                     state.resolvedAt = nil
-                    event("reopened", appealed, to: .inProgress, actor: "citizen", note: "ยังไม่ได้รับการแก้ไข")
+                    event(.reopened, appealed, to: .inProgress, actor: .citizen, note: "ยังไม่ได้รับการแก้ไข")
                     continue
                 }
                 if let closed = at(g.rules.reopenWindow + 60) {
                     state.closedAt = closed
-                    event("closed", closed, to: .closed, actor: "system")
+                    event(.closed, closed, to: .closed, actor: .system)
                 }
                 return finish()
             }

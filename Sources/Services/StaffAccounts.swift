@@ -7,7 +7,7 @@ public import Store
 /// Creating staff accounts, their passwords and API tokens, and knowing who a token or a
 /// password belongs to.
 public struct StaffAccounts: Sendable {
-    public let store: StaffStore
+    let store: StaffStore
     /// bcrypt's cost (log2 of its rounds) for new password hashes: 12 in service, lower in tests.
     public let passwordCost: UInt8
 

@@ -1,19 +1,127 @@
-import Domain
-import Foundation
+public import Domain
+public import Foundation
 public import Statistics
 public import Store
+import Synchronization
 
 /// Keeps the in-memory statistics current: a full load from the database at start and every
 /// so often (for changes made by other processes), and each change this process commits as
 /// it happens.
+///
+/// Every figure the API and the pages publish is asked of this service and computed over a
+/// snapshot of the facts, once per question and `cacheLifetime` (one cache, keyed by the typed
+/// question, for both).
 public final class StatisticsService: Sendable {
     public let live: LiveStatistics
-    public let store: StatisticsStore
+    let store: StatisticsStore
+    let clock: @Sendable () -> Date
+    let cache: TimedCache<Question, Dated<Answer>>
 
-    public init(store: StatisticsStore, live: LiveStatistics = LiveStatistics()) {
+    /// A question whose answer is cached.
+    enum Question: Hashable {
+        case figures(StatisticsQuery)
+        case trends
+    }
+
+    enum Answer: Sendable {
+        case figures([GroupFigures])
+        case trends([TrendWindow])
+    }
+
+    /// Figures with the time they were computed for (Unix seconds).
+    public struct Dated<Value: Sendable>: Sendable {
+        public var value: Value
+        public var computedAt: Int64
+    }
+
+    /// The categories, districts and provinces rising most over the last `days` days.
+    public struct TrendWindow: Sendable {
+        public var days: Int
+        /// Bangkok day numbers of the first day of the recent window and of the one before.
+        public var recentFrom: Int32
+        public var previousFrom: Int32
+        public var categories: [Trends.Rise]
+        public var districts: [Trends.Rise]
+        public var provinces: [Trends.Rise]
+    }
+
+    /// - Parameter cacheLifetime: how long an answer is reused (zero: computed for every question).
+    public init(
+        store: StatisticsStore, live: LiveStatistics = LiveStatistics(), cacheLifetime: Duration = .seconds(10),
+        clock: @escaping @Sendable () -> Date = { Date() }
+    ) {
         self.store = store
         self.live = live
+        self.clock = clock
+        self.cache = TimedCache(lifetime: cacheLifetime)
     }
+
+    /// The same facts, answering with its own cache of `lifetime`.
+    public func reusingAnswers(for lifetime: Duration) -> StatisticsService {
+        StatisticsService(store: store, live: live, cacheLifetime: lifetime, clock: clock)
+    }
+
+    /// Whole seconds an answer may be reused, for HTTP caching headers.
+    public var maxAge: Int { Int(cache.lifetime.components.seconds) }
+
+    // MARK: Questions
+
+    /// The figures of each group of `query`.
+    public func figures(_ query: StatisticsQuery) async throws -> Dated<[GroupFigures]> {
+        let (live, clock) = (self.live, self.clock)
+        let answer = try await cache.value(key: .figures(query)) {
+            let now = Int64(clock().timeIntervalSince1970)
+            return Dated(value: .figures(StatisticsEngine.figures(live.snapshot().columns, query: query, now: now)), computedAt: now)
+        }
+        guard case .figures(let groups) = answer.value else { preconditionFailure("a figures question has a figures answer") }
+        return Dated(value: groups, computedAt: answer.computedAt)
+    }
+
+    /// The agencies of `query`'s period and filters, ranked (`LeagueTable`); those with fewer than
+    /// `minimumCases` listed unranked.
+    public func league(
+        _ query: StatisticsQuery, minimumCases: Int
+    ) async throws -> Dated<(ranked: [LeagueTable.Entry], unranked: [LeagueTable.Entry])> {
+        var byAgency = query
+        byAgency.groupBy = [.agency]
+        let figures = try await figures(byAgency)
+        return Dated(value: LeagueTable.rank(figures.value, minimumCases: minimumCases), computedAt: figures.computedAt)
+    }
+
+    /// What rose most over the last 7 and 30 days.
+    public func trends() async throws -> Dated<[TrendWindow]> {
+        let (live, clock) = (self.live, self.clock)
+        let answer = try await cache.value(key: .trends) {
+            let now = Int64(clock().timeIntervalSince1970)
+            let columns = live.snapshot().columns
+            let today = BangkokCalendar.day(now)
+            let windows = [7, 30].map { days in
+                    func rising(_ dimension: StatisticsDimension) -> [Trends.Rise] {
+                        Trends.rising(columns, dimension: dimension, days: Int32(days), now: now)
+                    }
+                    return TrendWindow(
+                        days: days, recentFrom: today - Int32(days) + 1, previousFrom: today - 2 * Int32(days) + 1,
+                        categories: rising(.category), districts: rising(.district), provinces: rising(.province))
+                }
+            return Dated(value: .trends(windows), computedAt: now)
+        }
+        guard case .trends(let windows) = answer.value else { preconditionFailure("a trends question has a trends answer") }
+        return Dated(value: windows, computedAt: answer.computedAt)
+    }
+
+    // MARK: Open data
+
+    /// The published columns of open data, in order.
+    public static var openDataColumnNames: [String] { StatisticsStore.openDataColumns.map(\.name) }
+
+    /// Streams the public cases filed in [from, before) as chunks of `format` (see `StatisticsStore`).
+    public func exportOpenData(
+        _ format: OpenDataFormat, from: Date?, before: Date?, now: Date, _ body: ([UInt8]) async throws -> Void
+    ) async throws {
+        try await store.exportOpenData(format, from: from, before: before, now: now, body)
+    }
+
+    // MARK: Keeping the facts current
 
     /// Reloads every case's facts from the database.
     public func reload() async throws {

@@ -6,14 +6,14 @@ public import Postgres
 public struct BulkCase: Sendable {
     public struct Event: Sendable {
         public var at: Date
-        public var kind: String
-        public var actor: String
+        public var kind: TimelineKind
+        public var actor: ActorKind
         public var fromStatus: CaseStatus?
         public var toStatus: CaseStatus?
         public var agencyCode: String?
         public var note: String?
 
-        public init(at: Date, kind: String, actor: String, fromStatus: CaseStatus?, toStatus: CaseStatus?, agencyCode: String?, note: String?) {
+        public init(at: Date, kind: TimelineKind, actor: ActorKind, fromStatus: CaseStatus?, toStatus: CaseStatus?, agencyCode: String?, note: String?) {
             self.at = at
             self.kind = kind
             self.actor = actor
@@ -257,8 +257,8 @@ public struct BulkLoader: Sendable {
     static func appendEvent(_ event: BulkCase.Event, caseID: Int64, to row: inout CopyWriter) {
         row.integer(caseID)
         row.time(event.at)
-        row.text(event.kind)
-        row.text(event.actor)
+        row.text(event.kind.rawValue)
+        row.text(event.actor.rawValue)
         row.text(event.fromStatus?.rawValue)
         row.text(event.toStatus?.rawValue)
         row.text(event.agencyCode)

@@ -35,7 +35,7 @@ public struct CaseStore: Sendable {
             let code = makeCode()
             do {
                 let id = try await writer.insert(.init(new: new, code: code, secret: secret, idempotency: idempotency))
-                let record = Self.record(of: new, id: id, code: code)
+                let record = new.record(id: id, code: code)
                 return FiledCase(record: record, secret: secret, isReplay: false)
             } catch let error as PostgresError where error.kind == .uniqueViolation && error.constraint == "idempotency_keys_pkey" {
                 // Another request with this key committed first: answer with its case.
@@ -46,18 +46,6 @@ public struct CaseStore: Sendable {
             }
         }
         throw PostgresError(kind: .other, message: "could not find a free tracking code")
-    }
-
-    /// The record of a case just stored, from what was stored.
-    static func record(of new: NewCase, id: Int64, code: String) -> CaseRecord {
-        CaseRecord(
-            id: id, code: code, kind: new.kind, channel: new.channel, title: new.title, text: new.text,
-            publicTitle: new.publicTitle, publicText: new.publicText, isPublic: new.isPublic,
-            publicRequested: new.publicRequested, anonymous: new.anonymous,
-            area: new.area, areaSource: new.areaSource, latitude: new.latitude, longitude: new.longitude,
-            address: new.address, predictedCategory: new.predictedCategory, predictedConfidence: new.predictedConfidence,
-            state: CaseState(status: new.status, agencyCode: new.agencyCode, categoryCode: new.categoryCode),
-            filedAt: new.filedAt, due: new.due, updatedAt: new.filedAt)
     }
 
     private func replay(_ idempotency: IdempotencyKey) async throws -> FiledCase? {
@@ -146,8 +134,8 @@ public struct CaseStore: Sendable {
         let columns = try (first..<(first + 12)).map { try row.arrayWithNulls($0) }
         return try columns[0].indices.map { index in
             func value(_ column: Int) -> String? { columns[column][index] }
-            guard let id = value(0).flatMap(Int64.init), let at = value(1).flatMap(PostgresTimestamp.parse), let kind = value(2),
-                let actor = value(3)
+            guard let id = value(0).flatMap(Int64.init), let at = value(1).flatMap(PostgresTimestamp.parse), let kind = value(2).flatMap(TimelineKind.init(rawValue:)),
+                let actor = value(3).flatMap(ActorKind.init(rawValue:))
             else { throw Row.DecodingError(column: first, expected: "timeline entry", text: value(0)) }
             return CaseEvent(
                 id: id, at: at, kind: kind, actorKind: actor, actorID: value(4).flatMap(Int64.init), actorAgency: value(5),
@@ -169,8 +157,10 @@ public struct CaseStore: Sendable {
             FROM case_events WHERE case_id = $1 ORDER BY id
             """, [caseID]
         ).rows.map { row in
-            CaseEvent(
-                id: Int64(try row.int(0)), at: try row.date(1), kind: try row.string(2), actorKind: try row.string(3),
+            guard let kind = TimelineKind(rawValue: try row.string(2)), let actor = ActorKind(rawValue: try row.string(3))
+            else { throw Row.DecodingError(column: 2, expected: "timeline kind and actor", text: row.optionalString(2)) }
+            return CaseEvent(
+                id: Int64(try row.int(0)), at: try row.date(1), kind: kind, actorKind: actor,
                 actorID: try row.optionalInt(4).map(Int64.init), actorAgency: row.optionalString(5),
                 fromStatus: row.optionalString(6).flatMap(CaseStatus.init(rawValue:)),
                 toStatus: row.optionalString(7).flatMap(CaseStatus.init(rawValue:)), agencyCode: row.optionalString(8),
@@ -218,7 +208,7 @@ public struct CaseStore: Sendable {
                 FROM case_events e
                 WHERE e.case_id = $1 AND e.kind = $2
                 ORDER BY 2, 6
-                """, [caseID, ContactErasure.eventKind]
+                """, [caseID, TimelineKind.contactErased.rawValue]
             ).rows.map { row in
                 guard let kind = ContactAccessLog.Entry.Kind(rawValue: try row.string(0)) else {
                     throw Row.DecodingError(column: 0, expected: "contact access kind", text: row.optionalString(0))
@@ -254,12 +244,12 @@ public struct CaseStore: Sendable {
                     SELECT case_id, $2, $3, 'citizen' FROM d
                 )
                 SELECT count(*) FROM d
-                """, [current.id, now, ContactErasure.eventKind]
+                """, [current.id, now, TimelineKind.contactErased.rawValue]
             ).first.map { try $0.int(0) } ?? 0
             if erased > 0 { return (current, .erased, now) }
             let before = try connection.query(
                 "SELECT max(at) FROM case_events WHERE case_id = $1 AND kind = $2",
-                [current.id, ContactErasure.eventKind]
+                [current.id, TimelineKind.contactErased.rawValue]
             ).first.flatMap { try $0.optionalDate(0) }
             return (current, before == nil ? .nothingToErase : .alreadyErased, before)
         }
@@ -285,7 +275,7 @@ public struct CaseStore: Sendable {
                     INSERT INTO case_events (case_id, at, kind, actor_kind) SELECT case_id, $3, $5, 'system' FROM d
                 )
                 SELECT c.code FROM d JOIN cases c ON c.id = d.case_id
-                """, [ContactErasure.erasableStatuses.map(\.rawValue), cutoff, now, batch, ContactErasure.eventKind]
+                """, [ContactErasure.erasableStatuses.map(\.rawValue), cutoff, now, batch, TimelineKind.contactErased.rawValue]
             ).rows.map { try $0.string(0) }
         }
         cache.drop(codes)
@@ -391,7 +381,7 @@ public struct CaseStore: Sendable {
                 state.firstAnsweredAt, state.resolvedAt, state.closedAt, state.transferCount, state.reopenCount,
                 state.previousAgencies, state.mergedInto, state.rejectionReason?.rawValue, state.resolution, state.rating,
                 state.ratingComment, state.ratedAt, change.due.acknowledge, change.due.firstAnswer, change.due.resolution,
-                now, entry.kind, actor.kind, actorID, actorAgency, entry.fromStatus?.rawValue, entry.toStatus?.rawValue,
+                now, entry.kind.rawValue, actor.kind.rawValue, actorID, actorAgency, entry.fromStatus?.rawValue, entry.toStatus?.rawValue,
                 entry.agencyCode, entry.categoryCode, entry.note, entry.isInternal, change.isPublic,
             ])
         guard let row = result.first else { throw DomainError.caseNotFound }
@@ -470,39 +460,8 @@ public struct CaseStore: Sendable {
     // MARK: Listing
 
     /// Filters of an agency's case list.
-    public struct ListFilter: Sendable {
-        /// Only cases of this agency (an officer's own); nil for the triage desk and administrators.
-        public var agencyCode: String?
-        public var statuses: [CaseStatus]?
-        public var categories: [String]?
-        /// A province, district or subdistrict code.
-        public var areaCode: String?
-        public var filedFrom: Date?
-        public var filedBefore: Date?
-        public var overdue: Bool?
-        /// Keyset cursor: the (filed_at, id) of the last case of the previous page.
-        public var after: (filedAt: Date, id: Int64)?
-        public var limit: Int
-
-        public init(
-            agencyCode: String?, statuses: [CaseStatus]? = nil, categories: [String]? = nil, areaCode: String? = nil,
-            filedFrom: Date? = nil, filedBefore: Date? = nil, overdue: Bool? = nil, after: (filedAt: Date, id: Int64)? = nil,
-            limit: Int = 50
-        ) {
-            self.agencyCode = agencyCode
-            self.statuses = statuses
-            self.categories = categories
-            self.areaCode = areaCode
-            self.filedFrom = filedFrom
-            self.filedBefore = filedBefore
-            self.overdue = overdue
-            self.after = after
-            self.limit = limit
-        }
-    }
-
     /// One page of cases, newest first, and whether more follow.
-    public func list(_ filter: ListFilter, at now: Date) async throws -> (cases: [CaseRecord], hasMore: Bool) {
+    public func list(_ filter: CaseListFilter, at now: Date) async throws -> (cases: [CaseRecord], hasMore: Bool) {
         try await pool.withConnection(idempotent: true) { connection in
             let rows = try connection.query(
                 """
@@ -554,17 +513,18 @@ public struct CaseStore: Sendable {
             rejectionReason: row.optionalString(30).flatMap(RejectionReason.init(rawValue:)),
             resolution: row.optionalString(31), rating: try row.optionalInt(32), ratingComment: row.optionalString(33),
             ratedAt: try row.optionalDate(34))
-        return CaseRecord(
-            id: Int64(try row.int(0)), code: try row.string(1), kind: kind, channel: try row.string(3),
-            title: row.optionalString(4), text: try row.string(5), publicTitle: row.optionalString(6),
-            publicText: try row.string(7), isPublic: try row.bool(8), publicRequested: try row.bool(40),
+        let filing = CaseFiling(
+            kind: kind, channel: try row.string(3), title: row.optionalString(4), text: try row.string(5),
+            publicTitle: row.optionalString(6), publicText: try row.string(7), publicRequested: try row.bool(40),
             anonymous: try row.bool(9),
             area: CaseArea(
                 provinceCode: row.optionalString(10), districtCode: row.optionalString(11),
                 subdistrictCode: row.optionalString(12)),
             areaSource: areaSource, latitude: try row.optionalDouble(14), longitude: try row.optionalDouble(15),
             address: row.optionalString(16), predictedCategory: row.optionalString(17),
-            predictedConfidence: try row.optionalDouble(18), state: state, filedAt: try row.date(35),
+            predictedConfidence: try row.optionalDouble(18), filedAt: try row.date(35))
+        return CaseRecord(
+            id: Int64(try row.int(0)), code: try row.string(1), filing: filing, isPublic: try row.bool(8), state: state,
             due: DueDates(acknowledge: try row.date(36), firstAnswer: try row.date(37), resolution: try row.date(38)),
             updatedAt: try row.date(39))
     }

@@ -1,4 +1,4 @@
-import Domain
+public import Domain
 public import Foundation
 public import Postgres
 public import Statistics
@@ -91,14 +91,6 @@ public struct StatisticsStore: Sendable {
           AND c.filed_at < coalesce(nullif(current_setting('siang.export_before'), '')::timestamptz, 'infinity')
         ORDER BY c.filed_at, c.id
         """
-
-    /// The format of an open-data export.
-    public enum OpenDataFormat: Sendable {
-        /// CSV with a header row, as PostgreSQL's COPY writes it (RFC 4180 quoting).
-        case csv
-        /// One JSON object per line, keys in the published order.
-        case jsonLines
-    }
 
     /// Streams the public cases filed in [from, before) in filing order, as chunks of bytes in
     /// `format`, over a connection held for the whole export; `body` may await (writing to a

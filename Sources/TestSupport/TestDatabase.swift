@@ -2,7 +2,7 @@ import Foundation
 import Synchronization
 public import Logging
 public import Postgres
-public import SeedData
+public import Setup
 import Store
 
 /// A real PostgreSQL for tests: one server per test run, a migrated and seeded template

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Classification
 import Foundation
-import SeedData
+import Setup
 import ThaiText
 
 /// `siang bench`: throughput numbers, printed, for the release build.

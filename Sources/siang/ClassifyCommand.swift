@@ -1,34 +1,36 @@
 import ArgumentParser
 import Classification
+import Domain
 import Foundation
-import SeedData
+import Setup
 import Services
 import ThaiText
 
 /// `siang classify`: JSON Lines in, one prediction per line out, in the same order.
-struct ClassifyCommand: ParsableCommand {
+struct ClassifyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "classify",
         abstract: "Classify complaints read as JSON Lines ({\"id\": …, \"text\": \"…\"}) from standard input.",
         discussion: """
             Writes one JSON line per input line, in the same order: the category, a calibrated confidence,
-            the top three, the places named in the text and, when the line carries "province" and/or
-            "district" (Thai names or DOPA codes), the agency the case would be routed to. A malformed line
-            gets an error object and the rest go on.
+            the top three, the places named in the text, and the agency filing would route the text to
+            (null and "triage": true for the triage desk), with the same triage threshold and the area from
+            the line's "province" and/or "district" (Thai names or DOPA codes), else from the places named.
+            A malformed line gets an error object and the rest go on.
             """
     )
 
     @Option(help: "A model file from `siang train` (default: the model trained from Seeds/).")
     var model: String?
 
-    func run() throws {
+    func run() async throws {
         let home = try SiangHome.locate()
         let loaded = try model.map { try ModelFile.read(from: $0) } ?? DefaultModel.load(home: home)
-        let classifier = try Classifier(model: loaded)
-        let gazetteer = SeedFiles.gazetteer(areas: try SeedFiles.areas(seeds: home.seeds))
+        let data = try SeedFiles.referenceData(home: home)
+        let analyzer = try TextAnalyzer(model: loaded, gazetteer: SeedFiles.gazetteer(areas: data.areas))
+        let settings = try await SiangSettings.load(home: home)
         let stream = ClassifyStream(
-            classifier: classifier, gazetteer: gazetteer, tokenizer: try ThaiTokenizer(),
-            reference: Reference(try SeedFiles.referenceData(home: home)))
+            placer: Placer(analyzer: analyzer, reference: Reference(data), triageThreshold: settings.triageThreshold))
         while let line = readLine(strippingNewline: true) {
             guard let output = stream.process(line) else { continue }
             FileHandle.standardOutput.write(Data((output + "\n").utf8))

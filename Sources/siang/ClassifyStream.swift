@@ -5,12 +5,11 @@ import Services
 import ThaiText
 
 /// The work of `siang classify` on one input line, apart from reading and writing, so it can be tested.
+///
+/// Each line is placed as filing would place it (`Placer`): the same triage threshold, and the
+/// area taken from the text when the line gives none, so the CLI's agency is filing's agency.
 struct ClassifyStream {
-    let classifier: Classifier
-    let gazetteer: Gazetteer
-    let tokenizer: ThaiTokenizer
-    /// Reference data for routing, when lines may carry a province or district.
-    let reference: Reference?
+    let placer: Placer
     private let decoder = JSONDecoder()
     private let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
@@ -18,11 +17,8 @@ struct ClassifyStream {
         return encoder
     }()
 
-    init(classifier: Classifier, gazetteer: Gazetteer, tokenizer: ThaiTokenizer, reference: Reference?) {
-        self.classifier = classifier
-        self.gazetteer = gazetteer
-        self.tokenizer = tokenizer
-        self.reference = reference
+    init(placer: Placer) {
+        self.placer = placer
     }
 
     struct Input: Decodable {
@@ -53,11 +49,14 @@ struct ClassifyStream {
         var confidence: Double
         var top: [Candidate]
         var places: [Place]
-        var agency: AgencyName??
-        var triage: Bool?
+        /// The agency filing would route to; nil for the triage desk.
+        var agency: AgencyName?
+        var triage: Bool
+        /// Where the area came from: "given" (the line's province or district), "text", or "none".
+        var area_source: String
 
         enum CodingKeys: String, CodingKey {
-            case id, category, confidence, top, places, agency, triage
+            case id, category, confidence, top, places, agency, triage, area_source
         }
 
         func encode(to encoder: any Encoder) throws {
@@ -67,9 +66,9 @@ struct ClassifyStream {
             try container.encode(confidence, forKey: .confidence)
             try container.encode(top, forKey: .top)
             try container.encode(places, forKey: .places)
-            // Present (possibly null) only when the line asked for routing.
-            if let agency { try container.encode(agency, forKey: .agency) }
-            try container.encodeIfPresent(triage, forKey: .triage)
+            try container.encode(agency, forKey: .agency)
+            try container.encode(triage, forKey: .triage)
+            try container.encode(area_source, forKey: .area_source)
         }
     }
 
@@ -95,30 +94,23 @@ struct ClassifyStream {
             let message = input.text == nil ? "the line has no \"text\"" : "\"text\" must be a string"
             return encode(Failure(id: input.id, error: .init(code: "invalid_text", message: message)))
         }
-        let prediction = classifier.classify(text)
-        let places = gazetteer.mentions(in: text, tokenizer: tokenizer).map {
-            Output.Place(level: $0.level.rawValue, code: $0.code, name: $0.name, text: $0.text)
+        let area = FilingRequest.AreaInput(
+            province: input.province.flatMap(Self.text), district: input.district.flatMap(Self.text))
+        let placement: Placement
+        do {
+            placement = try placer.place(text, area: area)
+        } catch {
+            return encode(Failure(id: input.id, error: .init(code: error.code, message: error.messageEN)))
         }
-        var output = Output(
+        let prediction = placement.prediction
+        let agency = placement.agencyCode.flatMap { code in
+            placer.reference.agencies[code].map { Output.AgencyName(code: code, name: $0.nameTH, name_en: $0.nameEN) }
+        }
+        let output = Output(
             id: input.id, category: prediction.category, confidence: Self.rounded(prediction.confidence),
-            top: prediction.top.map { .init(category: $0.category, score: Self.rounded($0.score)) }, places: places)
-        if let reference, input.province != nil || input.district != nil {
-            let province = input.province.flatMap(Self.text)
-            let district = input.district.flatMap(Self.text)
-            do {
-                let area = try reference.area(for: .init(province: province, district: district))
-                let routed = reference.router.route(category: prediction.category, area: area)
-                if let code = routed, code != RoutingTable.triage, let agency = reference.agencies[code] {
-                    output.agency = .some(.init(code: code, name: agency.nameTH, name_en: agency.nameEN))
-                    output.triage = false
-                } else {
-                    output.agency = .some(nil)
-                    output.triage = true
-                }
-            } catch {
-                return encode(Failure(id: input.id, error: .init(code: error.code, message: error.messageEN)))
-            }
-        }
+            top: prediction.top.map { .init(category: $0.category, score: Self.rounded($0.score)) },
+            places: placement.places.map { Output.Place(level: $0.level.rawValue, code: $0.code, name: $0.name, text: $0.text) },
+            agency: agency, triage: placement.agencyCode == nil, area_source: placement.areaSource.rawValue)
         return encode(output)
     }
 

@@ -3,7 +3,7 @@ import Classification
 import Foundation
 import Logging
 import Postgres
-import SeedData
+import Setup
 import Services
 import Store
 import Web

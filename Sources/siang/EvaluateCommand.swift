@@ -1,7 +1,7 @@
 import ArgumentParser
 import Classification
 import Foundation
-import SeedData
+import Setup
 
 /// `siang evaluate`: accuracy, macro-F1, per-category metrics and confusion counts as JSON.
 struct EvaluateCommand: ParsableCommand {

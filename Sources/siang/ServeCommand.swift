@@ -3,7 +3,7 @@ import Classification
 import Foundation
 import Hummingbird
 import Logging
-import SeedData
+import Setup
 import Web
 
 /// `siang serve`: the HTTP service.

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Classification
 import Foundation
-import SeedData
+import Setup
 import Store
 import Web
 import ThaiText

@@ -4,7 +4,7 @@ import Foundation
 import Postgres
 import Services
 import Store
-import Web
+import Setup
 
 /// `siang user …`: staff accounts that sign in to the web pages with e-mail and password.
 struct UserCommand: AsyncParsableCommand {

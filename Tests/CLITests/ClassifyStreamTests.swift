@@ -1,6 +1,7 @@
 import Classification
+import Domain
 import Foundation
-import SeedData
+import Setup
 import Services
 @testable import siang
 import TestSupport
@@ -13,10 +14,11 @@ struct ClassifyStreamTests {
 
     init() throws {
         let home = TestDatabase.home
+        let data = try SeedFiles.referenceData(home: home)
+        let analyzer = try TextAnalyzer(
+            model: try DefaultModel.load(home: home), gazetteer: SeedFiles.gazetteer(areas: data.areas))
         stream = ClassifyStream(
-            classifier: try Classifier(model: try DefaultModel.load(home: home)),
-            gazetteer: SeedFiles.gazetteer(areas: try SeedFiles.areas(seeds: home.seeds)), tokenizer: try ThaiTokenizer(),
-            reference: Reference(try SeedFiles.referenceData(home: home)))
+            placer: Placer(analyzer: analyzer, reference: Reference(data), triageThreshold: ServiceRules().triageThreshold))
     }
 
     func object(_ line: String?) throws -> [String: Any] {
@@ -36,7 +38,10 @@ struct ClassifyStreamTests {
         #expect(top.first?["category"] as? String == "water_supply")
         let places = try #require(output["places"] as? [[String: Any]])
         #expect(places.first?["code"] as? String == "40")
-        #expect(output["agency"] == nil)
+        // No province or district on the line: the area comes from the text, as at filing.
+        #expect(output["area_source"] as? String == "text")
+        #expect(output.keys.contains("agency"))
+        #expect(output["triage"] is Bool)
     }
 
     @Test("with a province or district the line is routed to an agency")

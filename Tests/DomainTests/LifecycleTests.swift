@@ -71,7 +71,7 @@ struct LifecycleTests {
         let (accepted, entry) = try Lifecycle.apply(.accept(note: nil), to: state(.assigned), at: now, rules: rules)
         #expect(accepted.status == .accepted)
         #expect(accepted.acknowledgedAt == now)
-        #expect(entry.kind == "accepted")
+        #expect(entry.kind == .accepted)
         let later = now.addingTimeInterval(3600)
         let (started, _) = try Lifecycle.apply(.start(note: nil), to: accepted, at: later, rules: rules)
         #expect(started.status == .inProgress)
@@ -175,7 +175,7 @@ struct LifecycleTests {
         #expect(reopened.status == .inProgress)
         #expect(reopened.reopenCount == 1)
         #expect(reopened.resolvedAt == nil)
-        #expect(entry.kind == "reopened")
+        #expect(entry.kind == .reopened)
         do {
             _ = try Lifecycle.apply(.reopen(reason: "ยังไม่ได้ซ่อม"), to: resolved, at: now.addingTimeInterval(31 * 86_400), rules: rules)
             Issue.record("expected the window to be closed")

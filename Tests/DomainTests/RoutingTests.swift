@@ -19,27 +19,27 @@ struct RoutingTests {
     @Test(
         "the most specific rule wins: category first, then area",
         arguments: [
-            ("road", CaseArea(provinceCode: "10", districtCode: "1047"), "bma-district-1047"),
-            ("road", CaseArea(provinceCode: "10", districtCode: "1047", subdistrictCode: "104701"), "special-desk"),
-            ("electricity", CaseArea(provinceCode: "10"), "mea"),
-            ("electricity", CaseArea(provinceCode: "50"), "pea"),
-            ("traffic", CaseArea(provinceCode: "10", districtCode: "1047"), "rtp"),
-            ("noise", CaseArea(provinceCode: "50"), "damrongdhama-50"),
-            ("noise", CaseArea(provinceCode: "10", districtCode: "1047"), "triage"),
-        ])
-    func routes(category: String, area: CaseArea, expected: String) {
+            ("road", CaseArea(provinceCode: "10", districtCode: "1047"), .agency("bma-district-1047")),
+            ("road", CaseArea(provinceCode: "10", districtCode: "1047", subdistrictCode: "104701"), .agency("special-desk")),
+            ("electricity", CaseArea(provinceCode: "10"), .agency("mea")),
+            ("electricity", CaseArea(provinceCode: "50"), .agency("pea")),
+            ("traffic", CaseArea(provinceCode: "10", districtCode: "1047"), .agency("rtp")),
+            ("noise", CaseArea(provinceCode: "50"), .agency("damrongdhama-50")),
+            ("noise", CaseArea(provinceCode: "10", districtCode: "1047"), .triageDesk),
+        ] as [(String, CaseArea, RoutingOutcome)])
+    func routes(category: String, area: CaseArea, expected: RoutingOutcome) {
         #expect(table.route(category: category, area: area) == expected)
     }
 
     @Test("a rule whose template cannot be filled is skipped, so the next one applies")
     func unfillableTemplate() {
-        #expect(table.route(category: "road", area: CaseArea(provinceCode: "10")) == "triage")
+        #expect(table.route(category: "road", area: CaseArea(provinceCode: "10")) == .triageDesk)
     }
 
     @Test("a rule naming an unknown agency is skipped; with no area and no national rule there is no agency")
     func noMatch() {
-        #expect(table.route(category: "noise", area: .unknown) == nil)
-        #expect(table.route(category: "road", area: CaseArea(provinceCode: "99")) == nil)
+        #expect(table.route(category: "noise", area: .unknown) == .noRule)
+        #expect(table.route(category: "road", area: CaseArea(provinceCode: "99")) == .noRule)
     }
 
     @Test("an area's lineage runs from subdistrict to province")

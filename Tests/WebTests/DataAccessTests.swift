@@ -5,6 +5,7 @@ import HummingbirdTesting
 import Logging
 import Postgres
 import Services
+import Setup
 import Store
 import TestSupport
 import Testing
@@ -239,7 +240,7 @@ struct DataAccessTests {
             app.clock.advance(days: 31)
 
             let maintenance = MaintenanceService(
-                cases: CaseStore(pool: app.database.pool), rules: app.runtime.rules, clock: { app.clock.now() },
+                upkeep: CaseUpkeep(store: CaseStore(pool: app.database.pool), rules: app.runtime.rules, clock: { app.clock.now() }),
                 interval: .seconds(3600), logger: Logger(label: "test"))
             await maintenance.runOnce()
             let held = "SELECT count(*) FROM case_contacts k JOIN cases c ON c.id = k.case_id WHERE c.code = $1"
@@ -262,7 +263,7 @@ struct DataAccessTests {
             let (code, secret) = try await citizen.file(
                 potholeForm + [("contact_name", "สมชาย ใจดี"), ("contact_phone", "081-234-5678"), ("consent", "yes")])
             let agencyCode = try #require(
-                app.runtime.reference.router.route(category: "road", area: CaseArea(provinceCode: "10", districtCode: "1047")))
+                app.runtime.reference.router.route(category: "road", area: CaseArea(provinceCode: "10", districtCode: "1047")).agencyCode)
             let (token, _) = try await StaffAccounts(store: StaffStore(pool: app.database.pool))
                 .createToken(role: .officer, agencyCode: agencyCode, name: Self.officerName)
 

@@ -4,7 +4,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Postgres
-import SeedData
+import Setup
 import Services
 import Store
 import TestSupport

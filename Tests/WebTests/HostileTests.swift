@@ -7,6 +7,7 @@ import HummingbirdTesting
 import NIOCore
 import Postgres
 import Services
+import Setup
 import Store
 import TestSupport
 import Testing

@@ -6,6 +6,7 @@ import HummingbirdTesting
 import NIOCore
 import Postgres
 import Services
+import Setup
 import Statistics
 import Store
 import TestSupport
@@ -327,7 +328,7 @@ struct PageTests {
     func officerAndCitizen() async throws {
         let app = try await TestApp.make()
         let agencyCode = try #require(
-            app.runtime.reference.router.route(category: "road", area: CaseArea(provinceCode: "10", districtCode: "1047")))
+            app.runtime.reference.router.route(category: "road", area: CaseArea(provinceCode: "10", districtCode: "1047")).agencyCode)
         let accounts = StaffAccounts(store: StaffStore(pool: app.database.pool), passwordCost: 4)
         _ = try await accounts.createUser(
             email: "officer@bangna.example", name: "เจ้าหน้าที่บางนา", role: .officer, agencyCode: agencyCode,

@@ -3,7 +3,7 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import Postgres
-import SeedData
+import Setup
 import Store
 import TestSupport
 import Testing

@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import Postgres
 import Services
+import Setup
 import Store
 import TestSupport
 import Testing

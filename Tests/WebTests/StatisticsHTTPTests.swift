@@ -4,6 +4,7 @@ import HTTPTypes
 import HummingbirdTesting
 import Postgres
 import Services
+import Setup
 import Statistics
 import TestSupport
 import Testing

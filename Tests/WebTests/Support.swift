@@ -9,7 +9,7 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import NIOCore
-import SeedData
+import Setup
 import Services
 import Store
 import Synchronization

@@ -1,7 +1,6 @@
 import Domain
 import Foundation
 import Services
-import Store
 import ThaiText
 
 /// JSON shapes of cases, built from records and reference data. Every date is ISO 8601 in
@@ -211,7 +210,7 @@ struct CaseJSONBuilder {
         // A case back from a private category must not tell the public it was there.
         let category = publicOnly && event.categoryCode.map(rules.privateCategories.contains) == true ? nil : event.categoryCode
         return EventJSON(
-            at: BangkokTime.format(event.at), kind: event.kind, actor: event.actorKind, status: event.toStatus?.rawValue,
+            at: BangkokTime.format(event.at), kind: event.kind.rawValue, actor: event.actorKind.rawValue, status: event.toStatus?.rawValue,
             agency: name(agency: event.agencyCode), category: category, note: note,
             internal: includeInternalFlag ? event.isInternal : nil)
     }
@@ -219,7 +218,7 @@ struct CaseJSONBuilder {
     /// What of an event's note the public may read: answers and results, redacted; citizens' own
     /// notes (appeals, ratings) and triage reasons stay private.
     static func publicNote(of event: CaseEvent) -> String? {
-        guard !event.isInternal, ["resolved", "commented", "rejected"].contains(event.kind) else { return nil }
+        guard !event.isInternal, event.kind.isAnswer else { return nil }
         return event.note.map { PersonalData.redact($0) }
     }
 

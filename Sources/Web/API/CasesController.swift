@@ -2,7 +2,6 @@ import Domain
 import Foundation
 import Hummingbird
 import Services
-import Store
 
 /// The citizen's side of the API: filing, tracking, rating, appealing and withdrawing, and
 /// what became of their contact details (who read them; erasure once the case is finished).
@@ -161,7 +160,7 @@ struct CasesController {
         let code = try Self.code(context)
         let secret = try Self.secret(request)
         let record = try await cases.act(code: code, secret: secret, action: action)
-        let events = try await cases.store.events(caseID: record.id).filter { !$0.isInternal }
+        let events = try await cases.citizenTimeline(of: record)
         return try JSONResponse.make(
             json.full(record, events: events, view: "citizen", now: cases.clock()), headers: [.cacheControl: "no-store"])
     }

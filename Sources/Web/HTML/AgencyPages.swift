@@ -5,7 +5,6 @@ import HummingbirdAuth
 import Logging
 import Pages
 import Services
-import Store
 
 /// The staff pages: password sign-in with a server-side session, the inbox (overdue first,
 /// filters, keyset pages), a case with the citizen's contact (each reading logged) and every
@@ -254,7 +253,7 @@ struct AgencyPages {
                 "name": contact.name ?? "–", "phone": contact.phone ?? "–", "email": contact.email ?? "–",
                 "anonymous": record.anonymous,
             ]
-        } else if let erasure = found.events.last(where: { $0.kind == ContactErasure.eventKind }) {
+        } else if let erasure = found.events.last(where: { $0.kind == TimelineKind.contactErased }) {
             model["contactErased"] = format.dateTime(erasure.at)
         }
         return kit.page(

@@ -1,13 +1,17 @@
 import Foundation
 public import Logging
 public import Postgres
-public import SeedData
 
 /// The database Siang uses: `DATABASE_URL` when set, else a private PostgreSQL cluster in
 /// `.siang/postgres` under the working directory, started now and stopped by `close()`.
 public struct Database: Sendable {
     public let pool: ConnectionPool
     public let cluster: LocalCluster?
+
+    public init(pool: ConnectionPool, cluster: LocalCluster?) {
+        self.pool = pool
+        self.cluster = cluster
+    }
 
     /// Opens the pool (and starts the private cluster when there is no `DATABASE_URL`).
     /// - Throws: `LocalCluster.Failure` with a clear message when PostgreSQL is missing or fails to start.

@@ -3,10 +3,8 @@ import Foundation
 import HummingbirdAuth
 public import Logging
 import Pages
-public import SeedData
+public import Setup
 import Services
-import Statistics
-import Store
 
 /// How to serve: the address, the body limit and the logger.
 public struct ServerConfiguration: Sendable {
@@ -62,16 +60,10 @@ public func buildApplication(
     runtime: SiangRuntime, configuration: ServerConfiguration, logger: Logger,
     inspectRouter: (Router<SiangRequestContext>) -> Void = { _ in }
 ) -> some ApplicationProtocol {
-    let caseStore = CaseStore(pool: runtime.pool, cacheLifetime: configuration.caseCacheLifetime)
-    let statistics = runtime.statistics
-    let live = configuration.statisticsLiveUpdates
-    let changed: @Sendable (CaseRecord) -> Void = { if live { statistics.record($0) } }
-    let cases = CaseService(
-        store: caseStore, reference: runtime.reference, analyzer: runtime.analyzer, rules: runtime.rules,
-        clock: runtime.clock, changed: changed)
-    let agency = AgencyService(
-        store: caseStore, reference: runtime.reference, rules: runtime.rules, clock: runtime.clock, changed: changed)
-    let accounts = StaffAccounts(store: StaffStore(pool: runtime.pool))
+    let services = runtime.services(
+        caseCacheLifetime: configuration.caseCacheLifetime, statisticsCacheLifetime: configuration.statisticsCacheLifetime,
+        liveStatistics: configuration.statisticsLiveUpdates)
+    let (cases, agency, accounts, statistics) = (services.cases, services.agency, services.accounts, services.statistics)
     let json = CaseJSONBuilder(reference: runtime.reference, rules: runtime.rules)
 
     let router = Router(context: SiangRequestContext.self)
@@ -86,28 +78,25 @@ public func buildApplication(
         behindProxy: configuration.behindProxy))
     router.add(middleware: FormRateLimitMiddleware(
             limiter: FormRateLimiter(perMinute: configuration.formPostsPerMinute), behindProxy: configuration.behindProxy))
-    HealthController(pool: runtime.pool).addRoutes(to: router)
+    HealthController(services: services).addRoutes(to: router)
     let api = router.group("api/v1")
     ReferenceController(reference: runtime.reference).addRoutes(to: api)
     CasesController(cases: cases, json: json).addRoutes(to: api)
-    StatisticsController(
-        statistics: statistics, json: StatisticsJSONBuilder(reference: runtime.reference), clock: runtime.clock,
-        cache: ResponseCache(lifetime: configuration.statisticsCacheLifetime)
-    ).addRoutes(to: api)
+    StatisticsController(statistics: statistics, json: StatisticsJSONBuilder(reference: runtime.reference)).addRoutes(to: api)
     OpenDataController(
-        store: statistics.store, reference: runtime.reference, clock: runtime.clock, behindProxy: configuration.behindProxy
+        statistics: statistics, reference: runtime.reference, clock: runtime.clock, behindProxy: configuration.behindProxy
     ).addRoutes(to: api)
     let staffRoutes = api.group("agency").add(middleware: StaffAuthenticationMiddleware(accounts: accounts))
     AgencyController(agency: agency, json: json).addRoutes(to: staffRoutes)
-    CategorySuggestionController(analyzer: runtime.analyzer, reference: runtime.reference, rules: runtime.rules).addRoutes(to: api)
+    CategorySuggestionController(placer: services.placer, reference: runtime.reference, rules: runtime.rules).addRoutes(to: api)
 
     // Web pages: the same services, rendered as HTML.
-    let figures = PageFigures(statistics: statistics, clock: runtime.clock, lifetime: configuration.statisticsCacheLifetime)
+    let figures = PageFigures(statistics: statistics, lifetime: configuration.statisticsCacheLifetime)
     let citizen = CitizenPages(kit: kit, cases: cases, json: json, figures: figures)
     citizen.addRoutes(to: router)
     StatisticsPage(kit: kit, figures: figures, reference: runtime.reference).addRoutes(to: router)
     PageAssets(renderer: runtime.renderer).addRoutes(to: router)
-    let sessionStore = PostgresPersistDriver(store: WebSessionStore(pool: runtime.pool), clock: runtime.clock, logger: logger)
+    let sessionStore = runtime.staffSessions(logger: logger)
     let sessions = SessionMiddleware<SiangRequestContext>(
         storage: sessionStore,
         configuration: .init(
@@ -122,9 +111,7 @@ public func buildApplication(
         server: .http1(configuration: .init(additionalChannelHandlers: [MalformedRequestHandler()])),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "siang"),
         services: [
-            MaintenanceService(
-                cases: caseStore, rules: runtime.rules, clock: runtime.clock, interval: configuration.maintenanceInterval,
-                logger: logger),
+            MaintenanceService(upkeep: services.upkeep, interval: configuration.maintenanceInterval, logger: logger),
             StatisticsUpkeep(statistics: statistics, reloadInterval: configuration.statisticsReloadInterval, logger: logger),
             sessionStore,
         ],

@@ -6,7 +6,7 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import Pages
-import Postgres
+import Services
 import Synchronization
 
 /// Turns errors on page addresses (everything outside `/api/` and the health checks) into an
@@ -36,7 +36,7 @@ struct PageErrorMiddleware: RouterMiddleware {
             case let error as HTTPError where error.status.code < 500:
                 page = PageError(status: error.status, heading: "error_generic_heading", message: "error_bad_form")
             case let error as APIError where error.status.code < 500: page = .refused(error)
-            case let error as PostgresError where error.meansUnavailable:
+            case let error where SiangServices.meansUnavailable(error):
                 context.logger.error("database unavailable", metadata: ["error": "\(error)"])
                 page = PageError(status: .serviceUnavailable, heading: "error_generic_heading", message: "error_internal")
             default:

@@ -1,20 +1,18 @@
 public import Domain
 public import Foundation
 
-/// A case as stored, every column the service reads.
-public struct CaseRecord: Sendable, Equatable {
-    public var id: Int64
-    public var code: String
+/// What a case is filed with and keeps whatever happens to it later: the citizen's words and
+/// their redacted public copy, where, and what the classifier made of them. A stored case
+/// (`CaseRecord`) and one about to be stored (`NewCase`) share it, so the list is written once.
+public struct CaseFiling: Sendable, Equatable {
     public var kind: CaseKind
     public var channel: String
     public var title: String?
     public var text: String
     public var publicTitle: String?
     public var publicText: String
-    /// Whether the public sees the case now (`CaseVisibility`).
-    public var isPublic: Bool
-    /// Whether the citizen agreed to publication (asked for it, and was told so at filing); `isPublic`
-    /// also depends on the category now (`CaseVisibility`).
+    /// Whether the citizen agreed to publication (asked for it, and was told so at filing); whether
+    /// the public sees the case now also depends on its category (`CaseVisibility`).
     public var publicRequested: Bool
     public var anonymous: Bool
     public var area: CaseArea
@@ -24,10 +22,61 @@ public struct CaseRecord: Sendable, Equatable {
     public var address: String?
     public var predictedCategory: String?
     public var predictedConfidence: Double?
-    public var state: CaseState
     public var filedAt: Date
+
+    public init(
+        kind: CaseKind, channel: String, title: String?, text: String, publicTitle: String?, publicText: String,
+        publicRequested: Bool, anonymous: Bool, area: CaseArea, areaSource: AreaSource, latitude: Double?,
+        longitude: Double?, address: String?, predictedCategory: String?, predictedConfidence: Double?, filedAt: Date
+    ) {
+        self.kind = kind
+        self.channel = channel
+        self.title = title
+        self.text = text
+        self.publicTitle = publicTitle
+        self.publicText = publicText
+        self.publicRequested = publicRequested
+        self.anonymous = anonymous
+        self.area = area
+        self.areaSource = areaSource
+        self.latitude = latitude
+        self.longitude = longitude
+        self.address = address
+        self.predictedCategory = predictedCategory
+        self.predictedConfidence = predictedConfidence
+        self.filedAt = filedAt
+    }
+}
+
+/// A case as stored: what it was filed with, where it stands, and its deadlines. The filing's
+/// fields read as the record's own (`record.text`).
+@dynamicMemberLookup
+public struct CaseRecord: Sendable, Equatable {
+    public var id: Int64
+    public var code: String
+    public var filing: CaseFiling
+    /// Whether the public sees the case now (`CaseVisibility`).
+    public var isPublic: Bool
+    public var state: CaseState
     public var due: DueDates
     public var updatedAt: Date
+
+    public init(
+        id: Int64, code: String, filing: CaseFiling, isPublic: Bool, state: CaseState, due: DueDates, updatedAt: Date
+    ) {
+        self.id = id
+        self.code = code
+        self.filing = filing
+        self.isPublic = isPublic
+        self.state = state
+        self.due = due
+        self.updatedAt = updatedAt
+    }
+
+    public subscript<Value>(dynamicMember keyPath: WritableKeyPath<CaseFiling, Value>) -> Value {
+        get { filing[keyPath: keyPath] }
+        set { filing[keyPath: keyPath] = newValue }
+    }
 
     /// Whether a deadline the case has not met has passed.
     public func isOverdue(at now: Date) -> Bool {
@@ -40,8 +89,8 @@ public struct CaseRecord: Sendable, Equatable {
 public struct CaseEvent: Sendable, Equatable {
     public var id: Int64
     public var at: Date
-    public var kind: String
-    public var actorKind: String
+    public var kind: TimelineKind
+    public var actorKind: ActorKind
     public var actorID: Int64?
     public var actorAgency: String?
     public var fromStatus: CaseStatus?
@@ -50,6 +99,57 @@ public struct CaseEvent: Sendable, Equatable {
     public var categoryCode: String?
     public var note: String?
     public var isInternal: Bool
+
+    public init(
+        id: Int64, at: Date, kind: TimelineKind, actorKind: ActorKind, actorID: Int64?, actorAgency: String?,
+        fromStatus: CaseStatus?, toStatus: CaseStatus?, agencyCode: String?, categoryCode: String?, note: String?,
+        isInternal: Bool
+    ) {
+        self.id = id
+        self.at = at
+        self.kind = kind
+        self.actorKind = actorKind
+        self.actorID = actorID
+        self.actorAgency = actorAgency
+        self.fromStatus = fromStatus
+        self.toStatus = toStatus
+        self.agencyCode = agencyCode
+        self.categoryCode = categoryCode
+        self.note = note
+        self.isInternal = isInternal
+    }
+}
+
+/// Which cases a staff list shows, and which page of them.
+public struct CaseListFilter: Sendable {
+    /// Only cases of this agency (an officer's own); nil for the triage desk and administrators.
+    public var agencyCode: String?
+    public var statuses: [CaseStatus]?
+    public var categories: [String]?
+    /// A province, district or subdistrict code.
+    public var areaCode: String?
+    public var filedFrom: Date?
+    public var filedBefore: Date?
+    public var overdue: Bool?
+    /// Keyset cursor: the (filed_at, id) of the last case of the previous page.
+    public var after: (filedAt: Date, id: Int64)?
+    public var limit: Int
+
+    public init(
+        agencyCode: String?, statuses: [CaseStatus]? = nil, categories: [String]? = nil, areaCode: String? = nil,
+        filedFrom: Date? = nil, filedBefore: Date? = nil, overdue: Bool? = nil, after: (filedAt: Date, id: Int64)? = nil,
+        limit: Int = 50
+    ) {
+        self.agencyCode = agencyCode
+        self.statuses = statuses
+        self.categories = categories
+        self.areaCode = areaCode
+        self.filedFrom = filedFrom
+        self.filedBefore = filedBefore
+        self.overdue = overdue
+        self.after = after
+        self.limit = limit
+    }
 }
 
 /// A citizen's contact details, kept apart from the case.
@@ -70,63 +170,43 @@ public struct CaseContact: Sendable, Equatable {
 }
 
 /// A case about to be filed, already classified, routed and given its deadlines.
+@dynamicMemberLookup
 public struct NewCase: Sendable {
-    public var kind: CaseKind
-    public var channel: String
-    public var title: String?
-    public var text: String
-    public var publicTitle: String?
-    public var publicText: String
+    public var filing: CaseFiling
     public var isPublic: Bool
-    public var publicRequested: Bool
-    public var anonymous: Bool
-    public var area: CaseArea
-    public var areaSource: AreaSource
-    public var latitude: Double?
-    public var longitude: Double?
-    public var address: String?
-    public var predictedCategory: String?
-    public var predictedConfidence: Double?
     public var categoryCode: String
     public var agencyCode: String?
     public var status: CaseStatus
-    public var filedAt: Date
     public var due: DueDates
     public var contact: CaseContact?
     /// The note of the filing's timeline entry (why the case went to triage, say).
     public var filingNote: String?
 
     public init(
-        kind: CaseKind, channel: String, title: String?, text: String, publicTitle: String?, publicText: String,
-        isPublic: Bool, publicRequested: Bool, anonymous: Bool, area: CaseArea, areaSource: AreaSource, latitude: Double?,
-        longitude: Double?,
-        address: String?, predictedCategory: String?, predictedConfidence: Double?, categoryCode: String,
-        agencyCode: String?, status: CaseStatus, filedAt: Date, due: DueDates, contact: CaseContact?,
-        filingNote: String?
+        filing: CaseFiling, isPublic: Bool, categoryCode: String, agencyCode: String?, status: CaseStatus, due: DueDates,
+        contact: CaseContact?, filingNote: String?
     ) {
-        self.kind = kind
-        self.channel = channel
-        self.title = title
-        self.text = text
-        self.publicTitle = publicTitle
-        self.publicText = publicText
+        self.filing = filing
         self.isPublic = isPublic
-        self.publicRequested = publicRequested
-        self.anonymous = anonymous
-        self.area = area
-        self.areaSource = areaSource
-        self.latitude = latitude
-        self.longitude = longitude
-        self.address = address
-        self.predictedCategory = predictedCategory
-        self.predictedConfidence = predictedConfidence
         self.categoryCode = categoryCode
         self.agencyCode = agencyCode
         self.status = status
-        self.filedAt = filedAt
         self.due = due
         self.contact = contact
         self.filingNote = filingNote
+    }
+
+    public subscript<Value>(dynamicMember keyPath: WritableKeyPath<CaseFiling, Value>) -> Value {
+        get { filing[keyPath: keyPath] }
+        set { filing[keyPath: keyPath] = newValue }
+    }
+
+    /// The record of this case once stored with `id` and `code`.
+    public func record(id: Int64, code: String) -> CaseRecord {
+        CaseRecord(
+            id: id, code: code, filing: filing, isPublic: isPublic,
+            state: CaseState(status: status, agencyCode: agencyCode, categoryCode: categoryCode), due: due,
+            updatedAt: filing.filedAt)
     }
 }
 
@@ -136,6 +216,12 @@ public struct FiledCase: Sendable {
     public var secret: String
     /// True when an earlier request with the same idempotency key created the case.
     public var isReplay: Bool
+
+    public init(record: CaseRecord, secret: String, isReplay: Bool) {
+        self.record = record
+        self.secret = secret
+        self.isReplay = isReplay
+    }
 }
 
 /// An idempotency key and the fingerprint of the request that first used it.

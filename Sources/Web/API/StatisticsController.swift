@@ -7,14 +7,11 @@ import Synchronization
 
 /// Public statistics: `/api/v1/stats`, `/api/v1/stats/agencies` and `/api/v1/stats/trends`.
 ///
-/// Answers are computed from the in-memory facts of every case and cached per query until the
-/// facts change or ten seconds pass (overdue counts move with the clock); concurrent identical
-/// queries wait for one computation.
+/// Answers come from `StatisticsService` (computed over the in-memory facts, reused for its
+/// cache lifetime); this controller only reads the query and writes the JSON.
 struct StatisticsController {
     let statistics: StatisticsService
     let json: StatisticsJSONBuilder
-    let clock: @Sendable () -> Date
-    let cache: ResponseCache
 
     func addRoutes(to group: RouterGroup<SiangRequestContext>) {
         group.get("stats", use: stats)
@@ -41,12 +38,11 @@ struct StatisticsController {
 
     @Sendable func stats(_ request: Request, context: SiangRequestContext) async throws -> Response {
         let query = try StatisticsParameters.parse(request.uri.queryParameters, allowGrouping: true)
-        return try await cached(request, kind: "stats") { columns, now in
-            let groups = StatisticsEngine.figures(columns, query: query.query, now: now)
-            return StatsJSON(
-                query: query.echo, time_zone: "Asia/Bangkok", generated_at: BangkokTime.format(Date(timeIntervalSince1970: TimeInterval(now))),
-                groups: groups.map { json.figures($0) })
-        }
+        let figures = try await statistics.figures(query.query)
+        return try respond(
+            StatsJSON(
+                query: query.echo, time_zone: "Asia/Bangkok", generated_at: Self.time(figures.computedAt),
+                groups: figures.value.map { json.figures($0) }))
     }
 
     struct LeagueJSON: Encodable {
@@ -70,21 +66,17 @@ struct StatisticsController {
             }
             minimum = value
         }
-        let (parsed, minimumCases) = (query, minimum)
-        return try await cached(request, kind: "agencies") { columns, now in
-            let (query, minimum) = (parsed, minimumCases)
-            let (ranked, unranked) = LeagueTable.rank(
-                StatisticsEngine.figures(columns, query: query.query, now: now), minimumCases: minimum)
-            return LeagueJSON(
-                query: query.echo, time_zone: "Asia/Bangkok",
-                generated_at: BangkokTime.format(Date(timeIntervalSince1970: TimeInterval(now))), minimum_cases: minimum,
+        let league = try await statistics.league(query.query, minimumCases: minimum)
+        return try respond(
+            LeagueJSON(
+                query: query.echo, time_zone: "Asia/Bangkok", generated_at: Self.time(league.computedAt),
+                minimum_cases: minimum,
                 ranking_rule:
                     "share answered within the first-answer deadline (higher first), then share resolved within target "
                     + "(higher first), then median time to first answer (shorter first), then agency code; agencies with "
                     + "fewer than minimum_cases cases filed in the period are listed unranked",
-                ranked: ranked.map { json.figures($0.figures, rank: $0.rank) },
-                unranked: unranked.map { json.figures($0.figures) })
-        }
+                ranked: league.value.ranked.map { json.figures($0.figures, rank: $0.rank) },
+                unranked: league.value.unranked.map { json.figures($0.figures) }))
     }
 
     struct RiseJSON: Encodable {
@@ -111,96 +103,37 @@ struct StatisticsController {
     }
 
     @Sendable func trends(_ request: Request, context: SiangRequestContext) async throws -> Response {
-        try await cached(request, kind: "trends") { columns, now in
-            let today = BangkokCalendar.day(now)
-            let windows = [7, 30].map { days -> WindowJSON in
-                func rises(_ dimension: StatisticsDimension, _ name: (String) -> NameJSON) -> [RiseJSON] {
-                    Trends.rising(columns, dimension: dimension, days: Int32(days), now: now).map {
-                        RiseJSON(
-                            key: name($0.key), recent: $0.recent, previous: $0.previous, change: $0.change,
-                            ratio: (($0.ratio * 100).rounded()) / 100)
-                    }
+        let trends = try await statistics.trends()
+        let windows = trends.value.map { window -> WindowJSON in
+            func rises(_ rises: [Trends.Rise], _ name: (String) -> NameJSON) -> [RiseJSON] {
+                rises.map {
+                    RiseJSON(
+                        key: name($0.key), recent: $0.recent, previous: $0.previous, change: $0.change,
+                        ratio: (($0.ratio * 100).rounded()) / 100)
                 }
-                return WindowJSON(
-                    days: days, recent_from: BangkokCalendar.dateString(ofDay: today - Int32(days) + 1),
-                    previous_from: BangkokCalendar.dateString(ofDay: today - 2 * Int32(days) + 1),
-                    categories: rises(.category, json.category), districts: rises(.district, json.area),
-                    provinces: rises(.province, json.area))
             }
-            return TrendsJSON(
-                time_zone: "Asia/Bangkok", generated_at: BangkokTime.format(Date(timeIntervalSince1970: TimeInterval(now))),
-                windows: windows)
+            return WindowJSON(
+                days: window.days, recent_from: BangkokCalendar.dateString(ofDay: window.recentFrom),
+                previous_from: BangkokCalendar.dateString(ofDay: window.previousFrom),
+                categories: rises(window.categories, json.category), districts: rises(window.districts, json.area),
+                provinces: rises(window.provinces, json.area))
         }
+        return try respond(
+            TrendsJSON(time_zone: "Asia/Bangkok", generated_at: Self.time(trends.computedAt), windows: windows))
     }
 
-    /// Answers from the cache when an answer to the same query is recent enough, else computes
-    /// (once for concurrent callers) over a snapshot of the facts.
-    func cached<Body: Encodable & SendableMetatype>(
-        _ request: Request, kind: String, compute: @escaping @Sendable (FactColumns, Int64) -> Body
-    ) async throws -> Response {
-        let key = kind + "?" + (request.uri.query ?? "")
-        let (clock, live) = (self.clock, statistics.live)
-        let bytes = try await cache.value(key: key) {
-            let now = Int64(clock().timeIntervalSince1970)
-            return try StreamingJSONEncoder().encode(compute(live.snapshot().columns, now)) + [0x0A]
-        }
-        return Response(
-            status: .ok, headers: [.contentType: "application/json; charset=utf-8", .cacheControl: "public, max-age=\(cache.maxAge)"],
-            body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
-    }
-}
-
-/// Encoded statistics answers by query.
-typealias ResponseCache = TimedCache<[UInt8]>
-
-/// Answers by query, reused for `lifetime`; one computation per key at a time. A zero
-/// lifetime computes every time.
-///
-/// Why a fixed lifetime rather than "until the facts change": with filings arriving every
-/// second the facts always change, and every popular query would be recomputed every second
-/// over millions of cases. Published figures at most `lifetime` old are what HTTP caches in
-/// front would serve anyway (the answers say `max-age` the same).
-final class TimedCache<Value: Sendable>: Sendable {
-    struct Entry {
-        var created: ContinuousClock.Instant
-        var task: Task<Value, any Error>
+    static func time(_ seconds: Int64) -> String {
+        BangkokTime.format(Date(timeIntervalSince1970: TimeInterval(seconds)))
     }
 
-    private let entries = Mutex<[String: Entry]>([:])
-    let lifetime: Duration
-    let capacity = 500
-
-    init(lifetime: Duration = .seconds(10)) {
-        self.lifetime = lifetime
-    }
-
-    /// Whole seconds for the Cache-Control header.
-    var maxAge: Int { Int(lifetime.components.seconds) }
-
-    func value(key: String, compute: @escaping @Sendable () async throws -> Value) async throws -> Value {
-        guard lifetime > .zero else { return try await compute() }
-        let now = ContinuousClock.now
-        let (task, created) = entries.withLock { entries -> (Task<Value, any Error>, ContinuousClock.Instant) in
-            if let entry = entries[key], now - entry.created < lifetime {
-                return (entry.task, entry.created)
-            }
-            if entries.count >= capacity {
-                entries = entries.filter { now - $0.value.created < lifetime }
-                if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
-            }
-            let task = Task { try await compute() }
-            entries[key] = Entry(created: now, task: task)
-            return (task, now)
-        }
-        do {
-            return try await task.value
-        } catch {
-            // A failure is not remembered: the next caller tries again.
-            entries.withLock { entries in
-                if entries[key]?.created == created { entries[key] = nil }
-            }
-            throw error
-        }
+    /// The answer as JSON, cacheable by HTTP caches for as long as the service reuses it.
+    func respond(_ body: some Encodable) throws -> Response {
+        Response(
+            status: .ok,
+            headers: [
+                .contentType: "application/json; charset=utf-8", .cacheControl: "public, max-age=\(statistics.maxAge)",
+            ],
+            body: .init(byteBuffer: ByteBuffer(bytes: try StreamingJSONEncoder().encode(body) + [0x0A])))
     }
 }
 

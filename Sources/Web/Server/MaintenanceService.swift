@@ -1,18 +1,12 @@
-import Domain
 import Foundation
 import Logging
 import ServiceLifecycle
 import Services
 import Statistics
-import Store
 
-/// Background upkeep, run in the application's service group, never inside a request: closes
-/// resolved cases whose appeal window has passed, forgets old idempotency keys, and erases the
-/// contact details of cases finished longer ago than their retention period.
+/// Runs `CaseUpkeep` in the application's service group every `interval`, never inside a request.
 struct MaintenanceService: Service {
-    let cases: CaseStore
-    let rules: ServiceRules
-    let clock: @Sendable () -> Date
+    let upkeep: CaseUpkeep
     let interval: Duration
     let logger: Logger
 
@@ -33,29 +27,14 @@ struct MaintenanceService: Service {
 
     /// One round of upkeep; contact details are erased only when `purgingContacts`.
     func runOnce(purgingContacts: Bool = true) async {
-        let now = clock()
         do {
-            var closed = 0
-            while true {
-                let batch = try await cases.closeResolved(before: rules.lifecycle.closingCutoff(at: now), at: now)
-                closed += batch
-                if batch == 0 { break }
-            }
-            let purged = try await cases.purgeIdempotencyKeys(before: now.addingTimeInterval(-rules.idempotencyRetention))
-            var erased = 0
-            if purgingContacts, let retention = rules.contactRetention {
-                while true {
-                    let cutoff = now.addingTimeInterval(-retention)
-                    let batch = try await cases.purgeContacts(finishedBefore: cutoff, at: now)
-                    erased += batch
-                    if batch == 0 { break }
-                }
-            }
-            if closed + purged + erased > 0 {
+            let round = try await upkeep.runOnce(purgingContacts: purgingContacts)
+            if !round.isEmpty {
                 logger.info(
                     "maintenance",
                     metadata: [
-                        "closed": "\(closed)", "idempotency_keys_purged": "\(purged)", "contacts_erased": "\(erased)",
+                        "closed": "\(round.closed)", "idempotency_keys_purged": "\(round.idempotencyKeysPurged)",
+                        "contacts_erased": "\(round.contactsErased)",
                     ])
             }
         } catch {

@@ -4,7 +4,6 @@ public import Foundation
 public import Pages
 public import Logging
 public import Postgres
-public import SeedData
 public import Services
 import Store
 
@@ -57,12 +56,33 @@ public struct SiangRuntime: Sendable {
         if hidden > 0 { logger.notice("cases in private categories hidden from the public", metadata: ["cases": "\(hidden)"]) }
         let model = try model ?? DefaultModel.load(home: home)
         let gazetteer = SeedFiles.gazetteer(areas: data.areas)
-        let statistics = StatisticsService(store: StatisticsStore(pool: pool))
+        let statistics = StatisticsService(store: StatisticsStore(pool: pool), clock: clock)
         try await statistics.reload()
         return SiangRuntime(
             pool: pool, reference: Reference(data), analyzer: try TextAnalyzer(model: model, gazetteer: gazetteer),
             rules: settings.serviceRules, statistics: statistics, renderer: try await PageRenderer.load(),
             catalogues: try Catalogues.load(), clock: clock)
+    }
+}
+
+extension SiangRuntime {
+    /// The services over this runtime's pool, for an application.
+    /// - Parameters:
+    ///   - caseCacheLifetime: how long tracking reads may be answered from memory (see `CaseStore`).
+    ///   - statisticsCacheLifetime: how long a statistics answer is reused.
+    ///   - liveStatistics: whether statistics follow each change as it commits.
+    public func services(
+        caseCacheLifetime: Duration, statisticsCacheLifetime: Duration, liveStatistics: Bool
+    ) -> SiangServices {
+        SiangServices(
+            pool: pool, reference: reference, analyzer: analyzer, rules: rules,
+            statistics: statistics.reusingAnswers(for: statisticsCacheLifetime), clock: clock,
+            caseCacheLifetime: caseCacheLifetime, liveStatistics: liveStatistics)
+    }
+
+    /// The store of staff's web sessions, as Hummingbird's session middleware wants it.
+    public func staffSessions(logger: Logger) -> PostgresPersistDriver {
+        PostgresPersistDriver(store: WebSessionStore(pool: pool), clock: clock, logger: logger)
     }
 }
 

@@ -131,7 +131,7 @@ struct PageKit: Sendable {
     /// Serves a page that holds nothing of the visitor's from `cache`: one rendering for everyone
     /// asking the same address in the same language during the cache's lifetime.
     func sharedPage(
-        _ request: Request, view: View, cache: TimedCache<String>, render: @escaping @Sendable () async throws -> String
+        _ request: Request, view: View, cache: TimedCache<String, String>, render: @escaping @Sendable () async throws -> String
     ) async throws -> Response {
         let html = try await cache.value(key: view.language.rawValue + " " + request.uri.description, compute: render)
         return respond(html: html, view: view, caching: .publicFor(seconds: 10))

@@ -4,7 +4,6 @@ import Hummingbird
 import Pages
 import Services
 import Statistics
-import Store
 import ThaiText
 
 /// The citizen's pages: home, filing, the code-and-secret page, tracking, a case's page, rating
@@ -484,8 +483,8 @@ struct CitizenPages {
         return names.isEmpty ? view.text("area_unknown") : names.joined(separator: ", ")
     }
 
-    func eventName(_ kind: String, _ view: PageKit.View) -> String {
-        view.catalogue.strings["event_\(kind)"] ?? view.text("event_other")
+    func eventName(_ kind: TimelineKind, _ view: PageKit.View) -> String {
+        view.catalogue.strings["event_\(kind.rawValue)"] ?? view.text("event_other")
     }
 }
 

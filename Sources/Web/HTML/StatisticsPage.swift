@@ -5,9 +5,9 @@ import Pages
 import Services
 import Statistics
 
-/// The figures pages show, computed over a snapshot of the in-memory facts and kept for a
-/// short time per query (as the JSON statistics are), so a busy page costs one computation
-/// per query and lifetime, not one per visitor.
+/// The figures pages show, asked of `StatisticsService` (which computes each question once per
+/// its cache lifetime), and the rendered public pages, kept as long so a busy page is rendered
+/// once per address and language, not once per visitor.
 final class PageFigures: Sendable {
     struct StatisticsPageData: Sendable {
         var overall: GroupFigures
@@ -18,50 +18,38 @@ final class PageFigures: Sendable {
     }
 
     let statistics: StatisticsService
-    let clock: @Sendable () -> Date
-    let cache: TimedCache<StatisticsPageData>
     /// Rendered public pages by language and address.
-    let pages: TimedCache<String>
+    let pages: TimedCache<String, String>
     /// Agencies with fewer cases in the period are listed but not ranked.
     let minimumCases = 20
 
-    init(statistics: StatisticsService, clock: @escaping @Sendable () -> Date, lifetime: Duration) {
+    init(statistics: StatisticsService, lifetime: Duration) {
         self.statistics = statistics
-        self.clock = clock
-        self.cache = TimedCache(lifetime: lifetime)
         self.pages = TimedCache(lifetime: lifetime)
     }
 
-    /// All-time figures of every case: the unfiltered statistics page's, computed once for both.
+    /// All-time figures of every case: the unfiltered statistics page's.
     func overall() async throws -> GroupFigures {
-        try await page(StatisticsQuery()).overall
+        try await statistics.figures(StatisticsQuery()).value.first ?? GroupFigures(key: [:])
     }
 
     /// Everything the statistics page shows for `query`'s period, categories and area (its
     /// grouping, agencies and kinds are not the page's filters and are ignored).
     func page(_ requested: StatisticsQuery) async throws -> StatisticsPageData {
-        var filters = requested
-        filters.agencies = nil
-        filters.kinds = nil
-        let query = filters
-        let key = [query.fromDay, query.toDay].map { $0.map(String.init) ?? "" }.joined(separator: "-")
-            + "|" + (query.categories ?? []).joined(separator: ",") + "|" + (query.area ?? "")
-        let (live, clock, minimum) = (statistics.live, clock, minimumCases)
-        return try await cache.value(key: key) {
-            let columns = live.snapshot().columns
-            let now = Int64(clock().timeIntervalSince1970)
-            func grouped(_ dimensions: [StatisticsDimension]) -> [GroupFigures] {
-                var grouped = query
-                grouped.groupBy = dimensions
-                return StatisticsEngine.figures(columns, query: grouped, now: now)
-            }
-            let league = LeagueTable.rank(grouped([.agency]), minimumCases: minimum)
-            return StatisticsPageData(
-                overall: grouped([]).first ?? GroupFigures(key: [:]),
-                byCategory: grouped([.category]).sorted { $0.filed > $1.filed },
-                byMonth: grouped([.month]).sorted { ($0.key[.month] ?? "") < ($1.key[.month] ?? "") },
-                ranked: league.ranked, unranked: league.unranked)
+        var query = requested
+        query.agencies = nil
+        query.kinds = nil
+        func grouped(_ dimensions: [StatisticsDimension]) async throws -> [GroupFigures] {
+            var grouped = query
+            grouped.groupBy = dimensions
+            return try await statistics.figures(grouped).value
         }
+        let league = try await statistics.league(query, minimumCases: minimumCases).value
+        return StatisticsPageData(
+            overall: try await grouped([]).first ?? GroupFigures(key: [:]),
+            byCategory: try await grouped([.category]).sorted { $0.filed > $1.filed },
+            byMonth: try await grouped([.month]).sorted { ($0.key[.month] ?? "") < ($1.key[.month] ?? "") },
+            ranked: league.ranked, unranked: league.unranked)
     }
 }
 

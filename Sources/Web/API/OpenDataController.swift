@@ -3,12 +3,11 @@ import Foundation
 import Hummingbird
 import NIOCore
 import Services
-import Store
 
 /// Open data: every public case, its public fields only, as CSV or JSON Lines, streamed; and a
 /// DCAT catalogue that a CKAN portal such as data.go.th can harvest.
 struct OpenDataController {
-    let store: StatisticsStore
+    let statistics: StatisticsService
     let reference: Reference
     let clock: @Sendable () -> Date
     /// Whether a reverse proxy sets `X-Forwarded-Host` and `-Proto`; otherwise a client could write any
@@ -62,16 +61,16 @@ struct OpenDataController {
     /// A response streaming the export as the database produces it, chunk by chunk, so memory
     /// stays constant; a failure after the first chunk can only cut the body short.
     func stream(
-        _ format: StatisticsStore.OpenDataFormat, from: Date?, before: Date?, contentType: String, extra: HTTPFields
+        _ format: OpenDataFormat, from: Date?, before: Date?, contentType: String, extra: HTTPFields
     ) -> Response {
-        let store = self.store
+        let statistics = self.statistics
         let now = clock()
         let body = ResponseBody { writer in
             if format == .csv {
                 // A byte-order mark so spreadsheet programs read the Thai as UTF-8.
                 try await writer.write(ByteBuffer(bytes: [0xEF, 0xBB, 0xBF]))
             }
-            try await store.exportOpenData(format, from: from, before: before, now: now) { chunk in
+            try await statistics.exportOpenData(format, from: from, before: before, now: now) { chunk in
                 try await writer.write(ByteBuffer(bytes: chunk))
             }
             try await writer.finish(nil)
@@ -101,8 +100,8 @@ struct OpenDataController {
 
     /// The published columns, in the store's order, with their descriptions.
     static var fields: [(name: String, type: String, th: String, en: String)] {
-        StatisticsStore.openDataColumns.map { column in
-            descriptions.first { $0.name == column.name } ?? (column.name, "string", column.name, column.name)
+        StatisticsService.openDataColumnNames.map { name in
+            descriptions.first { $0.name == name } ?? (name, "string", name, name)
         }
     }
 

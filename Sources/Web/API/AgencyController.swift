@@ -2,7 +2,6 @@ import Domain
 import Foundation
 import Hummingbird
 import Services
-import Store
 
 /// The agency side of the API: officers' case lists, a case with its contact (logged), actions,
 /// and the triage queue. Every route needs a staff token; officers see only their agency.
@@ -94,7 +93,7 @@ struct AgencyController {
         for (field, value) in [("note", body.note), ("result", body.result)] { try CasesController.checkNote(value, field: field, rules: agency.rules) }
         let action = try Self.action(from: body)
         let record = try await agency.act(code: code, action: action, by: staff)
-        let events = try await agency.store.events(caseID: record.id)
+        let events = try await agency.timeline(of: record)
         return try JSONResponse.make(json.full(record, events: events, view: "staff", now: agency.clock()))
     }
 
@@ -146,7 +145,7 @@ struct AgencyController {
 /// The query string of a case list: `status`, `category` (comma-separated), `area`, `overdue`,
 /// `from`, `to` (dates), `limit` (1–200) and `cursor`.
 enum ListQuery {
-    static func parse(_ query: Parameters, reference: Reference, forcedStatuses: [CaseStatus]?) throws -> CaseStore.ListFilter {
+    static func parse(_ query: Parameters, reference: Reference, forcedStatuses: [CaseStatus]?) throws -> CaseListFilter {
         func list(_ name: String) -> [String]? {
             guard let value = query.get(name), !value.isEmpty else { return nil }
             return value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
@@ -154,7 +153,7 @@ enum ListQuery {
         func invalid(_ name: String, _ th: String, _ en: String) -> APIError {
             APIError(status: .badRequest, code: "invalid_\(name)", th: th, en: en)
         }
-        var filter = CaseStore.ListFilter(agencyCode: nil)
+        var filter = CaseListFilter(agencyCode: nil)
         if let statuses = list("status") {
             filter.statuses = try statuses.map { value in
                 guard let status = CaseStatus(rawValue: value) else {
@@ -180,7 +179,7 @@ enum ListQuery {
             guard let value = Bool(overdue) else { throw invalid("overdue", "overdue ต้องเป็น true หรือ false", "\"overdue\" must be true or false.") }
             filter.overdue = value
         }
-        for (name, keyPath) in [("from", \CaseStore.ListFilter.filedFrom), ("to", \CaseStore.ListFilter.filedBefore)] {
+        for (name, keyPath) in [("from", \CaseListFilter.filedFrom), ("to", \CaseListFilter.filedBefore)] {
             if let text = query.get(name), !text.isEmpty {
                 guard let date = BangkokTime.parse(text) else {
                     throw invalid(name, "วันที่ \(name) ต้องอยู่ในรูป YYYY-MM-DD", "\"\(name)\" must be a date (YYYY-MM-DD) or an ISO 8601 time.")

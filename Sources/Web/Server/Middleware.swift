@@ -4,7 +4,6 @@ import HTTPTypes
 import Logging
 import Hummingbird
 import NIOHTTP1
-import Postgres
 import Services
 
 /// Turns every error into the one JSON error shape, so no client ever sees an HTML page, an
@@ -32,7 +31,7 @@ struct ErrorMiddleware: RouterMiddleware {
             return try APIError.malformedRequest.response(from: request, context: context)
         case let error as HTTPError:
             return try apiError(for: error.status).response(from: request, context: context)
-        case let error as PostgresError where error.meansUnavailable:
+        case let error where SiangServices.meansUnavailable(error):
             context.logger.error("database unavailable", metadata: ["error": "\(error)"])
             var unavailable = APIError.unavailable
             unavailable.headers[.retryAfter] = "1"
@@ -114,11 +113,6 @@ struct StaffAuthenticationMiddleware: RouterMiddleware {
         context.logger[metadataKey: "staff"] = "\(staff.id)"
         return try await next(request, context)
     }
-}
-
-extension PostgresError {
-    /// The database cannot be reached or has no free connection: worth a retry, not a bug.
-    var meansUnavailable: Bool { [.connectionLost, .poolTimeout, .poolClosed].contains(kind) }
 }
 
 extension HTTPField.Name {

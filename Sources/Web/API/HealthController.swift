@@ -1,14 +1,14 @@
 import Hummingbird
-import Postgres
+import Services
 
 /// Liveness and readiness.
 struct HealthController {
-    let pool: ConnectionPool
+    let services: SiangServices
 
     func addRoutes(to router: Router<SiangRequestContext>) {
         router.get("healthz") { _, _ in try JSONResponse.make(["status": "ok"]) }
         router.get("readyz") { _, _ in
-            guard await pool.ping() else {
+            guard await services.databaseIsReachable() else {
                 return try JSONResponse.make(["status": "database unreachable"], status: .serviceUnavailable)
             }
             return try JSONResponse.make(["status": "ready"])

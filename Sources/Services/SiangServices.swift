@@ -1,0 +1,57 @@
+public import Domain
+public import Foundation
+public import Postgres
+public import Store
+
+/// Every service of a running Siang, over one database pool: what the HTTP layer is given, so it
+/// reaches the database only through them.
+public struct SiangServices: Sendable {
+    public let reference: Reference
+    public let analyzer: TextAnalyzer
+    public let rules: ServiceRules
+    public let clock: @Sendable () -> Date
+    public let placer: Placer
+    public let cases: CaseService
+    public let agency: AgencyService
+    public let accounts: StaffAccounts
+    public let statistics: StatisticsService
+    public let upkeep: CaseUpkeep
+    let pool: ConnectionPool
+
+    /// - Parameters:
+    ///   - statistics: the in-memory statistics, already loaded.
+    ///   - caseCacheLifetime: how long tracking reads may be answered from memory (see `CaseStore`).
+    ///   - liveStatistics: whether statistics follow each change as it commits (else only their reloads).
+    public init(
+        pool: ConnectionPool, reference: Reference, analyzer: TextAnalyzer, rules: ServiceRules,
+        statistics: StatisticsService, clock: @escaping @Sendable () -> Date, caseCacheLifetime: Duration,
+        liveStatistics: Bool
+    ) {
+        self.pool = pool
+        self.reference = reference
+        self.analyzer = analyzer
+        self.rules = rules
+        self.clock = clock
+        self.statistics = statistics
+        let caseStore = CaseStore(pool: pool, cacheLifetime: caseCacheLifetime)
+        let changed: @Sendable (CaseRecord) -> Void = { if liveStatistics { statistics.record($0) } }
+        placer = Placer(analyzer: analyzer, reference: reference, triageThreshold: rules.triageThreshold)
+        cases = CaseService(
+            store: caseStore, reference: reference, analyzer: analyzer, rules: rules, clock: clock, changed: changed)
+        agency = AgencyService(store: caseStore, reference: reference, rules: rules, clock: clock, changed: changed)
+        accounts = StaffAccounts(store: StaffStore(pool: pool))
+        upkeep = CaseUpkeep(store: caseStore, rules: rules, clock: clock)
+    }
+
+    /// Whether the database answers now (readiness).
+    public func databaseIsReachable() async -> Bool {
+        await pool.ping()
+    }
+
+    /// Whether `error` means the database cannot be reached or has no free connection: worth a
+    /// retry later (503), not a bug.
+    public static func meansUnavailable(_ error: any Error) -> Bool {
+        guard let error = error as? PostgresError else { return false }
+        return [.connectionLost, .poolTimeout, .poolClosed].contains(error.kind)
+    }
+}

@@ -1,0 +1,50 @@
+import Synchronization
+
+/// Answers by key, reused for `lifetime`; one computation per key at a time. A zero lifetime
+/// computes every time.
+///
+/// Why a fixed lifetime rather than "until the facts change": with filings arriving every
+/// second the facts always change, and every popular question would be recomputed every second
+/// over millions of cases. Published figures at most `lifetime` old are what HTTP caches in
+/// front would serve anyway (the answers say `max-age` the same).
+public final class TimedCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
+    struct Entry {
+        var created: ContinuousClock.Instant
+        var task: Task<Value, any Error>
+    }
+
+    private let entries = Mutex<[Key: Entry]>([:])
+    public let lifetime: Duration
+    let capacity = 500
+
+    public init(lifetime: Duration = .seconds(10)) {
+        self.lifetime = lifetime
+    }
+
+    /// The value for `key`: a recent one, or one computed now.
+    public func value(key: Key, compute: @escaping @Sendable () async throws -> Value) async throws -> Value {
+        guard lifetime > .zero else { return try await compute() }
+        let now = ContinuousClock.now
+        let (task, created) = entries.withLock { entries -> (Task<Value, any Error>, ContinuousClock.Instant) in
+            if let entry = entries[key], now - entry.created < lifetime {
+                return (entry.task, entry.created)
+            }
+            if entries.count >= capacity {
+                entries = entries.filter { now - $0.value.created < lifetime }
+                if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
+            }
+            let task = Task { try await compute() }
+            entries[key] = Entry(created: now, task: task)
+            return (task, now)
+        }
+        do {
+            return try await task.value
+        } catch {
+            // A failure is not remembered: the next caller tries again.
+            entries.withLock { entries in
+                if entries[key]?.created == created { entries[key] = nil }
+            }
+            throw error
+        }
+    }
+}
