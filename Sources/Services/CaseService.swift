@@ -51,7 +51,7 @@ public struct CaseService: Sendable {
     func prepare(_ request: FilingRequest) throws(DomainError) -> NewCase {
         let text = request.text.trimmingCharacters(in: .whitespacesAndNewlines)
         try FilingValidation.check(request, text: text, rules: rules, reference: reference)
-        let title = request.title?.trimmingCharacters(in: .whitespacesAndNewlines).nonEmpty
+        let title = request.title?.nonBlank
         let chosen = request.category?.nonEmpty
         let placement = try placer.place(
             [title, text].compactMap { $0 }.joined(separator: "\n"), area: request.area, chosenCategory: chosen)
@@ -75,7 +75,7 @@ public struct CaseService: Sendable {
             publicTitle: title.map { PersonalData.redact($0) }, publicText: PersonalData.redact(text),
             publicRequested: isPublic, anonymous: request.anonymous, area: placement.area,
             areaSource: placement.areaSource, latitude: request.latitude, longitude: request.longitude,
-            address: request.address?.trimmingCharacters(in: .whitespacesAndNewlines).nonEmpty,
+            address: request.address?.nonBlank,
             predictedCategory: placement.prediction.category, predictedConfidence: placement.prediction.confidence,
             filedAt: now)
         return NewCase(

@@ -69,7 +69,7 @@ struct AgencyController {
         }
         let found = try await agency.details(code: code, by: staff, reason: reason)
         return try JSONResponse.make(
-            json.full(found.record, events: found.events, view: "staff", contact: found.contact, now: agency.clock()),
+            json.full(found.record, events: found.events, view: .staff, contact: found.contact, now: agency.clock()),
             headers: [.cacheControl: "no-store"])
     }
 
@@ -90,50 +90,13 @@ struct AgencyController {
         let staff = try Self.staff(context)
         let code = try CasesController.code(context)
         let body = try JSONBody.decode(ActionBody.self, from: try await JSONBody.bytes(of: request, context: context))
-        for (field, value) in [("note", body.note), ("result", body.result)] { try CasesController.checkNote(value, field: field, rules: agency.rules) }
-        let action = try Self.action(from: body)
+        let action = try StaffActionRequest(
+            action: body.action, note: body.note, isInternal: body.internal ?? false, result: body.result,
+            reason: body.reason, agency: body.agency, category: body.category, into: body.into
+        ).action(rules: agency.rules)
         let record = try await agency.act(code: code, action: action, by: staff)
         let events = try await agency.timeline(of: record)
-        return try JSONResponse.make(json.full(record, events: events, view: "staff", now: agency.clock()))
-    }
-
-    static func action(from body: ActionBody) throws -> StaffAction {
-        func required(_ value: String?, _ field: String) throws -> String {
-            guard let value = value?.nonBlank else {
-                throw APIError(
-                    status: .unprocessableContent, code: "missing_\(field)", th: "ต้องระบุ \(field) สำหรับรายการ \(body.action)",
-                    en: "\"\(field)\" is required for \(body.action).")
-            }
-            return value
-        }
-        let note = body.note?.nonBlank
-        switch body.action {
-        case "accept": return .accept(note: note)
-        case "start": return .start(note: note)
-        case "comment": return .comment(note: try required(body.note, "note"), internal: body.internal ?? false)
-        case "resolve": return .resolve(result: try required(body.result, "result"))
-        case "reject":
-            let reasonCode = try required(body.reason, "reason")
-            guard let reason = RejectionReason(rawValue: reasonCode) else {
-                throw APIError(
-                    status: .unprocessableContent, code: "invalid_reason",
-                    th: "เหตุผลต้องเป็นหนึ่งใน: " + RejectionReason.allCases.map(\.rawValue).joined(separator: ", "),
-                    en: "\"reason\" must be one of: " + RejectionReason.allCases.map(\.rawValue).joined(separator: ", "))
-            }
-            return .reject(reason: reason, note: note)
-        case "transfer":
-            let target = try required(body.agency, "agency")
-            return .transfer(agency: target == "triage" ? nil : target, note: try required(body.note, "note"))
-        case "recategorise", "recategorize": return .recategorise(category: try required(body.category, "category"), note: note)
-        case "merge": return .merge(into: try required(body.into, "into"), note: note)
-        case "place":
-            return .place(agency: try required(body.agency, "agency"), category: body.category?.nonBlank, note: note)
-        default:
-            throw APIError(
-                status: .unprocessableContent, code: "unknown_action",
-                th: "ไม่รู้จักรายการ \"\(body.action)\"",
-                en: "Unknown action \"\(body.action)\"; use accept, start, comment, resolve, reject, transfer, recategorise, merge or place.")
-        }
+        return try JSONResponse.make(json.full(record, events: events, view: .staff, now: agency.clock()))
     }
 
     static func staff(_ context: SiangRequestContext) throws -> StaffMember {

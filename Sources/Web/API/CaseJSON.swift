@@ -69,9 +69,19 @@ struct ContactJSON: Encodable {
     var consent_at: String
 }
 
-/// A case as its viewer may see it: `citizen` (full text, own view), `public` (redacted) or `staff`.
+/// Who a case's JSON is for; published as its `view`.
+enum CaseView: String, Encodable {
+    /// The citizen who filed it: the full text, no staff-only notes.
+    case citizen
+    /// Anyone: the redacted text.
+    case `public`
+    /// Staff: everything, with staff-only notes and (when read) the contact details.
+    case staff
+}
+
+/// A case as its viewer may see it (`CaseView`).
 struct CaseJSON: Encodable {
-    var view: String
+    var view: CaseView
     var code: String
     var kind: String
     var channel: String?
@@ -138,12 +148,12 @@ struct CaseJSONBuilder {
             subdistrict: name(area: area.subdistrictCode), source: source?.rawValue)
     }
 
-    /// The full view: for the citizen (`view == "citizen"`) or staff (`"staff"`, with internal notes and contact).
+    /// The full view: for the citizen or staff (with internal notes and contact).
     func full(
-        _ record: CaseRecord, events: [CaseEvent]?, view: String, contact: CaseContact? = nil, now: Date
+        _ record: CaseRecord, events: [CaseEvent]?, view: CaseView, contact: CaseContact? = nil, now: Date
     ) -> CaseJSON {
         let state = record.state
-        let isStaff = view == "staff"
+        let isStaff = view == .staff
         return CaseJSON(
             view: view, code: record.code, kind: record.kind.rawValue, channel: record.channel,
             status: Self.status(state.status), title: record.title, text: record.text,
@@ -172,7 +182,7 @@ struct CaseJSONBuilder {
     func publicView(_ record: CaseRecord, events: [CaseEvent], now: Date) -> CaseJSON {
         let state = record.state
         return CaseJSON(
-            view: "public", code: record.code, kind: record.kind.rawValue, channel: nil, status: Self.status(state.status),
+            view: .public, code: record.code, kind: record.kind.rawValue, channel: nil, status: Self.status(state.status),
             title: record.publicTitle, text: record.publicText, category: category(record, withPrediction: false),
             agency: name(agency: state.agencyCode), area: area(record.area, source: nil),
             location: record.latitude.flatMap { lat in

@@ -122,7 +122,7 @@ struct CasesController {
         switch try await cases.track(code: code, secret: request.headers[.trackingSecret]) {
         case .citizen(let record, let events):
             return try JSONResponse.make(
-                json.full(record, events: events, view: "citizen", now: now), headers: [.cacheControl: "no-store"])
+                json.full(record, events: events, view: .citizen, now: now), headers: [.cacheControl: "no-store"])
         case .public(let record, let events):
             return try JSONResponse.make(json.publicView(record, events: events, now: now))
         }
@@ -139,20 +139,20 @@ struct CasesController {
 
     @Sendable func feedback(_ request: Request, context: SiangRequestContext) async throws -> Response {
         let body = try JSONBody.decode(FeedbackBody.self, from: try await JSONBody.bytes(of: request, context: context))
-        try Self.checkNote(body.comment, field: "comment", rules: cases.rules)
+        try cases.rules.checkNote(body.comment, field: "comment")
         return try await act(request, context: context, action: .feedback(stars: body.stars, comment: body.comment?.nonBlank))
     }
 
     @Sendable func reopen(_ request: Request, context: SiangRequestContext) async throws -> Response {
         let body = try JSONBody.decode(ReasonBody.self, from: try await JSONBody.bytes(of: request, context: context))
-        try Self.checkNote(body.reason, field: "reason", rules: cases.rules)
+        try cases.rules.checkNote(body.reason, field: "reason")
         return try await act(request, context: context, action: .reopen(reason: body.reason ?? ""))
     }
 
     @Sendable func withdraw(_ request: Request, context: SiangRequestContext) async throws -> Response {
         let data = try await JSONBody.bytes(of: request, context: context)
         let body = data.isEmpty ? ReasonBody(reason: nil) : try JSONBody.decode(ReasonBody.self, from: data)
-        try Self.checkNote(body.reason, field: "reason", rules: cases.rules)
+        try cases.rules.checkNote(body.reason, field: "reason")
         return try await act(request, context: context, action: .withdraw(reason: body.reason?.nonBlank))
     }
 
@@ -162,7 +162,7 @@ struct CasesController {
         let record = try await cases.act(code: code, secret: secret, action: action)
         let events = try await cases.citizenTimeline(of: record)
         return try JSONResponse.make(
-            json.full(record, events: events, view: "citizen", now: cases.clock()), headers: [.cacheControl: "no-store"])
+            json.full(record, events: events, view: .citizen, now: cases.clock()), headers: [.cacheControl: "no-store"])
     }
 
     // MARK: Personal data (PDPA)
@@ -264,18 +264,6 @@ struct CasesController {
     static func code(_ context: SiangRequestContext) throws -> String {
         let raw = try context.parameters.require("code")
         return raw.removingPercentEncoding ?? raw
-    }
-
-    /// Notes, reasons, comments and results: at most `rules.maximumNoteLength` characters, no NUL.
-    static func checkNote(_ text: String?, field: String, rules: ServiceRules) throws {
-        guard let text else { return }
-        let limit = rules.maximumNoteLength
-        guard text.count <= limit, !text.unicodeScalars.contains("\0") else {
-            throw APIError(
-                status: .unprocessableContent, code: "invalid_\(field)",
-                th: "ข้อความยาวเกิน \(limit) ตัวอักษรหรือมีอักขระที่ใช้ไม่ได้",
-                en: "\"\(field)\" must be at most \(limit) characters without NUL characters.")
-        }
     }
 }
 

@@ -316,13 +316,13 @@ struct AgencyPages {
         let form = try await kit.form(ActionForm.self, from: request, context: context)
         let code = try CitizenPages.code(context)
         let name = form.action ?? ""
-        let body = AgencyController.ActionBody(
-            action: name, note: name == "resolve" ? nil : form.note, internal: form.internal == "true",
+        // The form has one text box: a resolution's result, or else the note.
+        let asked = StaffActionRequest(
+            action: name, note: name == "resolve" ? nil : form.note, isInternal: form.internal == "true",
             result: name == "resolve" ? form.note : nil, reason: form.reason, agency: form.agency, category: form.category,
             into: form.target)
         do {
-            for (field, value) in [("note", body.note), ("result", body.result)] { try CasesController.checkNote(value, field: field, rules: agency.rules) }
-            let action = try AgencyController.action(from: body)
+            let action = try asked.action(rules: agency.rules)
             let record = try await agency.act(code: code, action: action, by: staff)
             // A case that left this officer's agency cannot be shown to them again: back to the inbox.
             guard CaseAccessPolicy.canView(staff, agencyCode: record.state.agencyCode, status: record.state.status) else {

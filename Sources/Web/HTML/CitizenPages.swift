@@ -491,11 +491,3 @@ struct CitizenPages {
 extension Area {
     func name(_ language: Language) -> String { language.pick(nameTH, nameEN) }
 }
-
-extension String {
-    /// The string trimmed, or nil when nothing is left.
-    var nonBlank: String? {
-        let trimmed = trimmingCharacters(in: .whitespacesAndNewlines)
-        return trimmed.isEmpty ? nil : trimmed
-    }
-}
