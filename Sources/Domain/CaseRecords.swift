@@ -85,38 +85,29 @@ public struct CaseRecord: Sendable, Equatable {
     }
 }
 
-/// One entry of a case's timeline.
+/// One entry of a case's timeline as stored: what happened (`TimelineEntry`, whose fields read
+/// as the event's own, `event.kind`), when, and who did it.
+@dynamicMemberLookup
 public struct CaseEvent: Sendable, Equatable {
     public var id: Int64
     public var at: Date
-    public var kind: TimelineKind
+    public var entry: TimelineEntry
     public var actorKind: ActorKind
     public var actorID: Int64?
     public var actorAgency: String?
-    public var fromStatus: CaseStatus?
-    public var toStatus: CaseStatus?
-    public var agencyCode: String?
-    public var categoryCode: String?
-    public var note: String?
-    public var isInternal: Bool
 
-    public init(
-        id: Int64, at: Date, kind: TimelineKind, actorKind: ActorKind, actorID: Int64?, actorAgency: String?,
-        fromStatus: CaseStatus?, toStatus: CaseStatus?, agencyCode: String?, categoryCode: String?, note: String?,
-        isInternal: Bool
-    ) {
+    public init(id: Int64, at: Date, entry: TimelineEntry, actorKind: ActorKind, actorID: Int64?, actorAgency: String?) {
         self.id = id
         self.at = at
-        self.kind = kind
+        self.entry = entry
         self.actorKind = actorKind
         self.actorID = actorID
         self.actorAgency = actorAgency
-        self.fromStatus = fromStatus
-        self.toStatus = toStatus
-        self.agencyCode = agencyCode
-        self.categoryCode = categoryCode
-        self.note = note
-        self.isInternal = isInternal
+    }
+
+    public subscript<Value>(dynamicMember keyPath: WritableKeyPath<TimelineEntry, Value>) -> Value {
+        get { entry[keyPath: keyPath] }
+        set { entry[keyPath: keyPath] = newValue }
     }
 }
 

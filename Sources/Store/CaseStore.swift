@@ -134,13 +134,15 @@ public struct CaseStore: Sendable {
         let columns = try (first..<(first + 12)).map { try row.arrayWithNulls($0) }
         return try columns[0].indices.map { index in
             func value(_ column: Int) -> String? { columns[column][index] }
-            guard let id = value(0).flatMap(Int64.init), let at = value(1).flatMap(PostgresTimestamp.parse), let kind = value(2).flatMap(TimelineKind.init(rawValue:)),
-                let actor = value(3).flatMap(ActorKind.init(rawValue:))
+            guard let id = value(0).flatMap(Int64.init), let at = value(1).flatMap(PostgresTimestamp.parse),
+                let kind = value(2).flatMap(TimelineKind.init(rawValue:)), let actor = value(3).flatMap(ActorKind.init(rawValue:))
             else { throw Row.DecodingError(column: first, expected: "timeline entry", text: value(0)) }
+            let entry = TimelineEntry(
+                kind: kind, fromStatus: value(6).flatMap(CaseStatus.init(rawValue:)),
+                toStatus: value(7).flatMap(CaseStatus.init(rawValue:)), agencyCode: value(8), categoryCode: value(9),
+                note: value(10), isInternal: value(11) == "t")
             return CaseEvent(
-                id: id, at: at, kind: kind, actorKind: actor, actorID: value(4).flatMap(Int64.init), actorAgency: value(5),
-                fromStatus: value(6).flatMap(CaseStatus.init(rawValue:)), toStatus: value(7).flatMap(CaseStatus.init(rawValue:)),
-                agencyCode: value(8), categoryCode: value(9), note: value(10), isInternal: value(11) == "t")
+                id: id, at: at, entry: entry, actorKind: actor, actorID: value(4).flatMap(Int64.init), actorAgency: value(5))
         }
     }
 
@@ -159,12 +161,13 @@ public struct CaseStore: Sendable {
         ).rows.map { row in
             guard let kind = TimelineKind(rawValue: try row.string(2)), let actor = ActorKind(rawValue: try row.string(3))
             else { throw Row.DecodingError(column: 2, expected: "timeline kind and actor", text: row.optionalString(2)) }
-            return CaseEvent(
-                id: Int64(try row.int(0)), at: try row.date(1), kind: kind, actorKind: actor,
-                actorID: try row.optionalInt(4).map(Int64.init), actorAgency: row.optionalString(5),
-                fromStatus: row.optionalString(6).flatMap(CaseStatus.init(rawValue:)),
+            let entry = TimelineEntry(
+                kind: kind, fromStatus: row.optionalString(6).flatMap(CaseStatus.init(rawValue:)),
                 toStatus: row.optionalString(7).flatMap(CaseStatus.init(rawValue:)), agencyCode: row.optionalString(8),
                 categoryCode: row.optionalString(9), note: row.optionalString(10), isInternal: try row.bool(11))
+            return CaseEvent(
+                id: Int64(try row.int(0)), at: try row.date(1), entry: entry, actorKind: actor,
+                actorID: try row.optionalInt(4).map(Int64.init), actorAgency: row.optionalString(5))
         }
     }
 
