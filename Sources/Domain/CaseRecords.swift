@@ -172,10 +172,17 @@ public struct NewCase: Sendable {
     public var contact: CaseContact?
     /// The note of the filing's timeline entry (why the case went to triage, say).
     public var filingNote: String?
+    /// The language the citizen filed in, which their messages are written in.
+    public var language: MessageLanguage
+    /// Where the citizen asked to be told of progress.
+    public var subscriptions: [NotificationSubscription]
+    /// What the filing tells the citizen and the agency, written to the outbox with the case.
+    public var notices: CaseNotices
 
     public init(
         filing: CaseFiling, isPublic: Bool, categoryCode: String, agencyCode: String?, status: CaseStatus, due: DueDates,
-        contact: CaseContact?, filingNote: String?
+        contact: CaseContact?, filingNote: String?, language: MessageLanguage = .th,
+        subscriptions: [NotificationSubscription] = [], notices: CaseNotices = .none
     ) {
         self.filing = filing
         self.isPublic = isPublic
@@ -185,6 +192,19 @@ public struct NewCase: Sendable {
         self.due = due
         self.contact = contact
         self.filingNote = filingNote
+        self.language = language
+        self.subscriptions = subscriptions
+        self.notices = notices
+    }
+
+    /// The address the citizen gave for `channel`, if they asked to be notified by it.
+    public func subscriptionAddress(for channel: NotificationChannel) -> String? {
+        subscriptions.first { $0.channel == channel }?.address
+    }
+
+    /// The filing's message to the citizen, in the language they filed in.
+    public var citizenMessage: MessageText? {
+        notices.citizen.map { language == .en ? $0.en : $0.th }
     }
 
     public subscript<Value>(dynamicMember keyPath: WritableKeyPath<CaseFiling, Value>) -> Value {

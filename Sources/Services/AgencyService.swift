@@ -11,11 +11,17 @@ public struct AgencyService: Sendable {
     public let clock: @Sendable () -> Date
     /// Told of every case this service changed, after the change committed (statistics).
     public let changed: @Sendable (CaseRecord) -> Void
+    /// Writes the messages changes send; nil when notifications are off.
+    let notifications: NotificationComposer?
+    let outbox: OutboxStore?
 
     public init(
         store: CaseStore, reference: Reference, rules: ServiceRules, clock: @escaping @Sendable () -> Date = { Date() },
-        changed: @escaping @Sendable (CaseRecord) -> Void = { _ in }
+        changed: @escaping @Sendable (CaseRecord) -> Void = { _ in }, notifications: NotificationComposer? = nil,
+        outbox: OutboxStore? = nil
     ) {
+        self.notifications = notifications
+        self.outbox = outbox
         self.store = store
         self.reference = reference
         self.rules = rules
@@ -23,12 +29,12 @@ public struct AgencyService: Sendable {
         self.changed = changed
     }
 
-    /// One page of the cases `staff` may see, filtered; officers see only their agency's.
     /// The whole timeline of `record`, staff-only notes included, after an action.
     public func timeline(of record: CaseRecord) async throws -> [CaseEvent] {
         try await store.events(caseID: record.id)
     }
 
+    /// One page of the cases `staff` may see, filtered; officers see only their agency's.
     public func list(_ filter: CaseListFilter, by staff: StaffMember) async throws -> (cases: [CaseRecord], hasMore: Bool) {
         var scoped = filter
         scoped.agencyCode = CaseAccessPolicy.listingScope(staff)
@@ -69,6 +75,7 @@ public struct AgencyService: Sendable {
         }
         let now = clock()
         let lifecycle = rules.lifecycle
+        let composer = notifications
         let deadlines = reference.deadlines
         let record = try await store.change(code: canonical, relatedCode: relatedCode, actor: .staff(staff)) { context in
             let current = context.current
@@ -104,7 +111,11 @@ public struct AgencyService: Sendable {
             let isPublic = CaseVisibility.isPublic(
                 publicAgreed: current.publicRequested, category: state.categoryCode,
                 privateCategories: rules.privateCategories)
-            return CaseStore.Change(state: state, due: due, entry: entry, isPublic: isPublic)
+            var after = current
+            after.state = state
+            let notices =
+                composer?.notices(for: after, entry: entry, previousAgency: current.state.agencyCode, at: now) ?? .none
+            return CaseStore.Change(state: state, due: due, entry: entry, isPublic: isPublic, notices: notices, at: now)
         }
         changed(record)
         return record
@@ -132,6 +143,107 @@ public struct AgencyService: Sendable {
             try agency(target)
             if let code { try category(code) }
         default: break
+        }
+    }
+}
+
+// MARK: Notifications
+
+extension AgencyService {
+    static let noOutbox = DomainError(
+        .notFound, code: "notifications_off", th: "ระบบแจ้งเตือนไม่ได้เปิดใช้", en: "Notifications are not enabled.")
+
+    /// The messages sent (or still to send) about `record`.
+    public func deliveries(of record: CaseRecord) async throws -> [DeliveryRecord] {
+        try await outbox?.deliveries(caseID: record.id) ?? []
+    }
+
+    /// The messages about the case with `code`, for staff who may see the case.
+    /// - Throws: `caseNotFound` (unknown, or another agency's).
+    public func deliveries(code: String, by staff: StaffMember) async throws -> [DeliveryRecord] {
+        guard let canonical = TrackingCode.canonical(code),
+            let found = try await store.find(code: canonical, secret: nil),
+            CaseAccessPolicy.canView(staff, agencyCode: found.record.state.agencyCode, status: found.record.state.status)
+        else { throw DomainError.caseNotFound }
+        return try await deliveries(of: found.record)
+    }
+
+    /// Messages in `status`: an officer's of their agency, everyone's for administrators.
+    public func deliveries(status: DeliveryStatus, by staff: StaffMember, limit: Int = 100) async throws -> [DeliveryRecord] {
+        guard let outbox else { throw Self.noOutbox }
+        return try await outbox.deliveries(status: status, agencyCode: try Self.agencyScope(staff), limit: limit)
+    }
+
+    /// Sends a dead message again (administrators and the agency's officers).
+    /// - Throws: `delivery_not_found` (`notFound`) when there is no such dead message they may see.
+    public func retryDelivery(id: Int64, by staff: StaffMember) async throws {
+        guard let outbox else { throw Self.noOutbox }
+        let visible = try await outbox.deliveries(status: .dead, agencyCode: try Self.agencyScope(staff), limit: 10_000)
+        guard visible.contains(where: { $0.id == id }), try await outbox.retry(id: id, at: clock()) else {
+            throw DomainError(
+                .notFound, code: "delivery_not_found", th: "ไม่พบข้อความที่ส่งไม่สำเร็จตามรหัสนี้",
+                en: "No undelivered message with this id.")
+        }
+    }
+
+    /// The webhooks of the staff member's agency (every agency's for administrators).
+    public func webhooks(by staff: StaffMember) async throws -> [AgencyWebhook] {
+        guard let outbox else { throw Self.noOutbox }
+        return try await outbox.webhooks(agencyCode: try Self.agencyScope(staff))
+    }
+
+    /// Registers a webhook for `agencyCode` (an officer: only their own agency) at `url`; returns it with
+    /// its signing secret, shown this once.
+    /// - Throws: `invalid_url`, `unknown_agency` (`invalid`); `forbidden` for another agency.
+    public func addWebhook(url: String, agencyCode: String?, by staff: StaffMember) async throws -> (
+        webhook: AgencyWebhook, secret: String
+    ) {
+        guard let outbox else { throw Self.noOutbox }
+        let agency = try Self.agencyScope(staff) ?? agencyCode?.nonBlank
+        guard let agency else {
+            throw DomainError.invalid("missing_agency", th: "ต้องระบุหน่วยงาน", en: "\"agency\" is required.")
+        }
+        if let asked = agencyCode?.nonBlank, asked != agency {
+            throw DomainError(
+                .forbidden, code: "other_agency", th: "เพิ่ม webhook ได้เฉพาะหน่วยงานของท่าน",
+                en: "Officers may add webhooks for their own agency only.")
+        }
+        try Self.checkWebhookURL(url)
+        var generator = SystemRandomNumberGenerator()
+        let secret = "whsec_" + TrackingSecret.make(using: &generator) + TrackingSecret.make(using: &generator)
+        return (try await outbox.addWebhook(agencyCode: agency, url: url, secret: secret, at: clock()), secret)
+    }
+
+    /// Stops a webhook of the staff member's agency (any, for administrators).
+    public func removeWebhook(id: Int64, by staff: StaffMember) async throws {
+        guard let outbox else { throw Self.noOutbox }
+        guard try await outbox.deactivateWebhook(id: id, agencyCode: try Self.agencyScope(staff)) else {
+            throw DomainError(.notFound, code: "webhook_not_found", th: "ไม่พบ webhook นี้", en: "No such webhook.")
+        }
+    }
+
+    /// The agency whose messages `staff` may see; nil for administrators (all of them).
+    static func agencyScope(_ staff: StaffMember) throws(DomainError) -> String? {
+        switch staff.role {
+        case .admin: return nil
+        case .officer:
+            guard let agency = staff.agencyCode else { break }
+            return agency
+        case .triage: break
+        }
+        throw DomainError(
+            .forbidden, code: "action_not_allowed", th: "บทบาทของท่านจัดการการแจ้งเตือนไม่ได้",
+            en: "Your role may not manage notifications.")
+    }
+
+    /// A webhook must be an absolute http(s) URL of reasonable length.
+    public static func checkWebhookURL(_ url: String) throws(DomainError) {
+        guard url.count <= 2000, let parsed = URL(string: url), let scheme = parsed.scheme?.lowercased(),
+            scheme == "https" || scheme == "http", parsed.host?.isEmpty == false, !url.contains(where: \.isWhitespace)
+        else {
+            throw DomainError.invalid(
+                "invalid_url", th: "ที่อยู่ webhook ต้องเป็น URL แบบ http หรือ https",
+                en: "\"url\" must be an absolute http or https URL.")
         }
     }
 }

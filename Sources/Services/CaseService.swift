@@ -16,11 +16,15 @@ public struct CaseService: Sendable {
     public let clock: @Sendable () -> Date
     /// Told of every case this service stored or changed, after the change committed (statistics).
     public let changed: @Sendable (CaseRecord) -> Void
+    /// Writes the messages changes send; nil when notifications are off.
+    let notifications: NotificationComposer?
 
     public init(
         store: CaseStore, reference: Reference, analyzer: TextAnalyzer, rules: ServiceRules,
-        clock: @escaping @Sendable () -> Date = { Date() }, changed: @escaping @Sendable (CaseRecord) -> Void = { _ in }
+        clock: @escaping @Sendable () -> Date = { Date() }, changed: @escaping @Sendable (CaseRecord) -> Void = { _ in },
+        notifications: NotificationComposer? = nil
     ) {
+        self.notifications = notifications
         self.store = store
         self.reference = reference
         self.placer = Placer(analyzer: analyzer, reference: reference, triageThreshold: rules.triageThreshold)
@@ -39,10 +43,20 @@ public struct CaseService: Sendable {
         var generator = SystemRandomNumberGenerator()
         let secret = TrackingSecret.make(using: &generator)
         let year = BangkokYear.of(new.filedAt)
-        let filed = try await store.file(new, secret: secret, idempotency: idempotency) {
-            var generator = SystemRandomNumberGenerator()
-            return TrackingCode.make(year: year, using: &generator)
-        }
+        let composer = notifications
+        let filed = try await store.file(
+            new, secret: secret, idempotency: idempotency,
+            makeCode: {
+                var generator = SystemRandomNumberGenerator()
+                return TrackingCode.make(year: year, using: &generator)
+            },
+            notices: { record in
+                guard let composer else { return .none }
+                let filedEntry = TimelineEntry(
+                    kind: .filed, toStatus: record.state.status, agencyCode: record.state.agencyCode,
+                    categoryCode: record.state.categoryCode)
+                return composer.notices(for: record, entry: filedEntry, previousAgency: nil, at: record.filedAt)
+            })
         if !filed.isReplay { changed(filed.record) }
         return filed
     }
@@ -78,11 +92,22 @@ public struct CaseService: Sendable {
             address: request.address?.nonBlank,
             predictedCategory: placement.prediction.category, predictedConfidence: placement.prediction.confidence,
             filedAt: now)
+        let subscriptions = request.notify.compactMap { channel -> NotificationSubscription? in
+            let address: String? =
+                switch channel {
+                case .email: contact?.email
+                case .sms: contact?.phone
+                case .line: request.lineUserID?.nonBlank
+                case .webhook: nil
+                }
+            return address.map { NotificationSubscription(channel: channel, address: $0, language: request.language) }
+        }
         return NewCase(
             filing: filing, isPublic: isPublic, categoryCode: category, agencyCode: placement.agencyCode,
             status: placement.status,
             due: reference.deadlines.dueDates(filedAt: now, category: category, agency: placement.agencyCode),
-            contact: contact, filingNote: placement.filingNote)
+            contact: contact, filingNote: placement.filingNote, language: request.language,
+            subscriptions: subscriptions)
     }
 
     // MARK: Tracking
@@ -129,12 +154,18 @@ public struct CaseService: Sendable {
         guard let canonical = TrackingCode.canonical(code) else { throw DomainError.caseNotFound }
         let now = clock()
         let rules = rules.lifecycle
+        let composer = notifications
         let record = try await store.change(code: canonical, secret: secret, actor: .citizen) { context in
             guard context.secretMatches else {
                 throw Self.wrongSecret(for: context.current)
             }
             let (state, entry) = try Lifecycle.apply(action, to: context.current.state, at: now, rules: rules)
-            return CaseStore.Change(state: state, due: context.current.due, entry: entry)
+            var after = context.current
+            after.state = state
+            let notices =
+                composer?.notices(for: after, entry: entry, previousAgency: context.current.state.agencyCode, at: now)
+                ?? .none
+            return CaseStore.Change(state: state, due: context.current.due, entry: entry, notices: notices, at: now)
         }
         changed(record)
         return record

@@ -58,13 +58,24 @@ public struct FilingRequest: Sendable {
     public var isPublic: Bool
     public var consent: ConsentInput?
     public var channel: String
+    /// How the citizen wants to hear of progress: `email` and `sms` to the contact details given
+    /// (under the same consent), `line` to the LINE user who filed by chat.
+    public var notify: [NotificationChannel]
+    /// The language the citizen filed in; their messages are written in it.
+    public var language: MessageLanguage
+    /// The LINE user who filed by chat (personal data, kept like contact details).
+    public var lineUserID: String?
 
     public init(
         kind: CaseKind = .complaint, text: String, title: String? = nil, category: String? = nil,
         area: AreaInput = .init(), latitude: Double? = nil, longitude: Double? = nil, address: String? = nil,
         contact: ContactInput? = nil, anonymous: Bool = false, isPublic: Bool = true, consent: ConsentInput? = nil,
-        channel: String = "api"
+        channel: String = "api", notify: [NotificationChannel] = [], language: MessageLanguage = .th,
+        lineUserID: String? = nil
     ) {
+        self.notify = notify
+        self.language = language
+        self.lineUserID = lineUserID
         self.kind = kind
         self.text = text
         self.title = title

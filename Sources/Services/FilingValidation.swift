@@ -66,6 +66,31 @@ enum FilingValidation {
                     en: "The consent version is not the current one (\(rules.consentVersion)).")
             }
         }
+        try checkNotify(request)
+    }
+
+    /// Each channel asked for needs its address: an e-mail or a phone number among the contact
+    /// details (given under the consent), or the LINE user who files by chat.
+    static func checkNotify(_ request: FilingRequest) throws(DomainError) {
+        for channel in request.notify {
+            let address: String? =
+                switch channel {
+                case .email: request.contact?.email?.nonBlank
+                case .sms: request.contact?.phone?.nonBlank
+                case .line: request.lineUserID?.nonBlank
+                case .webhook: nil
+                }
+            guard address != nil, channel != .webhook else {
+                let (th, en): (String, String) =
+                    switch channel {
+                    case .email: ("ต้องให้อีเมลในข้อมูลติดต่อเพื่อรับแจ้งทางอีเมล", "Notification by e-mail needs \"contact.email\".")
+                    case .sms: ("ต้องให้หมายเลขโทรศัพท์ในข้อมูลติดต่อเพื่อรับแจ้งทาง SMS", "Notification by SMS needs \"contact.phone\".")
+                    case .line: ("รับแจ้งทาง LINE ได้เมื่อแจ้งเรื่องผ่าน LINE", "Notification by LINE is for cases filed through LINE.")
+                    case .webhook: ("ช่องทางนี้ใช้สำหรับหน่วยงานเท่านั้น", "\"webhook\" is for agencies, not citizens.")
+                    }
+                throw .invalid("invalid_notify", th: th, en: en)
+            }
+        }
     }
 
     static func checkContact(_ contact: FilingRequest.ContactInput) throws(DomainError) {

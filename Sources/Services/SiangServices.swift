@@ -16,16 +16,19 @@ public struct SiangServices: Sendable {
     public let accounts: StaffAccounts
     public let statistics: StatisticsService
     public let upkeep: CaseUpkeep
+    /// The outbox's messages, for delivery.
+    public let outbox: OutboxStore
     let pool: ConnectionPool
 
     /// - Parameters:
     ///   - statistics: the in-memory statistics, already loaded.
     ///   - caseCacheLifetime: how long tracking reads may be answered from memory (see `CaseStore`).
     ///   - liveStatistics: whether statistics follow each change as it commits (else only their reloads).
+    ///   - notifications: writes the messages changes send; nil when notifications are off.
     public init(
         pool: ConnectionPool, reference: Reference, analyzer: TextAnalyzer, rules: ServiceRules,
         statistics: StatisticsService, clock: @escaping @Sendable () -> Date, caseCacheLifetime: Duration,
-        liveStatistics: Bool
+        liveStatistics: Bool, notifications: NotificationComposer? = nil
     ) {
         self.pool = pool
         self.reference = reference
@@ -36,9 +39,13 @@ public struct SiangServices: Sendable {
         let caseStore = CaseStore(pool: pool, cacheLifetime: caseCacheLifetime)
         let changed: @Sendable (CaseRecord) -> Void = { if liveStatistics { statistics.record($0) } }
         placer = Placer(analyzer: analyzer, reference: reference, triageThreshold: rules.triageThreshold)
+        outbox = OutboxStore(pool: pool)
         cases = CaseService(
-            store: caseStore, reference: reference, analyzer: analyzer, rules: rules, clock: clock, changed: changed)
-        agency = AgencyService(store: caseStore, reference: reference, rules: rules, clock: clock, changed: changed)
+            store: caseStore, reference: reference, analyzer: analyzer, rules: rules, clock: clock, changed: changed,
+            notifications: notifications)
+        agency = AgencyService(
+            store: caseStore, reference: reference, rules: rules, clock: clock, changed: changed,
+            notifications: notifications, outbox: outbox)
         accounts = StaffAccounts(store: StaffStore(pool: pool))
         upkeep = CaseUpkeep(store: caseStore, rules: rules, clock: clock)
     }

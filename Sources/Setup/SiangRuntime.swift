@@ -5,7 +5,7 @@ public import Pages
 public import Logging
 public import Postgres
 public import Services
-import Store
+public import Store
 
 /// Everything a running Siang needs, made once at start: the database pool (migrated and
 /// seeded), the reference data, the classifier and the rules.
@@ -21,12 +21,15 @@ public struct SiangRuntime: Sendable {
     public let renderer: PageRenderer
     /// Every word of the pages, in Thai and English.
     public let catalogues: Catalogues
+    /// How notifications are written and sent.
+    public let notifications: NotificationSettings
 
     public init(
         pool: ConnectionPool, reference: Reference, analyzer: TextAnalyzer, rules: ServiceRules,
         statistics: StatisticsService, renderer: PageRenderer, catalogues: Catalogues,
-        clock: @escaping @Sendable () -> Date = { Date() }
+        notifications: NotificationSettings, clock: @escaping @Sendable () -> Date = { Date() }
     ) {
+        self.notifications = notifications
         self.renderer = renderer
         self.catalogues = catalogues
         self.pool = pool
@@ -61,7 +64,7 @@ public struct SiangRuntime: Sendable {
         return SiangRuntime(
             pool: pool, reference: Reference(data), analyzer: try TextAnalyzer(model: model, gazetteer: gazetteer),
             rules: settings.serviceRules, statistics: statistics, renderer: try await PageRenderer.load(),
-            catalogues: try Catalogues.load(), clock: clock)
+            catalogues: try Catalogues.load(), notifications: settings.notifications, clock: clock)
     }
 }
 
@@ -77,7 +80,17 @@ extension SiangRuntime {
         SiangServices(
             pool: pool, reference: reference, analyzer: analyzer, rules: rules,
             statistics: statistics.reusingAnswers(for: statisticsCacheLifetime), clock: clock,
-            caseCacheLifetime: caseCacheLifetime, liveStatistics: liveStatistics)
+            caseCacheLifetime: caseCacheLifetime, liveStatistics: liveStatistics,
+            notifications: notifications.enabled
+                ? NotificationComposer(publicURL: notifications.publicURL, reference: reference) : nil)
+    }
+
+    /// The delivery of the outbox through the providers the settings name; nil when notifications are off.
+    public func notificationDelivery(outbox: OutboxStore) -> NotificationDelivery? {
+        guard notifications.enabled else { return nil }
+        return NotificationDelivery(
+            outbox: outbox, senders: ProviderSenders.make(notifications, clock: clock), retry: notifications.retry,
+            clock: clock)
     }
 
     /// The store of staff's web sessions, as Hummingbird's session middleware wants it.

@@ -41,6 +41,7 @@ public struct SiangSettings: Sendable {
     public var failedCredentialsPerMinute: Int
     /// Whether a reverse proxy in front sets X-Forwarded-For (its last entry is then the client).
     public var behindProxy: Bool
+    public var notifications: NotificationSettings
 
     /// The categories never shown to the public when `cases.private_categories` is not set: a missing
     /// setting must not make corruption or debt reports public (docs/privacy.md).
@@ -84,6 +85,7 @@ public struct SiangSettings: Sendable {
             secureCookies: config.bool(forKey: "web.secure_cookies", default: false),
             formPostsPerMinute: config.int(forKey: "web.form_posts_per_minute", default: 30),
             failedCredentialsPerMinute: config.int(forKey: "api.failed_credentials_per_minute", default: 20),
-            behindProxy: config.bool(forKey: "web.behind_proxy", default: false))
+            behindProxy: config.bool(forKey: "web.behind_proxy", default: false),
+            notifications: NotificationSettings.read(config))
     }
 }

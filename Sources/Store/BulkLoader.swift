@@ -103,7 +103,7 @@ public struct BulkLoader: Sendable {
             defer { timelines.finish() }
             try connection.execute("SET synchronous_commit = off")
             return try connection.inTransaction { connection in
-                try connection.execute("TRUNCATE cases, case_contacts, idempotency_keys, contact_reads")
+                try connection.execute("TRUNCATE cases, case_contacts, idempotency_keys, contact_reads, case_subscriptions, outbox, outbox_attempts")
                 var nextID = first
                 var loaded = 0
                 _ = try connection.copyIn(Self.copyCases + " WITH (FREEZE)") {
@@ -137,7 +137,7 @@ public struct BulkLoader: Sendable {
         } catch {
             // One half failed: leave the tables empty as they were, whole again.
             _ = try? await pool.withConnection { connection in
-                try connection.execute("TRUNCATE cases, case_events, case_contacts, idempotency_keys, contact_reads")
+                try connection.execute("TRUNCATE cases, case_events, case_contacts, idempotency_keys, contact_reads, case_subscriptions, outbox, outbox_attempts")
             }
             _ = try? await pool.withConnection { try $0.execute(Self.createCaseIndexes + Self.createEventIndexes) }
             throw error

@@ -24,15 +24,21 @@ public struct CaseStore: Sendable {
     /// A retry with the same idempotency key returns the case the first request created (with
     /// its secret); the same key with a different request is refused. A tracking code that
     /// happens to exist already is replaced by a new one.
-    /// - Parameter makeCode: makes a fresh random tracking code.
+    /// - Parameters:
+    ///   - makeCode: makes a fresh random tracking code.
+    ///   - notices: what the filing tells whom, written to the outbox with the case; given the case
+    ///     as it will be stored, since the messages name its tracking code.
     /// - Throws: `DomainError` `idempotency_key_reused`; `PostgresError` on database failure.
     public func file(
-        _ new: NewCase, secret: String, idempotency: IdempotencyKey?, makeCode: @escaping @Sendable () -> String
+        _ new: NewCase, secret: String, idempotency: IdempotencyKey?, makeCode: @escaping @Sendable () -> String,
+        notices: @Sendable (CaseRecord) -> CaseNotices = { _ in .none }
     ) async throws -> FiledCase {
         // A new key is the common case, so insert first: a key seen before makes the insert fail
         // with a unique violation (nothing is stored), and the earlier case is answered instead.
+        var new = new
         for _ in 0..<8 {
             let code = makeCode()
+            new.notices = notices(new.record(id: 0, code: code))
             do {
                 let id = try await writer.insert(.init(new: new, code: code, secret: secret, idempotency: idempotency))
                 let record = new.record(id: id, code: code)
@@ -242,6 +248,11 @@ public struct CaseStore: Sendable {
                 """
                 WITH d AS (DELETE FROM case_contacts WHERE case_id = $1 RETURNING case_id),
                 k AS (DELETE FROM idempotency_keys WHERE case_id = $1 AND EXISTS (SELECT 1 FROM d)),
+                s AS (DELETE FROM case_subscriptions WHERE case_id = $1 AND EXISTS (SELECT 1 FROM d)),
+                o AS (
+                    UPDATE outbox SET recipient = '', status = CASE status WHEN 'pending' THEN 'cancelled' ELSE status END
+                    WHERE case_id = $1 AND channel <> 'webhook' AND EXISTS (SELECT 1 FROM d)
+                ),
                 e AS (
                     INSERT INTO case_events (case_id, at, kind, actor_kind)
                     SELECT case_id, $2, $3, 'citizen' FROM d
@@ -274,6 +285,11 @@ public struct CaseStore: Sendable {
                     ORDER BY k.case_id LIMIT $4 FOR UPDATE OF k SKIP LOCKED
                 ), d AS (
                     DELETE FROM case_contacts k USING due WHERE k.case_id = due.case_id RETURNING k.case_id
+                ), s AS (
+                    DELETE FROM case_subscriptions s USING d WHERE s.case_id = d.case_id
+                ), o AS (
+                    UPDATE outbox o SET recipient = '', status = CASE o.status WHEN 'pending' THEN 'cancelled' ELSE o.status END
+                    FROM d WHERE o.case_id = d.case_id AND o.channel <> 'webhook'
                 ), e AS (
                     INSERT INTO case_events (case_id, at, kind, actor_kind) SELECT case_id, $3, $5, 'system' FROM d
                 )
@@ -294,12 +310,21 @@ public struct CaseStore: Sendable {
         public var entry: TimelineEntry
         /// Whether the case is public after the change; `nil` leaves it as it is.
         public var isPublic: Bool?
+        /// What the change tells the citizen and the agencies, written to the outbox with it.
+        public var notices: CaseNotices
+        /// When the change happens (the service's clock); nil: now.
+        public var at: Date?
 
-        public init(state: CaseState, due: DueDates, entry: TimelineEntry, isPublic: Bool? = nil) {
+        public init(
+            state: CaseState, due: DueDates, entry: TimelineEntry, isPublic: Bool? = nil, notices: CaseNotices = .none,
+            at: Date? = nil
+        ) {
+            self.at = at
             self.state = state
             self.due = due
             self.entry = entry
             self.isPublic = isPublic
+            self.notices = notices
         }
     }
 
@@ -361,7 +386,7 @@ public struct CaseStore: Sendable {
             actorID = staff.id
             actorAgency = staff.agencyCode
         }
-        let now = Date()
+        let now = change.at ?? Date()
         let result = try connection.query(
             """
             WITH u AS (
@@ -388,6 +413,7 @@ public struct CaseStore: Sendable {
                 entry.agencyCode, entry.categoryCode, entry.note, entry.isInternal, change.isPublic,
             ])
         guard let row = result.first else { throw DomainError.caseNotFound }
+        try OutboxStore.enqueue(change.notices, caseID: current.id, at: now, connection: connection)
         return try Self.record(row)
     }
 

@@ -113,7 +113,11 @@ final class FilingWriter: Sendable {
             cases.map { $0.contact?.name }, cases.map { $0.contact?.phone }, cases.map { $0.contact?.email },
             cases.map { $0.contact?.consentVersion }, cases.map { $0.contact?.consentAt }, cases.map(\.filingNote),
             items.map { $0.idempotency?.key }, items.map { $0.idempotency?.requestFingerprint },
-            cases.map(\.publicRequested),
+            cases.map(\.publicRequested), cases.map(\.language.rawValue),
+            cases.map { $0.subscriptionAddress(for: .email) }, cases.map { $0.subscriptionAddress(for: .sms) }, cases.map { $0.subscriptionAddress(for: .line) },
+            cases.map(\.citizenMessage?.subject), cases.map(\.citizenMessage?.body),
+            cases.map { $0.notices.citizen?.event.rawValue }, cases.map { $0.notices.agencyEvent?.payload },
+            cases.map { $0.notices.agencyEvent?.event.rawValue },
         ]
         let result = try connection.query(
             """
@@ -124,13 +128,15 @@ final class FilingWriter: Sendable {
                     $16::float8[], $17::float8[], $18::text[], $19::text[], $20::float8[], $21::text[], $22::text[],
                     $23::timestamptz[], $24::timestamptz[], $25::timestamptz[], $26::timestamptz[], $27::text[],
                     $28::text[], $29::text[], $30::text[], $31::timestamptz[], $32::text[], $33::text[], $34::text[],
-                    $35::boolean[])
+                    $35::boolean[], $36::text[], $37::text[], $38::text[], $39::text[], $40::text[], $41::text[],
+                    $42::text[], $43::text[], $44::text[])
                     WITH ORDINALITY AS i (
                         code, secret, kind, channel, title, text, public_title, public_text, is_public, anonymous,
                         status, province, district, subdistrict, area_source, latitude, longitude, address, predicted,
                         confidence, category, agency, filed_at, acknowledge_due, first_answer_due, resolution_due,
                         contact_name, contact_phone, contact_email, consent_version, consent_at, note, idempotency_key,
-                        fingerprint, public_requested, n)
+                        fingerprint, public_requested, language, notify_email, notify_sms, notify_line, message_subject,
+                        message_body, citizen_event, hook_payload, hook_event, n)
             ), c AS (
                 INSERT INTO cases (
                     code, secret_hash, kind, channel, title, text, public_title, public_text, is_public, anonymous,
@@ -155,6 +161,28 @@ final class FilingWriter: Sendable {
                 INSERT INTO idempotency_keys (key, request_hash, case_id, response_secret)
                 SELECT i.idempotency_key, sha256(convert_to(i.fingerprint, 'UTF8')), c.id, i.secret
                 FROM c JOIN input i USING (code) WHERE i.idempotency_key IS NOT NULL
+            ), subscribed AS (
+                SELECT c.id, i.n, i.language, i.filed_at, i.citizen_event, i.message_subject, i.message_body,
+                       s.channel, s.address
+                FROM c JOIN input i USING (code)
+                CROSS JOIN LATERAL (VALUES ('email', i.notify_email), ('sms', i.notify_sms), ('line', i.notify_line))
+                    AS s (channel, address)
+                WHERE s.address IS NOT NULL
+            ), subscriptions AS (
+                INSERT INTO case_subscriptions (case_id, channel, address, language)
+                SELECT id, channel, address, language FROM subscribed
+            ), citizen_messages AS (
+                INSERT INTO outbox (
+                    created_at, event, channel, recipient, case_id, subject, body, next_attempt_at, retry_window_from)
+                SELECT filed_at, citizen_event, channel, address, id, message_subject, message_body, filed_at, filed_at
+                FROM subscribed WHERE citizen_event IS NOT NULL ORDER BY n
+            ), agency_messages AS (
+                INSERT INTO outbox (
+                    created_at, event, channel, recipient, case_id, agency_code, body, next_attempt_at, retry_window_from)
+                SELECT i.filed_at, i.hook_event, 'webhook', w.id::text, c.id, i.agency, i.hook_payload, i.filed_at,
+                       i.filed_at
+                FROM c JOIN input i USING (code) JOIN agency_webhooks w ON w.agency_code = i.agency AND w.active
+                WHERE i.hook_payload IS NOT NULL ORDER BY i.n, w.id
             )
             SELECT c.id, c.code FROM c
             """, parameters)

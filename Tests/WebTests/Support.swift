@@ -51,7 +51,7 @@ struct TestApp {
 
     /// The configuration tests run with unless they say otherwise.
     static let configuration = ServerConfiguration(
-        maintenanceInterval: .seconds(3600), statisticsCacheLifetime: .zero)
+        maintenanceInterval: .seconds(3600), statisticsCacheLifetime: .zero, deliversNotifications: false)
 
     /// Runs `body` against the application's router, then closes the database pool.
     func run(
@@ -59,6 +59,7 @@ struct TestApp {
     ) async throws {
         var configuration = configuration
         configuration.maintenanceInterval = .seconds(3600)
+        configuration.deliversNotifications = false
         configuration.statisticsCacheLifetime = .zero
         let app = buildApplication(runtime: runtime, configuration: configuration, logger: TestDatabase.logger)
         do {

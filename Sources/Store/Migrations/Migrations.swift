@@ -12,5 +12,6 @@ public enum SiangMigrations {
         Migration(version: 6, name: "the citizen's choice of publicity kept apart", sql: publicChoice),
         Migration(version: 7, name: "staff session generations", sql: sessionGeneration),
         Migration(version: 8, name: "contact reads keep the reader's agency", sql: contactReadsAgency),
+        Migration(version: 9, name: "notifications: subscriptions, webhooks and the outbox", sql: outbox),
     ]
 }

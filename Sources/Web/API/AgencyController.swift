@@ -2,6 +2,7 @@ import Domain
 import Foundation
 import Hummingbird
 import Services
+import Statistics
 
 /// The agency side of the API: officers' case lists, a case with its contact (logged), actions,
 /// and the triage queue. Every route needs a staff token; officers see only their agency.

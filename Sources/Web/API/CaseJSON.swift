@@ -1,6 +1,7 @@
 import Domain
 import Foundation
 import Services
+import Statistics
 import ThaiText
 
 /// JSON shapes of cases, built from records and reference data. Every date is ISO 8601 in

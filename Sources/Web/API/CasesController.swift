@@ -2,6 +2,7 @@ import Domain
 import Foundation
 import Hummingbird
 import Services
+import Statistics
 
 /// The citizen's side of the API: filing, tracking, rating, appealing and withdrawing, and
 /// what became of their contact details (who read them; erasure once the case is finished).
@@ -51,6 +52,10 @@ struct CasesController {
         var `public`: Bool?
         var consent: Consent?
         var channel: String?
+        /// Channels to be told of progress by: "email", "sms".
+        var notify: [String]?
+        /// "th" (the default) or "en": the language of the messages.
+        var language: String?
     }
 
     struct FiledJSON: Encodable {
@@ -77,6 +82,21 @@ struct CasesController {
                 th: "ประเภทต้องเป็น complaint (ร้องเรียน), suggestion (เสนอแนะ) หรือ inquiry (สอบถาม)",
                 en: "\"kind\" must be complaint, suggestion or inquiry.")
         }
+        var notify: [NotificationChannel] = []
+        for name in body.notify ?? [] {
+            guard let channel = NotificationChannel(rawValue: name), NotificationChannel.citizenChannels.contains(channel)
+            else {
+                throw APIError(
+                    status: .unprocessableContent, code: "invalid_notify",
+                    th: "ช่องทางแจ้งความคืบหน้าต้องเป็น email หรือ sms", en: "\"notify\" may hold \"email\" and \"sms\".")
+            }
+            if !notify.contains(channel) { notify.append(channel) }
+        }
+        guard let language = MessageLanguage(rawValue: body.language ?? "th") else {
+            throw APIError(
+                status: .unprocessableContent, code: "invalid_language", th: "ภาษาต้องเป็น th หรือ en",
+                en: "\"language\" must be th or en.")
+        }
         let area = body.area.map { FilingRequest.AreaInput(province: $0.province, district: $0.district, subdistrict: $0.subdistrict) }
             ?? FilingRequest.AreaInput(province: body.province, district: body.district, subdistrict: body.subdistrict)
         let filing = FilingRequest(
@@ -84,7 +104,8 @@ struct CasesController {
             longitude: body.lon, address: body.address,
             contact: body.contact.map { .init(name: $0.name, phone: $0.phone, email: $0.email) },
             anonymous: body.anonymous ?? false, isPublic: body.public ?? true,
-            consent: body.consent.map { .init(version: $0.version, accepted: $0.accepted) }, channel: body.channel ?? "api")
+            consent: body.consent.map { .init(version: $0.version, accepted: $0.accepted) }, channel: body.channel ?? "api",
+            notify: notify, language: language)
         var idempotency: IdempotencyKey?
         if let key = request.headers[.idempotencyKey] {
             guard (1...255).contains(key.count), key.allSatisfy({ $0.isASCII && !$0.isWhitespace }) else {

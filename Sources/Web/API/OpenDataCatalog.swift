@@ -1,3 +1,4 @@
+import Statistics
 import Foundation
 
 /// The open-data catalogue in DCAT (JSON-LD), the vocabulary CKAN's DCAT harvester reads.

@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import NIOCore
 import Services
+import Statistics
 
 /// Open data: every public case, its public fields only, as CSV or JSON Lines, streamed; and a
 /// DCAT catalogue that a CKAN portal such as data.go.th can harvest.

@@ -5,6 +5,7 @@ import HummingbirdAuth
 import Logging
 import Pages
 import Services
+import Statistics
 
 /// The staff pages: password sign-in with a server-side session, the inbox (overdue first,
 /// filters, keyset pages), a case with the citizen's contact (each reading logged) and every

@@ -28,14 +28,17 @@ public struct ServerConfiguration: Sendable {
     public var failedCredentialsPerMinute: Int
     /// Whether Siang runs behind a reverse proxy that sets `X-Forwarded-For`.
     public var behindProxy: Bool
+    /// Whether this process sends the outbox's messages (tests drive delivery themselves).
+    public var deliversNotifications: Bool
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, maximumBodyBytes: Int = SiangSettings.defaultMaximumBodyBytes,
         maintenanceInterval: Duration = .seconds(60), caseCacheLifetime: Duration = .seconds(2),
         statisticsReloadInterval: Duration = .seconds(600), statisticsCacheLifetime: Duration = .seconds(10),
         statisticsLiveUpdates: Bool = true, secureCookies: Bool = false, formPostsPerMinute: Int = 30,
-        failedCredentialsPerMinute: Int = 20, behindProxy: Bool = false
+        failedCredentialsPerMinute: Int = 20, behindProxy: Bool = false, deliversNotifications: Bool = true
     ) {
+        self.deliversNotifications = deliversNotifications
         self.failedCredentialsPerMinute = failedCredentialsPerMinute
         self.behindProxy = behindProxy
         self.secureCookies = secureCookies
@@ -88,6 +91,7 @@ public func buildApplication(
     ).addRoutes(to: api)
     let staffRoutes = api.group("agency").add(middleware: StaffAuthenticationMiddleware(accounts: accounts))
     AgencyController(agency: agency, json: json).addRoutes(to: staffRoutes)
+    NotificationsController(agency: agency).addRoutes(to: staffRoutes)
     CategorySuggestionController(placer: services.placer, reference: runtime.reference, rules: runtime.rules).addRoutes(to: api)
 
     // Web pages: the same services, rendered as HTML.
@@ -114,6 +118,8 @@ public func buildApplication(
             MaintenanceService(upkeep: services.upkeep, interval: configuration.maintenanceInterval, logger: logger),
             StatisticsUpkeep(statistics: statistics, reloadInterval: configuration.statisticsReloadInterval, logger: logger),
             sessionStore,
-        ],
+        ] + ((configuration.deliversNotifications ? runtime.notificationDelivery(outbox: services.outbox) : nil).map {
+            [DeliveryService(delivery: $0, interval: runtime.notifications.deliveryInterval, logger: logger)]
+        } ?? []),
         logger: logger)
 }

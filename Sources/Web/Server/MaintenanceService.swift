@@ -75,3 +75,29 @@ struct StatisticsUpkeep: Service {
         }
     }
 }
+
+/// Sends the outbox's messages as they become due (`NotificationDelivery`): round after round
+/// while there is work, else every `interval`.
+struct DeliveryService: Service {
+    let delivery: NotificationDelivery
+    let interval: Duration
+    let logger: Logger
+
+    func run() async throws {
+        while !Task.isCancelledOrShuttingDown {
+            var busy = false
+            do {
+                let round = try await delivery.deliverDue()
+                busy = round.total > 0
+                if round.retried + round.dead > 0 {
+                    logger.notice(
+                        "notifications not delivered",
+                        metadata: ["sent": "\(round.sent)", "retrying": "\(round.retried)", "dead": "\(round.dead)"])
+                }
+            } catch {
+                logger.warning("notification delivery failed; will retry", metadata: ["error": "\(error)"])
+            }
+            if !busy { try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) } }
+        }
+    }
+}

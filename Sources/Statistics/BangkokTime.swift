@@ -1,11 +1,10 @@
-import Foundation
-import Statistics
+public import Foundation
 
 /// Dates as ISO 8601 in Bangkok time ("2026-11-21T19:33:00+07:00"), as every date leaves Siang.
-enum BangkokTime {
-    static let offset: TimeInterval = 7 * 3600
+public enum BangkokTime {
+    public static let offset: TimeInterval = 7 * 3600
 
-    static func format(_ date: Date) -> String {
+    public static func format(_ date: Date) -> String {
         let local = date.timeIntervalSince1970 + offset
         let days = Int((local / 86_400).rounded(.down))
         var seconds = Int(local.rounded(.down)) - days * 86_400
@@ -19,7 +18,7 @@ enum BangkokTime {
     /// Parses "YYYY-MM-DD" (midnight in Bangkok) or a full ISO 8601 date-time, in the years
     /// `BangkokCalendar.acceptedYears` allows; `nil` for anything else, so a client's date can never
     /// reach formatting or PostgreSQL out of range.
-    static func parse(_ text: String) -> Date? {
+    public static func parse(_ text: String) -> Date? {
         if text.utf8.count == 10 {
             guard let day = BangkokCalendar.parseDay(text) else { return nil }
             return Date(timeIntervalSince1970: TimeInterval(BangkokCalendar.startOf(day: day)))
@@ -37,7 +36,7 @@ enum BangkokTime {
     }
 
     /// Whether a moment lies in the years a client may name (checked on its Bangkok date).
-    static func isAccepted(_ date: Date) -> Bool {
+    public static func isAccepted(_ date: Date) -> Bool {
         let local = date.timeIntervalSince1970 + offset
         guard local.isFinite, abs(local) < 1e12 else { return false }
         let year = BangkokCalendar.civil(Int64((local / 86_400).rounded(.down))).year

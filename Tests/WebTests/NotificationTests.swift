@@ -1,0 +1,266 @@
+import AsyncHTTPClient
+import Channels
+import Crypto
+import Domain
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Postgres
+import Services
+import Setup
+import Store
+import Synchronization
+import TestSupport
+import Testing
+import Web
+
+/// A real HTTP server on 127.0.0.1 that records what webhooks post to `/hook` and answers with the
+/// status the test sets.
+final class WebhookReceiver: Sendable {
+    struct Received: Sendable {
+        var headers: HTTPFields
+        var body: [UInt8]
+    }
+
+    let received = Mutex<[Received]>([])
+    let answer = Mutex<HTTPResponse.Status>(.ok)
+
+    func run(_ body: @Sendable (_ url: String) async throws -> Void) async throws {
+        let router = Router()
+        router.post("hook") { [self] request, _ -> Response in
+            let bytes = try await request.body.collect(upTo: 1 << 20)
+            received.withLock { $0.append(Received(headers: request.headers, body: Array(bytes.readableBytesView))) }
+            return Response(status: answer.withLock { $0 })
+        }
+        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        try await app.test(.live) { client in try await body("http://127.0.0.1:\(try #require(client.port))/hook") }
+    }
+}
+
+/// Keeps the e-mails and texts it is asked to send (the SMTP client has its own tests against a real server).
+final class RecordingSender: MessageSender {
+    let sent = Mutex<[OutboxStore.Message]>([])
+
+    func send(_ message: OutboxStore.Message) async throws(DeliveryFailure) {
+        sent.withLock { $0.append(message) }
+    }
+}
+
+@Suite("Notifications")
+struct NotificationTests {
+    static let bangNa = "bma-district-1047"
+    static let staffHeader = HTTPField.Name.authorization
+    let secretHeader = HTTPField.Name("X-Tracking-Secret")!
+
+    /// The pothole, from a citizen who gave an e-mail address and asked to be told of progress by it.
+    static func notifiedFiling(language: String = "th") -> JSONObject {
+        var body = bangNaPothole
+        body["contact"] = ["name": "สมศรี", "email": "somsri@example.com", "phone": "081-234-5678"] as JSONObject
+        body["consent"] = ["version": "2026-01", "accepted": true] as JSONObject
+        body["notify"] = ["email"]
+        body["language"] = language
+        return body
+    }
+
+    func delivery(_ app: TestApp, email: RecordingSender = RecordingSender(), batch: Int = 200) -> NotificationDelivery {
+        NotificationDelivery(
+            outbox: OutboxStore(pool: app.database.pool),
+            senders: [.webhook: WebhookSender(client: .shared, clock: { app.clock.now() }), .email: email],
+            retry: RetryPolicy(first: 60, longest: 600, giveUpAfter: 3600), clock: { app.clock.now() }, batch: batch)
+    }
+
+    func outboxCount(_ app: TestApp, _ condition: String = "true") async throws -> Int {
+        try await app.database.pool.withConnection { try $0.query("SELECT count(*) FROM outbox WHERE \(condition)").first!.int(0) }
+    }
+
+    func addWebhook(_ client: any TestClientProtocol, token: String, url: String) async throws -> String {
+        let reply = try await client.send(
+            .post, "/api/v1/agency/webhooks", json: ["url": url], headers: [Self.staffHeader: "Bearer \(token)"])
+        #expect(reply.status == .created)
+        #expect(reply.string("agency") == Self.bangNa)
+        return try #require(reply.string("secret"))
+    }
+
+    @Test("a filing writes one message per channel with the case; each arrives once: the citizen's e-mail and the agency's signed webhook event")
+    func filingNotifies() async throws {
+        let receiver = WebhookReceiver()
+        try await receiver.run { url in
+            let app = try await TestApp.make()
+            let token = try await app.token(agency: Self.bangNa)
+            try await app.run { client in
+                let secret = try await addWebhook(client, token: token, url: url)
+                let (code, caseSecret, _) = try await client.file(Self.notifiedFiling())
+                #expect(try await outboxCount(app, "status = 'pending'") == 2, "the e-mail and the webhook event, with the case")
+
+                let email = RecordingSender()
+                let round = try await delivery(app, email: email).deliverDue()
+                #expect(round.sent == 2)
+                #expect(try await delivery(app, email: email).deliverDue().total == 0, "nothing is sent twice")
+
+                // The citizen's message: the code and a link, never the secret or the text.
+                let message = try #require(email.sent.withLock { $0.first })
+                #expect(message.recipient == "somsri@example.com")
+                #expect(message.body.contains(code) && message.body.contains("/cases/\(code)"))
+                #expect(message.subject?.hasPrefix("เสียง:") == true, "in Thai, as filed")
+                #expect(!message.body.contains(caseSecret) && !message.body.contains("หลุม"))
+
+                // The agency's event, verified as a receiver would.
+                let posted = try #require(receiver.received.withLock { $0.first })
+                let header = try #require(posted.headers[HTTPField.Name("Siang-Signature")!])
+                let parts = Dictionary(uniqueKeysWithValues: header.split(separator: ",").map {
+                    let pair = $0.split(separator: "=", maxSplits: 1)
+                    return (String(pair[0]), String(pair[1]))
+                })
+                let timestamp = try #require(parts["t"].flatMap { Int($0) })
+                #expect(parts["v1"] == WebhookSender.signature(posted.body, timestamp: timestamp, secret: secret))
+                #expect(parts["v1"] != WebhookSender.signature(posted.body, timestamp: timestamp, secret: secret + "x"))
+                let event = try #require(try JSONSerialization.jsonObject(with: Data(posted.body)) as? [String: Any])
+                #expect(event["type"] as? String == "case.filed")
+                #expect(posted.headers[HTTPField.Name("Siang-Event-Id")!] == event["id"] as? String)
+                #expect(((event["data"] as? [String: Any])?["case"] as? [String: Any])?["code"] as? String == code)
+
+                // Staff see both, delivered.
+                let seen = try await client.send(
+                    .get, "/api/v1/agency/cases/\(code)/notifications", headers: [Self.staffHeader: "Bearer \(token)"])
+                #expect(seen.array("notifications").map { $0["status"] as? String } == ["sent", "sent"])
+                #expect(Set(seen.array("notifications").compactMap { $0["channel"] as? String }) == ["email", "webhook"])
+            }
+        }
+    }
+
+    @Test("each change the citizen should hear of writes their message in the language they filed in; a refused action writes none")
+    func changesNotify() async throws {
+        let app = try await TestApp.make()
+        let token = try await app.token(agency: Self.bangNa)
+        try await app.run { client in
+            let (code, secret, _) = try await client.file(Self.notifiedFiling(language: "en"))
+            _ = try await client.act(code, token: token, ["action": "accept"])
+            _ = try await client.act(code, token: token, ["action": "comment", "note": "งบประมาณ", "internal": true])
+            let before = try await outboxCount(app)
+            let refused = try await client.send(
+                .post, "/api/v1/cases/\(code)/reopen", json: ["reason": "ยังไม่ซ่อม"], headers: [secretHeader: secret])
+            #expect(refused.status == .conflict)
+            #expect(try await outboxCount(app) == before, "the refused appeal rolled back, and wrote nothing")
+            _ = try await client.act(code, token: token, ["action": "resolve", "result": "ซ่อมแล้ว"])
+
+            let email = RecordingSender()
+            _ = try await delivery(app, email: email).deliverDue()
+            let subjects = email.sent.withLock { $0.map { $0.subject ?? "" } }
+            #expect(subjects.count == 3, "filed, accepted and resolved; not the staff-only note: \(subjects)")
+            #expect(subjects.allSatisfy { $0.hasPrefix("Siang:") }, "in English, as filed")
+            #expect(email.sent.withLock { $0.map(\.event) } == [.caseFiled, .caseAccepted, .caseResolved])
+        }
+    }
+
+    @Test("two delivery services at once send each message exactly once")
+    func concurrentDelivery() async throws {
+        let receiver = WebhookReceiver()
+        try await receiver.run { url in
+            let app = try await TestApp.make()
+            let token = try await app.token(agency: Self.bangNa)
+            try await app.run { client in
+                _ = try await addWebhook(client, token: token, url: url)
+                for _ in 0..<24 { _ = try await client.file(bangNaPothole) }
+                async let first = delivery(app, batch: 5).deliverDue()
+                async let second = delivery(app, batch: 5).deliverDue()
+                let sent = try await first.sent + second.sent
+                #expect(sent == 24)
+                let ids = receiver.received.withLock { $0.compactMap { $0.headers[HTTPField.Name("Siang-Event-Id")!] } }
+                #expect(ids.count == 24 && Set(ids).count == 24, "every event once")
+            }
+        }
+    }
+
+    @Test("a failed delivery is retried later with back-off; a refused one is dead until staff retry it")
+    func retries() async throws {
+        let receiver = WebhookReceiver()
+        try await receiver.run { url in
+            let app = try await TestApp.make()
+            let token = try await app.token(agency: Self.bangNa)
+            try await app.run { client in
+                _ = try await addWebhook(client, token: token, url: url)
+                receiver.answer.withLock { $0 = .serviceUnavailable }
+                _ = try await client.file(bangNaPothole)
+                #expect(try await delivery(app).deliverDue() == NotificationDelivery.Round(sent: 0, retried: 1, dead: 0))
+                #expect(try await delivery(app).deliverDue().total == 0, "not before its next attempt")
+                receiver.answer.withLock { $0 = .ok }
+                app.clock.advance(days: 2.0 / 1440)
+                #expect(try await delivery(app).deliverDue().sent == 1, "sent once the receiver is back")
+
+                receiver.answer.withLock { $0 = .notFound }
+                _ = try await client.file(bangNaPothole)
+                #expect(try await delivery(app).deliverDue().dead == 1, "a 404 is a refusal, not an outage")
+                let dead = try await client.send(
+                    .get, "/api/v1/agency/notifications?status=dead", headers: [Self.staffHeader: "Bearer \(token)"])
+                let id = try #require(dead.array("notifications").first?["id"] as? Int)
+                #expect(dead.array("notifications").first?["last_error"] as? String != nil)
+                receiver.answer.withLock { $0 = .ok }
+                let retried = try await client.send(
+                    .post, "/api/v1/agency/notifications/\(id)/retry", headers: [Self.staffHeader: "Bearer \(token)"])
+                #expect(retried.status == .accepted)
+                #expect(try await delivery(app).deliverDue().sent == 1)
+                let again = try await client.send(
+                    .post, "/api/v1/agency/notifications/\(id)/retry", headers: [Self.staffHeader: "Bearer \(token)"])
+                #expect(again.status == .notFound, "only a dead message can be retried")
+                #expect(try await outboxCount(app, "status = 'sent'") == 2)
+            }
+        }
+    }
+
+    @Test("erasing the contact details cancels the citizen's unsent messages and blanks their address")
+    func erasure() async throws {
+        let app = try await TestApp.make()
+        try await app.run { client in
+            let (code, secret, _) = try await client.file(Self.notifiedFiling())
+            _ = try await client.send(.post, "/api/v1/cases/\(code)/withdraw", headers: [secretHeader: secret])
+            let erased = try await client.send(.post, "/api/v1/cases/\(code)/erase-contact", headers: [secretHeader: secret])
+            #expect(erased.status == .ok)
+            #expect(try await outboxCount(app, "recipient LIKE '%@%'") == 0)
+            #expect(try await outboxCount(app, "status = 'pending' AND channel = 'email'") == 0)
+            #expect(try await outboxCount(app, "status = 'cancelled'") >= 1)
+            let subscriptions = try await app.database.pool.withConnection {
+                try $0.query("SELECT count(*) FROM case_subscriptions").first!.int(0)
+            }
+            #expect(subscriptions == 0)
+        }
+    }
+
+    @Test(
+        "a channel asked for needs its address; unknown channels and languages are refused, and nothing is filed",
+        arguments: [
+            (["notify": ["email"]] as JSONObject, "invalid_notify"), (["notify": ["fax"]] as JSONObject, "invalid_notify"),
+            (["notify": ["webhook"]] as JSONObject, "invalid_notify"), (["language": "fr"] as JSONObject, "invalid_language"),
+        ])
+    func refusals(extra: JSONObject, code: String) async throws {
+        let app = try await TestApp.make()
+        try await app.run { client in
+            var body = bangNaPothole
+            for (key, value) in extra { body[key] = value }
+            let reply = try await client.send(.post, "/api/v1/cases", json: body)
+            #expect(reply.status == .unprocessableContent)
+            #expect(reply.errorCode == code)
+            #expect(try await app.database.pool.withConnection { try $0.query("SELECT count(*) FROM cases").first!.int(0) } == 0)
+        }
+    }
+
+    @Test("officers manage their own agency's webhooks only; a URL must be http or https")
+    func webhookRules() async throws {
+        let app = try await TestApp.make()
+        let token = try await app.token(agency: Self.bangNa)
+        try await app.run { client in
+            let auth: HTTPFields = [Self.staffHeader: "Bearer \(token)"]
+            let bad = try await client.send(.post, "/api/v1/agency/webhooks", json: ["url": "ftp://x"], headers: auth)
+            #expect(bad.status == .unprocessableContent && bad.errorCode == "invalid_url")
+            let other = try await client.send(
+                .post, "/api/v1/agency/webhooks", json: ["url": "https://example.com/h", "agency": "mea"], headers: auth)
+            #expect(other.status == .forbidden)
+            let added = try await client.send(.post, "/api/v1/agency/webhooks", json: ["url": "https://example.com/h"], headers: auth)
+            let id = try #require(added.int("id"))
+            #expect(try await client.send(.get, "/api/v1/agency/webhooks", headers: auth).array("webhooks").count == 1)
+            #expect(try await client.send(.get, "/api/v1/agency/webhooks", headers: auth).array("webhooks").first?["secret"] == nil)
+            let removed = try await client.send(.delete, "/api/v1/agency/webhooks/\(id)", headers: auth)
+            #expect(removed.status == .noContent)
+        }
+    }
+}
