@@ -208,10 +208,18 @@ extension AgencyService {
                 .forbidden, code: "other_agency", th: "เพิ่ม webhook ได้เฉพาะหน่วยงานของท่าน",
                 en: "Officers may add webhooks for their own agency only.")
         }
-        try Self.checkWebhookURL(url)
+        return try await Self.registerWebhook(url: url, agencyCode: agency, outbox: outbox, at: clock())
+    }
+
+    /// Registers a webhook of `agencyCode` at `url` with a new signing secret (the API and `siang webhook add`).
+    /// - Throws: `invalid_url`, `unknown_agency` (`invalid`).
+    public static func registerWebhook(
+        url: String, agencyCode: String, outbox: OutboxStore, at now: Date
+    ) async throws -> (webhook: AgencyWebhook, secret: String) {
+        try checkWebhookURL(url)
         var generator = SystemRandomNumberGenerator()
         let secret = "whsec_" + TrackingSecret.make(using: &generator) + TrackingSecret.make(using: &generator)
-        return (try await outbox.addWebhook(agencyCode: agency, url: url, secret: secret, at: clock()), secret)
+        return (try await outbox.addWebhook(agencyCode: agencyCode, url: url, secret: secret, at: now), secret)
     }
 
     /// Stops a webhook of the staff member's agency (any, for administrators).

@@ -8,14 +8,14 @@ import Services
 /// A channel with no sender keeps its messages waiting (retried, then dead), never lost silently.
 enum ProviderSenders {
     static func make(_ settings: NotificationSettings, clock: @escaping @Sendable () -> Date) -> [NotificationChannel: any MessageSender] {
-        var senders: [NotificationChannel: any MessageSender] = [.webhook: WebhookSender(client: .shared, clock: clock)]
+        var senders: [NotificationChannel: any MessageSender] = [.webhook: WebhookSender(client: ProviderClient.shared, clock: clock)]
         if let url = settings.smsGatewayURL {
             var headers: [(String, String)] = []
             if let header = settings.smsGatewayHeader, let colon = header.firstIndex(of: ":") {
                 headers.append((String(header[..<colon]), header[header.index(after: colon)...].trimmingCharacters(in: .whitespaces)))
             }
             senders[.sms] = SMSGatewaySender(
-                client: .shared,
+                client: ProviderClient.shared,
                 configuration: .init(url: url, headers: headers, bodyTemplate: settings.smsBodyTemplate))
         }
         return senders

@@ -9,7 +9,7 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure Siang's speed (build with -c release first).",
-        subcommands: [ClassifyBench.self, StatsBench.self]
+        subcommands: [ClassifyBench.self, StatsBench.self, OutboxBench.self]
     )
 }
 
