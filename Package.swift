@@ -164,6 +164,7 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
+            exclude: ["smtp_test_server.py"],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "PagesTests", dependencies: ["Pages", "Domain", "Statistics"], swiftSettings: swiftSettings),
