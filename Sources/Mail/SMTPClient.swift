@@ -109,7 +109,8 @@ public struct SMTPClient: Sendable {
             if error.kind == .rejected { await connection.quit(timeout: configuration.replyTimeout) }
             await connection.close()
             try Task.checkCancellation()
-            logger.debug("SMTP delivery failed", metadata: ["smtp_error": "\(error)"])
+            // Not logged here: the caller decides what a failure means, and the error's description may
+            // hold a recipient's address.
             throw error
         } catch {
             await connection.close()
