@@ -160,8 +160,6 @@ let package = Package(
             name: "MailTests",
             dependencies: [
                 "Mail",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             exclude: ["smtp_test_server.py"],

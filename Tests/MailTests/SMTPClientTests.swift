@@ -1,7 +1,5 @@
 import Foundation
 import Logging
-import NIOCore
-import NIOPosix
 import Testing
 
 @testable import Mail
@@ -276,8 +274,9 @@ struct SMTPClientTests {
 
     @Test("a closed port is a transient connection failure")
     func closedPort() async throws {
-        let port = try await Self.closedPort()
-        let error = try await Self.failure(Self.configuration(port: port, host: "127.0.0.1"))
+        let closed = try RefusingPort()
+        let error = try await Self.failure(Self.configuration(port: closed.port, host: "127.0.0.1"))
+        withExtendedLifetime(closed) {}
         #expect(error.kind == .connectionFailed)
         #expect(error.step == .connect)
         #expect(error.isTransient)
@@ -308,11 +307,12 @@ struct SMTPClientTests {
 
     @Test("a header value with CR/LF is refused before connecting")
     func headerInjectionBeforeConnecting() async throws {
-        // Nothing listens on the port: had the client connected, the error would be a connection failure.
-        let port = try await Self.closedPort()
+        // Nothing listens on the port: had the client tried to connect, the error would be a connection failure.
+        let closed = try RefusingPort()
         var message = Self.message()
         message.subject = "ปกติ\r\nBcc: everyone@example.com"
-        let error = try await Self.failure(Self.configuration(port: port, host: "127.0.0.1"), message)
+        let error = try await Self.failure(Self.configuration(port: closed.port, host: "127.0.0.1"), message)
+        withExtendedLifetime(closed) {}
         #expect(error.kind == .invalidMessage)
         #expect(error.messageError?.kind == .lineBreakInHeader)
         #expect(error.messageError?.field == "Subject")
@@ -333,12 +333,4 @@ struct SMTPClientTests {
         }
     }
 
-    /// A port of 127.0.0.1 that nothing listens on: bound, then closed.
-    static func closedPort() async throws -> Int {
-        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .bind(host: "127.0.0.1", port: 0).get()
-        let port = try #require(channel.localAddress?.port)
-        try await channel.close()
-        return port
-    }
 }

@@ -2,6 +2,12 @@ import Foundation
 import Synchronization
 import Testing
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// A real SMTP server for the tests: `smtp_test_server.py` (aiosmtpd) on a free port of 127.0.0.1,
 /// writing each message it takes to a directory as JSON.
 ///
@@ -283,4 +289,39 @@ final class ServerProcess: @unchecked Sendable {
     func terminate() {
         if isRunning { process.terminate() }
     }
+}
+
+/// A port of 127.0.0.1 that refuses connections: a socket bound to it that does not listen. Held for as
+/// long as this lives, so no server started meanwhile (by any test) can be given the same port, as could
+/// happen with a port that was bound and closed again.
+final class RefusingPort: Sendable {
+    let port: Int
+    private let socketDescriptor: Int32
+
+    init() throws {
+        #if canImport(Glibc)
+            let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        #else
+            let descriptor = socket(AF_INET, SOCK_STREAM, 0)
+        #endif
+        guard descriptor >= 0 else { throw TestFailure("socket() failed: errno \(errno)") }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = 0
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { socketAddress in
+                bind(descriptor, socketAddress, length) == 0 && getsockname(descriptor, socketAddress, &length) == 0
+            }
+        }
+        guard bound else {
+            close(descriptor)
+            throw TestFailure("cannot bind a port of 127.0.0.1: errno \(errno)")
+        }
+        socketDescriptor = descriptor
+        port = Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    deinit { close(socketDescriptor) }
 }

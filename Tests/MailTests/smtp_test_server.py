@@ -30,6 +30,9 @@ from aiosmtpd.smtp import SMTP, AuthResult
 
 
 def main():
+    # A child inherits the signal mask of the thread that started it, and the test runner's threads
+    # block most signals: unblock them, or SIGTERM from the test would wait forever.
+    signal.pthread_sigmask(signal.SIG_SETMASK, set())
     # aiosmtpd warns about its own legacy login_data on every AUTH.
     warnings.filterwarnings("ignore", category=DeprecationWarning)
     parser = argparse.ArgumentParser()
