@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/yaslab/CSV.swift.git", from: "2.5.2"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-configuration.git", from: "1.4.0"),
@@ -54,6 +55,17 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(name: "Domain", swiftSettings: swiftSettings),
+        .target(
+            name: "Mail",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOTLS", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(name: "Statistics", dependencies: ["Domain", "CivilCalendar"], swiftSettings: swiftSettings),
         .target(
             name: "Store",
@@ -161,6 +173,15 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "MailTests",
+            dependencies: [
+                "Mail",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            exclude: ["smtp_test_server.py"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "PagesTests", dependencies: ["Pages", "Domain", "Statistics"], swiftSettings: swiftSettings),
     ]
 )
