@@ -85,7 +85,7 @@ let package = Package(
         .target(
             name: "Channels",
             dependencies: [
-                "Domain", "Store", "Services", "Statistics",
+                "Domain", "Store", "Services", "Statistics", "Mail",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -164,7 +164,7 @@ let package = Package(
         .testTarget(
             name: "WebTests",
             dependencies: [
-                "Web", "TestSupport", "Services", "Store", "Setup", "Domain", "Classification", "Statistics", "Channels",
+                "Web", "TestSupport", "Services", "Store", "Setup", "Domain", "Classification", "Statistics", "Channels", "Mail",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -26,7 +26,13 @@ public struct NotificationSettings: Sendable {
         public var security: String
         public var username: String?
         public var password: String?
+        /// The sender's address and the name shown with it.
         public var from: String
+        public var fromName: String
+        /// A PEM file of the authorities to trust instead of the system's (a private mail relay).
+        public var caFile: String?
+        /// The name Siang gives itself in EHLO (its host name).
+        public var heloName: String
     }
 
     static func read(_ config: ConfigReader) -> NotificationSettings {
@@ -49,6 +55,9 @@ public struct NotificationSettings: Sendable {
                     security: config.string(forKey: "smtp.security", default: "starttls"),
                     username: config.string(forKey: "smtp.username", default: "").nonBlank,
                     password: config.string(forKey: "smtp.password", default: "").nonBlank,
-                    from: config.string(forKey: "smtp.from", default: "Siang <no-reply@localhost>")))
+                    from: config.string(forKey: "smtp.from", default: "no-reply@localhost"),
+                    fromName: config.string(forKey: "smtp.from_name", default: "เสียง Siang"),
+                    caFile: config.string(forKey: "smtp.ca_file", default: "").nonBlank,
+                    heloName: config.string(forKey: "smtp.helo_name", default: "localhost")))
     }
 }

@@ -2,7 +2,9 @@ import AsyncHTTPClient
 import Channels
 import Domain
 import Foundation
+import Mail
 import Services
+import Store
 
 /// The senders of each channel, from the settings: webhooks always; SMS when a gateway is set.
 /// A channel with no sender keeps its messages waiting (retried, then dead), never lost silently.
@@ -18,6 +20,36 @@ enum ProviderSenders {
                 client: ProviderClient.shared,
                 configuration: .init(url: url, headers: headers, bodyTemplate: settings.smsBodyTemplate))
         }
+        if let smtp = settings.smtp {
+            let security: SMTPConfiguration.Security =
+                switch smtp.security {
+                case "tls": .tls
+                case "none": .none
+                default: .startTLS
+                }
+            let configuration = SMTPConfiguration(
+                host: smtp.host, port: smtp.port, security: security,
+                credentials: smtp.username.map { .init(username: $0, password: smtp.password ?? "") },
+                heloName: smtp.heloName, certificateTrust: smtp.caFile.map { .certificateAuthorities(pemFile: $0) } ?? .system)
+            do {
+                senders[.email] = EmailSender(
+                    client: try SMTPClient(configuration: configuration),
+                    from: MailAddress(smtp.from, displayName: smtp.fromName), clock: clock)
+            } catch {
+                // A setting that cannot work (an unreadable CA file) leaves e-mail waiting, as if the
+                // server were down, and says so at every attempt; serving goes on.
+                senders[.email] = UnusableSender(reason: "smtp settings: \(error)")
+            }
+        }
         return senders
+    }
+}
+
+/// Stands for a provider whose settings cannot work: every message waits and says why.
+struct UnusableSender: MessageSender {
+    let reason: String
+
+    func send(_ message: OutboxStore.Message) async throws(DeliveryFailure) {
+        throw DeliveryFailure(reason, isTransient: true)
     }
 }

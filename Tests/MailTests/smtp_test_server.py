@@ -38,6 +38,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--port-file", required=True)
     parser.add_argument("--messages", required=True)
+    parser.add_argument("--port", type=int, default=0, help="listen on this port (default: a free one)")
     parser.add_argument("--cert")
     parser.add_argument("--key")
     parser.add_argument("--starttls", action="store_true", help="offer STARTTLS with --cert/--key")
@@ -160,7 +161,7 @@ async def serve(options):
             await reader.read()
             writer.close()
 
-        server = await asyncio.start_server(speak, "127.0.0.1", 0)
+        server = await asyncio.start_server(speak, "127.0.0.1", options.port)
     else:
         def factory():
             return SMTP(
@@ -175,7 +176,7 @@ async def serve(options):
             )
 
         server = await loop.create_server(
-            factory, "127.0.0.1", 0, ssl=context if options.implicit_tls else None)
+            factory, "127.0.0.1", options.port, ssl=context if options.implicit_tls else None)
 
     port = server.sockets[0].getsockname()[1]
     with open(options.port_file + ".tmp", "w") as file:

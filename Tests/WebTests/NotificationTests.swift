@@ -6,6 +6,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
+import Mail
 import Postgres
 import Services
 import Setup
@@ -261,6 +262,93 @@ struct NotificationTests {
             #expect(try await client.send(.get, "/api/v1/agency/webhooks", headers: auth).array("webhooks").first?["secret"] == nil)
             let removed = try await client.send(.delete, "/api/v1/agency/webhooks/\(id)", headers: auth)
             #expect(removed.status == .noContent)
+        }
+    }
+}
+
+/// A real SMTP server (aiosmtpd, `Tests/MailTests/smtp_test_server.py`) on 127.0.0.1, which can be
+/// stopped and started again on the same port, as a mail relay going down and coming back.
+final class LocalSMTPServer: @unchecked Sendable {
+    static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("MailTests/smtp_test_server.py")
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("siang-smtp-\(UUID().uuidString)")
+    private(set) var port = 0
+    private var process: Process?
+
+    /// Starts the server (on its earlier port when it ran before).
+    func start() async throws {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let portFile = directory.appendingPathComponent("port-\(UUID().uuidString)")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [
+            "python3", Self.script.path, "--port-file", portFile.path, "--messages",
+            directory.appendingPathComponent("messages").path, "--port", String(port),
+        ]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        self.process = process
+        for _ in 0..<200 {
+            if let text = try? String(contentsOf: portFile, encoding: .utf8), let port = Int(text) {
+                self.port = port
+                return
+            }
+            try #require(process.isRunning, "the SMTP test server did not start: is aiosmtpd installed (pip install aiosmtpd)?")
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        Issue.record("the SMTP test server did not start in 10 s")
+    }
+
+    func stop() {
+        guard let process, process.isRunning else { return }
+        process.terminate()
+        process.waitUntilExit()
+        self.process = nil
+    }
+
+    /// The recipients of each message received so far.
+    func recipients() -> [[String]] {
+        let folder = directory.appendingPathComponent("messages")
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []).filter { $0.hasSuffix(".json") }
+        return names.compactMap { name in
+            guard let data = try? Data(contentsOf: folder.appendingPathComponent(name)),
+                let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+            else { return nil }
+            return object["rcpt_tos"] as? [String]
+        }
+    }
+
+    deinit { stop() }
+}
+
+extension NotificationTests {
+    @Test("with the mail server down, filings still answer 201; every e-mail arrives once it is back")
+    func mailServerDown() async throws {
+        let smtp = LocalSMTPServer()
+        try await smtp.start()
+        smtp.stop()  // down from here on: its port refuses connections
+        let app = try await TestApp.make()
+        let email = EmailSender(
+            client: try SMTPClient(configuration: SMTPConfiguration(host: "127.0.0.1", port: smtp.port, security: .none, heloName: "siang.test")),
+            from: MailAddress("no-reply@siang.test", displayName: "เสียง Siang"))
+        let delivery = NotificationDelivery(
+            outbox: OutboxStore(pool: app.database.pool), senders: [.email: email],
+            retry: RetryPolicy(first: 30, longest: 600, giveUpAfter: 3600), clock: { app.clock.now() })
+        try await app.run { client in
+            for index in 0..<10 {
+                var body = Self.notifiedFiling()
+                body["contact"] = ["email": "citizen\(index)@example.com"] as JSONObject
+                let reply = try await client.send(.post, "/api/v1/cases", json: body)
+                #expect(reply.status == .created)
+            }
+            #expect(try await delivery.deliverDue() == NotificationDelivery.Round(sent: 0, retried: 10, dead: 0))
+            app.clock.advance(days: 1.0 / 1440)  // a minute later the server is back
+            try await smtp.start()
+            defer { smtp.stop() }
+            #expect(try await delivery.deliverDue().sent == 10)
+            let arrived = smtp.recipients().flatMap { $0 }
+            #expect(arrived.count == 10 && Set(arrived).count == 10, "each citizen's e-mail once: \(arrived)")
         }
     }
 }
