@@ -4,6 +4,12 @@
 #
 #   bench/load.sh            (DURATION=20 CONNECTIONS=64 PORT=8181 to change)
 #   CACHE_SECONDS=0 bench/load.sh     (tracking reads always from PostgreSQL; default: Config's 2 s cache)
+#   NOTIFY=0 bench/load.sh            (skip the filing run with notifications on)
+#
+# With NOTIFY=1 (the default) filing is measured twice in the same run, on the same database: with
+# notifications off, then on, every case asking for e-mail (delivered to a local aiosmtpd) and every
+# agency having a webhook (a local HTTP receiver), so each filing writes two outbox messages that the
+# delivery service sends while filings go on.
 #
 # The server runs in a scratch folder with its own private PostgreSQL cluster (durable: fsync on,
 # as in production). Prints RESULT lines: requests per second and latency percentiles.
@@ -20,21 +26,31 @@ command -v wrk > /dev/null || { echo "wrk is needed: apt-get install wrk" >&2; e
 work=$(mktemp -d /tmp/siang-bench-XXXXXX)
 chmod 755 "$work"
 server_pid=""
-cleanup() {
+sink_pids=""
+stop_server() {
     [ -n "$server_pid" ] && kill -TERM "$server_pid" 2> /dev/null && wait "$server_pid" 2> /dev/null || true
+    server_pid=""
+}
+cleanup() {
+    stop_server
+    for pid in $sink_pids; do kill -TERM "$pid" 2> /dev/null || true; done
     rm -rf "$work"
 }
 trap cleanup EXIT
 
 cache_seconds=${CACHE_SECONDS:-2}
-(cd "$work" && SIANG_HOME="$repo" SIANG_PORT="$port" SIANG_CACHE_CASE_SECONDS="$cache_seconds" LOG_LEVEL=warning \
-    exec "$siang" serve > "$work/serve.log" 2>&1) &
-server_pid=$!
-for _ in $(seq 1 600); do
-    curl -sf "http://127.0.0.1:$port/readyz" > /dev/null 2>&1 && break
-    sleep 0.5
-done
-curl -sf "http://127.0.0.1:$port/readyz" > /dev/null || { echo "server did not start:" >&2; cat "$work/serve.log" >&2; exit 1; }
+notify=${NOTIFY:-1}
+start_server() {  # extra environment as arguments
+    (cd "$work" && env SIANG_HOME="$repo" SIANG_PORT="$port" SIANG_CACHE_CASE_SECONDS="$cache_seconds" LOG_LEVEL=warning \
+        "$@" "$siang" serve >> "$work/serve.log" 2>&1) &
+    server_pid=$!
+    for _ in $(seq 1 600); do
+        curl -sf "http://127.0.0.1:$port/readyz" > /dev/null 2>&1 && break
+        sleep 0.5
+    done
+    curl -sf "http://127.0.0.1:$port/readyz" > /dev/null || { echo "server did not start:" >&2; cat "$work/serve.log" >&2; exit 1; }
+}
+start_server SIANG_NOTIFICATIONS_ENABLED=false
 
 # Filing bodies: the seed corpus's texts (the team's own), in Bangkok districts and other provinces.
 python3 - "$repo/Seeds/corpus" > "$work/bodies.jsonl" << 'PY'
@@ -42,14 +58,64 @@ import glob, json, random, sys
 random.seed(7)
 texts = [json.loads(line)["text"] for path in sorted(glob.glob(sys.argv[1] + "/*.jsonl")) for line in open(path, encoding="utf-8")]
 areas = [{"province": "10", "district": str(1001 + i)} for i in range(50)] + [{"province": p} for p in ("50", "40", "30", "90", "20")] + [{}]
-for text in random.sample(texts, 2000):
-    print(json.dumps({"text": text, "area": random.choice(areas), "channel": "api"}, ensure_ascii=False))
+for index, text in enumerate(random.sample(texts, 2000)):
+    body = {"text": text, "area": random.choice(areas), "channel": "api"}
+    if len(sys.argv) > 2:  # the citizen gives an e-mail and asks to be told of progress by it
+        body.update(contact={"email": f"citizen{index}@example.com"}, consent={"version": "2026-01", "accepted": True},
+                    notify=["email"])
+    print(json.dumps(body, ensure_ascii=False))
+PY
+python3 - "$repo/Seeds/corpus" notify > "$work/notify-bodies.jsonl" << 'PY'
+import glob, json, random, sys
+random.seed(7)
+texts = [json.loads(line)["text"] for path in sorted(glob.glob(sys.argv[1] + "/*.jsonl")) for line in open(path, encoding="utf-8")]
+areas = [{"province": "10", "district": str(1001 + i)} for i in range(50)] + [{"province": p} for p in ("50", "40", "30", "90", "20")] + [{}]
+for index, text in enumerate(random.sample(texts, 2000)):
+    print(json.dumps({"text": text, "area": random.choice(areas), "channel": "api", "contact": {"email": f"citizen{index}@example.com"},
+                      "consent": {"version": "2026-01", "accepted": True}, "notify": ["email"]}, ensure_ascii=False))
 PY
 
 echo "warming up"
 BODIES="$work/bodies.jsonl" wrk -t2 -c16 -d3s -s bench/file.lua "http://127.0.0.1:$port" > /dev/null
 echo "filing: $connections connections for ${duration}s"
 BODIES="$work/bodies.jsonl" wrk -t2 -c"$connections" -d"${duration}s" --latency -s bench/file.lua "http://127.0.0.1:$port" | tee "$work/filing.txt" | grep -E "RESULT|Non-2xx" || true
+
+socket="$work/.siang/postgres/socket"
+if [ "$notify" = 1 ]; then
+    # Local receivers: aiosmtpd for e-mail (it only counts what arrives), a threaded HTTP server for webhooks.
+    python3 -c 'import aiosmtpd' 2> /dev/null || { echo "NOTIFY=1 needs aiosmtpd: pip install aiosmtpd" >&2; exit 1; }
+    smtp_port=$((port + 1)); hook_port=$((port + 2))
+    python3 -m aiosmtpd -n -l "127.0.0.1:$smtp_port" > /dev/null 2>&1 &
+    sink_pids="$sink_pids $!"
+    python3 - "$hook_port" > /dev/null 2>&1 << 'PY' &
+import http.server, sys
+class Sink(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("Content-Length", 0)))
+        self.send_response(200); self.send_header("Content-Length", "0"); self.end_headers()
+    def log_message(self, *args): pass
+http.server.ThreadingHTTPServer(("127.0.0.1", int(sys.argv[1])), Sink).serve_forever()
+PY
+    sink_pids="$sink_pids $!"
+    psql -q "host=$socket user=siang dbname=siang" -c \
+        "INSERT INTO agency_webhooks (agency_code, url, secret, created_at) SELECT code, 'http://127.0.0.1:$hook_port/hook', 'bench', now() FROM agencies"
+    echo "filing, notifications off: $connections connections for ${duration}s (e-mail asked for, nothing written)"
+    BODIES="$work/notify-bodies.jsonl" wrk -t2 -c"$connections" -d"${duration}s" --latency -s bench/file.lua "http://127.0.0.1:$port" \
+        | grep -E "RESULT|Non-2xx" | sed 's/RESULT filing/RESULT filing_notifications_off/' || true
+    stop_server
+    start_server SIANG_SMTP_HOST=127.0.0.1 SIANG_SMTP_PORT="$smtp_port" SIANG_SMTP_SECURITY=none \
+        SIANG_NOTIFICATIONS_DELIVERY_INTERVAL_MS=200
+    echo "filing, notifications on: $connections connections for ${duration}s (an e-mail and a webhook event per case)"
+    BODIES="$work/notify-bodies.jsonl" wrk -t2 -c"$connections" -d"${duration}s" --latency -s bench/file.lua "http://127.0.0.1:$port" \
+        | grep -E "RESULT|Non-2xx" | sed 's/RESULT filing/RESULT filing_notifications_on/' || true
+    for _ in $(seq 1 120); do
+        pending=$(psql -At "host=$socket user=siang dbname=siang" -c "SELECT count(*) FROM outbox WHERE status = 'pending'")
+        [ "$pending" = 0 ] && break
+        sleep 1
+    done
+    psql -At "host=$socket user=siang dbname=siang" -c "SELECT status, count(*) FROM outbox GROUP BY status ORDER BY status" \
+        | tr '\n' ' ' | sed 's/^/RESULT outbox after filing: /; s/$/\n/'
+fi
 
 # Cases to track: file 2,000 and keep their codes and secrets.
 python3 - "$port" "$work/bodies.jsonl" > "$work/codes.txt" << 'PY'
@@ -66,7 +132,6 @@ echo "tracking: $connections connections for ${duration}s (case cache: ${cache_s
 CODES="$work/codes.txt" wrk -t2 -c"$connections" -d"${duration}s" --latency -s bench/track.lua "http://127.0.0.1:$port" | tee "$work/tracking.txt" | grep -E "RESULT|Non-2xx" || true
 
 # pgbench on the same cluster, same client count: one single-row INSERT per transaction.
-socket="$work/.siang/postgres/socket"
 psql -q "host=$socket user=siang dbname=siang" -c "CREATE TABLE IF NOT EXISTS bench_insert (id bigserial PRIMARY KEY, payload text, created_at timestamptz DEFAULT now())"
 pgbench=$(ls /usr/lib/postgresql/*/bin/pgbench 2> /dev/null | tail -1)
 pgbench=${pgbench:-pgbench}
