@@ -114,14 +114,6 @@ public struct PageRenderer: Sendable {
         return html
     }
 
-    /// The page `template` filled from `context` (dictionaries, arrays, strings, numbers, Booleans
-    /// or values whose properties the template names).
-    ///
-    /// Untyped, and blank when the template is missing: kept only until every page has a model.
-    public func render(_ template: String, _ context: Any) -> String {
-        library.render(context, withTemplate: template) ?? ""
-    }
-
     /// FNV-1a of the bytes, as 8 hex digits: enough to tell versions of a file apart.
     static func version(of bytes: [UInt8]) -> String {
         var hash: UInt32 = 0x811C_9DC5

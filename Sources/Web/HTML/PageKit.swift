@@ -79,35 +79,6 @@ struct PageKit: Sendable {
         return try renderer.render(model, in: layout)
     }
 
-    /// The HTML response for `template` inside the layout, from untyped `values`: kept only until
-    /// every page has a model.
-    func page(
-        _ template: String, title: String, view: View, request: Request, values: [String: Any],
-        status: HTTPResponse.Status = .ok, flash: String? = nil, caching: Caching = .never, cookies: [Cookie] = []
-    ) -> Response {
-        let html = render(template, title: title, view: view, request: request, values: values, flash: flash)
-        return respond(html: html, view: view, status: status, caching: caching, cookies: cookies)
-    }
-
-    /// The page's HTML from untyped `values`: kept only until every page has a model.
-    func render(
-        _ template: String, title: String, view: View, request: Request, values: [String: Any], flash: String? = nil,
-        shared: Bool = false
-    ) -> String {
-        var context = values
-        context["lang"] = view.language.rawValue
-        context["otherLang"] = view.language.pick(Language.english, .thai).rawValue
-        context["t"] = view.catalogue.strings
-        context["title"] = title
-        context["csrf"] = shared ? "" : view.csrf
-        context["cssVersion"] = renderer.assets["siang.css"]?.version ?? ""
-        context["jsVersion"] = renderer.assets["siang.js"]?.version ?? ""
-        context["back"] = Self.percentEncoded(request.method == .get ? request.uri.description : request.uri.path)
-        if !shared, let staff = view.staff { context["staff"] = ["name": staff.name] }
-        if let flash { context["flash"] = flash }
-        return renderer.render(template, context)
-    }
-
     /// The response carrying `html`, with this service's headers and the CSRF cookie when new.
     func respond(
         html: String, view: View, status: HTTPResponse.Status = .ok, caching: Caching = .never, cookies: [Cookie] = []
