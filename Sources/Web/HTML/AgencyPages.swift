@@ -229,7 +229,7 @@ struct AgencyPages {
         }
         let details = AgencyCasePage.Details(
             code: record.code, statusCode: state.status.rawValue, statusName: citizen.statusName(state.status, view),
-            overdue: record.isOverdue(at: now), title: record.title, text: record.text,
+            overdue: record.isOverdue(at: now), caseTitle: record.title, text: record.text,
             kindName: view.text("kind_\(record.kind.rawValue)"),
             categoryName: citizen.categoryName(state.categoryCode, view),
             predicted: record.predictedCategory.flatMap {

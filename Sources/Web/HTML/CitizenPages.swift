@@ -297,7 +297,7 @@ struct CitizenPages {
             dueAcknowledge: format.date(record.due.acknowledge), dueFirstAnswer: format.date(record.due.firstAnswer),
             dueResolution: format.date(record.due.resolution),
             text: isCitizen ? record.text : record.publicText,
-            title: isCitizen ? record.title : record.publicTitle,
+            caseTitle: isCitizen ? record.title : record.publicTitle,
             address: isCitizen ? record.address : nil,
             resolvedAt: state.resolvedAt.map(format.dateTime),
             resolution: state.resolution.map { isCitizen ? $0 : PersonalData.redact($0) },

@@ -12,7 +12,8 @@ struct AgencyCasePage: PageModel {
         var statusCode: String
         var statusName: String
         var overdue: Bool
-        var title: String?
+        /// The case's own title, if it has one; not `title`, which is the page's (`PageLayout.title`).
+        var caseTitle: String?
         var text: String
         var kindName: String
         var categoryName: String

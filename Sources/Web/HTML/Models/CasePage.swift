@@ -25,7 +25,8 @@ struct CasePage: PageModel {
         var dueResolution: String
         /// The citizen's words, or the public text with personal data taken out.
         var text: String
-        var title: String?
+        /// The case's own title, if it has one; not `title`, which is the page's (`PageLayout.title`).
+        var caseTitle: String?
         /// Only in the citizen's view.
         var address: String?
         var resolvedAt: String?
