@@ -1,5 +1,62 @@
-public import Foundation
+import Foundation
 import Mustache
+
+/// A page's own values, one stored property for each name its template reads.
+///
+/// The renderer hands the model to Mustache, which reads a struct's stored properties by name
+/// (through `Mirror`): a property renamed in Swift fails to compile where the model is built,
+/// and a name a template uses that no property has fails `PageModelTests`, instead of showing
+/// an empty space. Lists and optional blocks (`{{#rows}}`, `{{#privacy}}`) are small nested
+/// structs of their own; Booleans and optionals drive `{{#x}}` and `{{^x}}`.
+public protocol PageModel: Sendable {
+    /// The template's name: its path under `Templates/` without `.mustache` (`case`, `agency/inbox`).
+    static var template: String { get }
+}
+
+/// What the layout shows around every page: the language, the words (`{{t.key}}`), the title,
+/// the CSRF token forms carry, the asset versions, who is signed in and a one-time notice.
+///
+/// Names here are the layout's: a page model must not use them for anything else (its own
+/// value would hide the layout's), which `PageModelTests` checks.
+public struct PageLayout: Sendable {
+    /// The page's language code (`th`, `en`) and the one the switch leads to.
+    public var lang: String
+    public var otherLang: String
+    /// The catalogue of the page's language, read by key as `{{t.key}}`.
+    public var t: [String: String]
+    public var title: String
+    /// Empty on pages shared between visitors.
+    public var csrf: String
+    public var cssVersion: String
+    public var jsVersion: String
+    /// The percent-encoded address the language switch returns to.
+    public var back: String
+    public var staff: Staff?
+    public var flash: String?
+
+    /// The signed-in staff member, as the layout names them.
+    public struct Staff: Sendable {
+        public var name: String
+
+        public init(name: String) { self.name = name }
+    }
+
+    public init(
+        lang: String, otherLang: String, t: [String: String], title: String, csrf: String, cssVersion: String,
+        jsVersion: String, back: String, staff: Staff?, flash: String?
+    ) {
+        self.lang = lang
+        self.otherLang = otherLang
+        self.t = t
+        self.title = title
+        self.csrf = csrf
+        self.cssVersion = cssVersion
+        self.jsVersion = jsVersion
+        self.back = back
+        self.staff = staff
+        self.flash = flash
+    }
+}
 
 /// Renders pages from the Mustache templates in `Templates/` (read and parsed once).
 ///
@@ -21,6 +78,12 @@ public struct PageRenderer: Sendable {
         public let description: String
     }
 
+    /// Why a page could not be rendered: its model names a template that was not loaded.
+    public struct RenderError: Error, CustomStringConvertible {
+        public let template: String
+        public var description: String { "no template named \(template)" }
+    }
+
     /// - Throws: `LoadError` when the templates cannot be read or parsed.
     public static func load() async throws -> PageRenderer {
         guard let root = Bundle.module.resourceURL else { throw LoadError(description: "no resources for Pages") }
@@ -40,10 +103,15 @@ public struct PageRenderer: Sendable {
         return PageRenderer(library: library, assets: assets)
     }
 
-    /// The page `template` filled from `context` (dictionaries, arrays, strings, numbers, Booleans
-    /// or values whose properties the template names).
-    public func render(_ template: String, _ context: Any) -> String {
-        library.render(context, withTemplate: template) ?? ""
+    /// The page of `model`'s template inside the layout.
+    ///
+    /// A name the template reads resolves in the model first, then in the layout.
+    /// - Throws: `RenderError` when there is no such template, never an empty page.
+    public func render<Model: PageModel>(_ model: Model, in layout: PageLayout) throws(RenderError) -> String {
+        guard let html = library.render(PageContext(model: model, layout: layout), withTemplate: Model.template) else {
+            throw RenderError(template: Model.template)
+        }
+        return html
     }
 
     /// FNV-1a of the bytes, as 8 hex digits: enough to tell versions of a file apart.
@@ -52,5 +120,33 @@ public struct PageRenderer: Sendable {
         for byte in bytes { hash = (hash ^ UInt32(byte)) &* 0x0100_0193 }
         let digits = String(hash, radix: 16)
         return String(repeating: "0", count: 8 - digits.count) + digits
+    }
+}
+
+/// The object at the bottom of Mustache's context stack: the model's properties, then the layout's.
+///
+/// Read once into a table, since every `{{t.key}}` inside a list climbs down to here. A model
+/// property that is nil answers nil (it does not fall through to a layout name).
+struct PageContext: MustacheParent {
+    let values: [String: Any?]
+
+    init(model: some PageModel, layout: PageLayout) {
+        var values: [String: Any?] = [:]
+        for object in [layout, model] as [Any] {
+            for child in Mirror(reflecting: object).children {
+                guard let label = child.label else { continue }
+                values[label] = Self.unwrapped(child.value)
+            }
+        }
+        self.values = values
+    }
+
+    func child(named name: String) -> Any? { values[name] ?? nil }
+
+    /// The value inside an optional (nil for none), as Mustache itself reads properties.
+    static func unwrapped(_ value: Any) -> Any? {
+        let mirror = Mirror(reflecting: value)
+        guard mirror.displayStyle == .optional else { return value }
+        return mirror.children.first?.value
     }
 }

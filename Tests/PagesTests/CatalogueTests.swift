@@ -50,16 +50,29 @@ struct CatalogueTests {
         #expect(catalogue.text("no_such_key") == "no_such_key")
     }
 
+    /// The tracking form's names, for rendering it here without the web target's model.
+    struct TrackForm: PageModel {
+        static let template = "track"
+        var code: String
+        var errors: [Message]
+
+        struct Message: Sendable {
+            var message: String
+            var field: String?
+        }
+    }
+
     @Test("templates render with Mustache's escaping of everything people type")
     func rendering() async throws {
         let renderer = try await PageRenderer.load()
         let catalogues = try Catalogues.load()
-        let html = renderer.render(
-            "track",
-            [
-                "t": catalogues.english.strings, "lang": "en", "code": "\"><script>alert(1)</script>", "hasErrors": true,
-                "errors": [["message": "<b>bad</b>", "field": "code"]],
-            ] as [String: Any])
+        let layout = PageLayout(
+            lang: "en", otherLang: "th", t: catalogues.english.strings, title: "Track", csrf: "", cssVersion: "",
+            jsVersion: "",
+            back: "/track", staff: nil, flash: nil)
+        let html = try renderer.render(
+            TrackForm(code: "\"><script>alert(1)</script>", errors: [.init(message: "<b>bad</b>", field: "code")]),
+            in: layout)
         #expect(html.contains("<html lang=\"en\">"))
         #expect(html.contains("&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"))
         #expect(html.contains("&lt;b&gt;bad&lt;/b&gt;"))

@@ -160,6 +160,8 @@ struct PageTests {
             #expect(citizen.status == .ok)
             #expect(citizen.html.contains("data-status=\"assigned\""))
             #expect(!citizen.html.contains("case_public_notice"))
+            // A case without a title has no heading of its own, not the page's title in its place.
+            #expect(!citizen.html.contains("<h2>เรื่อง \(code)</h2>"))
 
             // Another browser needs the secret; a wrong one gets one message for code and secret alike.
             let other = Browser(client)
@@ -356,6 +358,7 @@ struct PageTests {
             let casePage = try await officer.get("/agency/cases/\(code)")
             #expect(casePage.html.contains("081-234-5678"))
             #expect(casePage.html.contains("id=\"action-accept\""))
+            #expect(!casePage.html.contains("<h2>เรื่อง \(code)</h2>"), "an untitled case shows no heading of its own")
             #expect(casePage.html.contains("action=\"/agency/sign-out\""), "staff can sign out from a case as well as from the inbox")
             let reads = try await app.database.pool.withConnection { try $0.query("SELECT count(*) FROM contact_reads", []).first!.int(0) }
             #expect(reads == 1)

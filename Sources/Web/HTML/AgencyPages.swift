@@ -40,9 +40,9 @@ struct AgencyPages {
     @Sendable func signInForm(_ request: Request, context: SiangRequestContext) async throws -> Response {
         let view = kit.view(request, context: context)
         let flash = request.uri.queryParameters.get("out") != nil ? view.text("flash_signed_out") : nil
-        return kit.page(
-            "agency/sign-in", title: view.text("title_sign_in"), view: view, request: request,
-            values: ["email": "", "hasErrors": false, "errors": [Any]()], flash: flash)
+        return try kit.page(
+            SignInPage(email: "", errors: []), title: view.text("title_sign_in"), view: view, request: request,
+            flash: flash)
     }
 
     struct SignInForm: PostedForm {
@@ -64,12 +64,11 @@ struct AgencyPages {
             return kit.redirect(to: "/agency")
         }
         let view = kit.view(request, context: context)
-        return kit.page(
-            "agency/sign-in", title: view.text("title_sign_in"), view: view, request: request,
-            values: [
-                "email": String(email.prefix(254)), "hasErrors": true,
-                "errors": [["message": view.text("error_sign_in_failed"), "field": "email"]],
-            ], status: .unauthorized)
+        let model = SignInPage(
+            email: String(email.prefix(254)),
+            errors: [FormError(message: view.text("error_sign_in_failed"), field: "email")])
+        return try kit.page(
+            model, title: view.text("title_sign_in"), view: view, request: request, status: .unauthorized)
     }
 
     struct CSRFForm: PostedForm {
@@ -87,18 +86,16 @@ struct AgencyPages {
     @Sendable func passwordForm(_ request: Request, context: SiangRequestContext) async throws -> Response {
         let staff = try Self.staff(context)
         let view = kit.view(request, context: context)
-        return passwordPage(request, view: view, staff: staff, errors: [], status: .ok)
+        return try passwordPage(request, view: view, staff: staff, errors: [], status: .ok)
     }
 
     func passwordPage(
-        _ request: Request, view: PageKit.View, staff: StaffMember, errors: [[String: Any]], status: HTTPResponse.Status
-    ) -> Response {
-        kit.page(
-            "agency/password", title: view.text("title_password"), view: view, request: request,
-            values: [
-                "required": staff.mustChangePassword, "hasErrors": !errors.isEmpty, "errors": errors,
-                "newHint": view.text("password_new_hint", ["minimum": String(StaffAccounts.minimumPasswordLength)]),
-            ], status: status)
+        _ request: Request, view: PageKit.View, staff: StaffMember, errors: [FormError], status: HTTPResponse.Status
+    ) throws -> Response {
+        let model = PasswordPage(
+            required: staff.mustChangePassword, errors: errors,
+            newHint: view.text("password_new_hint", ["minimum": String(StaffAccounts.minimumPasswordLength)]))
+        return try kit.page(model, title: view.text("title_password"), view: view, request: request, status: status)
     }
 
     struct PasswordForm: PostedForm {
@@ -114,8 +111,9 @@ struct AgencyPages {
         let view = kit.view(request, context: context)
         let new = form.new ?? ""
         guard new == (form.repeated ?? "") else {
-            return passwordPage(
-                request, view: view, staff: staff, errors: [["message": view.text("error_password_mismatch"), "field": "repeated"]],
+            return try passwordPage(
+                request, view: view, staff: staff,
+                errors: [FormError(message: view.text("error_password_mismatch"), field: "repeated")],
                 status: .unprocessableContent)
         }
         let generation: Int
@@ -123,9 +121,9 @@ struct AgencyPages {
             generation = try await accounts.changePassword(of: staff, current: form.current ?? "", new: new)
         } catch let error as DomainError where error.kind == .invalid {
             let field = error.code == "wrong_password" ? "current" : "new"
-            return passwordPage(
+            return try passwordPage(
                 request, view: view, staff: staff,
-                errors: [["message": view.language.pick(error.messageTH, error.messageEN), "field": field]],
+                errors: [FormError(message: view.language.pick(error.messageTH, error.messageEN), field: field)],
                 status: APIError(error).status)
         }
         // Every other session of the account has ended (a new generation); this one goes on under a new
@@ -178,27 +176,28 @@ struct AgencyPages {
         case .triage: heading = view.text("inbox_heading_triage")
         case .admin: heading = view.text("inbox_heading_all")
         }
-        var values: [String: Any] = [
-            "heading": heading,
-            "staffLine": view.text("staff_line", ["name": staff.name, "role": view.text("role_\(staff.role.rawValue)")]),
-            "isTriage": staff.role != .officer,
-            "statuses": CaseStatus.allCases.map { ["code": $0.rawValue, "name": citizen.statusName($0, view), "selected": $0 == status] },
-            "categories": citizen.categoryOptions(view, selected: category),
-            "overdueOnly": overdueOnly, "empty": rows.isEmpty,
-            "rows": rows.map { record -> [String: Any] in
-                [
-                    "code": record.code,
-                    "subject": record.title ?? String(record.text.prefix(120)) + (record.text.count > 120 ? "…" : ""),
-                    "categoryName": citizen.categoryName(record.state.categoryCode, view),
-                    "filedAt": view.format.date(record.filedAt), "statusName": citizen.statusName(record.state.status, view),
-                    "overdue": record.isOverdue(at: now), "areaName": citizen.areaName(record.area, view),
-                    "due": view.format.date(record.due.resolution),
-                ]
+        let model = InboxPage(
+            heading: heading,
+            staffLine: view.text("staff_line", ["name": staff.name, "role": view.text("role_\(staff.role.rawValue)")]),
+            isTriage: staff.role != .officer,
+            statuses: CaseStatus.allCases.map {
+                SelectOption(code: $0.rawValue, name: citizen.statusName($0, view), selected: $0 == status)
             },
-        ]
-        if let nextPage { values["nextPage"] = nextPage }
+            categories: citizen.categoryOptions(view, selected: category),
+            overdueOnly: overdueOnly,
+            rows: rows.map { record in
+                InboxPage.Row(
+                    code: record.code,
+                    subject: record.title ?? String(record.text.prefix(120)) + (record.text.count > 120 ? "…" : ""),
+                    categoryName: citizen.categoryName(record.state.categoryCode, view),
+                    filedAt: view.format.date(record.filedAt),
+                    statusName: citizen.statusName(record.state.status, view),
+                    overdue: record.isOverdue(at: now), areaName: citizen.areaName(record.area, view),
+                    due: view.format.date(record.due.resolution))
+            },
+            nextPage: nextPage)
         let flash = query.get("done") == "password" ? view.text("flash_password_changed") : nil
-        return kit.page("agency/inbox", title: view.text("title_inbox"), view: view, request: request, values: values, flash: flash)
+        return try kit.page(model, title: view.text("title_inbox"), view: view, request: request, flash: flash)
     }
 
     // MARK: A case
@@ -220,51 +219,49 @@ struct AgencyPages {
         let state = record.state
         let format = view.format
         let now = agency.clock()
-        var model: [String: Any] = [
-            "code": record.code, "statusCode": state.status.rawValue, "statusName": citizen.statusName(state.status, view),
-            "overdue": record.isOverdue(at: now), "text": record.text,
-            "kindName": view.text("kind_\(record.kind.rawValue)"), "categoryName": citizen.categoryName(state.categoryCode, view),
-            "agencyName": citizen.agencyName(state.agencyCode, view), "areaName": citizen.areaName(record.area, view),
-            "filedAt": format.dateTime(record.filedAt), "dueAcknowledge": format.dateTime(record.due.acknowledge),
-            "dueFirstAnswer": format.dateTime(record.due.firstAnswer), "dueResolution": format.dateTime(record.due.resolution),
-            "hasErrors": !errors.isEmpty, "errors": errors.map { ["message": $0] },
-            "timeline": found.events.map { event -> [String: Any] in
-                var entry: [String: Any] = [
-                    "at": format.dateTime(event.at), "iso": BangkokTime.format(event.at),
-                    "what": citizen.eventName(event.kind, view), "internal": event.isInternal,
-                ]
-                if let note = event.note { entry["note"] = note }
-                return entry
-            },
-            "actions": actions(for: record, staff: staff, view: view),
-        ]
-        if let title = record.title { model["title"] = title }
-        if let address = record.address { model["address"] = address }
-        if let lat = record.latitude, let lon = record.longitude { model["location"] = String(format: "%.6f, %.6f", lat, lon) }
-        if let predicted = record.predictedCategory, predicted != state.categoryCode {
-            model["predicted"] = citizen.categoryName(predicted, view)
-        }
-        if let resolution = state.resolution {
-            model["resolution"] = resolution
-            model["resultHeading"] = view.text(state.status.isOpen ? "case_previous_result" : "case_result")
-        }
-        if let stars = state.rating { model["rating"] = view.text("stars_value", ["stars": String(stars)]) }
-        if let contact = found.contact {
-            model["contact"] = [
-                "name": contact.name ?? "–", "phone": contact.phone ?? "–", "email": contact.email ?? "–",
-                "anonymous": record.anonymous,
-            ]
+        var contact: AgencyCasePage.Contact?
+        var contactErased: String?
+        if let given = found.contact {
+            contact = AgencyCasePage.Contact(
+                name: given.name ?? "–", phone: given.phone ?? "–", email: given.email ?? "–",
+                anonymous: record.anonymous)
         } else if let erasure = found.events.last(where: { $0.kind == TimelineKind.contactErased }) {
-            model["contactErased"] = format.dateTime(erasure.at)
+            contactErased = format.dateTime(erasure.at)
         }
-        return kit.page(
-            "agency/case", title: view.text("title_case", ["code": record.code]), view: view, request: request,
-            values: ["case": model], status: status, flash: flash)
+        let details = AgencyCasePage.Details(
+            code: record.code, statusCode: state.status.rawValue, statusName: citizen.statusName(state.status, view),
+            overdue: record.isOverdue(at: now), caseTitle: record.title, text: record.text,
+            kindName: view.text("kind_\(record.kind.rawValue)"),
+            categoryName: citizen.categoryName(state.categoryCode, view),
+            predicted: record.predictedCategory.flatMap {
+                $0 != state.categoryCode ? citizen.categoryName($0, view) : nil
+            },
+            agencyName: citizen.agencyName(state.agencyCode, view), areaName: citizen.areaName(record.area, view),
+            address: record.address,
+            location: record.latitude.flatMap { lat in record.longitude.map { String(format: "%.6f, %.6f", lat, $0) } },
+            filedAt: format.dateTime(record.filedAt), dueAcknowledge: format.dateTime(record.due.acknowledge),
+            dueFirstAnswer: format.dateTime(record.due.firstAnswer),
+            dueResolution: format.dateTime(record.due.resolution),
+            rating: state.rating.map { view.text("stars_value", ["stars": String($0)]) },
+            contact: contact, contactErased: contactErased, resolution: state.resolution,
+            resultHeading: view.text(state.status.isOpen ? "case_previous_result" : "case_result"),
+            timeline: found.events.map { event in
+                AgencyCasePage.Event(
+                    at: format.dateTime(event.at), iso: BangkokTime.format(event.at),
+                    what: citizen.eventName(event.kind, view),
+                    internal: event.isInternal, note: event.note)
+            },
+            actions: actions(for: record, staff: staff, view: view),
+            errors: errors.map { FormError(message: $0) })
+        return try kit.page(
+            AgencyCasePage(case: details), title: view.text("title_case", ["code": record.code]), view: view,
+            request: request,
+            status: status, flash: flash)
     }
 
     /// The forms for the actions this staff member may take on this case now: those the access
     /// policy allows and the lifecycle accepts in the case's status.
-    func actions(for record: CaseRecord, staff: StaffMember, view: PageKit.View) -> [[String: Any]] {
+    func actions(for record: CaseRecord, staff: StaffMember, view: PageKit.View) -> [AgencyCasePage.Action] {
         let state = record.state
         let agencies = reference.data.agencies.sorted { citizen.agencyName($0.code, view) < citizen.agencyName($1.code, view) }
         // Which note each form asks for, and whether it must be given.
@@ -275,26 +272,27 @@ struct AgencyPages {
         return Lifecycle.allowedActions(in: state.status, agencyCode: state.agencyCode, for: staff).map { kind in
             let name = kind.rawValue
             let (noteKey, noteRequired) = notes[kind] ?? ("action_note", false)
-            var form: [String: Any] = [
-                "name": name, "label": view.text("action_\(name)"), "noteLabel": view.text(noteKey), "noteRequired": noteRequired,
-                "needsInternal": name == "comment", "needsTarget": name == "merge",
-                "needsAgency": name == "transfer" || name == "place",
-                "needsCategory": name == "recategorise" || name == "place",
-                "needsReason": name == "reject",
-            ]
-            if name == "transfer" || name == "place" {
-                var options = agencies.filter { $0.code != state.agencyCode }.map {
-                    ["code": $0.code, "name": citizen.agencyName($0.code, view)]
+            var form = AgencyCasePage.Action(
+                name: name, label: view.text("action_\(name)"), noteLabel: view.text(noteKey),
+                noteRequired: noteRequired,
+                needsInternal: name == "comment", needsTarget: name == "merge",
+                needsAgency: name == "transfer" || name == "place",
+                needsCategory: name == "recategorise" || name == "place",
+                needsReason: name == "reject", agencyOptions: [], categoryOptions: [], reasonOptions: [])
+            if form.needsAgency {
+                form.agencyOptions = agencies.filter { $0.code != state.agencyCode }.map {
+                    SelectOption(code: $0.code, name: citizen.agencyName($0.code, view))
                 }
-                if name == "transfer" { options.insert(["code": "triage", "name": view.text("action_to_triage")], at: 0) }
-                form["agencyOptions"] = options
+                if name == "transfer" {
+                    form.agencyOptions.insert(SelectOption(code: "triage", name: view.text("action_to_triage")), at: 0)
+                }
             }
-            if name == "recategorise" || name == "place" {
-                form["categoryOptions"] = citizen.categoryOptions(view, selected: state.categoryCode)
+            if form.needsCategory {
+                form.categoryOptions = citizen.categoryOptions(view, selected: state.categoryCode)
             }
-            if name == "reject" {
-                form["reasonOptions"] = RejectionReason.allCases.map {
-                    ["code": $0.rawValue, "name": view.language.pick($0.nameTH, $0.nameEN)]
+            if form.needsReason {
+                form.reasonOptions = RejectionReason.allCases.map {
+                    SelectOption(code: $0.rawValue, name: view.language.pick($0.nameTH, $0.nameEN))
                 }
             }
             return form

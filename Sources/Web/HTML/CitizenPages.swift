@@ -48,15 +48,14 @@ struct CitizenPages {
 
     func renderHome(_ request: Request, view: PageKit.View) async throws -> String {
         let total = try await figures.overall()
-        var values: [String: Any] = [:]
+        var model = HomePage()
         if total.filed > 0 {
-            values["headline"] = [
-                "filed": view.format.number(total.filed), "answered": view.format.percent(total.firstAnswerShare),
-                "resolved": view.format.number(total.resolved),
-                "satisfaction": total.meanStars.map { view.format.number($0, fractionDigits: 1) + " / 5" } ?? "–",
-            ]
+            model.headline = HomePage.Headline(
+                filed: view.format.number(total.filed), answered: view.format.percent(total.firstAnswerShare),
+                resolved: view.format.number(total.resolved),
+                satisfaction: total.meanStars.map { view.format.number($0, fractionDigits: 1) + " / 5" } ?? "–")
         }
-        return kit.render("home", title: view.text("title_home"), view: view, request: request, values: values, shared: true)
+        return try kit.render(model, title: view.text("title_home"), view: view, request: request, shared: true)
     }
 
     // MARK: Filing
@@ -84,52 +83,48 @@ struct CitizenPages {
         let view = kit.view(request, context: context)
         var form = FilingForm()
         form.kind = request.uri.queryParameters.get("kind")
-        return renderFileForm(form, errors: [], view: view, request: request, status: .ok)
+        return try renderFileForm(form, errors: [], view: view, request: request, status: .ok)
     }
 
     func renderFileForm(
-        _ form: FilingForm, errors: [FieldError], view: PageKit.View, request: Request, status: HTTPResponse.Status
-    ) -> Response {
+        _ form: FilingForm, errors: [FormError], view: PageKit.View, request: Request, status: HTTPResponse.Status
+    ) throws -> Response {
         let kind = CaseKind(rawValue: form.kind ?? "") ?? .complaint
         let language = view.language
         let provinces = reference.data.areas.filter { $0.level == .province }
             .sorted { $0.name(language) < $1.name(language) || ($0.name(language) == $1.name(language) && $0.code < $1.code) }
         let districts = Dictionary(grouping: reference.data.areas.filter { $0.level == .district }) { $0.parentCode ?? "" }
-        let values: [String: Any] = [
-            "form": [
-                "idempotencyKey": form.idempotency_key.flatMap { Self.isIdempotencyKey($0) ? $0 : nil } ?? CSRFToken.make(),
-                "title": form.title ?? "", "text": form.text ?? "", "address": form.address ?? "",
-                "latitude": form.latitude ?? "", "longitude": form.longitude ?? "",
-                "contactName": form.contact_name ?? "", "contactPhone": form.contact_phone ?? "",
-                "contactEmail": form.contact_email ?? "", "consent": form.consent != nil, "anonymous": form.anonymous != nil,
-            ] as [String: Any],
-            "kinds": CaseKind.allCases.map { ["value": $0.rawValue, "name": view.text("kind_\($0.rawValue)"), "checked": $0 == kind] },
-            "categories": categoryOptions(view, selected: form.category),
-            "provinces": provinces.map { ["code": $0.code, "name": $0.name(language), "selected": $0.code == form.province] },
-            "districtGroups": provinces.compactMap { province -> [String: Any]? in
-                guard let list = districts[province.code], !list.isEmpty else { return nil }
-                return [
-                    "province": province.code, "provinceName": province.name(language),
-                    "districts": list.sorted { $0.name(language) < $1.name(language) }.map {
-                        ["code": $0.code, "name": $0.name(language), "selected": $0.code == form.district]
-                    },
-                ]
+        let model = FilingPage(
+            form: FilingPage.Fields(
+                idempotencyKey: form.idempotency_key.flatMap { Self.isIdempotencyKey($0) ? $0 : nil }
+                    ?? CSRFToken.make(),
+                title: form.title ?? "", text: form.text ?? "", address: form.address ?? "",
+                latitude: form.latitude ?? "", longitude: form.longitude ?? "",
+                contactName: form.contact_name ?? "", contactPhone: form.contact_phone ?? "",
+                contactEmail: form.contact_email ?? "", consent: form.consent != nil, anonymous: form.anonymous != nil),
+            kinds: CaseKind.allCases.map {
+                FilingPage.Kind(value: $0.rawValue, name: view.text("kind_\($0.rawValue)"), checked: $0 == kind)
             },
-            "hasErrors": !errors.isEmpty,
-            "errors": errors.map { ["message": $0.message, "field": $0.field as Any] },
-        ]
-        return kit.page("file", title: view.text("title_file"), view: view, request: request, values: values, status: status)
+            categories: categoryOptions(view, selected: form.category),
+            provinces: provinces.map {
+                SelectOption(code: $0.code, name: $0.name(language), selected: $0.code == form.province)
+            },
+            districtGroups: provinces.compactMap { province -> FilingPage.DistrictGroup? in
+                guard let list = districts[province.code], !list.isEmpty else { return nil }
+                return FilingPage.DistrictGroup(
+                    province: province.code, provinceName: province.name(language),
+                    districts: list.sorted { $0.name(language) < $1.name(language) }.map {
+                        SelectOption(code: $0.code, name: $0.name(language), selected: $0.code == form.district)
+                    })
+            },
+            errors: errors)
+        return try kit.page(model, title: view.text("title_file"), view: view, request: request, status: status)
     }
 
-    func categoryOptions(_ view: PageKit.View, selected: String?) -> [[String: Any]] {
+    func categoryOptions(_ view: PageKit.View, selected: String?) -> [SelectOption] {
         reference.data.categories.map {
-            ["code": $0.code, "name": view.language.pick($0.nameTH, $0.nameEN), "selected": $0.code == selected]
+            SelectOption(code: $0.code, name: view.language.pick($0.nameTH, $0.nameEN), selected: $0.code == selected)
         }
-    }
-
-    struct FieldError {
-        var message: String
-        var field: String?
     }
 
     @Sendable func file(_ request: Request, context: SiangRequestContext) async throws -> Response {
@@ -140,8 +135,11 @@ struct CitizenPages {
         for (index, text) in [form.latitude, form.longitude].enumerated() {
             guard let text = text?.trimmingCharacters(in: .whitespaces), !text.isEmpty else { continue }
             guard let value = Double(text), value.isFinite else {
-                return renderFileForm(
-                    form, errors: [FieldError(message: view.text("error_number"), field: index == 0 ? "latitude" : "longitude")],
+                return try renderFileForm(
+                    form,
+                    errors: [
+                        FormError(message: view.text("error_number"), field: index == 0 ? "latitude" : "longitude")
+                    ],
                     view: view, request: request, status: .unprocessableContent)
             }
             if index == 0 { coordinates.0 = value } else { coordinates.1 = value }
@@ -163,8 +161,9 @@ struct CitizenPages {
             filed = try await cases.file(filing, idempotency: idempotency)
         } catch let error as DomainError where error.kind == .invalid || error.kind == .conflict {
             let message = view.language.pick(error.messageTH, error.messageEN)
-            return renderFileForm(
-                form, errors: [FieldError(message: message, field: Self.field(of: error.code))], view: view, request: request,
+            return try renderFileForm(
+                form, errors: [FormError(message: message, field: Self.field(of: error.code))], view: view,
+                request: request,
                 status: .unprocessableContent)
         }
         let code = filed.record.code
@@ -203,15 +202,14 @@ struct CitizenPages {
         let secret = request.cookies[Self.newCaseCookie]?.value
         let tracked = try await trackedCase(code: code, secret: secret ?? request.cookies[Self.trackCookie]?.value)
         guard case .citizen(let record, _) = tracked else { throw PageError.notFound }
-        var values: [String: Any] = [
-            "code": record.code, "statusName": statusName(record.state.status, view),
-            "categoryName": categoryName(record.state.categoryCode, view), "agencyName": agencyName(record.state.agencyCode, view),
-            "dueFirstAnswer": view.format.date(record.due.firstAnswer),
-        ]
-        if let secret { values["secret"] = secret }
+        let model = FiledPage(
+            code: record.code, secret: secret, statusName: statusName(record.state.status, view),
+            categoryName: categoryName(record.state.categoryCode, view),
+            agencyName: agencyName(record.state.agencyCode, view),
+            dueFirstAnswer: view.format.date(record.due.firstAnswer))
         // Shown once: the cookie that carried the secret here is cleared by this answer.
         let clear = kit.cookie(Self.newCaseCookie, "", path: "/cases/\(record.code)", maxAge: 0)
-        return kit.page("filed", title: view.text("title_filed"), view: view, request: request, values: values, cookies: [clear])
+        return try kit.page(model, title: view.text("title_filed"), view: view, request: request, cookies: [clear])
     }
 
     // MARK: Tracking
@@ -219,9 +217,8 @@ struct CitizenPages {
     @Sendable func trackForm(_ request: Request, context: SiangRequestContext) async throws -> Response {
         let view = kit.view(request, context: context)
         let code = request.uri.queryParameters.get("code").map { String($0.prefix(40)) } ?? ""
-        return kit.page(
-            "track", title: view.text("title_track"), view: view, request: request,
-            values: ["code": code, "hasErrors": false, "errors": [Any]()])
+        return try kit.page(
+            TrackPage(code: code, errors: []), title: view.text("title_track"), view: view, request: request)
     }
 
     struct TrackForm: PostedForm {
@@ -242,12 +239,10 @@ struct CitizenPages {
             return kit.redirect(to: "/cases/\(record.code)", cookies: [cookie])
         }
         // One message for a wrong code and a wrong secret: the form must not tell which cases exist.
-        return kit.page(
-            "track", title: view.text("title_track"), view: view, request: request,
-            values: [
-                "code": String((form.code ?? "").prefix(40)), "hasErrors": true,
-                "errors": [["message": view.text("error_track_failed"), "field": "code"]],
-            ], status: .notFound)
+        let model = TrackPage(
+            code: String((form.code ?? "").prefix(40)),
+            errors: [FormError(message: view.text("error_track_failed"), field: "code")])
+        return try kit.page(model, title: view.text("title_track"), view: view, request: request, status: .notFound)
     }
 
     static func isCookieSafe(_ value: String) -> Bool {
@@ -275,7 +270,7 @@ struct CitizenPages {
         let flashKey = request.uri.queryParameters.get("done").flatMap {
             ["rated", "reopened", "erased", "nothing_to_erase"].contains($0) ? "flash_\($0)" : nil
         }
-        return casePage(
+        return try casePage(
             tracked, access: access, view: view, request: request, errors: [], flash: flashKey.map { view.text($0) },
             status: .ok)
     }
@@ -283,8 +278,8 @@ struct CitizenPages {
 
     func casePage(
         _ tracked: CaseService.Tracking, access: ContactAccessLog?, view: PageKit.View, request: Request,
-        errors: [FieldError], flash: String?, status: HTTPResponse.Status
-    ) -> Response {
+        errors: [FormError], flash: String?, status: HTTPResponse.Status
+    ) throws -> Response {
         let now = cases.clock()
         let (record, events, isCitizen): (CaseRecord, [CaseEvent], Bool)
         switch tracked {
@@ -293,43 +288,38 @@ struct CitizenPages {
         }
         let state = record.state
         let format = view.format
-        var model: [String: Any] = [
-            "isCitizen": isCitizen, "code": record.code, "statusCode": state.status.rawValue,
-            "statusName": statusName(state.status, view), "overdue": record.isOverdue(at: now),
-            "kindName": view.text("kind_\(record.kind.rawValue)"), "categoryName": categoryName(state.categoryCode, view),
-            "agencyName": agencyName(state.agencyCode, view), "areaName": areaName(record.area, view),
-            "filedAt": format.dateTime(record.filedAt), "open": state.status.isOpen,
-            "dueAcknowledge": format.date(record.due.acknowledge), "dueFirstAnswer": format.date(record.due.firstAnswer),
-            "dueResolution": format.date(record.due.resolution),
-            "text": isCitizen ? record.text : record.publicText,
-            "hasErrors": !errors.isEmpty, "errors": errors.map { ["message": $0.message, "field": $0.field as Any] },
-            "timeline": events.map { event -> [String: Any] in
-                var entry: [String: Any] = [
-                    "at": format.dateTime(event.at), "iso": BangkokTime.format(event.at), "what": eventName(event.kind, view),
-                ]
-                if let note = isCitizen ? event.note : CaseJSONBuilder.publicNote(of: event) { entry["note"] = note }
-                return entry
-            },
-        ]
-        if let title = isCitizen ? record.title : record.publicTitle { model["title"] = title }
-        if isCitizen, let address = record.address { model["address"] = address }
-        if let resolvedAt = state.resolvedAt { model["resolvedAt"] = format.dateTime(resolvedAt) }
-        if let resolution = state.resolution {
-            model["resolution"] = isCitizen ? resolution : PersonalData.redact(resolution)
-            model["resultHeading"] = view.text(state.status.isOpen ? "case_previous_result" : "case_result")
-        }
-        if let reason = state.rejectionReason { model["rejection"] = view.language.pick(reason.nameTH, reason.nameEN) }
-        if let merged = state.mergedInto { model["mergedInto"] = merged }
-        if let stars = state.rating { model["rating"] = view.text("stars_value", ["stars": String(stars)]) }
-        if isCitizen {
-            model["canRate"] = json.canRate(state)
-            model["starChoices"] = (1...5).map { ["value": $0, "label": view.text("stars_\($0)")] }
-            if let until = json.reopenDeadline(state, now: now) { model["reopenUntil"] = format.dateTime(until) }
-        }
-        if isCitizen, let access { model["privacy"] = privacyModel(access, status: state.status, view: view) }
-        return kit.page(
-            "case", title: view.text("title_case", ["code": record.code]), view: view, request: request,
-            values: ["case": model], status: status, flash: flash)
+        let details = CasePage.Details(
+            isCitizen: isCitizen, code: record.code, statusCode: state.status.rawValue,
+            statusName: statusName(state.status, view), overdue: record.isOverdue(at: now),
+            kindName: view.text("kind_\(record.kind.rawValue)"), categoryName: categoryName(state.categoryCode, view),
+            agencyName: agencyName(state.agencyCode, view), areaName: areaName(record.area, view),
+            filedAt: format.dateTime(record.filedAt), open: state.status.isOpen,
+            dueAcknowledge: format.date(record.due.acknowledge), dueFirstAnswer: format.date(record.due.firstAnswer),
+            dueResolution: format.date(record.due.resolution),
+            text: isCitizen ? record.text : record.publicText,
+            caseTitle: isCitizen ? record.title : record.publicTitle,
+            address: isCitizen ? record.address : nil,
+            resolvedAt: state.resolvedAt.map(format.dateTime),
+            resolution: state.resolution.map { isCitizen ? $0 : PersonalData.redact($0) },
+            resultHeading: view.text(state.status.isOpen ? "case_previous_result" : "case_result"),
+            rejection: state.rejectionReason.map { view.language.pick($0.nameTH, $0.nameEN) },
+            mergedInto: state.mergedInto,
+            rating: state.rating.map { view.text("stars_value", ["stars": String($0)]) },
+            canRate: isCitizen && json.canRate(state),
+            starChoices: isCitizen
+                ? (1...5).map { CasePage.StarChoice(value: $0, label: view.text("stars_\($0)")) } : [],
+            reopenUntil: isCitizen ? json.reopenDeadline(state, now: now).map(format.dateTime) : nil,
+            privacy: isCitizen ? access.map { privacyModel($0, status: state.status, view: view) } : nil,
+            errors: errors,
+            timeline: events.map { event in
+                CasePage.Event(
+                    at: format.dateTime(event.at), iso: BangkokTime.format(event.at), what: eventName(event.kind, view),
+                    note: isCitizen ? event.note : CaseJSONBuilder.publicNote(of: event))
+            })
+        return try kit.page(
+            CasePage(case: details), title: view.text("title_case", ["code": record.code]), view: view,
+            request: request,
+            status: status, flash: flash)
     }
 
     // MARK: Rating and appeal
@@ -386,8 +376,8 @@ struct CitizenPages {
         let tracked = try await trackedCase(code: code, secret: secret)
         let access = try await cases.contactAccess(of: tracked)
         let text = words ?? view.text(message ?? "error_bad_form")
-        return casePage(
-            tracked, access: access, view: view, request: request, errors: [FieldError(message: text, field: field)],
+        return try casePage(
+            tracked, access: access, view: view, request: request, errors: [FormError(message: text, field: field)],
             flash: nil, status: status)
     }
 
@@ -395,31 +385,30 @@ struct CitizenPages {
 
     /// The case page's section on the contact details: held or erased, each reading by agency
     /// (never the officer), and the erasure form once the case is finished.
-    func privacyModel(_ access: ContactAccessLog, status: CaseStatus, view: PageKit.View) -> [String: Any] {
+    func privacyModel(_ access: ContactAccessLog, status: CaseStatus, view: PageKit.View) -> CasePage.Privacy {
         let format = view.format
-        let entries = access.entries.map { entry -> [String: Any] in
-            var item: [String: Any] = ["at": format.dateTime(entry.at), "iso": BangkokTime.format(entry.at)]
+        let entries = access.entries.map { entry -> CasePage.Privacy.Entry in
+            let who: String
+            var reason: String?
             switch entry.kind {
             case .read:
                 if let agency = entry.agencyCode {
-                    item["who"] = agencyName(agency, view)
+                    who = agencyName(agency, view)
                 } else {
-                    item["who"] = view.text(entry.role == .admin ? "privacy_reader_admin" : "privacy_reader_triage")
+                    who = view.text(entry.role == .admin ? "privacy_reader_admin" : "privacy_reader_triage")
                 }
-                if let reason = entry.reason { item["reason"] = reason }
-            case .erasedOnRequest: item["who"] = view.text("privacy_erased_on_request")
-            case .erasedByRetention: item["who"] = view.text("privacy_erased_by_retention")
+                reason = entry.reason
+            case .erasedOnRequest: who = view.text("privacy_erased_on_request")
+            case .erasedByRetention: who = view.text("privacy_erased_by_retention")
             }
-            return item
+            return CasePage.Privacy.Entry(
+                at: format.dateTime(entry.at), iso: BangkokTime.format(entry.at), who: who, reason: reason)
         }
-        var model: [String: Any] = [
-            "entries": entries, "hasEntries": !entries.isEmpty,
-            "canErase": access.canErase(in: status), "eraseLater": access.held != nil && !access.canErase(in: status),
-        ]
-        if let held = access.held { model["givenAt"] = format.dateTime(held.givenAt) }
-        if let erasedAt = access.erasedAt, access.held == nil { model["erasedAt"] = format.dateTime(erasedAt) }
-        if access.held == nil, access.erasedAt == nil { model["none"] = true }
-        return model
+        return CasePage.Privacy(
+            givenAt: access.held.map { format.dateTime($0.givenAt) },
+            erasedAt: access.held == nil ? access.erasedAt.map(format.dateTime) : nil,
+            none: access.held == nil && access.erasedAt == nil, entries: entries,
+            eraseLater: access.held != nil && !access.canErase(in: status), canErase: access.canErase(in: status))
     }
 
     struct EraseForm: PostedForm {

@@ -52,33 +52,31 @@ struct PageKit: Sendable {
         case publicFor(seconds: Int)
     }
 
-    /// The HTML response for `template` inside the layout.
-    func page(
-        _ template: String, title: String, view: View, request: Request, values: [String: Any],
-        status: HTTPResponse.Status = .ok, flash: String? = nil, caching: Caching = .never, cookies: [Cookie] = []
-    ) -> Response {
-        let html = render(template, title: title, view: view, request: request, values: values, flash: flash)
+    /// The HTML response for `model`'s page inside the layout.
+    /// - Throws: `PageRenderer.RenderError` when the page cannot be rendered; `PageErrorMiddleware`
+    ///   answers it with the error page, never an empty one.
+    func page<Model: PageModel>(
+        _ model: Model, title: String, view: View, request: Request, status: HTTPResponse.Status = .ok,
+        flash: String? = nil, caching: Caching = .never, cookies: [Cookie] = []
+    ) throws -> Response {
+        let html = try render(model, title: title, view: view, request: request, flash: flash)
         return respond(html: html, view: view, status: status, caching: caching, cookies: cookies)
     }
 
     /// The page's HTML. With `shared`, nothing of this visitor's (CSRF token, staff name) goes in,
     /// so the HTML may be reused for every visitor asking for the same address in the same language.
-    func render(
-        _ template: String, title: String, view: View, request: Request, values: [String: Any], flash: String? = nil,
-        shared: Bool = false
-    ) -> String {
-        var context = values
-        context["lang"] = view.language.rawValue
-        context["otherLang"] = view.language.pick(Language.english, .thai).rawValue
-        context["t"] = view.catalogue.strings
-        context["title"] = title
-        context["csrf"] = shared ? "" : view.csrf
-        context["cssVersion"] = renderer.assets["siang.css"]?.version ?? ""
-        context["jsVersion"] = renderer.assets["siang.js"]?.version ?? ""
-        context["back"] = Self.percentEncoded(request.method == .get ? request.uri.description : request.uri.path)
-        if !shared, let staff = view.staff { context["staff"] = ["name": staff.name] }
-        if let flash { context["flash"] = flash }
-        return renderer.render(template, context)
+    /// - Throws: `PageRenderer.RenderError`.
+    func render<Model: PageModel>(
+        _ model: Model, title: String, view: View, request: Request, flash: String? = nil, shared: Bool = false
+    ) throws -> String {
+        let layout = PageLayout(
+            lang: view.language.rawValue, otherLang: view.language.pick(Language.english, .thai).rawValue,
+            t: view.catalogue.strings, title: title, csrf: shared ? "" : view.csrf,
+            cssVersion: renderer.assets["siang.css"]?.version ?? "",
+            jsVersion: renderer.assets["siang.js"]?.version ?? "",
+            back: Self.percentEncoded(request.method == .get ? request.uri.description : request.uri.path),
+            staff: shared ? nil : view.staff.map { PageLayout.Staff(name: $0.name) }, flash: flash)
+        return try renderer.render(model, in: layout)
     }
 
     /// The response carrying `html`, with this service's headers and the CSRF cookie when new.

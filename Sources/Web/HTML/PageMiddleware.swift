@@ -50,9 +50,19 @@ struct PageErrorMiddleware: RouterMiddleware {
     func render(_ error: PageError, request: Request, context: Context) -> Response {
         let view = kit.view(request, context: context)
         let message = error.words.map { view.language.pick($0.th, $0.en) } ?? view.text(error.message)
-        var response = kit.page(
-            "error", title: view.text("title_error"), view: view, request: request,
-            values: ["heading": view.text(error.heading), "message": message], status: error.status)
+        var response: Response
+        do {
+            response = try kit.page(
+                ErrorPage(heading: view.text(error.heading), message: message), title: view.text("title_error"),
+                view: view, request: request, status: error.status)
+        } catch {
+            // The error page itself cannot be rendered: say so in plain words rather than send nothing.
+            context.logger.error("error page not rendered", metadata: ["error": "\(error)"])
+            response = Response(
+                status: .internalServerError,
+                headers: [.contentType: "text/plain; charset=utf-8", .cacheControl: "no-store"],
+                body: .init(byteBuffer: ByteBuffer(string: "500 Internal Server Error\n")))
+        }
         if error.status == .tooManyRequests { response.headers[.retryAfter] = "60" }
         return response
     }

@@ -89,14 +89,14 @@ struct StatisticsPage {
         let language = view.language
 
         let overall = data.overall
-        let headline: [String: Any] = [
-            "filed": format.number(overall.filed), "open": format.number(overall.open),
-            "resolved": format.number(overall.resolved), "overdue": format.number(overall.overdue),
-            "answeredShare": format.percent(overall.firstAnswerShare), "resolvedShare": format.percent(overall.resolutionShare),
-            "medianAnswer": format.days(overall.firstAnswer.median),
-            "satisfaction": overall.meanStars.map { format.number($0, fractionDigits: 1) + " / 5" } ?? "–",
-            "ratings": format.number(overall.ratings), "appeals": format.percent(overall.reopenShare),
-        ]
+        let headline = StatsPage.Headline(
+            filed: format.number(overall.filed), open: format.number(overall.open),
+            resolved: format.number(overall.resolved), overdue: format.number(overall.overdue),
+            answeredShare: format.percent(overall.firstAnswerShare),
+            resolvedShare: format.percent(overall.resolutionShare),
+            medianAnswer: format.days(overall.firstAnswer.median),
+            satisfaction: overall.meanStars.map { format.number($0, fractionDigits: 1) + " / 5" } ?? "–",
+            ratings: format.number(overall.ratings), appeals: format.percent(overall.reopenShare))
 
         let categoryPoints = data.byCategory.map {
             ChartPoint(label: $0.key[.category].map { reference.categoryName($0, language) } ?? "–", value: Double($0.filed))
@@ -106,7 +106,7 @@ struct StatisticsPage {
         }
         let starPoints = (1...5).map { ChartPoint(label: view.text("stars_\($0)"), value: Double(overall.stars[$0 - 1])) }
         let whole: (Double) -> String = { format.number(Int($0)) }
-        let charts: [[String: Any]] = [
+        let charts = [
             chart(
                 id: "category", draw: SVGChart.bars, heading: view.text("chart_category_heading"),
                 description: view.text("chart_category_desc"), labelHeading: view.text("case_category"),
@@ -121,14 +121,14 @@ struct StatisticsPage {
                 valueHeading: view.text("chart_ratings"), points: starPoints, format: whole),
         ]
 
-        let agencies = (data.ranked + data.unranked).prefix(200).map { entry -> [String: Any] in
+        let agencies = (data.ranked + data.unranked).prefix(200).map { entry in
             let figures = entry.figures
-            return [
-                "rank": entry.rank.map(String.init) ?? "–", "name": reference.agencyName(entry.agency, language),
-                "filed": format.number(figures.filed), "answeredShare": format.percent(figures.firstAnswerShare),
-                "resolvedShare": format.percent(figures.resolutionShare), "medianAnswer": format.days(figures.firstAnswer.median),
-                "satisfaction": figures.meanStars.map { format.number($0, fractionDigits: 1) } ?? "–",
-            ]
+            return StatsPage.AgencyRow(
+                rank: entry.rank.map(String.init) ?? "–", name: reference.agencyName(entry.agency, language),
+                filed: format.number(figures.filed), answeredShare: format.percent(figures.firstAnswerShare),
+                resolvedShare: format.percent(figures.resolutionShare),
+                medianAnswer: format.days(figures.firstAnswer.median),
+                satisfaction: figures.meanStars.map { format.number($0, fractionDigits: 1) } ?? "–")
         }
 
         let from = parameters.get("from") ?? ""
@@ -153,22 +153,24 @@ struct StatisticsPage {
             ($0.level == .province ? $0.code : $0.parentCode ?? "", $0.level == .province ? "" : $0.name(language))
                 < ($1.level == .province ? $1.code : $1.parentCode ?? "", $1.level == .province ? "" : $1.name(language))
         }
-        let values: [String: Any] = [
-            "filters": ["from": from, "to": to],
-            "categories": reference.data.categories.map {
-                ["code": $0.code, "name": language.pick($0.nameTH, $0.nameEN), "selected": $0.code == selectedCategory]
+        let model = StatsPage(
+            filters: StatsPage.Filters(from: from, to: to),
+            categories: reference.data.categories.map {
+                SelectOption(
+                    code: $0.code, name: language.pick($0.nameTH, $0.nameEN), selected: $0.code == selectedCategory)
             },
-            "areas": areas.map {
-                ["code": $0.code, "name": $0.level == .province ? $0.name(language) : "— " + $0.name(language), "selected": $0.code == query.area]
+            areas: areas.map {
+                SelectOption(
+                    code: $0.code, name: $0.level == .province ? $0.name(language) : "— " + $0.name(language),
+                    selected: $0.code == query.area)
             },
-            "period": period, "headline": headline, "charts": charts, "agencies": Array(agencies),
-            "agencyNote": view.text("stats_agency_note", ["min": String(figures.minimumCases)]),
-            "openData": [
-                "csv": address("/api/v1/open-data/cases.csv", dateQuery), "json": address("/api/v1/open-data/cases.json", dateQuery),
-                "api": address("/api/v1/stats", apiQuery + ["group_by=category"]),
-            ],
-        ]
-        return kit.render("stats", title: view.text("title_stats"), view: view, request: request, values: values, shared: true)
+            period: period, headline: headline, charts: charts, agencies: Array(agencies),
+            agencyNote: view.text("stats_agency_note", ["min": String(figures.minimumCases)]),
+            openData: StatsPage.OpenData(
+                csv: address("/api/v1/open-data/cases.csv", dateQuery),
+                json: address("/api/v1/open-data/cases.json", dateQuery),
+                api: address("/api/v1/stats", apiQuery + ["group_by=category"])))
+        return try kit.render(model, title: view.text("title_stats"), view: view, request: request, shared: true)
     }
 
     /// A chart and the table of its numbers, as the template shows them; none when every value is 0
@@ -177,12 +179,11 @@ struct StatisticsPage {
     func chart(
         id: String, draw: (String, String, String, [ChartPoint], (Double) -> String) -> String, heading: String,
         description: String, labelHeading: String, valueHeading: String, points: [ChartPoint], format: @escaping (Double) -> String
-    ) -> [String: Any] {
-        [
-            "id": id, "heading": heading, "caption": description, "labelHeading": labelHeading, "valueHeading": valueHeading,
-            "empty": points.allSatisfy { $0.value == 0 }, "svg": draw("chart-\(id)", heading, description, points, format),
-            "rows": points.map { ["label": $0.label, "value": format($0.value)] },
-        ]
+    ) -> StatsPage.Chart {
+        StatsPage.Chart(
+            id: id, heading: heading, caption: description, labelHeading: labelHeading, valueHeading: valueHeading,
+            empty: points.allSatisfy { $0.value == 0 }, svg: draw("chart-\(id)", heading, description, points, format),
+            rows: points.map { StatsPage.Chart.Row(label: $0.label, value: format($0.value)) })
     }
 }
 

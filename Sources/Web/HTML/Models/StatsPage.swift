@@ -1,0 +1,76 @@
+import Pages
+
+/// `stats.mustache`: the public statistics, each chart with the table of its numbers.
+struct StatsPage: PageModel {
+    static let template = "stats"
+
+    /// The period as given, in the date inputs.
+    var filters: Filters
+    var categories: [SelectOption]
+    var areas: [SelectOption]
+    /// The period in words.
+    var period: String
+    var headline: Headline
+    var charts: [Chart]
+    var agencies: [AgencyRow]
+    /// Which agencies are ranked (those with enough cases in the period).
+    var agencyNote: String
+    var openData: OpenData
+
+    struct Filters: Sendable {
+        var from: String
+        var to: String
+    }
+
+    /// The headline figures, formatted.
+    struct Headline: Sendable {
+        var filed: String
+        var open: String
+        var resolved: String
+        var overdue: String
+        var answeredShare: String
+        var resolvedShare: String
+        var medianAnswer: String
+        var satisfaction: String
+        var ratings: String
+        var appeals: String
+    }
+
+    /// A chart, drawn as inline SVG by the server, and the table of its numbers.
+    struct Chart: Sendable {
+        var id: String
+        var heading: String
+        var caption: String
+        var labelHeading: String
+        var valueHeading: String
+        /// Every value is 0 (no ratings yet, say): the page says so instead of drawing.
+        var empty: Bool
+        /// Markup the server drew, inserted unescaped (`{{{svg}}}`).
+        var svg: String
+        var rows: [Row]
+
+        struct Row: Sendable {
+            var label: String
+            var value: String
+        }
+    }
+
+    /// An agency's line in the league table.
+    struct AgencyRow: Sendable {
+        /// "–" for an agency with too few cases to rank.
+        var rank: String
+        var name: String
+        var filed: String
+        var answeredShare: String
+        var resolvedShare: String
+        var medianAnswer: String
+        var satisfaction: String
+    }
+
+    /// The addresses of the same figures as open data.
+    struct OpenData: Sendable {
+        var csv: String
+        var json: String
+        var api: String
+    }
+}

@@ -1,0 +1,95 @@
+import Pages
+
+@testable import Web
+
+/// One instance of every page model with every optional given and every list holding an
+/// element, so `PageModelTests` can look inside each section; and a layout to render them in.
+enum PageModelSamples {
+    static let layout = PageLayout(
+        lang: "th", otherLang: "en", t: ["site_name": "เสียง"], title: "หน้า", csrf: "c", cssVersion: "1",
+        jsVersion: "2", back: "/", staff: PageLayout.Staff(name: "สมชาย"), flash: "บันทึกแล้ว")
+
+    static let errors = [FormError(message: "ผิด", field: "code")]
+    static let option = SelectOption(code: "road", name: "ถนน", selected: true)
+
+    static let all: [any PageModel] = [
+        HomePage(headline: HomePage.Headline(filed: "1", answered: "2", resolved: "3", satisfaction: "4")),
+        FilingPage(
+            form: FilingPage.Fields(
+                idempotencyKey: "k", title: "t", text: "x", address: "a", latitude: "13", longitude: "100",
+                contactName: "n",
+                contactPhone: "p", contactEmail: "e", consent: true, anonymous: false),
+            kinds: [FilingPage.Kind(value: "complaint", name: "ร้องเรียน", checked: true)], categories: [option],
+            provinces: [option],
+            districtGroups: [FilingPage.DistrictGroup(province: "10", provinceName: "กรุงเทพ", districts: [option])],
+            errors: errors),
+        FiledPage(
+            code: "SG-1", secret: "s", statusName: "ใหม่", categoryName: "ถนน", agencyName: "เขต", dueFirstAnswer: "d"),
+        TrackPage(code: "SG-1", errors: errors),
+        CasePage(case: citizenCase),
+        ErrorPage(heading: "h", message: "m"),
+        StatsPage(
+            filters: StatsPage.Filters(from: "2026-01-01", to: "2026-12-31"), categories: [option], areas: [option],
+            period: "p",
+            headline: StatsPage.Headline(
+                filed: "1", open: "2", resolved: "3", overdue: "4", answeredShare: "5", resolvedShare: "6",
+                medianAnswer: "7",
+                satisfaction: "8", ratings: "9", appeals: "10"),
+            charts: [
+                StatsPage.Chart(
+                    id: "c", heading: "h", caption: "c", labelHeading: "l", valueHeading: "v", empty: false,
+                    svg: "<svg></svg>",
+                    rows: [StatsPage.Chart.Row(label: "l", value: "1")])
+            ],
+            agencies: [
+                StatsPage.AgencyRow(
+                    rank: "1", name: "เขต", filed: "1", answeredShare: "1", resolvedShare: "1", medianAnswer: "1",
+                    satisfaction: "1")
+            ],
+            agencyNote: "n", openData: StatsPage.OpenData(csv: "/c", json: "/j", api: "/a")),
+        InboxPage(
+            heading: "h", staffLine: "s", isTriage: true, statuses: [option], categories: [option], overdueOnly: false,
+            rows: [
+                InboxPage.Row(
+                    code: "SG-1", subject: "s", categoryName: "c", filedAt: "f", statusName: "s", overdue: true,
+                    areaName: "a",
+                    due: "d")
+            ],
+            nextPage: "/agency?after=1"),
+        AgencyCasePage(case: agencyCase),
+        PasswordPage(required: true, errors: errors, newHint: "h"),
+        SignInPage(email: "e", errors: errors),
+    ]
+
+    static let citizenCase = CasePage.Details(
+        isCitizen: true, code: "SG-1", statusCode: "new", statusName: "ใหม่", overdue: true, kindName: "k",
+        categoryName: "c",
+        agencyName: "a", areaName: "a", filedAt: "f", open: true, dueAcknowledge: "d", dueFirstAnswer: "d",
+        dueResolution: "d",
+        text: "t", caseTitle: "t", address: "a", resolvedAt: "r", resolution: "r", resultHeading: "h", rejection: "r",
+        mergedInto: "SG-2", rating: "5", canRate: true, starChoices: [CasePage.StarChoice(value: 5, label: "5")],
+        reopenUntil: "u",
+        privacy: CasePage.Privacy(
+            givenAt: "g", erasedAt: "e", none: false,
+            entries: [CasePage.Privacy.Entry(at: "a", iso: "i", who: "w", reason: "r")], eraseLater: false,
+            canErase: true),
+        errors: errors, timeline: [CasePage.Event(at: "a", iso: "i", what: "w", note: "n")])
+
+    static let agencyCase = AgencyCasePage.Details(
+        code: "SG-1", statusCode: "new", statusName: "ใหม่", overdue: true, caseTitle: "t", text: "t", kindName: "k",
+        categoryName: "c", predicted: "p", agencyName: "a", areaName: "a", address: "a", location: "13, 100",
+        filedAt: "f",
+        dueAcknowledge: "d", dueFirstAnswer: "d", dueResolution: "d", rating: "5",
+        contact: AgencyCasePage.Contact(name: "n", phone: "p", email: "e", anonymous: true), contactErased: "e",
+        resolution: "r", resultHeading: "h",
+        timeline: [AgencyCasePage.Event(at: "a", iso: "i", what: "w", internal: true, note: "n")],
+        actions: [
+            AgencyCasePage.Action(
+                name: "transfer", label: "l", noteLabel: "n", noteRequired: true, needsInternal: true,
+                needsTarget: true,
+                needsAgency: true, needsCategory: true, needsReason: true, agencyOptions: [option],
+                categoryOptions: [option],
+                reasonOptions: [option])
+        ],
+        errors: errors)
+}
