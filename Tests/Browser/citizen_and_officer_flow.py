@@ -333,7 +333,7 @@ class Flow:
         b.type("#contact_name", self.contact_name)
         b.type("#contact_phone", self.contact_phone)
         b.type("#contact_email", self.contact_email)
-        for box in ("#consent", "#anonymous"):
+        for box in ("#notify_email", "#consent", "#anonymous"):
             element = b.find(box)
             if not element.is_selected():
                 b.click(element)
@@ -341,7 +341,7 @@ class Flow:
         check(Select(b.find("#category")).first_selected_option.get_attribute("value") == "road", "category is not road")
         check(Select(b.find("#district")).first_selected_option.get_attribute("value") == BANG_RAK, "district changed")
         b.screenshot("file-form")
-        self.log("form filled (complaint, road, Bangkok / Bang Rak, contact, consent, anonymous)")
+        self.log("form filled (complaint, road, Bangkok / Bang Rak, contact, e-mail news, consent, anonymous)")
 
         self.begin("submit filing")
         b.click_to_next_page(b.find("#submit-case"))
@@ -444,6 +444,10 @@ class Flow:
         check(self.contact_name in contact, f"#case-contact does not show the name: {contact!r}")
         self.escaped_text(b)
         check(b.find("#case-status").get_attribute("data-status") == "assigned", "the case is not assigned")
+        # The citizen asked for e-mail news: the filing's message is listed (waiting: no mail server here).
+        notifications = b.text("#notifications")
+        check(notifications.count("\n") >= 1 and ("อีเมล" in notifications or "E-mail" in notifications),
+              f"#notifications does not list the e-mail: {notifications!r}")
         b.screenshot("agency-case")
         self.log("the contact is shown to the officer; the text is escaped here too")
 

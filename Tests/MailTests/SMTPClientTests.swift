@@ -291,7 +291,9 @@ struct SMTPClientTests {
             #expect(error.kind == .timeout)
             #expect(error.step == .greeting)
             #expect(error.isTransient)
-            #expect(clock.now - started < .seconds(5))
+            // Far below the 60-second default: the 500 ms limit given is the one that ended it (the margin is
+            // for a machine busy with other tests, not a speed claim).
+            #expect(clock.now - started < .seconds(30))
         }
     }
 

@@ -18,7 +18,7 @@ enum PageModelSamples {
             form: FilingPage.Fields(
                 idempotencyKey: "k", title: "t", text: "x", address: "a", latitude: "13", longitude: "100",
                 contactName: "n",
-                contactPhone: "p", contactEmail: "e", consent: true, anonymous: false),
+                contactPhone: "p", contactEmail: "e", consent: true, anonymous: false, notifyEmail: true, notifySMS: true),
             kinds: [FilingPage.Kind(value: "complaint", name: "ร้องเรียน", checked: true)], categories: [option],
             provinces: [option],
             districtGroups: [FilingPage.DistrictGroup(province: "10", provinceName: "กรุงเทพ", districts: [option])],
@@ -83,6 +83,10 @@ enum PageModelSamples {
         contact: AgencyCasePage.Contact(name: "n", phone: "p", email: "e", anonymous: true), contactErased: "e",
         resolution: "r", resultHeading: "h",
         timeline: [AgencyCasePage.Event(at: "a", iso: "i", what: "w", internal: true, note: "n")],
+        notifications: [
+            AgencyCasePage.Notification(
+                channel: "c", what: "w", at: "a", statusCode: "sent", status: "s", attempts: 1, error: "e")
+        ],
         actions: [
             AgencyCasePage.Action(
                 name: "transfer", label: "l", noteLabel: "n", noteRequired: true, needsInternal: true,

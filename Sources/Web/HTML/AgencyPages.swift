@@ -251,6 +251,14 @@ struct AgencyPages {
                     what: citizen.eventName(event.kind, view),
                     internal: event.isInternal, note: event.note)
             },
+            notifications: try await agency.deliveries(of: record).map { delivery in
+                AgencyCasePage.Notification(
+                    channel: view.text("channel_\(delivery.channel.rawValue)"),
+                    what: view.text("event_\(delivery.event.rawValue.replacingOccurrences(of: ".", with: "_"))"),
+                    at: format.dateTime(delivery.sentAt ?? delivery.createdAt), statusCode: delivery.status.rawValue,
+                    status: view.text("delivery_\(delivery.status.rawValue)"), attempts: delivery.attempts,
+                    error: delivery.lastError)
+            },
             actions: actions(for: record, staff: staff, view: view),
             errors: errors.map { FormError(message: $0) })
         return try kit.page(

@@ -77,6 +77,8 @@ struct CitizenPages {
         var contact_email: String?
         var consent: String?
         var anonymous: String?
+        var notify_email: String?
+        var notify_sms: String?
     }
 
     @Sendable func fileForm(_ request: Request, context: SiangRequestContext) async throws -> Response {
@@ -101,7 +103,8 @@ struct CitizenPages {
                 title: form.title ?? "", text: form.text ?? "", address: form.address ?? "",
                 latitude: form.latitude ?? "", longitude: form.longitude ?? "",
                 contactName: form.contact_name ?? "", contactPhone: form.contact_phone ?? "",
-                contactEmail: form.contact_email ?? "", consent: form.consent != nil, anonymous: form.anonymous != nil),
+                contactEmail: form.contact_email ?? "", consent: form.consent != nil, anonymous: form.anonymous != nil,
+                notifyEmail: form.notify_email != nil, notifySMS: form.notify_sms != nil),
             kinds: CaseKind.allCases.map {
                 FilingPage.Kind(value: $0.rawValue, name: view.text("kind_\($0.rawValue)"), checked: $0 == kind)
             },
@@ -152,7 +155,9 @@ struct CitizenPages {
             area: .init(province: form.province?.nonBlank, district: form.district?.nonBlank),
             latitude: coordinates.0, longitude: coordinates.1, address: form.address?.nonBlank,
             contact: contact.isEmpty ? nil : contact, anonymous: form.anonymous != nil, isPublic: true,
-            consent: form.consent != nil ? .init(version: cases.rules.consentVersion, accepted: true) : nil, channel: "web")
+            consent: form.consent != nil ? .init(version: cases.rules.consentVersion, accepted: true) : nil, channel: "web",
+            notify: (form.notify_email != nil ? [.email] : []) + (form.notify_sms != nil ? [.sms] : []),
+            language: view.language == .english ? .en : .th)
         let idempotency = form.idempotency_key.flatMap { key in
             Self.isIdempotencyKey(key) ? IdempotencyKey(key: "web:" + key, requestFingerprint: Self.fingerprint(form)) : nil
         }
@@ -180,7 +185,7 @@ struct CitizenPages {
             ("consent", "consent"), ("contact_name", "contact_name"), ("phone", "contact_phone"), ("email", "contact_email"),
             ("address", "address"), ("title", "title"), ("text", "text"), ("category", "category"),
             ("district", "district"), ("province", "province"), ("area", "province"), ("lat", "latitude"), ("lon", "longitude"),
-            ("location", "latitude"),
+            ("location", "latitude"), ("notify", "notify_email"),
         ]
         return fields.first { code.contains($0.0) }?.1
     }
@@ -193,6 +198,7 @@ struct CitizenPages {
         [
             form.kind, form.title, form.text, form.category, form.province, form.district, form.address, form.latitude,
             form.longitude, form.contact_name, form.contact_phone, form.contact_email, form.consent, form.anonymous,
+            form.notify_email, form.notify_sms,
         ].map { ($0 ?? "").replacingOccurrences(of: "\u{1F}", with: " ") }.joined(separator: "\u{1F}")
     }
 

@@ -37,6 +37,8 @@ struct AgencyCasePage: PageModel {
         /// "Result" or, for a reopened case, "previous result".
         var resultHeading: String
         var timeline: [Event]
+        /// The messages sent (or waiting) about the case: channel, what, when and whether they arrived.
+        var notifications: [Notification]
         var actions: [Action]
         var errors: [FormError]
     }
@@ -47,6 +49,17 @@ struct AgencyCasePage: PageModel {
         var phone: String
         var email: String
         var anonymous: Bool
+    }
+
+    /// A message about the case, as staff see it (never its address).
+    struct Notification: Sendable {
+        var channel: String
+        var what: String
+        var at: String
+        var statusCode: String
+        var status: String
+        var attempts: Int
+        var error: String?
     }
 
     /// A line of the case's timeline, internal notes included.

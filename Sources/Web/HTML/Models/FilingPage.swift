@@ -25,6 +25,9 @@ struct FilingPage: PageModel {
         var contactEmail: String
         var consent: Bool
         var anonymous: Bool
+        /// Whether the citizen asked to hear of progress by e-mail, by SMS.
+        var notifyEmail: Bool
+        var notifySMS: Bool
     }
 
     /// A radio button for a kind of case (complaint, request, …).
