@@ -352,3 +352,37 @@ extension NotificationTests {
         }
     }
 }
+
+extension NotificationTests {
+    @Test("an SMS goes to the gateway as its template says, the message escaped; a gateway refusal is not retried")
+    func smsGateway() async throws {
+        let gateway = WebhookReceiver()
+        try await gateway.run { url in
+            let app = try await TestApp.make()
+            let sms = SMSGatewaySender(
+                client: ProviderClient.shared,
+                configuration: .init(
+                    url: url, headers: [("Authorization", "Bearer gateway-key")],
+                    bodyTemplate: #"{"to": "{to}", "text": "{message}", "sender": "SIANG"}"#))
+            let delivery = NotificationDelivery(
+                outbox: OutboxStore(pool: app.database.pool), senders: [.sms: sms], clock: { app.clock.now() })
+            try await app.run { client in
+                var body = bangNaPothole
+                body["contact"] = ["phone": "081-234-5678"] as JSONObject
+                body["consent"] = ["version": "2026-01", "accepted": true] as JSONObject
+                body["notify"] = ["sms"]
+                let (code, _, _) = try await client.file(body)
+                #expect(try await delivery.deliverDue().sent == 1)
+                let posted = try #require(gateway.received.withLock { $0.first })
+                #expect(posted.headers[.authorization] == "Bearer gateway-key")
+                let json = try #require(try JSONSerialization.jsonObject(with: Data(posted.body)) as? [String: String])
+                #expect(json["to"] == "081-234-5678" && json["sender"] == "SIANG")
+                #expect(json["text"]?.contains(code) == true && json["text"]?.contains("\n") == true, "escaped, still one JSON")
+
+                gateway.answer.withLock { $0 = .badRequest }
+                _ = try await client.file(body)
+                #expect(try await delivery.deliverDue().dead == 1, "a 400 from the gateway is a refusal")
+            }
+        }
+    }
+}
