@@ -3,6 +3,9 @@ import Foundation
 
 /// The checks a filing must pass; each failure names the field and says what is wrong, in Thai and English.
 enum FilingValidation {
+    /// Longest address, in characters.
+    static let maximumAddressLength = 500
+
     static func check(_ request: FilingRequest, text: String, rules: ServiceRules, reference: Reference) throws(DomainError) {
         guard !text.isEmpty else {
             throw .invalid("missing_text", th: "กรุณาเล่ารายละเอียดของเรื่อง", en: "\"text\" is required.")
@@ -29,8 +32,10 @@ enum FilingValidation {
                 "title_too_long", th: "หัวเรื่องยาวเกิน \(rules.maximumTitleLength) ตัวอักษร",
                 en: "\"title\" is longer than \(rules.maximumTitleLength) characters.")
         }
-        if let address = request.address, address.count > 500 {
-            throw .invalid("address_too_long", th: "ที่อยู่ยาวเกิน 500 ตัวอักษร", en: "\"address\" is longer than 500 characters.")
+        if let address = request.address, address.count > maximumAddressLength {
+            throw .invalid(
+                "address_too_long", th: "ที่อยู่ยาวเกิน \(maximumAddressLength) ตัวอักษร",
+                en: "\"address\" is longer than \(maximumAddressLength) characters.")
         }
         if let category = request.category, !category.isEmpty, reference.categories[category] == nil {
             throw .invalid("unknown_category", th: "ไม่พบหมวดหมู่ \(category)", en: "No category \"\(category)\".")

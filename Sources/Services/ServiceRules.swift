@@ -20,13 +20,18 @@ public struct ServiceRules: Sendable {
     /// How long after a case is finished its contact details are kept before they are erased
     /// (PDPA: kept no longer than needed); nil keeps them until the citizen asks.
     public var contactRetention: TimeInterval?
+    /// How long a complaint being written in a LINE chat is kept unfinished before it is dropped
+    /// (it holds the citizen's words and LINE user id).
+    public var lineDraftLifetime: TimeInterval
 
     public init(
         triageThreshold: Double = 0.4, maximumTextLength: Int = 5000, maximumTitleLength: Int = 200,
         maximumNoteLength: Int = 2000,
         privateCategories: Set<String> = [], consentVersion: String = "2026-01", lifecycle: LifecycleRules = .init(),
-        idempotencyRetention: TimeInterval = 24 * 3600, contactRetention: TimeInterval? = 730 * 86_400
+        idempotencyRetention: TimeInterval = 24 * 3600, contactRetention: TimeInterval? = 730 * 86_400,
+        lineDraftLifetime: TimeInterval = 24 * 3600
     ) {
+        self.lineDraftLifetime = lineDraftLifetime
         self.triageThreshold = triageThreshold
         self.maximumTextLength = maximumTextLength
         self.maximumTitleLength = maximumTitleLength

@@ -18,6 +18,8 @@ public struct SiangServices: Sendable {
     public let upkeep: CaseUpkeep
     /// The outbox's messages, for delivery.
     public let outbox: OutboxStore
+    /// Filing and following cases in LINE chats; nil when LINE is not configured.
+    public let line: LineChat?
     let pool: ConnectionPool
 
     /// - Parameters:
@@ -25,10 +27,11 @@ public struct SiangServices: Sendable {
     ///   - caseCacheLifetime: how long tracking reads may be answered from memory (see `CaseStore`).
     ///   - liveStatistics: whether statistics follow each change as it commits (else only their reloads).
     ///   - notifications: writes the messages changes send; nil when notifications are off.
+    ///   - line: the LINE channel's secret and client; nil when LINE is not configured.
     public init(
         pool: ConnectionPool, reference: Reference, analyzer: TextAnalyzer, rules: ServiceRules,
         statistics: StatisticsService, clock: @escaping @Sendable () -> Date, caseCacheLifetime: Duration,
-        liveStatistics: Bool, notifications: NotificationComposer? = nil
+        liveStatistics: Bool, notifications: NotificationComposer? = nil, line: LineChat.Configuration? = nil
     ) {
         self.pool = pool
         self.reference = reference
@@ -47,7 +50,10 @@ public struct SiangServices: Sendable {
             store: caseStore, reference: reference, rules: rules, clock: clock, changed: changed,
             notifications: notifications, outbox: outbox)
         accounts = StaffAccounts(store: StaffStore(pool: pool))
-        upkeep = CaseUpkeep(store: caseStore, rules: rules, clock: clock)
+        let conversations = LineConversationStore(pool: pool)
+        upkeep = CaseUpkeep(store: caseStore, rules: rules, clock: clock, lineConversations: conversations)
+        let caseService = self.cases
+        self.line = line.map { LineChat(cases: caseService, store: conversations, configuration: $0) }
     }
 
     /// Whether the database answers now (readiness).

@@ -6,11 +6,15 @@ import Mail
 import Services
 import Store
 
-/// The senders of each channel, from the settings: webhooks always; SMS when a gateway is set.
+/// The senders of each channel, from the settings: webhooks always; SMS when a gateway is set;
+/// LINE pushes when LINE is configured.
 /// A channel with no sender keeps its messages waiting (retried, then dead), never lost silently.
 enum ProviderSenders {
-    static func make(_ settings: NotificationSettings, clock: @escaping @Sendable () -> Date) -> [NotificationChannel: any MessageSender] {
+    static func make(
+        _ settings: NotificationSettings, line: LineSettings? = nil, clock: @escaping @Sendable () -> Date
+    ) -> [NotificationChannel: any MessageSender] {
         var senders: [NotificationChannel: any MessageSender] = [.webhook: WebhookSender(client: ProviderClient.shared, clock: clock)]
+        if let line { senders[.line] = LineSender(api: SiangRuntime.lineAPI(line)) }
         if let url = settings.smsGatewayURL {
             var headers: [(String, String)] = []
             if let header = settings.smsGatewayHeader, let colon = header.firstIndex(of: ":") {

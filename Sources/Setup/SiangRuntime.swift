@@ -1,4 +1,6 @@
+import AsyncHTTPClient
 public import Classification
+import Channels
 import Domain
 public import Foundation
 public import Pages
@@ -23,13 +25,16 @@ public struct SiangRuntime: Sendable {
     public let catalogues: Catalogues
     /// How notifications are written and sent.
     public let notifications: NotificationSettings
+    /// The LINE account citizens chat with; nil when LINE is not configured.
+    public let line: LineSettings?
 
     public init(
         pool: ConnectionPool, reference: Reference, analyzer: TextAnalyzer, rules: ServiceRules,
         statistics: StatisticsService, renderer: PageRenderer, catalogues: Catalogues,
-        notifications: NotificationSettings, clock: @escaping @Sendable () -> Date = { Date() }
+        notifications: NotificationSettings, line: LineSettings? = nil, clock: @escaping @Sendable () -> Date = { Date() }
     ) {
         self.notifications = notifications
+        self.line = line
         self.renderer = renderer
         self.catalogues = catalogues
         self.pool = pool
@@ -64,7 +69,7 @@ public struct SiangRuntime: Sendable {
         return SiangRuntime(
             pool: pool, reference: Reference(data), analyzer: try TextAnalyzer(model: model, gazetteer: gazetteer),
             rules: settings.serviceRules, statistics: statistics, renderer: try await PageRenderer.load(),
-            catalogues: try Catalogues.load(), notifications: settings.notifications, clock: clock)
+            catalogues: try Catalogues.load(), notifications: settings.notifications, line: settings.line, clock: clock)
     }
 }
 
@@ -82,14 +87,24 @@ extension SiangRuntime {
             statistics: statistics.reusingAnswers(for: statisticsCacheLifetime), clock: clock,
             caseCacheLifetime: caseCacheLifetime, liveStatistics: liveStatistics,
             notifications: notifications.enabled
-                ? NotificationComposer(publicURL: notifications.publicURL, reference: reference) : nil)
+                ? NotificationComposer(publicURL: notifications.publicURL, reference: reference) : nil,
+            line: line.map {
+                LineChat.Configuration(
+                    channelSecret: $0.channelSecret, client: Self.lineAPI($0).lineClient,
+                    publicURL: notifications.publicURL)
+            })
+    }
+
+    /// LINE's API as the settings name it, through the shared HTTP client.
+    static func lineAPI(_ settings: LineSettings) -> LineAPI {
+        LineAPI(client: .shared, baseURL: settings.apiBaseURL, accessToken: settings.channelAccessToken)
     }
 
     /// The delivery of the outbox through the providers the settings name; nil when notifications are off.
     public func notificationDelivery(outbox: OutboxStore) -> NotificationDelivery? {
         guard notifications.enabled else { return nil }
         return NotificationDelivery(
-            outbox: outbox, senders: ProviderSenders.make(notifications, clock: clock), retry: notifications.retry,
+            outbox: outbox, senders: ProviderSenders.make(notifications, line: line, clock: clock), retry: notifications.retry,
             clock: clock)
     }
 
@@ -109,6 +124,7 @@ extension SiangSettings {
                 maximumTransfers: maximumTransfers, maximumReturns: maximumReturns,
                 reopenWindow: TimeInterval(reopenWindowDays) * 86_400),
             idempotencyRetention: TimeInterval(idempotencyRetentionHours) * 3600,
-            contactRetention: contactRetentionDays > 0 ? TimeInterval(contactRetentionDays) * 86_400 : nil)
+            contactRetention: contactRetentionDays > 0 ? TimeInterval(contactRetentionDays) * 86_400 : nil,
+            lineDraftLifetime: lineDraftHours * 3600)
     }
 }

@@ -42,6 +42,10 @@ public struct SiangSettings: Sendable {
     /// Whether a reverse proxy in front sets X-Forwarded-For (its last entry is then the client).
     public var behindProxy: Bool
     public var notifications: NotificationSettings
+    /// The LINE account citizens chat with; nil when LINE is not configured.
+    public var line: LineSettings?
+    /// Hours a complaint half-written in a LINE chat is kept (`line.draft_hours`).
+    public var lineDraftHours: Double
 
     /// The categories never shown to the public when `cases.private_categories` is not set: a missing
     /// setting must not make corruption or debt reports public (docs/privacy.md).
@@ -86,6 +90,8 @@ public struct SiangSettings: Sendable {
             formPostsPerMinute: config.int(forKey: "web.form_posts_per_minute", default: 30),
             failedCredentialsPerMinute: config.int(forKey: "api.failed_credentials_per_minute", default: 20),
             behindProxy: config.bool(forKey: "web.behind_proxy", default: false),
-            notifications: NotificationSettings.read(config))
+            notifications: NotificationSettings.read(config),
+            line: LineSettings.read(config),
+            lineDraftHours: config.double(forKey: "line.draft_hours", default: 24))
     }
 }

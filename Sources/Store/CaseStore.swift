@@ -234,8 +234,10 @@ public struct CaseStore: Sendable {
     /// `decide` (which holds the rules: the secret, the case's status) allowed it, and records
     /// the erasure in the timeline; all in one transaction, with the case locked.
     ///
-    /// Idempotency keys of the case go too: their request fingerprint was made from a filing that
-    /// held the contact details. The log of readings stays (it holds no contact details).
+    /// The addresses notifications go to (e-mail, phone, LINE user id: `case_subscriptions`) go with
+    /// them, and so do the case's idempotency keys: their request fingerprint was made from a filing
+    /// that held the contact details. A case filed on LINE holds no contact row, only its LINE user
+    /// id, which is erased the same way. The log of readings stays (it holds no contact details).
     /// - Returns: the case, what was done, and when the details were erased (now or before).
     /// - Throws: whatever `decide` throws, or `DomainError.caseNotFound`.
     public func eraseContact(
@@ -247,17 +249,19 @@ public struct CaseStore: Sendable {
             let erased = try connection.query(
                 """
                 WITH d AS (DELETE FROM case_contacts WHERE case_id = $1 RETURNING case_id),
-                k AS (DELETE FROM idempotency_keys WHERE case_id = $1 AND EXISTS (SELECT 1 FROM d)),
-                s AS (DELETE FROM case_subscriptions WHERE case_id = $1 AND EXISTS (SELECT 1 FROM d)),
+                s AS (DELETE FROM case_subscriptions WHERE case_id = $1 RETURNING case_id),
+                -- A case filed on LINE has no contact row, only the LINE user id in its subscription.
+                gone AS (SELECT case_id FROM d UNION SELECT case_id FROM s),
+                k AS (DELETE FROM idempotency_keys WHERE case_id = $1 AND EXISTS (SELECT 1 FROM gone)),
                 o AS (
                     UPDATE outbox SET recipient = '', status = CASE status WHEN 'pending' THEN 'cancelled' ELSE status END
-                    WHERE case_id = $1 AND channel <> 'webhook' AND EXISTS (SELECT 1 FROM d)
+                    WHERE case_id = $1 AND channel <> 'webhook' AND EXISTS (SELECT 1 FROM gone)
                 ),
                 e AS (
                     INSERT INTO case_events (case_id, at, kind, actor_kind)
-                    SELECT case_id, $2, $3, 'citizen' FROM d
+                    SELECT case_id, $2, $3, 'citizen' FROM gone
                 )
-                SELECT count(*) FROM d
+                SELECT count(*) FROM gone
                 """, [current.id, now, TimelineKind.contactErased.rawValue]
             ).first.map { try $0.int(0) } ?? 0
             if erased > 0 { return (current, .erased, now) }
@@ -274,26 +278,30 @@ public struct CaseStore: Sendable {
     /// Erases the contact details of cases finished (`ContactErasure.erasableStatuses`) before
     /// `cutoff`, in batches, each erasure recorded in its timeline; returns how many.
     ///
-    /// Driven from `case_contacts`, which holds only the cases still within their retention.
+    /// Driven from `case_contacts` and `case_subscriptions`, which hold only the cases still within
+    /// their retention (a case filed on LINE has only the latter).
     public func purgeContacts(finishedBefore cutoff: Date, at now: Date, batch: Int = 500) async throws -> Int {
         let codes = try await pool.withConnection { connection in
             try connection.query(
                 """
-                WITH due AS (
-                    SELECT k.case_id FROM case_contacts k JOIN cases c ON c.id = k.case_id
+                WITH held AS (
+                    -- A case filed on LINE has no contact row, only the LINE user id in its subscription.
+                    SELECT case_id FROM case_contacts UNION SELECT case_id FROM case_subscriptions
+                ), due AS (
+                    SELECT c.id AS case_id FROM held JOIN cases c ON c.id = held.case_id
                     WHERE c.status = ANY($1) AND c.closed_at < $2
-                    ORDER BY k.case_id LIMIT $4 FOR UPDATE OF k SKIP LOCKED
+                    ORDER BY c.id LIMIT $4 FOR UPDATE OF c SKIP LOCKED
                 ), d AS (
-                    DELETE FROM case_contacts k USING due WHERE k.case_id = due.case_id RETURNING k.case_id
+                    DELETE FROM case_contacts k USING due WHERE k.case_id = due.case_id
                 ), s AS (
-                    DELETE FROM case_subscriptions s USING d WHERE s.case_id = d.case_id
+                    DELETE FROM case_subscriptions s USING due WHERE s.case_id = due.case_id
                 ), o AS (
                     UPDATE outbox o SET recipient = '', status = CASE o.status WHEN 'pending' THEN 'cancelled' ELSE o.status END
-                    FROM d WHERE o.case_id = d.case_id AND o.channel <> 'webhook'
+                    FROM due WHERE o.case_id = due.case_id AND o.channel <> 'webhook'
                 ), e AS (
-                    INSERT INTO case_events (case_id, at, kind, actor_kind) SELECT case_id, $3, $5, 'system' FROM d
+                    INSERT INTO case_events (case_id, at, kind, actor_kind) SELECT case_id, $3, $5, 'system' FROM due
                 )
-                SELECT c.code FROM d JOIN cases c ON c.id = d.case_id
+                SELECT c.code FROM due JOIN cases c ON c.id = due.case_id
                 """, [ContactErasure.erasableStatuses.map(\.rawValue), cutoff, now, batch, TimelineKind.contactErased.rawValue]
             ).rows.map { try $0.string(0) }
         }

@@ -118,6 +118,7 @@ final class FilingWriter: Sendable {
             cases.map(\.citizenMessage?.subject), cases.map(\.citizenMessage?.body),
             cases.map { $0.notices.citizen?.event.rawValue }, cases.map { $0.notices.agencyEvent?.payload },
             cases.map { $0.notices.agencyEvent?.event.rawValue },
+            NotificationChannel.filingMessageChannels.map(\.rawValue),
         ]
         let result = try connection.query(
             """
@@ -175,7 +176,7 @@ final class FilingWriter: Sendable {
                 INSERT INTO outbox (
                     created_at, event, channel, recipient, case_id, subject, body, next_attempt_at, retry_window_from)
                 SELECT filed_at, citizen_event, channel, address, id, message_subject, message_body, filed_at, filed_at
-                FROM subscribed WHERE citizen_event IS NOT NULL ORDER BY n
+                FROM subscribed WHERE citizen_event IS NOT NULL AND channel = ANY($45::text[]) ORDER BY n
             ), agency_messages AS (
                 INSERT INTO outbox (
                     created_at, event, channel, recipient, case_id, agency_code, body, next_attempt_at, retry_window_from)

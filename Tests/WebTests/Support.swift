@@ -39,10 +39,11 @@ struct TestApp {
     let runtime: SiangRuntime
     let clock: TestClock
 
-    static func make() async throws -> TestApp {
+    /// - Parameter environment: settings as `SIANG_…` variables (say, LINE's), over `Config/siang.json`.
+    static func make(environment: [String: String] = [:]) async throws -> TestApp {
         let database = try await TestDatabase.fresh()
         let clock = TestClock()
-        let settings = try await SiangSettings.load(home: TestDatabase.home, environment: [:])
+        let settings = try await SiangSettings.load(home: TestDatabase.home, environment: environment)
         let runtime = try await SiangRuntime.prepare(
             pool: database.pool, home: TestDatabase.home, settings: settings, model: try await TestModel.shared.value,
             logger: TestDatabase.logger, clock: { clock.now() })

@@ -13,5 +13,6 @@ public enum SiangMigrations {
         Migration(version: 7, name: "staff session generations", sql: sessionGeneration),
         Migration(version: 8, name: "contact reads keep the reader's agency", sql: contactReadsAgency),
         Migration(version: 9, name: "notifications: subscriptions, webhooks and the outbox", sql: outbox),
+        Migration(version: 10, name: "LINE conversations: drafts and handled events", sql: lineConversations),
     ]
 }

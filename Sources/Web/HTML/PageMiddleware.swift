@@ -9,7 +9,7 @@ import Pages
 import Services
 import Synchronization
 
-/// Turns errors on page addresses (everything outside `/api/` and the health checks) into an
+/// Turns errors on page addresses (everything outside `/api/`, `/channels/` and the health checks) into an
 /// HTML page in the reader's language, so a person in a browser never sees JSON or a blank page.
 /// API errors pass through to `ErrorMiddleware`'s JSON shape.
 struct PageErrorMiddleware: RouterMiddleware {
@@ -17,7 +17,8 @@ struct PageErrorMiddleware: RouterMiddleware {
     let kit: PageKit
 
     static func isPage(_ path: String) -> Bool {
-        !(path.hasPrefix("/api/") || path == "/api" || path == "/healthz" || path == "/readyz")
+        !(path.hasPrefix("/api/") || path == "/api" || path.hasPrefix("/channels/") || path == "/healthz"
+            || path == "/readyz")
     }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {

@@ -93,6 +93,7 @@ public func buildApplication(
     AgencyController(agency: agency, json: json).addRoutes(to: staffRoutes)
     NotificationsController(agency: agency).addRoutes(to: staffRoutes)
     CategorySuggestionController(placer: services.placer, reference: runtime.reference, rules: runtime.rules).addRoutes(to: api)
+    LineWebhookController(chat: services.line).addRoutes(to: router)
 
     // Web pages: the same services, rendered as HTML.
     let figures = PageFigures(statistics: statistics, lifetime: configuration.statisticsCacheLifetime)

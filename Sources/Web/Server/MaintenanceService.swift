@@ -34,7 +34,7 @@ struct MaintenanceService: Service {
                     "maintenance",
                     metadata: [
                         "closed": "\(round.closed)", "idempotency_keys_purged": "\(round.idempotencyKeysPurged)",
-                        "contacts_erased": "\(round.contactsErased)",
+                        "contacts_erased": "\(round.contactsErased)", "line_drafts_dropped": "\(round.lineDraftsDropped)",
                     ])
             }
         } catch {
