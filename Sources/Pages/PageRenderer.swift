@@ -125,8 +125,10 @@ public struct PageRenderer: Sendable {
 
 /// The object at the bottom of Mustache's context stack: the model's properties, then the layout's.
 ///
-/// Read once into a table, since every `{{t.key}}` inside a list climbs down to here. A model
-/// property that is nil answers nil (it does not fall through to a layout name).
+/// The model is read once, all the way down, into tables (`PageTable`): Mustache would otherwise
+/// reflect on a struct at every name it looks up, and every `{{t.key}}` inside a list climbs down
+/// through each enclosing struct to here (a case page took three times as long). A model property
+/// that is nil answers nil (it does not fall through to a layout name).
 struct PageContext: MustacheParent {
     let values: [String: Any?]
 
@@ -135,18 +137,44 @@ struct PageContext: MustacheParent {
         for object in [layout, model] as [Any] {
             for child in Mirror(reflecting: object).children {
                 guard let label = child.label else { continue }
-                values[label] = Self.unwrapped(child.value)
+                values[label] = PageTable.converted(child.value)
             }
         }
         self.values = values
     }
 
     func child(named name: String) -> Any? { values[name] ?? nil }
+}
 
-    /// The value inside an optional (nil for none), as Mustache itself reads properties.
-    static func unwrapped(_ value: Any) -> Any? {
+/// A struct of a page model as a table of its properties, with nested structs and lists converted
+/// the same way; dictionaries (the words, `t`) and plain values stay as they are.
+struct PageTable: MustacheParent {
+    let values: [String: Any]
+
+    func child(named name: String) -> Any? { values[name] }
+
+    /// `value` as Mustache should read it: optionals unwrapped (nil for none), structs as tables,
+    /// lists element by element.
+    static func converted(_ value: Any) -> Any? {
+        switch value {
+        case is String, is Int, is Double, is Bool, is [String: String]: return value
+        default: break
+        }
         let mirror = Mirror(reflecting: value)
-        guard mirror.displayStyle == .optional else { return value }
-        return mirror.children.first?.value
+        switch mirror.displayStyle {
+        case .optional:
+            return mirror.children.first.flatMap { converted($0.value) }
+        case .struct:
+            var values: [String: Any] = [:]
+            for child in mirror.children {
+                guard let label = child.label, let converted = converted(child.value) else { continue }
+                values[label] = converted
+            }
+            return PageTable(values: values)
+        case .collection:
+            return mirror.children.compactMap { converted($0.value) }
+        default:
+            return value
+        }
     }
 }
