@@ -21,11 +21,14 @@ public final class StatisticsService: Sendable {
     enum Question: Hashable {
         case figures(StatisticsQuery)
         case trends
+        /// An answer as published (`form` names it: "stats", "agencies:20", …), for the question `query`.
+        case published(form: String, query: StatisticsQuery)
     }
 
     enum Answer: Sendable {
         case figures([GroupFigures])
         case trends([TrendWindow])
+        case published([UInt8])
     }
 
     /// Figures with the time they were computed for (Unix seconds).
@@ -86,6 +89,20 @@ public final class StatisticsService: Sendable {
         byAgency.groupBy = [.agency]
         let figures = try await figures(byAgency)
         return Dated(value: LeagueTable.rank(figures.value, minimumCases: minimumCases), computedAt: figures.computedAt)
+    }
+
+    /// An answer as the API publishes it, made by `publish` from this service's figures and kept in
+    /// the same cache, under the same lifetime, as the figures: a popular query is then one lookup,
+    /// not a computation and an encoding, per request.
+    /// - Parameter form: what `publish` makes of the figures (an endpoint and its own parameters).
+    public func published(
+        _ form: String, query: StatisticsQuery, publish: @escaping @Sendable () async throws -> [UInt8]
+    ) async throws -> [UInt8] {
+        let answer = try await cache.value(key: .published(form: form, query: query)) {
+            Dated(value: .published(try await publish()), computedAt: 0)
+        }
+        guard case .published(let bytes) = answer.value else { preconditionFailure("a published question has bytes") }
+        return bytes
     }
 
     /// What rose most over the last 7 and 30 days.

@@ -38,11 +38,13 @@ struct StatisticsController {
 
     @Sendable func stats(_ request: Request, context: SiangRequestContext) async throws -> Response {
         let query = try StatisticsParameters.parse(request.uri.queryParameters, allowGrouping: true)
-        let figures = try await statistics.figures(query.query)
-        return try respond(
-            StatsJSON(
+        let (statistics, json) = (self.statistics, self.json)
+        return try await respond("stats", query: query.query) {
+            let figures = try await statistics.figures(query.query)
+            return StatsJSON(
                 query: query.echo, time_zone: "Asia/Bangkok", generated_at: Self.time(figures.computedAt),
-                groups: figures.value.map { json.figures($0) }))
+                groups: figures.value.map { json.figures($0) })
+        }
     }
 
     struct LeagueJSON: Encodable {
@@ -66,9 +68,11 @@ struct StatisticsController {
             }
             minimum = value
         }
-        let league = try await statistics.league(query.query, minimumCases: minimum)
-        return try respond(
-            LeagueJSON(
+        let (statistics, json, parsed, minimumCases) = (self.statistics, self.json, query, minimum)
+        return try await respond("agencies:\(minimum)", query: query.query) {
+            let (query, minimum) = (parsed, minimumCases)
+            let league = try await statistics.league(query.query, minimumCases: minimum)
+            return LeagueJSON(
                 query: query.echo, time_zone: "Asia/Bangkok", generated_at: Self.time(league.computedAt),
                 minimum_cases: minimum,
                 ranking_rule:
@@ -76,7 +80,8 @@ struct StatisticsController {
                     + "(higher first), then median time to first answer (shorter first), then agency code; agencies with "
                     + "fewer than minimum_cases cases filed in the period are listed unranked",
                 ranked: league.value.ranked.map { json.figures($0.figures, rank: $0.rank) },
-                unranked: league.value.unranked.map { json.figures($0.figures) }))
+                unranked: league.value.unranked.map { json.figures($0.figures) })
+        }
     }
 
     struct RiseJSON: Encodable {
@@ -103,37 +108,45 @@ struct StatisticsController {
     }
 
     @Sendable func trends(_ request: Request, context: SiangRequestContext) async throws -> Response {
-        let trends = try await statistics.trends()
-        let windows = trends.value.map { window -> WindowJSON in
-            func rises(_ rises: [Trends.Rise], _ name: (String) -> NameJSON) -> [RiseJSON] {
-                rises.map {
-                    RiseJSON(
-                        key: name($0.key), recent: $0.recent, previous: $0.previous, change: $0.change,
-                        ratio: (($0.ratio * 100).rounded()) / 100)
+        let (statistics, json) = (self.statistics, self.json)
+        return try await respond("trends", query: StatisticsQuery()) {
+            let trends = try await statistics.trends()
+            let windows = trends.value.map { window -> WindowJSON in
+                func rises(_ rises: [Trends.Rise], _ name: (String) -> NameJSON) -> [RiseJSON] {
+                    rises.map {
+                        RiseJSON(
+                            key: name($0.key), recent: $0.recent, previous: $0.previous, change: $0.change,
+                            ratio: (($0.ratio * 100).rounded()) / 100)
+                    }
                 }
+                return WindowJSON(
+                    days: window.days, recent_from: BangkokCalendar.dateString(ofDay: window.recentFrom),
+                    previous_from: BangkokCalendar.dateString(ofDay: window.previousFrom),
+                    categories: rises(window.categories, json.category), districts: rises(window.districts, json.area),
+                    provinces: rises(window.provinces, json.area))
             }
-            return WindowJSON(
-                days: window.days, recent_from: BangkokCalendar.dateString(ofDay: window.recentFrom),
-                previous_from: BangkokCalendar.dateString(ofDay: window.previousFrom),
-                categories: rises(window.categories, json.category), districts: rises(window.districts, json.area),
-                provinces: rises(window.provinces, json.area))
+            return TrendsJSON(time_zone: "Asia/Bangkok", generated_at: Self.time(trends.computedAt), windows: windows)
         }
-        return try respond(
-            TrendsJSON(time_zone: "Asia/Bangkok", generated_at: Self.time(trends.computedAt), windows: windows))
     }
 
     static func time(_ seconds: Int64) -> String {
         BangkokTime.format(Date(timeIntervalSince1970: TimeInterval(seconds)))
     }
 
-    /// The answer as JSON, cacheable by HTTP caches for as long as the service reuses it.
-    func respond(_ body: some Encodable) throws -> Response {
-        Response(
+    /// The answer `make` writes for `query`, encoded once per cache lifetime (`StatisticsService.published`),
+    /// and cacheable by HTTP caches for as long.
+    func respond<Body: Encodable>(
+        _ form: String, query: StatisticsQuery, _ make: @escaping @Sendable () async throws -> Body
+    ) async throws -> Response {
+        let bytes = try await statistics.published(form, query: query) {
+            try StreamingJSONEncoder().encode(try await make()) + [0x0A]
+        }
+        return Response(
             status: .ok,
             headers: [
                 .contentType: "application/json; charset=utf-8", .cacheControl: "public, max-age=\(statistics.maxAge)",
             ],
-            body: .init(byteBuffer: ByteBuffer(bytes: try StreamingJSONEncoder().encode(body) + [0x0A])))
+            body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 }
 
