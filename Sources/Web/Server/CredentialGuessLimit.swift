@@ -51,17 +51,28 @@ struct CredentialGuessLimitMiddleware: RouterMiddleware {
         let client = ClientKey.of(context.client(of: request, behindProxy: behindProxy))
         let code = credential == .trackingSecret
             ? context.parameters.get("code").flatMap { TrackingCode.canonical($0.removingPercentEncoding ?? $0) } : nil
-        let reservation: CredentialGuessLimits.Reservation
-        switch limits.reserve(client: client, code: code) {
-        case .wait(let seconds): throw Self.tooManyTries(retryAfter: seconds)
-        case .reserved(let reserved): reservation = reserved
+        var reservation: CredentialGuessLimits.Reservation?
+        // Tries held by requests still being checked come back in milliseconds when they were right, so
+        // a busy client (many people behind one address) waits for them, briefly; only tries spent on
+        // failures refuse.
+        let deadline = ContinuousClock.now + .seconds(2)
+        while reservation == nil {
+            switch limits.reserve(client: client, code: code) {
+            case .reserved(let reserved): reservation = reserved
+            case .wait(let seconds):
+                guard limits.hasTriesInFlight(client: client), ContinuousClock.now < deadline else {
+                    throw Self.tooManyTries(retryAfter: seconds)
+                }
+                try await Task.sleep(for: .milliseconds(2))
+            }
         }
+        guard let reservation else { throw Self.tooManyTries(retryAfter: 1) }
         do {
             let response = try await next(request, context)
-            if !credential.isRefusal(response.status), !context.credentialRefused.isSet { limits.giveBack(reservation) }
+            limits.settle(reservation, failed: credential.isRefusal(response.status) || context.credentialRefused.isSet)
             return response
         } catch {
-            if let status = Self.status(of: error), credential.isRefusal(status) {} else { limits.giveBack(reservation) }
+            limits.settle(reservation, failed: Self.status(of: error).map(credential.isRefusal) ?? false)
             throw error
         }
     }
@@ -111,6 +122,8 @@ final class CredentialGuessLimits: Sendable {
     let failuresPerMinute: Int
     private let clients: TokenBuckets
     private let codes: TokenBuckets
+    /// Tries taken by requests not yet answered, per client.
+    private let inFlight = Mutex<[String: Int]>([:])
 
     /// `failuresPerMinute` failed tries a minute per client (and as many at once); a tracking code allows
     /// the same number an hour to clients that have failed lately. Zero turns the limit off.
@@ -127,17 +140,34 @@ final class CredentialGuessLimits: Sendable {
     func reserve(client: String, code: String?) -> Outcome {
         let clean = clients.isFull(client)
         guard clients.take(client) else { return .wait(seconds: clients.secondsUntilToken(client)) }
-        guard let code, !clean else { return .reserved(Reservation(client: client, code: nil)) }
+        guard let code, !clean else { return .reserved(held(Reservation(client: client, code: nil))) }
         guard codes.take(code) else {
             clients.refund(client)
             return .wait(seconds: codes.secondsUntilToken(code))
         }
-        return .reserved(Reservation(client: client, code: code))
+        return .reserved(held(Reservation(client: client, code: code)))
     }
 
-    func giveBack(_ reservation: Reservation) {
-        clients.refund(reservation.client)
-        if let code = reservation.code { codes.refund(code) }
+    private func held(_ reservation: Reservation) -> Reservation {
+        inFlight.withLock { $0[reservation.client, default: 0] += 1 }
+        return reservation
+    }
+
+    /// Whether some of `client`'s tries are held by requests still being checked (and may come back).
+    func hasTriesInFlight(client: String) -> Bool {
+        inFlight.withLock { ($0[client] ?? 0) > 0 }
+    }
+
+    /// Ends a reservation: a failed try stays spent; a try that was not a failure is given back.
+    func settle(_ reservation: Reservation, failed: Bool) {
+        if !failed {
+            clients.refund(reservation.client)
+            if let code = reservation.code { codes.refund(code) }
+        }
+        inFlight.withLock { counts in
+            let left = (counts[reservation.client] ?? 1) - 1
+            counts[reservation.client] = left > 0 ? left : nil
+        }
     }
 }
 
