@@ -11,6 +11,7 @@ public struct CaseUpkeep: Sendable {
     let rules: ServiceRules
     let clock: @Sendable () -> Date
     let lineConversations: LineConversationStore?
+    let oneTimeCodes: OneTimeCodeStore?
 
     /// What one round did.
     public struct Round: Sendable, Equatable {
@@ -19,13 +20,18 @@ public struct CaseUpkeep: Sendable {
         public var contactsErased = 0
         /// LINE drafts dropped, left unfinished past `ServiceRules.lineDraftLifetime`.
         public var lineDraftsDropped = 0
-        public var isEmpty: Bool { closed + idempotencyKeysPurged + contactsErased + lineDraftsDropped == 0 }
+        /// One-time codes (and the addresses they were sent to) deleted a day after they were issued.
+        public var oneTimeCodesPurged = 0
+        public var isEmpty: Bool {
+            closed + idempotencyKeysPurged + contactsErased + lineDraftsDropped + oneTimeCodesPurged == 0
+        }
     }
 
     public init(
         store: CaseStore, rules: ServiceRules, clock: @escaping @Sendable () -> Date = { Date() },
-        lineConversations: LineConversationStore? = nil
+        lineConversations: LineConversationStore? = nil, oneTimeCodes: OneTimeCodeStore? = nil
     ) {
+        self.oneTimeCodes = oneTimeCodes
         self.store = store
         self.rules = rules
         self.clock = clock
@@ -48,6 +54,9 @@ public struct CaseUpkeep: Sendable {
             round.lineDraftsDropped = try await lineConversations.purge(
                 draftsBefore: now.addingTimeInterval(-rules.lineDraftLifetime),
                 eventsBefore: now.addingTimeInterval(-LineConversationStore.eventMemory))
+        }
+        if let oneTimeCodes {
+            round.oneTimeCodesPurged = try await oneTimeCodes.purge(createdBefore: now.addingTimeInterval(-86_400))
         }
         if purgingContacts, let retention = rules.contactRetention {
             while true {

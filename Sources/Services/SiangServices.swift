@@ -18,6 +18,8 @@ public struct SiangServices: Sendable {
     public let upkeep: CaseUpkeep
     /// The outbox's messages, for delivery.
     public let outbox: OutboxStore
+    /// Codes that prove an e-mail address or phone number.
+    public let oneTimeCodes: OneTimeCodes
     /// Filing and following cases in LINE chats; nil when LINE is not configured.
     public let line: LineChat?
     let pool: ConnectionPool
@@ -51,7 +53,10 @@ public struct SiangServices: Sendable {
             notifications: notifications, outbox: outbox)
         accounts = StaffAccounts(store: StaffStore(pool: pool))
         let conversations = LineConversationStore(pool: pool)
-        upkeep = CaseUpkeep(store: caseStore, rules: rules, clock: clock, lineConversations: conversations)
+        let codes = OneTimeCodeStore(pool: pool)
+        oneTimeCodes = OneTimeCodes(store: codes, clock: clock)
+        upkeep = CaseUpkeep(
+            store: caseStore, rules: rules, clock: clock, lineConversations: conversations, oneTimeCodes: codes)
         let caseService = self.cases
         self.line = line.map { LineChat(cases: caseService, store: conversations, configuration: $0) }
     }

@@ -85,6 +85,7 @@ public func buildApplication(
     let api = router.group("api/v1")
     ReferenceController(reference: runtime.reference).addRoutes(to: api)
     CasesController(cases: cases, json: json).addRoutes(to: api)
+    OneTimeCodesController(codes: services.oneTimeCodes).addRoutes(to: api)
     StatisticsController(statistics: statistics, json: StatisticsJSONBuilder(reference: runtime.reference)).addRoutes(to: api)
     OpenDataController(
         statistics: statistics, reference: runtime.reference, clock: runtime.clock, behindProxy: configuration.behindProxy
