@@ -50,21 +50,9 @@ public struct LineAPI: Sendable {
         request.headers.add(name: "Authorization", value: "Bearer \(accessToken)")
         if let retryKey { request.headers.add(name: "X-Line-Retry-Key", value: retryKey.uuidString.lowercased()) }
         request.body = .bytes(ByteBuffer(bytes: body))
-        let status: HTTPResponseStatus
-        do {
-            let response = try await client.execute(request, timeout: timeout)
-            status = response.status
-            _ = try? await response.body.collect(upTo: 64 * 1024)
-        } catch {
-            throw DeliveryFailure("LINE \(path): \(error)", isTransient: true)
-        }
-        switch status.code {
-        case 200..<300: return
         // Only a push carries a retry key: 409 says an earlier attempt with it was accepted.
-        case 409 where retryKey != nil: return
-        case 408, 429, 500..<600: throw DeliveryFailure("LINE \(path) answered \(status.code)", isTransient: true)
-        default: throw DeliveryFailure("LINE \(path) answered \(status.code)", isTransient: false)
-        }
+        try await HTTPDelivery.send(
+            request, client: client, timeout: timeout, label: "LINE \(path)", conflictMeansDelivered: retryKey != nil)
     }
 
     /// A JSON value, enough for LINE's message objects.

@@ -62,7 +62,14 @@ public struct WebhookSender: MessageSender {
 
 /// One HTTP request of a provider, judged as delivered, worth a retry, or refused.
 enum HTTPDelivery {
-    static func send(_ request: HTTPClientRequest, client: HTTPClient, timeout: TimeAmount) async throws(DeliveryFailure) {
+    /// - Parameters:
+    ///   - label: how failures name the request (default: its URL).
+    ///   - conflictMeansDelivered: a 409 says an earlier attempt was taken (a provider's retry key).
+    static func send(
+        _ request: HTTPClientRequest, client: HTTPClient, timeout: TimeAmount, label: String? = nil,
+        conflictMeansDelivered: Bool = false
+    ) async throws(DeliveryFailure) {
+        let label = label ?? request.url
         let status: HTTPResponseStatus
         do {
             let response = try await client.execute(request, timeout: timeout)
@@ -70,12 +77,13 @@ enum HTTPDelivery {
             // The answer's body is not needed; reading a little of it frees the connection.
             _ = try? await response.body.collect(upTo: 64 * 1024)
         } catch {
-            throw DeliveryFailure("\(request.url): \(error)", isTransient: true)
+            throw DeliveryFailure("\(label): \(error)", isTransient: true)
         }
         switch status.code {
         case 200..<300: return
-        case 408, 429, 500..<600: throw DeliveryFailure("\(request.url) answered \(status.code)", isTransient: true)
-        default: throw DeliveryFailure("\(request.url) answered \(status.code)", isTransient: false)
+        case 409 where conflictMeansDelivered: return
+        case 408, 429, 500..<600: throw DeliveryFailure("\(label) answered \(status.code)", isTransient: true)
+        default: throw DeliveryFailure("\(label) answered \(status.code)", isTransient: false)
         }
     }
 }

@@ -1,4 +1,3 @@
-public import Domain
 public import Foundation
 
 /// What a case is filed with and keeps whatever happens to it later: the citizen's words and

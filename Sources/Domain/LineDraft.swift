@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// A complaint a citizen is writing in a LINE chat (ร่างเรื่องร้องเรียนทาง LINE), between their first
 /// message and their confirmation: what they wrote, where, and how far the conversation is.

@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 extension String {
     /// The string without surrounding white space and line breaks, or nil when nothing is left:

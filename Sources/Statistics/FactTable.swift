@@ -1,4 +1,4 @@
-public import Domain
+import Domain
 
 /// Codes of one dimension (categories, agencies, areas, channels) numbered from 1; 0 means none.
 public struct CodeBook: Sendable {
