@@ -41,7 +41,7 @@ trap cleanup EXIT
 cache_seconds=${CACHE_SECONDS:-2}
 notify=${NOTIFY:-1}
 start_server() {  # extra environment as arguments
-    (cd "$work" && env SIANG_HOME="$repo" SIANG_PORT="$port" SIANG_CACHE_CASE_SECONDS="$cache_seconds" LOG_LEVEL=warning \
+    (cd "$work" && exec env SIANG_HOME="$repo" SIANG_PORT="$port" SIANG_CACHE_CASE_SECONDS="$cache_seconds" LOG_LEVEL=warning \
         "$@" "$siang" serve >> "$work/serve.log" 2>&1) &
     server_pid=$!
     for _ in $(seq 1 600); do
@@ -50,7 +50,7 @@ start_server() {  # extra environment as arguments
     done
     curl -sf "http://127.0.0.1:$port/readyz" > /dev/null || { echo "server did not start:" >&2; cat "$work/serve.log" >&2; exit 1; }
 }
-start_server SIANG_NOTIFICATIONS_ENABLED=false
+start_server  # the settings of Config/ (notifications on, as in production)
 
 # Filing bodies: the seed corpus's texts (the team's own), in Bangkok districts and other provinces.
 python3 - "$repo/Seeds/corpus" > "$work/bodies.jsonl" << 'PY'
@@ -99,6 +99,8 @@ PY
     sink_pids="$sink_pids $!"
     psql -q "host=$socket user=siang dbname=siang" -c \
         "INSERT INTO agency_webhooks (agency_code, url, secret, created_at) SELECT code, 'http://127.0.0.1:$hook_port/hook', 'bench', now() FROM agencies"
+    stop_server
+    start_server SIANG_NOTIFICATIONS_ENABLED=false
     echo "filing, notifications off: $connections connections for ${duration}s (e-mail asked for, nothing written)"
     BODIES="$work/notify-bodies.jsonl" wrk -t2 -c"$connections" -d"${duration}s" --latency -s bench/file.lua "http://127.0.0.1:$port" \
         | grep -E "RESULT|Non-2xx" | sed 's/RESULT filing/RESULT filing_notifications_off/' || true
