@@ -55,7 +55,9 @@ public struct CaseService: Sendable {
                 let filedEntry = TimelineEntry(
                     kind: .filed, toStatus: record.state.status, agencyCode: record.state.agencyCode,
                     categoryCode: record.state.categoryCode)
-                return composer.notices(for: record, entry: filedEntry, previousAgency: nil, at: record.filedAt)
+                return composer.notices(
+                    for: record, entry: filedEntry, previousAgency: nil, at: record.filedAt,
+                    citizenListens: !new.subscriptions.isEmpty)
             })
         if !filed.isReplay { changed(filed.record) }
         return filed

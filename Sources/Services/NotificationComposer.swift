@@ -19,18 +19,24 @@ public struct NotificationComposer: Sendable {
 
     /// What a change recorded as `entry` tells whom, about `record` as it now is; `previousAgency` is the
     /// agency the case had before (a transfer tells both).
-    public func notices(for record: CaseRecord, entry: TimelineEntry, previousAgency: String?, at now: Date) -> CaseNotices {
+    ///
+    /// Nothing is written for no one: the citizen's words only when `citizenListens` may be true (a
+    /// filing knows its subscriptions; a later change leaves it to the stored ones), the webhook
+    /// payload only when the case has an agency whose webhooks could hear of it. Filing is a hot path.
+    public func notices(
+        for record: CaseRecord, entry: TimelineEntry, previousAgency: String?, at now: Date, citizenListens: Bool = true
+    ) -> CaseNotices {
         var notices = CaseNotices()
-        if let event = NotificationEvent.forCitizen(entry) {
+        if citizenListens, let event = NotificationEvent.forCitizen(entry) {
             notices.citizen = (event, message(event, record: record, entry: entry, language: .th),
                 message(event, record: record, entry: entry, language: .en))
         }
-        if let event = NotificationEvent.forAgency(entry) {
+        var agencies: [String] = []
+        for agency in [record.state.agencyCode, previousAgency].compactMap({ $0 }) where !agencies.contains(agency) {
+            agencies.append(agency)
+        }
+        if !agencies.isEmpty, let event = NotificationEvent.forAgency(entry) {
             notices.agencyEvent = (event, payload(event, record: record, entry: entry, at: now))
-            var agencies: [String] = []
-            for agency in [record.state.agencyCode, previousAgency].compactMap({ $0 }) where !agencies.contains(agency) {
-                agencies.append(agency)
-            }
             notices.agencies = agencies
         }
         return notices
