@@ -52,28 +52,24 @@ start_server() {  # extra environment as arguments
 }
 start_server  # the settings of Config/ (notifications on, as in production)
 
-# Filing bodies: the seed corpus's texts (the team's own), in Bangkok districts and other provinces.
-python3 - "$repo/Seeds/corpus" > "$work/bodies.jsonl" << 'PY'
+# Filing bodies: the seed corpus's texts (the team's own), in Bangkok districts and other provinces;
+# with "notify", each citizen also gives an e-mail and asks to be told of progress by it.
+bodies() {
+    python3 - "$repo/Seeds/corpus" "$@" << 'PY'
 import glob, json, random, sys
 random.seed(7)
 texts = [json.loads(line)["text"] for path in sorted(glob.glob(sys.argv[1] + "/*.jsonl")) for line in open(path, encoding="utf-8")]
 areas = [{"province": "10", "district": str(1001 + i)} for i in range(50)] + [{"province": p} for p in ("50", "40", "30", "90", "20")] + [{}]
 for index, text in enumerate(random.sample(texts, 2000)):
     body = {"text": text, "area": random.choice(areas), "channel": "api"}
-    if len(sys.argv) > 2:  # the citizen gives an e-mail and asks to be told of progress by it
+    if len(sys.argv) > 2:
         body.update(contact={"email": f"citizen{index}@example.com"}, consent={"version": "2026-01", "accepted": True},
                     notify=["email"])
     print(json.dumps(body, ensure_ascii=False))
 PY
-python3 - "$repo/Seeds/corpus" notify > "$work/notify-bodies.jsonl" << 'PY'
-import glob, json, random, sys
-random.seed(7)
-texts = [json.loads(line)["text"] for path in sorted(glob.glob(sys.argv[1] + "/*.jsonl")) for line in open(path, encoding="utf-8")]
-areas = [{"province": "10", "district": str(1001 + i)} for i in range(50)] + [{"province": p} for p in ("50", "40", "30", "90", "20")] + [{}]
-for index, text in enumerate(random.sample(texts, 2000)):
-    print(json.dumps({"text": text, "area": random.choice(areas), "channel": "api", "contact": {"email": f"citizen{index}@example.com"},
-                      "consent": {"version": "2026-01", "accepted": True}, "notify": ["email"]}, ensure_ascii=False))
-PY
+}
+bodies > "$work/bodies.jsonl"
+bodies notify > "$work/notify-bodies.jsonl"
 
 echo "warming up"
 BODIES="$work/bodies.jsonl" wrk -t2 -c16 -d3s -s bench/file.lua "http://127.0.0.1:$port" > /dev/null
