@@ -4,10 +4,11 @@
 #
 #   bench/load.sh            (DURATION=20 CONNECTIONS=64 PORT=8181 to change)
 #   CACHE_SECONDS=0 bench/load.sh     (tracking reads always from PostgreSQL; default: Config's 2 s cache)
-#   NOTIFY=0 bench/load.sh            (skip the filing run with notifications on)
+#   NOTIFY=0 bench/load.sh            (skip the filing runs with notifications off and on)
+#   ROUNDS=3 DRAIN_SECONDS=30          (turns of off/on filing; how long to watch the outbox drain)
 #
-# With NOTIFY=1 (the default) filing is measured twice in the same run, on the same database: with
-# notifications off, then on, every case asking for e-mail (delivered to a local aiosmtpd) and every
+# With NOTIFY=1 (the default) filing is measured in the same run, on the same database, with
+# notifications off and on by turns, every case asking for e-mail (delivered to a local aiosmtpd) and every
 # agency having a webhook (a local HTTP receiver), so each filing writes two outbox messages that the
 # delivery service sends while filings go on.
 #
@@ -86,6 +87,7 @@ if [ "$notify" = 1 ]; then
     python3 - "$hook_port" > /dev/null 2>&1 << 'PY' &
 import http.server, sys
 class Sink(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive, as an agency's receiver would
     def do_POST(self):
         self.rfile.read(int(self.headers.get("Content-Length", 0)))
         self.send_response(200); self.send_header("Content-Length", "0"); self.end_headers()
@@ -95,24 +97,44 @@ PY
     sink_pids="$sink_pids $!"
     psql -q "host=$socket user=siang dbname=siang" -c \
         "INSERT INTO agency_webhooks (agency_code, url, secret, created_at) SELECT code, 'http://127.0.0.1:$hook_port/hook', 'bench', now() FROM agencies"
-    stop_server
-    start_server SIANG_NOTIFICATIONS_ENABLED=false
-    echo "filing, notifications off: $connections connections for ${duration}s (e-mail asked for, nothing written)"
-    BODIES="$work/notify-bodies.jsonl" wrk -t2 -c"$connections" -d"${duration}s" --latency -s bench/file.lua "http://127.0.0.1:$port" \
-        | grep -E "RESULT|Non-2xx" | sed 's/RESULT filing/RESULT filing_notifications_off/' || true
-    stop_server
-    start_server SIANG_SMTP_HOST=127.0.0.1 SIANG_SMTP_PORT="$smtp_port" SIANG_SMTP_SECURITY=none \
-        SIANG_NOTIFICATIONS_DELIVERY_INTERVAL_MS=200
-    echo "filing, notifications on: $connections connections for ${duration}s (an e-mail and a webhook event per case)"
-    BODIES="$work/notify-bodies.jsonl" wrk -t2 -c"$connections" -d"${duration}s" --latency -s bench/file.lua "http://127.0.0.1:$port" \
-        | grep -E "RESULT|Non-2xx" | sed 's/RESULT filing/RESULT filing_notifications_on/' || true
-    for _ in $(seq 1 120); do
+    # Off and on take turns (ROUNDS of each, default 3), so that the tables' growth, checkpoints and
+    # the machine's other work fall on both alike; the totals of each are the figures to compare.
+    rm -f "$work/off.txt" "$work/on.txt"
+    for round in $(seq 1 "${ROUNDS:-3}"); do
+        stop_server
+        start_server SIANG_NOTIFICATIONS_ENABLED=false
+        echo "filing, notifications off (round $round): $connections connections for ${duration}s (e-mail asked for, nothing written)"
+        BODIES="$work/notify-bodies.jsonl" wrk -t2 -c"$connections" -d"${duration}s" --latency -s bench/file.lua "http://127.0.0.1:$port" \
+            | grep -E "RESULT|Non-2xx" | sed 's/RESULT filing/RESULT filing_notifications_off/' | tee -a "$work/off.txt" || true
+        stop_server
+        start_server SIANG_SMTP_HOST=127.0.0.1 SIANG_SMTP_PORT="$smtp_port" SIANG_SMTP_SECURITY=none \
+            SIANG_NOTIFICATIONS_DELIVERY_INTERVAL_MS=200
+        echo "filing, notifications on (round $round): $connections connections for ${duration}s (an e-mail and a webhook event per case)"
+        BODIES="$work/notify-bodies.jsonl" wrk -t2 -c"$connections" -d"${duration}s" --latency -s bench/file.lua "http://127.0.0.1:$port" \
+            | grep -E "RESULT|Non-2xx" | sed 's/RESULT filing/RESULT filing_notifications_on/' | tee -a "$work/on.txt" || true
+    done
+    python3 - "$work/off.txt" "$work/on.txt" << 'PY'
+import re, sys
+def total(path):
+    runs = [line for line in open(path) if line.startswith("RESULT")]
+    requests = sum(int(re.search(r"requests=(\d+)", line).group(1)) for line in runs)
+    seconds = sum(float(re.search(r"duration_s=([\d.]+)", line).group(1)) for line in runs)
+    return requests / seconds
+off, on = total(sys.argv[1]), total(sys.argv[2])
+print(f"RESULT filing_notifications off_rps={off:.1f} on_rps={on:.1f} on_over_off={on / off:.3f}")
+PY
+    # The receivers are small Python servers, far slower than a provider: report how far delivery got
+    # in DRAIN_SECONDS (default 30) after filing stopped, and why anything failed.
+    for _ in $(seq 1 "${DRAIN_SECONDS:-30}"); do
         pending=$(psql -At "host=$socket user=siang dbname=siang" -c "SELECT count(*) FROM outbox WHERE status = 'pending'")
         [ "$pending" = 0 ] && break
         sleep 1
     done
     psql -At "host=$socket user=siang dbname=siang" -c "SELECT status, count(*) FROM outbox GROUP BY status ORDER BY status" \
         | tr '\n' ' ' | sed 's/^/RESULT outbox after filing: /; s/$/\n/'
+    psql -At "host=$socket user=siang dbname=siang" -c \
+        "SELECT count(*), channel, left(last_error, 100) FROM outbox WHERE last_error IS NOT NULL GROUP BY 2, 3 ORDER BY 1 DESC LIMIT 3" \
+        | sed 's/^/failures: /'
 fi
 
 # Cases to track: file 2,000 and keep their codes and secrets.

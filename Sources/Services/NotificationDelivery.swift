@@ -62,9 +62,10 @@ public struct NotificationDelivery: Sendable {
         }
     }
 
-    /// Claims one batch of due messages, sends them and records the outcomes.
-    public func deliverOnce() async throws -> Round {
-        let messages = try await outbox.claim(limit: batch, at: clock(), lease: lease)
+    /// Claims one batch of due messages (at most `limit`, else the configured batch), sends them
+    /// and records the outcomes.
+    public func deliverOnce(limit: Int? = nil) async throws -> Round {
+        let messages = try await outbox.claim(limit: min(limit ?? batch, batch), at: clock(), lease: lease)
         guard !messages.isEmpty else { return Round() }
         let results = await withTaskGroup(of: (Int64, DeliveryFailure?).self) { group in
             for message in messages {

@@ -10,6 +10,10 @@ public struct NotificationSettings: Sendable {
     public var publicURL: String
     /// How often the delivery service looks for due messages when it found none.
     public var deliveryInterval: Duration
+    /// Requests in flight from which the server counts as busy: delivery then steps back to
+    /// `busyMessagesPerSecond`, so that sending never takes the capacity filings need.
+    public var busyRequests: Int
+    public var busyMessagesPerSecond: Int
     public var retry: RetryPolicy
     /// The SMS gateway's URL; nil: no SMS are sent (they wait, then die, as with any provider down).
     public var smsGatewayURL: String?
@@ -41,6 +45,8 @@ public struct NotificationSettings: Sendable {
             enabled: config.bool(forKey: "notifications.enabled", default: true),
             publicURL: config.string(forKey: "notifications.public_url", default: "http://127.0.0.1:8080"),
             deliveryInterval: .milliseconds(config.int(forKey: "notifications.delivery_interval_ms", default: 500)),
+            busyRequests: max(1, config.int(forKey: "notifications.busy_requests", default: 32)),
+            busyMessagesPerSecond: max(1, config.int(forKey: "notifications.busy_messages_per_second", default: 200)),
             retry: RetryPolicy(
                 first: config.double(forKey: "notifications.retry_first_seconds", default: 5),
                 longest: config.double(forKey: "notifications.retry_longest_seconds", default: 1800),

@@ -70,6 +70,8 @@ public func buildApplication(
     let json = CaseJSONBuilder(reference: runtime.reference, rules: runtime.rules)
 
     let router = Router(context: SiangRequestContext.self)
+    let load = RequestLoad()
+    router.add(middleware: RequestLoadMiddleware(load: load))
     router.add(middleware: BodyLimitMiddleware(maximumBytes: configuration.maximumBodyBytes))
     router.add(middleware: RequestLogMiddleware())
     router.add(middleware: ErrorMiddleware())
@@ -121,7 +123,10 @@ public func buildApplication(
             StatisticsUpkeep(statistics: statistics, reloadInterval: configuration.statisticsReloadInterval, logger: logger),
             sessionStore,
         ] + ((configuration.deliversNotifications ? runtime.notificationDelivery(outbox: services.outbox) : nil).map {
-            [DeliveryService(delivery: $0, interval: runtime.notifications.deliveryInterval, logger: logger)]
+            [DeliveryService(
+                delivery: $0, interval: runtime.notifications.deliveryInterval, load: load,
+                busyRequests: runtime.notifications.busyRequests,
+                busyMessagesPerSecond: runtime.notifications.busyMessagesPerSecond, logger: logger)]
         } ?? []),
         logger: logger)
 }

@@ -76,19 +76,32 @@ struct StatisticsUpkeep: Service {
     }
 }
 
-/// Sends the outbox's messages as they become due (`NotificationDelivery`): round after round
-/// while there is work, else every `interval`.
+/// Sends the outbox's messages as they become due (`NotificationDelivery`): one batch after another
+/// while there is work, else every `interval`. It asks after every batch whether the service is
+/// shutting down, so a long backlog (a provider that was down) never holds a stopping server: what is
+/// left stays in the outbox for the next start or another instance.
+///
+/// Sending is background work: while the server is busy answering requests (`busyRequests` or more
+/// in flight) it sends at most `busyMessagesPerSecond`, in small batches, and catches up at full
+/// speed when the load falls. A message is then late by seconds, never lost, and a filing never
+/// waits for a notification.
 struct DeliveryService: Service {
     let delivery: NotificationDelivery
     let interval: Duration
+    let load: RequestLoad
+    let busyRequests: Int
+    let busyMessagesPerSecond: Int
     let logger: Logger
 
     func run() async throws {
+        // While busy: a tenth of a second's allowance at a time.
+        let busyBatch = max(1, busyMessagesPerSecond / 10)
         while !Task.isCancelledOrShuttingDown {
-            var busy = false
+            let busy = load.current >= busyRequests
+            var delivered = 0
             do {
-                let round = try await delivery.deliverDue()
-                busy = round.total > 0
+                let round = try await delivery.deliverOnce(limit: busy ? busyBatch : nil)
+                delivered = round.total
                 if round.retried + round.dead > 0 {
                     logger.notice(
                         "notifications not delivered",
@@ -97,7 +110,8 @@ struct DeliveryService: Service {
             } catch {
                 logger.warning("notification delivery failed; will retry", metadata: ["error": "\(error)"])
             }
-            if !busy { try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) } }
+            let pause: Duration? = delivered == 0 ? interval : (busy ? .milliseconds(100) : nil)
+            if let pause { try? await cancelWhenGracefulShutdown { try await Task.sleep(for: pause) } }
         }
     }
 }
