@@ -67,6 +67,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(name: "Statistics", dependencies: ["Domain", "CivilCalendar"], swiftSettings: swiftSettings),
+        .target(name: "JSONBytes", swiftSettings: swiftSettings),
         .target(
             name: "Store",
             dependencies: ["Domain", "Postgres", "Statistics", .product(name: "Crypto", package: "swift-crypto")],
@@ -75,7 +76,7 @@ let package = Package(
         .target(
             name: "Services",
             dependencies: [
-                "Domain", "Store", "Classification", "ThaiText", "Statistics",
+                "Domain", "Store", "Classification", "ThaiText", "Statistics", "JSONBytes",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -117,7 +118,7 @@ let package = Package(
         .target(
             name: "Web",
             dependencies: [
-                "Domain", "Services", "Classification", "ThaiText", "Setup", "Statistics", "Pages",
+                "Domain", "Services", "Classification", "ThaiText", "Setup", "Statistics", "Pages", "JSONBytes",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
                 .product(name: "Logging", package: "swift-log"),

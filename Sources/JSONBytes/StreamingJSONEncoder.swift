@@ -7,8 +7,10 @@ import Foundation
 /// requests; this writes each value once. It supports what Siang's response types use: keyed
 /// and unkeyed containers (nested ones too, used one after the other as synthesized `Codable`
 /// code does), strings, booleans, integers and floating-point numbers.
-struct StreamingJSONEncoder {
-    func encode(_ value: some Encodable) throws -> [UInt8] {
+public struct StreamingJSONEncoder: Sendable {
+    public init() {}
+
+    public func encode(_ value: some Encodable) throws -> [UInt8] {
         let writer = JSONByteWriter()
         try writer.encodeValue(value, codingPath: [])
         return writer.bytes

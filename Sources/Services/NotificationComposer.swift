@@ -1,5 +1,6 @@
 public import Domain
 public import Foundation
+import JSONBytes
 import Statistics
 
 /// Writes what a change tells whom (`CaseNotices`): the citizen's short message in Thai and in
@@ -124,9 +125,8 @@ public struct NotificationComposer: Sendable {
                 kind: entry.kind.rawValue, at: Self.time(now), from_status: entry.fromStatus?.rawValue,
                 to_status: entry.toStatus?.rawValue, agency: entry.agencyCode, note: entry.note,
                 internal: entry.isInternal))
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: (try? encoder.encode(value)) ?? Data("{}".utf8), as: UTF8.self)
+        // Filing is a hot path: Foundation's JSONEncoder was a twentieth of the server's time there.
+        return String(decoding: (try? StreamingJSONEncoder().encode(value)) ?? Array("{}".utf8), as: UTF8.self)
     }
 
     static func time(_ date: Date) -> String { BangkokTime.format(date) }

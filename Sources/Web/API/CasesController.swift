@@ -1,5 +1,6 @@
 import Domain
 import Foundation
+import JSONBytes
 import Hummingbird
 import Services
 import Statistics
@@ -131,10 +132,10 @@ struct CasesController {
 
     /// The request in a canonical form (keys sorted, unknown fields dropped), so a retry that
     /// sends the same filing with its keys in another order is still the same request.
+    /// The request as canonical JSON: fields in declaration order, absent ones left out (the body
+    /// has no dictionaries, whose order could vary). Every filing with a key pays for it.
     static func fingerprint(of body: FilingBody) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return String(decoding: try encoder.encode(body), as: UTF8.self)
+        String(decoding: try StreamingJSONEncoder().encode(body), as: UTF8.self)
     }
 
     @Sendable func track(_ request: Request, context: SiangRequestContext) async throws -> Response {

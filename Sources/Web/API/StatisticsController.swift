@@ -1,3 +1,4 @@
+import JSONBytes
 import Domain
 import Foundation
 import Hummingbird
