@@ -30,6 +30,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/CoreOffice/XMLCoder.git", from: "0.18.2"),
     ],
     targets: [
         .target(
@@ -120,6 +121,7 @@ let package = Package(
             dependencies: [
                 "Domain", "Services", "Classification", "ThaiText", "Setup", "Statistics", "Pages", "JSONBytes",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "XMLCoder", package: "XMLCoder"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

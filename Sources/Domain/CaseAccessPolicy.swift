@@ -9,6 +9,7 @@ public enum CaseAccessPolicy {
         switch staff.role {
         case .admin, .triage: return true
         case .officer: return agencyCode != nil && agencyCode == staff.agencyCode
+        case .partner: return false
         }
     }
 
@@ -31,6 +32,8 @@ public enum CaseAccessPolicy {
             case .transfer: return status != .triage
             default: return false
             }
+        case .partner:
+            return false
         }
     }
 

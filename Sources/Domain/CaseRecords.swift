@@ -124,12 +124,18 @@ public struct CaseListFilter: Sendable {
     /// Keyset cursor: the (filed_at, id) of the last case of the previous page.
     public var after: (filedAt: Date, id: Int64)?
     public var limit: Int
+    /// Only these tracking codes.
+    public var codes: [String]?
+    /// Only cases the public may see (Open311's reads).
+    public var publicOnly: Bool
 
     public init(
         agencyCode: String?, statuses: [CaseStatus]? = nil, categories: [String]? = nil, areaCode: String? = nil,
         filedFrom: Date? = nil, filedBefore: Date? = nil, overdue: Bool? = nil, after: (filedAt: Date, id: Int64)? = nil,
-        limit: Int = 50
+        limit: Int = 50, codes: [String]? = nil, publicOnly: Bool = false
     ) {
+        self.codes = codes
+        self.publicOnly = publicOnly
         self.agencyCode = agencyCode
         self.statuses = statuses
         self.categories = categories

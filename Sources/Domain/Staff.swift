@@ -6,6 +6,9 @@ public enum StaffRole: String, Sendable, Hashable, Codable, CaseIterable {
     case triage
     /// ผู้ดูแลระบบ
     case admin
+    /// ระบบของหน่วยงานภายนอก: another organisation's software (a city app, a chat bot, the 1111
+    /// centre's system) that files on citizens' behalf through Open311, and may do nothing else.
+    case partner
 }
 
 /// A signed-in staff member.

@@ -237,7 +237,7 @@ extension AgencyService {
         case .officer:
             guard let agency = staff.agencyCode else { break }
             return agency
-        case .triage: break
+        case .triage, .partner: break
         }
         throw DomainError(
             .forbidden, code: "action_not_allowed", th: "บทบาทของท่านจัดการการแจ้งเตือนไม่ได้",

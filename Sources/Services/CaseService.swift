@@ -63,6 +63,15 @@ public struct CaseService: Sendable {
         return filed
     }
 
+    /// Cases the public may see, newest first, narrowed by `filter` (its agency is ignored): what
+    /// Open311's readers get.
+    public func publicCases(_ filter: CaseListFilter) async throws -> [CaseRecord] {
+        var filter = filter
+        filter.agencyCode = nil
+        filter.publicOnly = true
+        return try await store.list(filter, at: clock()).cases
+    }
+
     /// Turns a filing into a case ready to store: everything but the code and secret.
     func prepare(_ request: FilingRequest) throws(DomainError) -> NewCase {
         let text = request.text.trimmingCharacters(in: .whitespacesAndNewlines)

@@ -41,7 +41,7 @@ enum FilingValidation {
             throw .invalid("unknown_category", th: "ไม่พบหมวดหมู่ \(category)", en: "No category \"\(category)\".")
         }
         guard request.channel.count <= 32, !request.channel.isEmpty,
-            request.channel.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) || $0 == "_" })
+            request.channel.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_" })
         else {
             throw .invalid(
                 "invalid_channel", th: "ช่องทางต้องเป็นอักษรภาษาอังกฤษตัวเล็ก เช่น web, line, phone",

@@ -511,12 +511,15 @@ public struct CaseStore: Sendable {
                   AND ($6::timestamptz IS NULL OR c.filed_at < $6)
                   AND ($7::boolean IS NULL OR \(CaseRulesSQL.overdue(at: "$8")) = $7)
                   AND ($9::timestamptz IS NULL OR (c.filed_at, c.id) < ($9, $10))
+                  AND ($12::text[] IS NULL OR c.code = ANY($12))
+                  AND (NOT $13 OR c.is_public)
                 ORDER BY c.filed_at DESC, c.id DESC
                 LIMIT $11
                 """,
                 [
                     filter.agencyCode, filter.statuses?.map(\.rawValue), filter.categories, filter.areaCode, filter.filedFrom,
                     filter.filedBefore, filter.overdue, now, filter.after?.filedAt, filter.after?.id ?? 0, filter.limit + 1,
+                    filter.codes, filter.publicOnly,
                 ]
             ).rows.map(Self.record)
             return (Array(rows.prefix(filter.limit)), rows.count > filter.limit)

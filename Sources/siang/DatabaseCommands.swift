@@ -51,7 +51,7 @@ struct TokenCommand: AsyncParsableCommand {
         @Option(help: "The agency's code (required for officers), e.g. bma-district-1047.")
         var agency: String?
 
-        @Option(help: "officer, triage or admin.")
+        @Option(help: "officer, triage, admin, or partner (another organisation's software that may only file, through Open311).")
         var role: String = "officer"
 
         @Option(help: "A name for the account and token.")
@@ -59,7 +59,7 @@ struct TokenCommand: AsyncParsableCommand {
 
         func run() async throws {
             guard let role = StaffRole(rawValue: role) else {
-                throw ValidationError("--role must be officer, triage or admin")
+                throw ValidationError("--role must be officer, triage, admin or partner")
             }
             try await withDatabase { database, _, logger in
                 try await Migrator.migrate(pool: database.pool, migrations: SiangMigrations.all, logger: logger)

@@ -37,8 +37,8 @@ struct UserCommand: AsyncParsableCommand {
         var passwordStdin = false
 
         func run() async throws {
-            guard let role = StaffRole(rawValue: role) else {
-                throw CommandFailure("--role must be officer, triage or admin")
+            guard let role = StaffRole(rawValue: role), role != .partner else {
+                throw CommandFailure("--role must be officer, triage or admin (a partner has a token, not a password: siang token create --role partner)")
             }
             var password: String?
             if passwordStdin {

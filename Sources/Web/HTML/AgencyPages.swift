@@ -173,7 +173,7 @@ struct AgencyPages {
         let heading: String
         switch staff.role {
         case .officer: heading = view.text("inbox_heading_agency", ["agency": citizen.agencyName(staff.agencyCode, view)])
-        case .triage: heading = view.text("inbox_heading_triage")
+        case .triage, .partner: heading = view.text("inbox_heading_triage")
         case .admin: heading = view.text("inbox_heading_all")
         }
         let model = InboxPage(

@@ -1,3 +1,4 @@
+import Classification
 public import Hummingbird
 import Foundation
 import HummingbirdAuth
@@ -97,6 +98,13 @@ public func buildApplication(
     NotificationsController(agency: agency).addRoutes(to: staffRoutes)
     CategorySuggestionController(placer: services.placer, reference: runtime.reference, rules: runtime.rules).addRoutes(to: api)
     LineWebhookController(chat: services.line).addRoutes(to: router)
+    Open311Controller(
+        cases: cases, accounts: accounts, placer: services.placer, reference: runtime.reference,
+        keywords: Dictionary(
+            grouping: runtime.analyzer.model.keywords.filter { $0.weight >= 3 }.map { ($0.category, $0.phrase) }, by: \.0
+        ).mapValues { Array($0.map(\.1).prefix(8)) },
+        consentVersion: runtime.rules.consentVersion
+    ).addRoutes(to: router)
 
     // Web pages: the same services, rendered as HTML.
     let figures = PageFigures(statistics: statistics, lifetime: configuration.statisticsCacheLifetime)

@@ -108,6 +108,11 @@ struct StaffAuthenticationMiddleware: RouterMiddleware {
             error.headers[.wwwAuthenticate] = "Bearer realm=\"siang\""
             throw error
         }
+        guard staff.role != .partner else {
+            throw APIError(
+                status: .forbidden, code: "partner_may_only_file",
+                th: "โทเคนของระบบภายนอกใช้ได้เพียงส่งเรื่องผ่าน Open311", en: "A partner token may only file requests through Open311.")
+        }
         var context = context
         context.staff = staff
         context.logger[metadataKey: "staff"] = "\(staff.id)"
