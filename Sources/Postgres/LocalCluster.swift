@@ -173,7 +173,7 @@ public final class LocalCluster: @unchecked Sendable {
             throw Failure(description: "cannot make \(path): \(String(cString: strerror(errno)))")
         }
         var status = stat()
-        guard lstat(path, &status) == 0, (status.st_mode & S_IFMT) == S_IFDIR, status.st_uid == geteuid(),
+        guard lstat(path, &status) == 0, status.st_mode & mode_t(S_IFMT) == mode_t(S_IFDIR), status.st_uid == geteuid(),
             status.st_mode & 0o022 == 0
         else {
             throw Failure(description: "\(path) exists but is not a folder of this user's own: remove it or set DATABASE_URL")

@@ -26,10 +26,10 @@ public struct Database: Sendable {
             let local = try LocalCluster(directory: directory, durability: .durable)
             try local.start()
             logger.info("no DATABASE_URL: using a private PostgreSQL cluster", metadata: ["directory": "\(local.directory)"])
-            if let (asked, reason) = local.relocatedFrom {
+            if let relocation = local.relocatedFrom {
                 logger.notice(
-                    "\(reason), so the private PostgreSQL cluster lives in \(local.directory) instead (kept across runs)",
-                    metadata: ["asked": "\(asked)", "directory": "\(local.directory)"])
+                    "\(relocation.reason), so the private PostgreSQL cluster lives in \(local.directory) instead (kept across runs)",
+                    metadata: ["asked": "\(relocation.directory)", "directory": "\(local.directory)"])
             }
             cluster = local
             connectionString = local.connectionString

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import NIOCore
 import Testing
 
 /// The README's first command, as a newcomer who is root runs it: the project cloned into a folder the
