@@ -65,12 +65,12 @@ public struct RateLimitSettings: Sendable, Equatable {
         guard config.bool(forKey: "rate_limits.enabled", default: true) else { return .unlimited }
         var rates: [RouteClass: Rate] = [:]
         for routeClass in RouteClass.allCases {
-            let key = "rate_limits.\(routeClass.rawValue)"
+            func key(_ name: String) -> ConfigKey { ConfigKey(["rate_limits", routeClass.rawValue, name]) }
             let fallback = defaults[routeClass]!
             let rate = Rate(
-                perMinute: config.int(forKey: key + ".per_minute", default: fallback.perMinute),
-                burst: config.int(forKey: key + ".burst", default: fallback.burst),
-                tokenPerMinute: config.int(forKey: key + ".token_per_minute", default: fallback.tokenPerMinute))
+                perMinute: config.int(forKey: key("per_minute"), default: fallback.perMinute),
+                burst: config.int(forKey: key("burst"), default: fallback.burst),
+                tokenPerMinute: config.int(forKey: key("token_per_minute"), default: fallback.tokenPerMinute))
             if rate.perMinute > 0 || rate.tokenPerMinute > 0 { rates[routeClass] = rate }
         }
         return RateLimitSettings(

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import NIOCore
+import NIOHTTP1
 import Testing
 
 /// The README's first command, as a newcomer who is root runs it: the project cloned into a folder the

@@ -33,13 +33,14 @@ struct MetricsController: Sendable {
 
     /// `/metrics` on the public router, for holders of `token`.
     func addRoutes(to router: Router<SiangRequestContext>, token: String) {
-        router.get("metrics") { request, _ in
+        router.get("metrics") { request, context in
             guard let given = RateLimitMiddleware.bearerToken(request), Self.same(given, token) else {
                 var error = APIError(
                     status: .unauthorized, code: "unauthenticated", th: "ต้องใช้โทเคนสำหรับตัวชี้วัด",
                     en: "The metrics token is required (Authorization: Bearer …).")
                 error.headers[.wwwAuthenticate] = "Bearer realm=\"siang-metrics\""
-                throw error
+                // Answered, not thrown: outside /api the page middleware would make an HTML page of it.
+                return try error.response(from: request, context: context)
             }
             return await exposition()
         }
