@@ -6,6 +6,7 @@
 #   CACHE_SECONDS=0 bench/load.sh     (tracking reads always from PostgreSQL; default: Config's 2 s cache)
 #   NOTIFY=0 bench/load.sh            (skip the filing runs with notifications off and on)
 #   ROUNDS=3 DRAIN_SECONDS=30          (turns of off/on filing; how long to watch the outbox drain)
+#   OPS=0 bench/load.sh               (rate limits and metrics off; default on, as the overhead to measure)
 #
 # With NOTIFY=1 (the default) filing is measured in the same run, on the same database, with
 # notifications off and on by turns, every case asking for e-mail (delivered to a local aiosmtpd) and every
@@ -41,9 +42,21 @@ trap cleanup EXIT
 
 cache_seconds=${CACHE_SECONDS:-2}
 notify=${NOTIFY:-1}
+# With OPS=1 every request goes through the rate limiter and the metrics middleware, with allowances far
+# above what one address sends here (wrk runs from one address), so what is measured is their cost.
+ops=()
+if [ "${OPS:-1}" = 1 ]; then
+    unlimited=1000000000
+    ops=(SIANG_METRICS_PORT=$((port + 3)))
+    for class in FILING TRACKING; do
+        ops+=(SIANG_RATE_LIMITS_${class}_PER_MINUTE=$unlimited SIANG_RATE_LIMITS_${class}_BURST=$unlimited)
+    done
+else
+    ops=(SIANG_RATE_LIMITS_ENABLED=false)
+fi
 start_server() {  # extra environment as arguments
     (cd "$work" && exec env SIANG_HOME="$repo" SIANG_PORT="$port" SIANG_CACHE_CASE_SECONDS="$cache_seconds" LOG_LEVEL=warning \
-        "$@" "$siang" serve >> "$work/serve.log" 2>&1) &
+        "${ops[@]}" "$@" "$siang" serve >> "$work/serve.log" 2>&1) &
     server_pid=$!
     for _ in $(seq 1 600); do
         curl -sf "http://127.0.0.1:$port/readyz" > /dev/null 2>&1 && break
@@ -150,6 +163,11 @@ with concurrent.futures.ThreadPoolExecutor(16) as pool:
 PY
 echo "tracking: $connections connections for ${duration}s (case cache: ${cache_seconds}s)"
 CODES="$work/codes.txt" wrk -t2 -c"$connections" -d"${duration}s" --latency -s bench/track.lua "http://127.0.0.1:$port" | tee "$work/tracking.txt" | grep -E "RESULT|Non-2xx" || true
+
+if [ "${OPS:-1}" = 1 ]; then
+    curl -sf "http://127.0.0.1:$((port + 3))/metrics" | grep -E '^siang_http_requests_total\{.*route="/api/v1/cases".*status="201"' \
+        | sed 's/^/RESULT metrics /' || echo "RESULT metrics: no filing series on /metrics"
+fi
 
 # pgbench on the same cluster, same client count: one single-row INSERT per transaction.
 psql -q "host=$socket user=siang dbname=siang" -c "CREATE TABLE IF NOT EXISTS bench_insert (id bigserial PRIMARY KEY, payload text, created_at timestamptz DEFAULT now())"

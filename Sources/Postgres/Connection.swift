@@ -1,4 +1,5 @@
 import CLibPQ
+import CoreMetrics
 import Foundation
 
 /// One libpq connection. Every call blocks, so it is only ever used on the pool's own
@@ -332,13 +333,23 @@ public final class Connection: @unchecked Sendable {
             error.kind = .connectionLost
         }
         if error.kind == .connectionLost { isBroken = true }
+        Self.count(error)
         return error
     }
 
     private func connectionFailure() -> PostgresError {
         isBroken = true
         let message = handle.map { Self.errorMessage($0) } ?? "the connection is closed"
-        return PostgresError(kind: .connectionLost, message: message)
+        let error = PostgresError(kind: .connectionLost, message: message)
+        Self.count(error)
+        return error
+    }
+
+    /// Counts a failed statement by its SQLSTATE class (`23` integrity, `40` rollback, `08` connection …);
+    /// a connection that broke without a word from the server counts as `08`.
+    static func count(_ error: PostgresError) {
+        let sqlStateClass = error.sqlState.count == 5 ? String(error.sqlState.prefix(2)) : "08"
+        Counter(label: "siang_db_query_errors_total", dimensions: [("sqlstate_class", sqlStateClass)]).increment()
     }
 
     private static func errorMessage(_ handle: OpaquePointer) -> String {

@@ -166,6 +166,25 @@ public final class ConnectionPool: Sendable {
 
     static let closedError = PostgresError(kind: .poolClosed, message: "the database pool is shut down")
 
+    /// How the pool is used at one moment, for metrics.
+    public struct Usage: Sendable, Equatable {
+        /// Connections open (idle or lent).
+        public var size: Int
+        public var inUse: Int
+        /// Callers waiting for a connection.
+        public var waiting: Int
+        public var maximum: Int
+    }
+
+    /// The pool's use now (one lock, no query).
+    public func usage() -> Usage {
+        state.withLock { state in
+            Usage(
+                size: state.total, inUse: state.total - state.idle.count, waiting: state.waiters.count,
+                maximum: configuration.maximumConnections)
+        }
+    }
+
     // MARK: - Checkout
 
     private func run<T: Sendable>(_ body: @escaping @Sendable (Connection) throws -> T) async throws -> T {

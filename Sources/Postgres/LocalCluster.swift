@@ -7,6 +7,11 @@ import Foundation
 /// root, the server runs as the `postgres` system user (PostgreSQL refuses root) and owns
 /// its folder. A cluster that is already running in the folder (another Siang, a crashed
 /// run) is reused rather than started twice.
+///
+/// When the server could not use the folder asked for (the `postgres` user cannot enter it, as in
+/// a checkout under root's mode-700 home, or its socket path would be longer than a Unix socket
+/// allows), the cluster lives in a folder of its own under /var/tmp named after the one asked for,
+/// reused on every run so its data persists; `relocatedFrom` says so, for the log.
 public final class LocalCluster: @unchecked Sendable {
     /// Why the cluster could not be made or started.
     public struct Failure: Error, CustomStringConvertible {
@@ -21,7 +26,10 @@ public final class LocalCluster: @unchecked Sendable {
         case durable, throwaway
     }
 
-    public let directory: String
+    /// The cluster's folder: the one asked for, or its stand-in (see `relocatedFrom`).
+    public private(set) var directory: String
+    /// The folder asked for, when the cluster lives elsewhere, and why.
+    public private(set) var relocatedFrom: (directory: String, reason: String)?
     public let durability: Durability
     public let databaseName: String
     private var startedHere = false
@@ -56,6 +64,7 @@ public final class LocalCluster: @unchecked Sendable {
         let runAsPostgres = geteuid() == 0
         try FileManager.default.createDirectory(
             atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
+        try relocateIfUnusable(runAsPostgres: runAsPostgres)
         if !FileManager.default.fileExists(atPath: dataDirectory + "/PG_VERSION") {
             try? FileManager.default.removeItem(atPath: dataDirectory)
             try makeOwnedDirectory(dataDirectory, mode: 0o700, forPostgres: runAsPostgres)
@@ -112,6 +121,77 @@ public final class LocalCluster: @unchecked Sendable {
     static func quoted(_ identifier: String) -> String {
         "\"" + identifier.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
+
+    /// Moves the cluster to `Self.standIn(for:)` when the server could not work in `directory`.
+    private func relocateIfUnusable(runAsPostgres: Bool) throws {
+        let reason: String
+        if runAsPostgres, !postgresCanEnter(directory) {
+            reason = "the postgres user cannot enter \(directory)"
+        } else if socketDirectory.utf8.count + Self.socketFileSuffix.utf8.count > Self.maximumSocketPath {
+            reason = "the socket path under \(directory) is too long for a Unix socket"
+        } else {
+            return
+        }
+        guard !FileManager.default.fileExists(atPath: dataDirectory + "/PG_VERSION") else {
+            // Data is already there: starting an empty cluster elsewhere would look like losing it.
+            throw Failure(
+                description: "\(reason), yet its data is there: make it reachable (chmod o+x on each parent folder) "
+                    + "or set DATABASE_URL")
+        }
+        let standIn = Self.standIn(for: directory)
+        try Self.makeOwnFolder(standIn)
+        relocatedFrom = (directory, reason)
+        directory = standIn
+        if runAsPostgres, !postgresCanEnter(directory) {
+            throw Failure(description: "\(reason), nor \(directory): set DATABASE_URL to a PostgreSQL server")
+        }
+    }
+
+    /// Where a cluster asked for in `directory` lives instead: /var/tmp (kept across reboots, unlike /tmp
+    /// on many systems), in a folder named after the project and a hash of the full path, so every
+    /// checkout keeps its own data run after run.
+    static func standIn(for directory: String) -> String {
+        var project = URL(fileURLWithPath: directory)
+        while [".siang", "postgres"].contains(project.lastPathComponent), project.path != "/" {
+            project.deleteLastPathComponent()
+        }
+        let name = String(project.lastPathComponent.unicodeScalars.filter {
+            $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "-_.".unicodeScalars.contains($0))
+        }.map(Character.init).prefix(32))
+        // FNV-1a: stable across runs and builds, unlike Swift's seeded `hashValue`.
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in directory.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        let base = FileManager.default.fileExists(atPath: "/var/tmp") ? "/var/tmp" : NSTemporaryDirectory()
+        return URL(fileURLWithPath: base).appendingPathComponent("siang-\(name.isEmpty ? "cluster" : name)-"
+            + String(hash, radix: 16)).path
+    }
+
+    /// Makes `path` in a world-writable folder, or accepts it when this user made it earlier: a folder
+    /// someone else planted there (or a symbolic link) could hand them the database.
+    static func makeOwnFolder(_ path: String) throws {
+        if mkdir(path, 0o755) != 0 && errno != EEXIST {
+            throw Failure(description: "cannot make \(path): \(String(cString: strerror(errno)))")
+        }
+        var status = stat()
+        guard lstat(path, &status) == 0, status.st_mode & mode_t(S_IFMT) == mode_t(S_IFDIR), status.st_uid == geteuid(),
+            status.st_mode & 0o022 == 0
+        else {
+            throw Failure(description: "\(path) exists but is not a folder of this user's own: remove it or set DATABASE_URL")
+        }
+    }
+
+    /// Whether the postgres user may enter `path` (every parent searchable), asked of the system itself
+    /// so that groups and ACLs count.
+    private func postgresCanEnter(_ path: String) -> Bool {
+        guard getpwnam("postgres") != nil else { return true }  // chownToPostgres explains what is missing
+        let test = ["/usr/bin/test", "/bin/test"].first { FileManager.default.isExecutableFile(atPath: $0) } ?? "/usr/bin/test"
+        let answer = try? Self.spawn([binaries.runuser, "-u", "postgres", "--", test, "-x", path], what: "test")
+        return answer?.0 == 0
+    }
+
+    /// A Unix socket's path holds at most 107 bytes on Linux; PostgreSQL adds its file name (and `.lock`).
+    static let maximumSocketPath = 107
+    static let socketFileSuffix = "/.s.PGSQL.5432.lock"
 
     private func isRunning(asPostgres: Bool) -> Bool {
         (try? run([binaries.pgCtl, "-D", dataDirectory, "status"], asPostgres: asPostgres, what: "pg_ctl status")) != nil

@@ -1,7 +1,9 @@
+import CoreMetrics
 public import Domain
 public import Foundation
 public import Statistics
 public import Store
+import Metrics
 import Synchronization
 
 /// Keeps the in-memory statistics current: a full load from the database at start and every
@@ -142,7 +144,9 @@ public final class StatisticsService: Sendable {
 
     /// Reloads every case's facts from the database.
     public func reload() async throws {
+        let start = ContinuousClock.now
         live.replace(with: try await store.loadFacts())
+        CoreMetrics.Timer(label: "siang_statistics_reload_seconds").record(duration: ContinuousClock.now - start)
     }
 
     /// Counts a case as it now is (call after the change committed).

@@ -1,4 +1,6 @@
 public import Classification
+import CoreMetrics
+import Metrics
 import Synchronization
 public import ThaiText
 
@@ -38,8 +40,12 @@ public final class TextAnalyzer: Sendable {
 
     /// The category prediction for `text` and the places it names.
     public func analyze(_ text: String) -> TextAnalysis {
+        let start = ContinuousClock.now
         let worker = borrow()
-        defer { idle.withLock { $0.append(worker) } }
+        defer {
+            idle.withLock { $0.append(worker) }
+            CoreMetrics.Timer(label: "siang_classifier_seconds").record(duration: ContinuousClock.now - start)
+        }
         let units = ThaiNormalizer.normalizedUTF16(text)
         return units.withUnsafeBufferPointer { normalized in
             TextAnalysis(

@@ -3,7 +3,8 @@ public import Logging
 public import Postgres
 
 /// The database Siang uses: `DATABASE_URL` when set, else a private PostgreSQL cluster in
-/// `.siang/postgres` under the working directory, started now and stopped by `close()`.
+/// `.siang/postgres` under the working directory (or its stand-in under /var/tmp when PostgreSQL
+/// cannot use that folder: see `LocalCluster`), started now and stopped by `close()`.
 public struct Database: Sendable {
     public let pool: ConnectionPool
     public let cluster: LocalCluster?
@@ -23,8 +24,13 @@ public struct Database: Sendable {
         } else {
             let directory = FileManager.default.currentDirectoryPath + "/.siang/postgres"
             let local = try LocalCluster(directory: directory, durability: .durable)
-            logger.info("no DATABASE_URL: using a private PostgreSQL cluster", metadata: ["directory": "\(directory)"])
             try local.start()
+            logger.info("no DATABASE_URL: using a private PostgreSQL cluster", metadata: ["directory": "\(local.directory)"])
+            if let relocation = local.relocatedFrom {
+                logger.notice(
+                    "\(relocation.reason), so the private PostgreSQL cluster lives in \(local.directory) instead (kept across runs)",
+                    metadata: ["asked": "\(relocation.directory)", "directory": "\(local.directory)"])
+            }
             cluster = local
             connectionString = local.connectionString
         }

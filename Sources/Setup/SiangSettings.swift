@@ -46,6 +46,10 @@ public struct SiangSettings: Sendable {
     public var line: LineSettings?
     /// Hours a complaint half-written in a LINE chat is kept (`line.draft_hours`).
     public var lineDraftHours: Double
+    /// API request allowances per route class (`rate_limits.*`).
+    public var rateLimits: RateLimitSettings = .unlimited
+    /// Where `/metrics` is served, if anywhere (`metrics.*`).
+    public var metrics = MetricsSettings()
 
     /// The categories never shown to the public when `cases.private_categories` is not set: a missing
     /// setting must not make corruption or debt reports public (docs/privacy.md).
@@ -66,7 +70,7 @@ public struct SiangSettings: Sendable {
         let file = try await FileProvider<JSONSnapshot>(filePath: .init(home.config + "/siang.json"), allowMissing: true)
         let config = ConfigReader(providers: [prefixed, file])
         let databaseURL = environment["DATABASE_URL"].flatMap { $0.isEmpty ? nil : $0 }
-        return SiangSettings(
+        var settings = SiangSettings(
             host: config.string(forKey: "host", default: "127.0.0.1"),
             port: config.int(forKey: "port", default: 8080),
             databaseURL: databaseURL,
@@ -93,5 +97,8 @@ public struct SiangSettings: Sendable {
             notifications: NotificationSettings.read(config),
             line: LineSettings.read(config),
             lineDraftHours: config.double(forKey: "line.draft_hours", default: 24))
+        settings.rateLimits = RateLimitSettings.read(config)
+        settings.metrics = MetricsSettings.read(config)
+        return settings
     }
 }

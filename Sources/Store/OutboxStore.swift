@@ -196,6 +196,16 @@ public struct OutboxStore: Sendable {
         }
     }
 
+    /// Messages waiting to be sent and messages given up on (each count read from its partial index).
+    public func backlog() async throws -> (pending: Int, dead: Int) {
+        try await pool.withConnection(idempotent: true) { connection in
+            let row = try connection.query("""
+                SELECT (SELECT count(*) FROM outbox WHERE status = 'pending'), (SELECT count(*) FROM outbox WHERE status = 'dead')
+                """).first!
+            return (try row.int(0), try row.int(1))
+        }
+    }
+
     static let recordSelect = """
         SELECT o.id, o.event, o.channel, o.created_at, o.status, o.attempts, o.sent_at, o.last_error,
                coalesce(o.agency_code, c.agency_code), c.code

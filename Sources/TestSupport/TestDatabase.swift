@@ -87,7 +87,7 @@ public enum TestDatabase {
                 try local.start()
                 cluster = local
                 connectionString = local.connectionString
-                Cleanup.register(local, directory: directory)
+                Cleanup.register(local, directory: local.directory)
             }
             let template = "template_\(getpid())"
             let server = Server(connectionString: connectionString, template: template, cluster: cluster)

@@ -38,16 +38,16 @@ struct ServeCommand: AsyncParsableCommand {
             let runtime = try await SiangRuntime.prepare(
                 pool: database.pool, home: home, settings: settings, model: try model.map { try ModelFile.read(from: $0) },
                 logger: logger)
-            let app = buildApplication(
-                runtime: runtime,
-                configuration: ServerConfiguration(
-                    host: settings.host, port: settings.port, maximumBodyBytes: settings.maximumBodyBytes,
-                    caseCacheLifetime: .milliseconds(Int(settings.caseCacheSeconds * 1000)),
-                    statisticsCacheLifetime: .milliseconds(Int(settings.statisticsCacheSeconds * 1000)),
-                    statisticsLiveUpdates: settings.statisticsLiveUpdates, secureCookies: settings.secureCookies,
-                    formPostsPerMinute: settings.formPostsPerMinute,
-                    failedCredentialsPerMinute: settings.failedCredentialsPerMinute, behindProxy: settings.behindProxy),
-                logger: logger)
+            var configuration = ServerConfiguration(
+                host: settings.host, port: settings.port, maximumBodyBytes: settings.maximumBodyBytes,
+                caseCacheLifetime: .milliseconds(Int(settings.caseCacheSeconds * 1000)),
+                statisticsCacheLifetime: .milliseconds(Int(settings.statisticsCacheSeconds * 1000)),
+                statisticsLiveUpdates: settings.statisticsLiveUpdates, secureCookies: settings.secureCookies,
+                formPostsPerMinute: settings.formPostsPerMinute,
+                failedCredentialsPerMinute: settings.failedCredentialsPerMinute, behindProxy: settings.behindProxy)
+            configuration.rateLimits = settings.rateLimits
+            configuration.metrics = settings.metrics
+            let app = buildApplication(runtime: runtime, configuration: configuration, logger: logger)
             try await app.runService()
         } catch {
             await database.close()

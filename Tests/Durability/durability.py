@@ -130,7 +130,8 @@ class Server:
         log = open(Path(self.directory) / f"siang-{self.starts}.log", "wb")
         environment = dict(
             os.environ, SIANG_HOME=str(ROOT), SIANG_HOST="127.0.0.1", SIANG_PORT=str(self.port),
-            DATABASE_URL=self.database_url, SIANG_DATABASE_ACQUIRE_TIMEOUT_SECONDS="2", LOG_LEVEL="warning")
+            DATABASE_URL=self.database_url, SIANG_DATABASE_ACQUIRE_TIMEOUT_SECONDS="2", LOG_LEVEL="warning",
+            SIANG_RATE_LIMITS_ENABLED="false")  # concurrent filings from one address, by design
         self.process = subprocess.Popen(
             [self.binary, "serve"], cwd=self.directory, env=environment, stdout=log, stderr=log)
         deadline = time.monotonic() + timeout

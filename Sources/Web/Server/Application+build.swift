@@ -6,6 +6,7 @@ public import Logging
 import Pages
 public import Setup
 import Services
+import ServiceLifecycle
 
 /// How to serve: the address, the body limit and the logger.
 public struct ServerConfiguration: Sendable {
@@ -31,6 +32,10 @@ public struct ServerConfiguration: Sendable {
     public var behindProxy: Bool
     /// Whether this process sends the outbox's messages (tests drive delivery themselves).
     public var deliversNotifications: Bool
+    /// API request allowances per route class (none unless given: `siang serve` gives the settings').
+    public var rateLimits: RateLimitSettings = .unlimited
+    /// Where `/metrics` is served, if anywhere (nowhere unless given).
+    public var metrics = MetricsSettings()
 
     public init(
         host: String = "127.0.0.1", port: Int = 8080, maximumBodyBytes: Int = SiangSettings.defaultMaximumBodyBytes,
@@ -73,9 +78,15 @@ public func buildApplication(
     let router = Router(context: SiangRequestContext.self)
     let load = RequestLoad()
     router.add(middleware: RequestLoadMiddleware(load: load))
+    if configuration.metrics.isOn {
+        _ = SiangMetrics.installed
+        router.add(middleware: MetricsMiddleware())
+    }
     router.add(middleware: BodyLimitMiddleware(maximumBytes: configuration.maximumBodyBytes))
     router.add(middleware: RequestLogMiddleware())
     router.add(middleware: ErrorMiddleware())
+    let limiter = RateLimiter(settings: configuration.rateLimits)
+    if limiter.isOn { router.add(middleware: RateLimitMiddleware(limiter: limiter, behindProxy: configuration.behindProxy)) }
     // Middleware applies to the routes added after it: page errors and form limits come first.
     let kit = PageKit(renderer: runtime.renderer, catalogues: runtime.catalogues, secureCookies: configuration.secureCookies)
     router.add(middleware: PageErrorMiddleware(kit: kit))
@@ -85,6 +96,8 @@ public func buildApplication(
     router.add(middleware: FormRateLimitMiddleware(
             limiter: FormRateLimiter(perMinute: configuration.formPostsPerMinute), behindProxy: configuration.behindProxy))
     HealthController(services: services).addRoutes(to: router)
+    let metrics = MetricsController(services: services)
+    if let token = configuration.metrics.token { metrics.addRoutes(to: router, token: token) }
     let api = router.group("api/v1")
     ReferenceController(reference: runtime.reference).addRoutes(to: api)
     CasesController(cases: cases, json: json).addRoutes(to: api)
@@ -93,7 +106,7 @@ public func buildApplication(
     OpenDataController(
         statistics: statistics, reference: runtime.reference, clock: runtime.clock, behindProxy: configuration.behindProxy
     ).addRoutes(to: api)
-    let staffRoutes = api.group("agency").add(middleware: StaffAuthenticationMiddleware(accounts: accounts))
+    let staffRoutes = api.group("agency").add(middleware: StaffAuthenticationMiddleware(accounts: accounts, proved: limiter.tokens))
     AgencyController(agency: agency, json: json).addRoutes(to: staffRoutes)
     NotificationsController(agency: agency).addRoutes(to: staffRoutes)
     CategorySuggestionController(placer: services.placer, reference: runtime.reference, rules: runtime.rules).addRoutes(to: api)
@@ -122,19 +135,23 @@ public func buildApplication(
     AgencyPages(kit: kit, agency: agency, accounts: accounts, citizen: citizen).addRoutes(to: router, sessions: sessions)
 
     inspectRouter(router)
+    var background: [any Service] = [
+        MaintenanceService(upkeep: services.upkeep, interval: configuration.maintenanceInterval, logger: logger),
+        StatisticsUpkeep(statistics: statistics, reloadInterval: configuration.statisticsReloadInterval, logger: logger),
+        sessionStore,
+    ]
+    if configuration.metrics.port > 0 { background.append(metrics.application(settings: configuration.metrics, logger: logger)) }
+    if configuration.deliversNotifications, let delivery = runtime.notificationDelivery(outbox: services.outbox) {
+        background.append(
+            DeliveryService(
+                delivery: delivery, interval: runtime.notifications.deliveryInterval, load: load,
+                busyRequests: runtime.notifications.busyRequests,
+                busyMessagesPerSecond: runtime.notifications.busyMessagesPerSecond, logger: logger))
+    }
     return Application(
         router: router,
         server: .http1(configuration: .init(additionalChannelHandlers: [MalformedRequestHandler()])),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "siang"),
-        services: [
-            MaintenanceService(upkeep: services.upkeep, interval: configuration.maintenanceInterval, logger: logger),
-            StatisticsUpkeep(statistics: statistics, reloadInterval: configuration.statisticsReloadInterval, logger: logger),
-            sessionStore,
-        ] + ((configuration.deliversNotifications ? runtime.notificationDelivery(outbox: services.outbox) : nil).map {
-            [DeliveryService(
-                delivery: $0, interval: runtime.notifications.deliveryInterval, load: load,
-                busyRequests: runtime.notifications.busyRequests,
-                busyMessagesPerSecond: runtime.notifications.busyMessagesPerSecond, logger: logger)]
-        } ?? []),
+        services: background,
         logger: logger)
 }

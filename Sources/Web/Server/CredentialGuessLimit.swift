@@ -15,9 +15,11 @@ import Glibc
 /// *before* it is handled, so parallel requests cannot outrun the count; the try is given back when the
 /// answer shows the credential was right (or was never checked). Refusals are: 401 for a token or
 /// password; 401, 403 or 404 for a tracking secret, or a case page that fell back to the public view.
-/// A tracking code also has an allowance, which binds only clients that have failed lately themselves:
-/// a citizen who never gave a wrong secret is never refused because someone else tried their code
-/// (the secret has about 119 bits; the limit is about speed, not odds).
+/// A tracking code also has an allowance, which every wrong secret for it spends, from whatever address;
+/// once it is spent the code refuses the clients that have failed several times in the last hour, so
+/// guessing one code from many addresses gets a few tries per address an hour, while a citizen who
+/// gives the right secret (or mistyped it once or twice) is never refused because someone else tried
+/// their code (the secret has about 119 bits; the limit is about speed, not odds).
 struct CredentialGuessLimitMiddleware: RouterMiddleware {
     typealias Context = SiangRequestContext
 
@@ -88,12 +90,9 @@ struct CredentialGuessLimitMiddleware: RouterMiddleware {
     }
 
     static func tooManyTries(retryAfter seconds: Int) -> APIError {
-        var error = APIError(
-            status: .tooManyRequests, code: "too_many_attempts",
-            th: "ลองรหัสลับ โทเคน หรือรหัสผ่านผิดหลายครั้งเกินไป กรุณารอ \(seconds) วินาทีแล้วลองใหม่",
-            en: "Too many wrong secrets, tokens or passwords from this client; try again in \(seconds) s.")
-        error.headers[.retryAfter] = "\(seconds)"
-        return error
+        .tooMany(
+            code: "too_many_attempts", retryAfter: seconds, th: "ลองรหัสลับ โทเคน หรือรหัสผ่านผิดหลายครั้งเกินไป",
+            en: "Too many wrong secrets, tokens or passwords from this client")
     }
 }
 
@@ -116,12 +115,19 @@ final class CredentialGuessLimits: Sendable {
     /// The tries one request took, to give back when it did not fail.
     struct Reservation {
         let client: String
+        /// The code whose allowance this try was taken from (only for clients that failed lately).
         let code: String?
+        /// The code tried, which a failure spends in any case.
+        var triedCode: String?
     }
 
     let failuresPerMinute: Int
     private let clients: TokenBuckets
     private let codes: TokenBuckets
+    /// Failures per client over the last hour: a client with none left has failed `forgivenFailures`
+    /// times and meets the allowance of the codes it tries.
+    private let recentFailures: TokenBuckets
+    static let forgivenFailures = 3
     /// Tries taken by requests not yet answered, per client.
     private let inFlight = Mutex<[String: Int]>([:])
 
@@ -131,6 +137,7 @@ final class CredentialGuessLimits: Sendable {
         self.failuresPerMinute = failuresPerMinute
         self.clients = TokenBuckets(capacity: max(failuresPerMinute, 1), per: .seconds(60))
         self.codes = TokenBuckets(capacity: max(failuresPerMinute, 1), per: .seconds(3600))
+        self.recentFailures = TokenBuckets(capacity: Self.forgivenFailures, per: .seconds(3600))
     }
 
     var isOn: Bool { failuresPerMinute > 0 }
@@ -138,14 +145,14 @@ final class CredentialGuessLimits: Sendable {
     /// Takes a try from `client` (and from `code`, when the client has failed lately), or says how long
     /// to wait.
     func reserve(client: String, code: String?) -> Outcome {
-        let clean = clients.isFull(client)
+        let trusted = recentFailures.hasToken(client)
         guard clients.take(client) else { return .wait(seconds: clients.secondsUntilToken(client)) }
-        guard let code, !clean else { return .reserved(held(Reservation(client: client, code: nil))) }
+        guard let code, !trusted else { return .reserved(held(Reservation(client: client, code: nil, triedCode: code))) }
         guard codes.take(code) else {
             clients.refund(client)
             return .wait(seconds: codes.secondsUntilToken(code))
         }
-        return .reserved(held(Reservation(client: client, code: code)))
+        return .reserved(held(Reservation(client: client, code: code, triedCode: code)))
     }
 
     private func held(_ reservation: Reservation) -> Reservation {
@@ -163,6 +170,10 @@ final class CredentialGuessLimits: Sendable {
         if !failed {
             clients.refund(reservation.client)
             if let code = reservation.code { codes.refund(code) }
+        } else {
+            _ = recentFailures.take(reservation.client)
+            // A trusted client's failure was not taken from the code before it was checked; it spends it now.
+            if reservation.code == nil, let code = reservation.triedCode { _ = codes.take(code) }
         }
         inFlight.withLock { counts in
             let left = (counts[reservation.client] ?? 1) - 1

@@ -96,10 +96,11 @@ struct RequestLogMiddleware: RouterMiddleware {
 struct StaffAuthenticationMiddleware: RouterMiddleware {
     typealias Context = SiangRequestContext
     let accounts: StaffAccounts
+    /// Told of each token proved, so its requests draw on the token's own allowance (`RateLimiter`).
+    var proved: VerifiedTokens?
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer "),
-            let staff = try await accounts.authenticate(token: String(header.dropFirst(7)).trimmingCharacters(in: .whitespaces))
+        guard let token = RateLimitMiddleware.bearerToken(request), let staff = try await accounts.authenticate(token: token)
         else {
             var error = APIError(
                 status: .unauthorized, code: "unauthenticated",
@@ -113,6 +114,7 @@ struct StaffAuthenticationMiddleware: RouterMiddleware {
                 status: .forbidden, code: "partner_may_only_file",
                 th: "โทเคนของระบบภายนอกใช้ได้เพียงส่งเรื่องผ่าน Open311", en: "A partner token may only file requests through Open311.")
         }
+        proved?.proved(token, owner: "staff:\(staff.id)")
         var context = context
         context.staff = staff
         context.logger[metadataKey: "staff"] = "\(staff.id)"
