@@ -357,7 +357,11 @@ final class HostileRun: @unchecked Sendable {
         if status >= 400 {
             let isAPI = !PageErrorMiddleware.isPage(request.path)
             let contentType = response.headers[.contentType] ?? ""
-            if isAPI {
+            if request.path.hasPrefix("/open311/") {
+                if let problem = Self.open311ErrorProblem(Data(response.body.readableBytesView), contentType: contentType) {
+                    failure(request, "\(status) \(problem)")
+                }
+            } else if isAPI {
                 if let problem = Self.errorShapeProblem(Data(response.body.readableBytesView), contentType: contentType)
                 {
                     failure(request, "\(status) \(problem)")
@@ -387,6 +391,20 @@ final class HostileRun: @unchecked Sendable {
         for key in ["code", "message", "message_th", "message_en", "request_id"] {
             guard let value = error[key] as? String, !value.isEmpty else { return "error has no \"\(key)\"" }
         }
+        return nil
+    }
+
+    /// Open311 answers errors as its specification lists them: `[{"code": …, "description": …}]`, or
+    /// `<errors><error>…` when the XML form was asked for.
+    static func open311ErrorProblem(_ data: Data, contentType: String) -> String? {
+        let text = String(decoding: data.prefix(200), as: UTF8.self)
+        if contentType.hasPrefix("text/xml") {
+            return text.contains("<errors>") && text.contains("<code>") ? nil : "Open311 XML error is not <errors>: \(text)"
+        }
+        guard contentType.hasPrefix("application/json"),
+            let list = (try? JSONSerialization.jsonObject(with: data)) as? [[String: Any]],
+            let first = list.first, first["code"] is Int, (first["description"] as? String)?.isEmpty == false
+        else { return "Open311 error is not [{code, description}] (\(contentType)): \(text)" }
         return nil
     }
 

@@ -387,6 +387,27 @@ struct Open311Controller {
         }
     }
 
+    /// The error list for a client error met outside the routes' own handling (no such method, a
+    /// rate limit), in the form the path's extension asks for; nil for server errors, which keep the
+    /// service's own shape.
+    static func errorResponse(for error: any Error, path: String) throws -> Response? {
+        let open311: Open311Error
+        var headers: HTTPFields = [:]
+        switch error {
+        case let error as APIError where error.status.code < 500:
+            open311 = Open311Error(status: error.status, description: error.messageEN)
+            headers = error.headers
+        case let error as HTTPError where error.status.code < 500:
+            open311 = Open311Error(status: error.status, description: error.status.reasonPhrase.lowercased())
+        default:
+            return nil
+        }
+        let format = split(String(path.split(separator: "/").last ?? "")).format ?? .json
+        var response = try render(errors: open311, format: format)
+        for field in headers { response.headers.append(field) }
+        return response
+    }
+
     static func render(errors error: Open311Error, format: Format) throws -> Response {
         let list = [Open311Error.Item(code: Int(error.status.code), description: error.description)]
         return try render(.init(json: list, xml: XMLErrors(error: list), root: "errors"), format: format, status: error.status)

@@ -17,8 +17,8 @@ struct PageErrorMiddleware: RouterMiddleware {
     let kit: PageKit
 
     static func isPage(_ path: String) -> Bool {
-        !(path.hasPrefix("/api/") || path == "/api" || path.hasPrefix("/channels/") || path == "/healthz"
-            || path == "/readyz")
+        !(path.hasPrefix("/api/") || path == "/api" || path.hasPrefix("/channels/") || path.hasPrefix("/open311/")
+            || path == "/healthz" || path == "/readyz" || path == "/metrics")
     }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {

@@ -16,6 +16,10 @@ struct ErrorMiddleware: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch {
+            // Open311's clients expect its own error list, even from the router and the rate limits.
+            if request.uri.path.hasPrefix("/open311/"), let answer = try Open311Controller.errorResponse(for: error, path: request.uri.path) {
+                return answer
+            }
             return try Self.response(for: error, request: request, context: context)
         }
     }
