@@ -86,6 +86,9 @@ public func buildApplication(
     ReferenceController(reference: runtime.reference).addRoutes(to: api)
     CasesController(cases: cases, json: json).addRoutes(to: api)
     OneTimeCodesController(codes: services.oneTimeCodes).addRoutes(to: api)
+    let proposalJSON = ProposalJSONBuilder(reference: runtime.reference, rules: runtime.rules)
+    ProposalsController(proposals: services.proposals, json: proposalJSON, behindProxy: configuration.behindProxy)
+        .addRoutes(to: api)
     StatisticsController(statistics: statistics, json: StatisticsJSONBuilder(reference: runtime.reference)).addRoutes(to: api)
     OpenDataController(
         statistics: statistics, reference: runtime.reference, clock: runtime.clock, behindProxy: configuration.behindProxy
@@ -93,6 +96,7 @@ public func buildApplication(
     let staffRoutes = api.group("agency").add(middleware: StaffAuthenticationMiddleware(accounts: accounts))
     AgencyController(agency: agency, json: json).addRoutes(to: staffRoutes)
     NotificationsController(agency: agency).addRoutes(to: staffRoutes)
+    ProposalsStaffController(proposals: services.proposals, json: proposalJSON).addRoutes(to: staffRoutes)
     CategorySuggestionController(placer: services.placer, reference: runtime.reference, rules: runtime.rules).addRoutes(to: api)
     LineWebhookController(chat: services.line).addRoutes(to: router)
 
@@ -117,7 +121,9 @@ public func buildApplication(
         server: .http1(configuration: .init(additionalChannelHandlers: [MalformedRequestHandler()])),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "siang"),
         services: [
-            MaintenanceService(upkeep: services.upkeep, interval: configuration.maintenanceInterval, logger: logger),
+            MaintenanceService(
+                upkeep: services.upkeep, interval: configuration.maintenanceInterval, logger: logger,
+                proposals: services.proposals),
             StatisticsUpkeep(statistics: statistics, reloadInterval: configuration.statisticsReloadInterval, logger: logger),
             sessionStore,
         ] + ((configuration.deliversNotifications ? runtime.notificationDelivery(outbox: services.outbox) : nil).map {
