@@ -227,6 +227,21 @@ public struct ProposalService: Sendable {
             onCrossing: { record in messages?.notices(.proposalThresholdReached, record: record, at: now) ?? .none })
     }
 
+    /// The consent version citizens accept with contact details (as for filings).
+    public var consentVersion: String { rules.consentVersion }
+
+    /// Sends a one-time code (purpose "support") to an e-mail address or phone number.
+    public func sendSupportCode(to address: String, language: MessageLanguage) async throws -> OneTimeCodes.Issued {
+        let channel: NotificationChannel = address.contains("@") ? .email : .sms
+        return try await codes.send(to: address, by: channel, purpose: "support", language: language)
+    }
+
+    /// Whether `token` is a valid, unexpired supporter token (the page then offers one-click support).
+    public func isValidSupporterToken(_ token: String) async -> Bool {
+        guard let identity = try? await identity.get() else { return false }
+        return (try? identity.supporter(fromToken: token, at: clock())) != nil
+    }
+
     /// Withdraws the support of the person `token` names.
     public func withdrawSupport(code: String, token: String) async throws -> (outcome: WithdrawalOutcome, supports: Int) {
         guard let canonical = TrackingCode.canonical(code, prefix: "PR") else { throw DomainError.proposalNotFound }

@@ -127,12 +127,12 @@ struct ProposalsStaffController {
     /// The start of a Bangkok day given as YYYY-MM-DD.
     static func day(_ text: String?) throws -> Date? {
         guard let text = text?.nonBlank else { return nil }
-        guard let day = BangkokCalendar.parseDay(text) else {
+        guard let day = BangkokDays.parse(text) else {
             throw APIError(
                 status: .unprocessableContent, code: "invalid_study_until", th: "วันที่ต้องอยู่ในรูป YYYY-MM-DD",
                 en: "\"study_until\" must be a date, YYYY-MM-DD.")
         }
-        return Date(timeIntervalSince1970: TimeInterval(BangkokCalendar.startOf(day: day)))
+        return day
     }
 
     struct ProgressBody: Decodable {
