@@ -326,3 +326,27 @@ public struct FlaggedSupport: Sendable, Equatable {
         self.network = network
     }
 }
+
+/// How an agency answered the proposals that reached it.
+public struct ProposalAgencyFigures: Sendable, Equatable {
+    public var agencyCode: String
+    public var routed: Int
+    public var answered: Int
+    public var answeredInTime: Int
+    /// Past the deadline with no answer.
+    public var overdue: Int
+
+    public init(agencyCode: String, routed: Int, answered: Int, answeredInTime: Int, overdue: Int) {
+        self.agencyCode = agencyCode
+        self.routed = routed
+        self.answered = answered
+        self.answeredInTime = answeredInTime
+        self.overdue = overdue
+    }
+
+    /// The share answered by the deadline, of those whose deadline has passed or that were answered.
+    public var shareInTime: Double? {
+        let judged = answered + overdue
+        return judged == 0 ? nil : Double(answeredInTime) / Double(judged)
+    }
+}

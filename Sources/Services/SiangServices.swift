@@ -22,6 +22,8 @@ public struct SiangServices: Sendable {
     public let oneTimeCodes: OneTimeCodes
     /// Proposals: proposing, moderation, supports, answers.
     public let proposals: ProposalService
+    /// Proposals in statistics and open data.
+    public let proposalStatistics: ProposalStatistics
     /// Filing and following cases in LINE chats; nil when LINE is not configured.
     public let line: LineChat?
     let pool: ConnectionPool
@@ -65,6 +67,8 @@ public struct SiangServices: Sendable {
             store: ProposalStore(pool: pool), cases: caseService, codes: oneTimeCodes, reference: reference,
             analyzer: analyzer, rules: rules, proposalRules: proposalRules, clock: clock,
             messages: notifications.map { ProposalMessages(publicURL: $0.publicURL, reference: reference) })
+        proposalStatistics = ProposalStatistics(
+            store: ProposalStore(pool: pool), clock: clock, lifetime: .seconds(statistics.maxAge))
         self.line = line.map { LineChat(cases: caseService, store: conversations, configuration: $0) }
     }
 

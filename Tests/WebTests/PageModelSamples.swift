@@ -44,7 +44,7 @@ enum PageModelSamples {
             agencies: [
                 StatsPage.AgencyRow(
                     rank: "1", name: "เขต", filed: "1", answeredShare: "1", resolvedShare: "1", medianAnswer: "1",
-                    satisfaction: "1")
+                    satisfaction: "1", proposalsInTime: "1")
             ],
             agencyNote: "n", openData: StatsPage.OpenData(csv: "/c", json: "/j", api: "/a")),
         InboxPage(

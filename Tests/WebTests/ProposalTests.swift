@@ -299,6 +299,40 @@ struct ProposalTests {
         }
     }
 
+    @Test("proposals count in statistics, and open data holds public proposals with public fields only")
+    func statisticsAndOpenData() async throws {
+        let app = try await TestApp.make(environment: ["SIANG_PROPOSALS_THRESHOLD_DISTRICT": "1"])
+        let moderator = try await app.token(role: .triage, agency: nil)
+        let officer = try await app.token(role: .officer, agency: "bma-district-1047")
+        try await app.run { client in
+            let driver = ProposalDriver(app: app, client: client)
+            let (code, _) = try await driver.propose()
+            let (hidden, _) = try await driver.propose()
+            _ = try await driver.publish(code, moderator: moderator)
+            _ = try await driver.support(code, token: try await driver.supporterToken("one@example.com"))
+            _ = try await client.send(
+                .post, "/api/v1/agency/proposals/\(code)/answer", json: ["answer": "declined", "text": "งบประมาณไม่พอ"],
+                headers: [.authorization: "Bearer \(officer)"])
+            let stats = try await client.send(.get, "/api/v1/stats/proposals")
+            #expect(stats.array("by_status").first { $0["code"] as? String == "answered" }?["proposals"] as? Int == 1)
+            #expect(stats.array("by_topic").first?["code"] as? String == "sidewalk")
+            let agency = try #require(stats.array("agencies").first)
+            #expect(agency["answered_in_time"] as? Int == 1 && agency["share_answered_in_time"] as? Double == 1)
+            #expect(stats.array("supports_per_month").map { $0["supports"] as? Int } == [1])
+
+            let csv = try await client.executeRequest(uri: "/api/v1/open-data/proposals.csv", method: .get, headers: [:], body: nil)
+            let text = String(decoding: csv.body.readableBytesView, as: UTF8.self)
+            #expect(text.contains(code) && !text.contains(hidden), "only published proposals")
+            #expect(!text.contains("081-234-5678") && text.contains("[เบอร์โทร]"), "the redacted text only")
+            let lines = try await client.executeRequest(uri: "/api/v1/open-data/proposals.json", method: .get, headers: [:], body: nil)
+            let first = String(decoding: lines.body.readableBytesView, as: UTF8.self).split(separator: "\n").first ?? ""
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(first.utf8)) as? [String: Any])
+            #expect(object["code"] as? String == code && object["supports"] as? Int == 1 && object["answer"] as? String == "declined")
+            let catalog = try await client.send(.get, "/api/v1/open-data/catalog.json")
+            #expect(catalog.array("dcat:dataset").contains { $0["dct:identifier"] as? String == "siang-proposals" })
+        }
+    }
+
     @Test(
         "bad proposals are refused with the field named, and nothing is stored",
         arguments: [

@@ -93,6 +93,7 @@ public func buildApplication(
     OpenDataController(
         statistics: statistics, reference: runtime.reference, clock: runtime.clock, behindProxy: configuration.behindProxy
     ).addRoutes(to: api)
+    ProposalStatisticsController(statistics: services.proposalStatistics, reference: runtime.reference).addRoutes(to: api)
     let staffRoutes = api.group("agency").add(middleware: StaffAuthenticationMiddleware(accounts: accounts))
     AgencyController(agency: agency, json: json).addRoutes(to: staffRoutes)
     NotificationsController(agency: agency).addRoutes(to: staffRoutes)
@@ -101,7 +102,8 @@ public func buildApplication(
     LineWebhookController(chat: services.line).addRoutes(to: router)
 
     // Web pages: the same services, rendered as HTML.
-    let figures = PageFigures(statistics: statistics, lifetime: configuration.statisticsCacheLifetime)
+    let figures = PageFigures(
+        statistics: statistics, lifetime: configuration.statisticsCacheLifetime, proposals: services.proposalStatistics)
     let citizen = CitizenPages(kit: kit, cases: cases, json: json, figures: figures)
     citizen.addRoutes(to: router)
     StatisticsPage(kit: kit, figures: figures, reference: runtime.reference).addRoutes(to: router)
