@@ -64,7 +64,9 @@ public struct ProposalDemoGenerator: Sendable {
             let g = generator
             // Popularity ranks are shuffled over the proposals so old and new ones alike are popular.
             let rank = Int(UInt64(index) &* 2_654_435_761 % UInt64(total))
-            let source = g.texts.isEmpty ? ("ข้อเสนอ", "ข้อเสนอ", "other") : g.texts[Int(random.next() % UInt64(g.texts.count))]
+            let source: (text: String, publicText: String, category: String) =
+                g.texts.isEmpty
+                ? (text: "ข้อเสนอ", publicText: "ข้อเสนอ", category: "other") : g.texts[Int(random.next() % UInt64(g.texts.count))]
             let roll = Double(random.next() % 1000) / 1000
             let scope: ProposalScope
             if roll < 0.75, let district = districts.isEmpty ? nil : districts[Int(random.next() % UInt64(districts.count))] {
@@ -82,7 +84,7 @@ public struct ProposalDemoGenerator: Sendable {
             var record = ProposalRecord(
                 id: 0, code: "PR-\(BangkokYear.of(published))-" + Self.suffix(index + offset), title: title, text: source.text,
                 publicTitle: String(source.publicText.prefix(80)), publicText: source.publicText, scope: scope,
-                categoryCode: g.reference.categories[source.category] == nil ? Category.otherCode : source.category,
+                categoryCode: g.reference.categories[source.category] == nil ? Domain.Category.otherCode : source.category,
                 estimatedCost: random.next() % 2 == 0 ? Int64(random.next() % 50_000_000) : nil, status: .published,
                 createdAt: published.addingTimeInterval(-86_400), publishedAt: published, closesAt: closes,
                 threshold: threshold)

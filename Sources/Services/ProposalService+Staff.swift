@@ -74,21 +74,27 @@ extension ProposalService {
                 "note_too_long", th: "หมายเหตุยาวเกิน \(rules.maximumNoteLength) ตัวอักษร",
                 en: "\"note\" is longer than \(rules.maximumNoteLength) characters.")
         }
-        var duplicateCode: String?
+        let duplicateCode: String?
         if reason == .duplicate {
             guard let given = duplicateOf, let canonical = TrackingCode.canonical(given, prefix: "PR") else {
                 throw DomainError.invalid(
                     "invalid_duplicate", th: "กรุณาระบุรหัสข้อเสนอที่ซ้ำกัน", en: "A duplicate needs \"duplicate_of\": the other proposal's code.")
             }
             duplicateCode = canonical
+        } else {
+            duplicateCode = nil
         }
         guard let canonical = TrackingCode.canonical(code, prefix: "PR"), let found = try await store.find(code: canonical)
         else { throw DomainError.proposalNotFound }
         guard found.record.status == .pending else {
             throw ProposalStore.wrongStatus(found.record.status, allowed: [.pending])
         }
-        var filedCase: CaseRecord?
-        if reason == .privateComplaint { filedCase = try await fileCase(from: found.record) }
+        let filedCase: CaseRecord?
+        if reason == .privateComplaint {
+            filedCase = try await fileCase(from: found.record)
+        } else {
+            filedCase = nil
+        }
         let now = clock()
         let messages = self.messages
         let record = try await change(code: canonical, at: now) { current in

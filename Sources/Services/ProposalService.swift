@@ -15,7 +15,7 @@ public struct ProposalService: Sendable {
     let rules: ServiceRules
     public let proposalRules: ProposalRules
     public let clock: @Sendable () -> Date
-    public let similar: SimilarProposals
+    public let similarity: SimilarProposals
     let placer: Placer
     /// Writes the messages changes send; nil when notifications are off.
     let messages: ProposalMessages?
@@ -34,7 +34,7 @@ public struct ProposalService: Sendable {
         self.proposalRules = proposalRules
         self.clock = clock
         self.messages = messages
-        similar = SimilarProposals(analyzer: analyzer, store: store)
+        similarity = SimilarProposals(analyzer: analyzer, store: store)
         placer = Placer(analyzer: analyzer, reference: reference, triageThreshold: rules.triageThreshold)
         identity = SupporterKey(store: store, configured: proposalRules.supporterKey)
     }
@@ -71,7 +71,7 @@ public struct ProposalService: Sendable {
                 en: "\"estimated_cost\" must be a non-negative number of baht.")
         }
         let scope = try resolveScope(request)
-        let category = request.category?.nonBlank ?? placer.place(title + "\n" + text).category
+        let category = try request.category?.nonBlank ?? placer.place(title + "\n" + text).category
         let now = clock()
         var contact: CaseContact?
         if let input = request.contact, !input.isEmpty, let consent = request.consent {
@@ -85,7 +85,7 @@ public struct ProposalService: Sendable {
         }
         let new = ProposalStore.NewProposal(
             title: title, text: text, publicTitle: PersonalData.redact(title), publicText: PersonalData.redact(text),
-            words: similar.words(title: title, text: text), scope: scope, categoryCode: category,
+            words: similarity.words(title: title, text: text), scope: scope, categoryCode: category,
             estimatedCost: request.estimatedCost, language: request.language, contact: contact,
             subscriptions: subscriptions, createdAt: now)
         var generator = SystemRandomNumberGenerator()
@@ -175,7 +175,7 @@ public struct ProposalService: Sendable {
             throw DomainError.invalid(
                 "text_too_long", th: "ข้อความยาวเกินไป", en: "\"title\" and \"text\" are too long.")
         }
-        return try await similar.find(title: title, text: text)
+        return try await similarity.find(title: title, text: text)
     }
 
     /// Counted supports per day, for the proposal's chart.
@@ -216,11 +216,11 @@ public struct ProposalService: Sendable {
     ) async throws -> SupportResult {
         guard let canonical = TrackingCode.canonical(code, prefix: "PR") else { throw DomainError.proposalNotFound }
         let now = clock()
-        let identity = try await identity.get()
-        let supporter = try identity.supporter(fromToken: token, at: now)
+        let keys = try await identity.get()
+        let supporter = try keys.supporter(fromToken: token, at: now)
         let messages = self.messages
         return try await store.support(
-            code: canonical, supporter: supporter.hash, network: identity.networkHash(client: client), at: now,
+            code: canonical, supporter: supporter.hash, network: keys.networkHash(client: client), at: now,
             burst: .init(limit: proposalRules.burstLimit, window: proposalRules.burstWindow),
             answerDue: now.addingTimeInterval(Double(proposalRules.thresholds.answerDays) * 86_400),
             notify: notify ? .init(channel: supporter.channel, address: supporter.address, language: language) : nil,
@@ -238,8 +238,8 @@ public struct ProposalService: Sendable {
 
     /// Whether `token` is a valid, unexpired supporter token (the page then offers one-click support).
     public func isValidSupporterToken(_ token: String) async -> Bool {
-        guard let identity = try? await identity.get() else { return false }
-        return (try? identity.supporter(fromToken: token, at: clock())) != nil
+        guard let keys = try? await identity.get() else { return false }
+        return (try? keys.supporter(fromToken: token, at: clock())) != nil
     }
 
     /// Withdraws the support of the person `token` names.

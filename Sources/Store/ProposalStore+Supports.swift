@@ -53,7 +53,7 @@ extension ProposalStore {
                         WHERE status IN ('published', 'routed') AND (status <> 'published' OR closes_at > $4)
                     ), ins AS (
                         INSERT INTO proposal_supports (proposal_id, supporter, network, created_at, state)
-                        SELECT open.id, $2, $3, $4,
+                        SELECT open.id, $2::bytea, $3::bytea, $4::timestamptz,
                                CASE WHEN $6 > 0 AND (
                                    SELECT count(*) FROM proposal_supports s
                                    WHERE s.proposal_id = open.id AND s.network = $3 AND s.created_at > $5) >= $6

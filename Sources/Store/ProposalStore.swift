@@ -156,7 +156,7 @@ public struct ProposalStore: Sendable {
                     [code, secret]
                 ).first
             else { return nil }
-            return (try Self.record(row), row.isNull(30) ? false : try row.bool(30))
+            return (try Self.record(row), try row.isNull(30) ? false : row.bool(30))
         }
     }
 

@@ -16,6 +16,9 @@ let bangNaProposal: JSONObject = [
     "scope": "district", "province": "10", "district": "1047", "category": "sidewalk", "estimated_cost": 2_500_000,
 ]
 
+/// The header the proposer's secret travels in, as for cases.
+let proposalSecretHeader = HTTPField.Name("X-Tracking-Secret")!
+
 /// Driving proposals through the API, as a citizen, moderators, supporters and an officer would.
 struct ProposalDriver {
     let app: TestApp
@@ -72,7 +75,7 @@ struct ProposalTests {
             let (code, secret) = try await driver.propose()
             #expect(code.hasPrefix("PR-"))
             #expect(try await client.send(.get, "/api/v1/proposals/\(code)").status == .notFound, "unpublished is not public")
-            let own = try await client.send(.get, "/api/v1/proposals/\(code)", headers: [.trackingSecret: secret])
+            let own = try await client.send(.get, "/api/v1/proposals/\(code)", headers: [proposalSecretHeader: secret])
             #expect(own.status == .ok && own.string("status") == "pending" && own.string("text")?.contains("081-234-5678") == true)
 
             let byOfficer = try await driver.publish(code, moderator: officer)
@@ -201,13 +204,13 @@ struct ProposalTests {
             #expect(rejected.status == .ok && rejected.string("proposal.status") == "rejected")
             let caseCode = try #require(rejected.string("case_code"))
             #expect(caseCode.hasPrefix("SG-"))
-            let tracked = try await client.send(.get, "/api/v1/cases/\(caseCode)", headers: [.trackingSecret: secret])
+            let tracked = try await client.send(.get, "/api/v1/cases/\(caseCode)", headers: [proposalSecretHeader: secret])
             #expect(tracked.status == .ok && tracked.string("text") == body["text"] as? String)
             let staffView = try await client.send(
                 .get, "/api/v1/agency/cases/\(caseCode)", headers: [.authorization: "Bearer \(moderator)"])
             #expect(staffView.string("contact.name") == "สมศรี" && staffView.string("contact.phone") == "0812345678")
             #expect(try await driver.count("SELECT count(*) FROM proposal_contacts") == 0, "the contact is not kept twice")
-            let own = try await client.send(.get, "/api/v1/proposals/\(code)", headers: [.trackingSecret: secret])
+            let own = try await client.send(.get, "/api/v1/proposals/\(code)", headers: [proposalSecretHeader: secret])
             #expect(own.string("rejection.case_code") == caseCode)
         }
     }

@@ -31,7 +31,8 @@ struct ProposalStaffPages {
         let view = kit.view(request, context: context)
         let staff = try AgencyPages.staff(context)
         let moderator = ProposalService.moderates(staff)
-        let queue = moderator ? try await proposals.moderationQueue(by: staff) : (pending: [], flagged: [])
+        var queue: (pending: [ProposalRecord], flagged: [ProposalRecord]) = ([], [])
+        if moderator { queue = try await proposals.moderationQueue(by: staff) }
         let inbox = try await proposals.inbox(by: staff)
         let model = StaffProposalsPage(
             moderator: moderator, pending: queue.pending.map { item($0, view: view) },
