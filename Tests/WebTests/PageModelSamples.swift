@@ -88,9 +88,9 @@ enum PageModelSamples {
             support: ProposalPage.Support(verified: false, codeID: "1", sentTo: "a@b.co"), errors: errors),
         StaffProposalsPage(
             moderator: true,
-            pending: [StaffProposalsPage.Item(code: "PR-1", heading: "h", statusName: "s", supports: "1", flagged: "0", due: "d")],
-            flagged: [StaffProposalsPage.Item(code: "PR-1", heading: "h", statusName: "s", supports: "1", flagged: "2", due: "d")],
-            toAnswer: [StaffProposalsPage.Item(code: "PR-1", heading: "h", statusName: "s", supports: "1", flagged: "0", due: "d")]),
+            pending: [StaffProposalsPage.Item(code: "PR-1", heading: "h", statusName: "s", supports: "1", flaggedSupports: "0", due: "d")],
+            flagged: [StaffProposalsPage.Item(code: "PR-1", heading: "h", statusName: "s", supports: "1", flaggedSupports: "2", due: "d")],
+            toAnswer: [StaffProposalsPage.Item(code: "PR-1", heading: "h", statusName: "s", supports: "1", flaggedSupports: "0", due: "d")]),
         StaffProposalPage(
             code: "PR-1", heading: "h", text: "t", statusName: "s", scopeName: "s", categoryName: "c", supports: "1",
             flaggedCount: "0", agencyName: "a", canModerate: true, canDecideFlagged: true, canAnswer: true,

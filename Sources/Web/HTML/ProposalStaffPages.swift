@@ -23,7 +23,7 @@ struct ProposalStaffPages {
     func item(_ record: ProposalRecord, view: PageKit.View) -> StaffProposalsPage.Item {
         StaffProposalsPage.Item(
             code: record.code, heading: record.title, statusName: ProposalPages.statusName(record.status, view.language),
-            supports: view.format.number(record.supports), flagged: view.format.number(record.flaggedSupports),
+            supports: view.format.number(record.supports), flaggedSupports: view.format.number(record.flaggedSupports),
             due: record.answerDue.map { view.format.date($0) })
     }
 

@@ -9,7 +9,7 @@ struct StaffProposalsPage: PageModel {
         var heading: String
         var statusName: String
         var supports: String
-        var flagged: String
+        var flaggedSupports: String
         var due: String?
     }
 
