@@ -223,7 +223,7 @@ public struct ProposalService: Sendable {
             code: canonical, supporter: supporter.hash, network: keys.networkHash(client: client), at: now,
             burst: .init(limit: proposalRules.burstLimit, window: proposalRules.burstWindow),
             answerDue: now.addingTimeInterval(Double(proposalRules.thresholds.answerDays) * 86_400),
-            notify: notify ? .init(channel: supporter.channel, address: supporter.address, language: language) : nil,
+            notify: notify ? NotificationSubscription(channel: supporter.channel, address: supporter.address, language: language) : nil,
             onCrossing: { record in messages?.notices(.proposalThresholdReached, record: record, at: now) ?? .none })
     }
 

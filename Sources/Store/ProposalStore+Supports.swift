@@ -3,19 +3,6 @@ public import Foundation
 public import Postgres
 
 extension ProposalStore {
-    /// Where a supporter who asked to hear the answer is reached.
-    public struct SupporterAddress: Sendable {
-        public var channel: NotificationChannel
-        public var address: String
-        public var language: MessageLanguage
-
-        public init(channel: NotificationChannel, address: String, language: MessageLanguage) {
-            self.channel = channel
-            self.address = address
-            self.language = language
-        }
-    }
-
     /// How bursts are recognised: more than `limit` supports of one proposal from one network within
     /// `window` flag the next ones for a moderator (limit 0: never).
     public struct BurstRule: Sendable {
@@ -40,7 +27,7 @@ extension ProposalStore {
     ///   when supports are not taken (expired, answered, or the period has ended).
     public func support(
         code: String, supporter: [UInt8], network: [UInt8], at now: Date, burst: BurstRule, answerDue: Date,
-        notify: SupporterAddress?, onCrossing: @escaping @Sendable (ProposalRecord) -> Notices
+        notify: NotificationSubscription?, onCrossing: @escaping @Sendable (ProposalRecord) -> Notices
     ) async throws -> SupportResult {
         try await pool.transaction { connection in
             guard

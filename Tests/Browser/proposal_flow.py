@@ -15,9 +15,7 @@ every check passed, 1 on a failed check, 2 when the tools are missing.
 """
 
 import argparse
-import os
 import re
-import shutil
 import subprocess
 import sys
 import time
@@ -26,7 +24,8 @@ import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from citizen_and_officer_flow import Browser, CheckFailed, catalogue, check  # noqa: E402
+from citizen_and_officer_flow import (  # noqa: E402
+    Browser, CheckFailed, add_browser_arguments, catalogue, check, tools_missing)
 
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support.ui import Select  # noqa: E402
@@ -225,19 +224,14 @@ def arguments():
     parser.add_argument("--password", required=True, help="both accounts' password")
     parser.add_argument("--screenshots", required=True)
     parser.add_argument("--width", type=int, default=1280)
-    parser.add_argument("--timeout", type=float, default=20)
-    parser.add_argument("--chromium", default=os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium")
-    parser.add_argument("--chromedriver",
-                        default=os.environ.get("CHROMEDRIVER") or shutil.which("chromedriver") or "/usr/bin/chromedriver")
+    add_browser_arguments(parser)
     return parser.parse_args()
 
 
 def main():
     args = arguments()
-    for tool in (args.chromium, args.chromedriver):
-        if not os.access(tool, os.X_OK):
-            print(f"MISSING: {tool} is not an executable", file=sys.stderr)
-            return 2
+    if tools_missing(args):
+        return 2
     started = time.monotonic()
     flow = Flow(args)
     try:
