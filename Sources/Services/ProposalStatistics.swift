@@ -6,17 +6,29 @@ public import Store
 /// answered by the deadline (beside its complaints in the league table), supports per month, and
 /// the public proposals as CSV or JSON Lines.
 ///
-/// Computed in SQL when asked and reused for `lifetime`: proposals are few beside cases, but supports
-/// per month reads every support.
+/// Computed in SQL when asked and reused for `lifetime`; supports per month, which reads every
+/// support, for ten minutes (unless `lifetime` is zero, as in tests).
 public struct ProposalStatistics: Sendable {
     let store: ProposalStore
     let clock: @Sendable () -> Date
     let cache: TimedCache<String, Figures>
+    let agencyCache: TimedCache<String, [ProposalAgencyFigures]>
+    let monthCache: TimedCache<String, [Month]>
+
+    public typealias Month = (month: String, supports: Int)
 
     public init(store: ProposalStore, clock: @escaping @Sendable () -> Date, lifetime: Duration = .seconds(60)) {
         self.store = store
         self.clock = clock
         cache = TimedCache(lifetime: lifetime)
+        agencyCache = TimedCache(lifetime: lifetime)
+        monthCache = TimedCache(lifetime: lifetime == .zero ? .zero : max(lifetime, .seconds(600)))
+    }
+
+    /// How each agency answered the proposals that reached it (the statistics page's column).
+    public func agencies() async throws -> [ProposalAgencyFigures] {
+        let (store, clock) = (self.store, self.clock)
+        return try await agencyCache.value(key: "agencies") { try await store.agencyAnswers(at: clock()) }
     }
 
     /// Every figure of the proposals' statistics.
@@ -31,6 +43,8 @@ public struct ProposalStatistics: Sendable {
 
     public func figures() async throws -> Figures {
         let (store, clock) = (self.store, self.clock)
+        let months = try await monthCache.value(key: "months") { try await store.supportsPerMonth() }
+        let agencies = try await agencies()
         return try await cache.value(key: "figures") {
             let counts = try await store.counts()
             func total<Key: Hashable>(_ key: (Int) -> Key) -> [Key: Int] {
@@ -43,8 +57,7 @@ public struct ProposalStatistics: Sendable {
                 byTopic: total { counts[$0].category }.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { ($0.key, $0.value) },
                 byScope: ProposalScopeLevel.allCases.map { scope in (scope, total { counts[$0].scope }[scope] ?? 0) },
                 byStatus: ProposalStatus.publicStatuses.map { status in (status, total { counts[$0].status }[status] ?? 0) },
-                agencies: try await store.agencyAnswers(at: now), supportsPerMonth: try await store.supportsPerMonth(),
-                computedAt: now)
+                agencies: agencies, supportsPerMonth: months, computedAt: now)
         }
     }
 

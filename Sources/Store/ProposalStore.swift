@@ -209,7 +209,8 @@ public struct ProposalStore: Sendable {
         var statuses = filter.statuses
         switch filter.order {
         case .supports: order = "p.supports DESC, p.id DESC"
-        case .newest: order = "p.published_at DESC NULLS LAST, p.id DESC"
+        // As the index orders (public proposals all have a publication time).
+        case .newest: order = "p.published_at DESC, p.id DESC"
         case .closest:
             statuses = statuses.filter { $0 == .published }
             order = "(p.threshold - p.supports), p.id"

@@ -56,7 +56,7 @@ final class PageFigures: Sendable {
             byCategory: try await grouped([.category]).sorted { $0.filed > $1.filed },
             byMonth: try await grouped([.month]).sorted { ($0.key[.month] ?? "") < ($1.key[.month] ?? "") },
             ranked: league.ranked, unranked: league.unranked,
-            proposalShares: try await proposals?.figures().agencies.reduce(into: [:]) { shares, agency in
+            proposalShares: try await proposals?.agencies().reduce(into: [:]) { shares, agency in
                 if let share = agency.shareInTime { shares[agency.agencyCode] = share }
             } ?? [:])
     }
