@@ -1,5 +1,5 @@
 public import Domain
-import Foundation
+public import Foundation
 import Statistics
 public import Store
 

@@ -68,9 +68,7 @@ extension ProposalStore {
         func time(_ column: String) -> String {
             "to_char(\(column) AT TIME ZONE 'Asia/Bangkok', 'YYYY-MM-DD\"T\"HH24:MI:SS\"+07:00\"')"
         }
-        return try await pool.withConnection(idempotent: true) { connection in
-            let rows = try connection.query(
-                """
+        let sql = """
                 SELECT id, code, public_title, public_text, scope, province_code, district_code, category_code, status,
                        estimated_cost::text, \(time("published_at")), \(time("closes_at")), supports::text, threshold::text,
                        CASE WHEN routed_at IS NULL THEN NULL ELSE agency_code END, \(time("routed_at")),
@@ -79,8 +77,9 @@ extension ProposalStore {
                 FROM proposals
                 WHERE id > $1 AND status IN ('published', 'expired', 'routed', 'answered', 'implemented')
                 ORDER BY id LIMIT $2
-                """, [after, limit]
-            ).rows
+                """
+        return try await pool.withConnection(idempotent: true) { connection in
+            let rows = try connection.query(sql, [after, limit]).rows
             let last = try rows.last.map { Int64(try $0.int(0)) }
             return (rows.map { row in (1...21).map { row.optionalString($0) } }, last)
         }

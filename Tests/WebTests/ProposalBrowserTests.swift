@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Services
+import Postgres
 import Setup
 import Store
 import TestSupport

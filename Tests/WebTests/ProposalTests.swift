@@ -5,6 +5,7 @@ import Hummingbird
 import HummingbirdTesting
 import Postgres
 import Services
+import Setup
 import Store
 import TestSupport
 import Testing
@@ -136,8 +137,8 @@ struct ProposalTests {
         try await app.run { client in
             let driver = ProposalDriver(app: app, client: client)
             var body = bangNaProposal
-            body["contact"] = ["email": "proposer@example.com"]
-            body["consent"] = ["version": "2026-01", "accepted": true]
+            body["contact"] = ["email": "proposer@example.com"] as JSONObject
+            body["consent"] = ["version": "2026-01", "accepted": true] as JSONObject
             body["notify"] = ["email"]
             let (code, _) = try await driver.propose(body)
             _ = try await driver.publish(code, moderator: moderator)
@@ -195,8 +196,8 @@ struct ProposalTests {
             body["title"] = "บ้านข้างๆ เปิดเพลงเสียงดังทุกคืน"
             body["text"] = "ขอให้ช่วยเตือนบ้านเลขที่ 12 ที่เปิดเพลงดังจนตีสองทุกคืน"
             body["category"] = "noise"
-            body["contact"] = ["name": "สมศรี", "phone": "0812345678"]
-            body["consent"] = ["version": "2026-01", "accepted": true]
+            body["contact"] = ["name": "สมศรี", "phone": "0812345678"] as JSONObject
+            body["consent"] = ["version": "2026-01", "accepted": true] as JSONObject
             let (code, secret) = try await driver.propose(body)
             let rejected = try await client.send(
                 .post, "/api/v1/agency/proposals/\(code)/reject", json: ["reason": "private_complaint"],
