@@ -50,7 +50,8 @@ struct ProposalDriver {
             .post, "/api/v1/one-time-codes", json: ["channel": "email", "address": address, "purpose": "support"])
         let id = try #require(sent.int("id"))
         let verified = try await client.send(
-            .post, "/api/v1/proposals/supporters", json: ["code_id": id, "code": try await sentCode(to: address)])
+            .post, "/api/v1/proposals/supporters",
+            json: ["code_id": id, "code": try await sentCode(to: address.trimmingCharacters(in: .whitespaces))])
         #expect(verified.status == .created, "verification failed: \(verified.json)")
         return try #require(verified.string("token"))
     }
