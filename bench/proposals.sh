@@ -50,7 +50,8 @@ sql() { psql -At "host=$socket user=siang dbname=siang" -c "$1"; }
 
 for path in "/api/v1/proposals" "/api/v1/proposals?sort=newest" "/api/v1/proposals?sort=closest" \
     "/api/v1/proposals?scope=district&topic=road&status=published" "/proposals" "/proposals?sort=closest&page=3"; do
-    wrk -t2 -c16 -d5s --latency -s bench/get.lua "http://127.0.0.1:$port$path" | grep RESULT | sed "s|RESULT|RESULT list $path|"
+    result=$(wrk -t2 -c16 -d5s --latency -s bench/get.lua "http://127.0.0.1:$port$path" | grep RESULT || true)
+    echo "RESULT list $path ${result#RESULT }"
 done
 
 # Supporters: each verified once through a one-time code, its token kept for the run.
