@@ -39,6 +39,16 @@ public enum NotificationEvent: String, Sendable, CaseIterable, Codable {
     case caseRated = "case.rated"
     /// A one-time code to prove an address (proposals, consultations).
     case oneTimeCode = "one_time_code"
+    /// A proposal was published by a moderator (to its proposer).
+    case proposalPublished = "proposal.published"
+    /// A proposal was not published (to its proposer).
+    case proposalRejected = "proposal.rejected"
+    /// A proposal reached its threshold and went to an agency (proposer, agency webhooks).
+    case proposalThresholdReached = "proposal.threshold_reached"
+    /// The agency answered a proposal (proposer, supporters who asked, agency webhooks).
+    case proposalAnswered = "proposal.answered"
+    /// Progress on an adopted proposal, or its completion.
+    case proposalProgress = "proposal.progress"
 
     /// The event a timeline entry is, for the agency handling the case (its webhooks hear of every change).
     public static func forAgency(_ entry: TimelineEntry) -> NotificationEvent? {

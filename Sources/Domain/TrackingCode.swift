@@ -7,21 +7,21 @@ import Foundation
 public enum TrackingCode {
     static let alphabet = Array("23456789ABCDEFGHJKMNPQRSTUVWXYZ")
 
-    /// A new random code for a case filed in `year`.
-    public static func make(year: Int, using generator: inout some RandomNumberGenerator) -> String {
-        "SG-\(year)-" + randomString(count: 6, alphabet: alphabet, using: &generator)
+    /// A new random code for a case filed in `year`; `prefix` "PR" makes a proposal's code.
+    public static func make(year: Int, prefix: String = "SG", using generator: inout some RandomNumberGenerator) -> String {
+        "\(prefix)-\(year)-" + randomString(count: 6, alphabet: alphabet, using: &generator)
     }
 
     /// The canonical form of a code as a citizen may type it ("sg 2026 7k3qx9" → "SG-2026-7K3QX9"),
     /// or nil when it cannot be a code.
-    public static func canonical(_ input: String) -> String? {
+    public static func canonical(_ input: String, prefix: String = "SG") -> String? {
         let compact = input.uppercased().filter { $0.isLetter || $0.isNumber }
-        guard compact.count == 12, compact.hasPrefix("SG") else { return nil }
+        guard compact.count == 12, compact.hasPrefix(prefix) else { return nil }
         let characters = Array(compact)
         let year = String(characters[2..<6])
         let suffix = characters[6..<12]
         guard year.allSatisfy(\.isASCII), Int(year) != nil, suffix.allSatisfy(alphabet.contains) else { return nil }
-        return "SG-\(year)-\(String(suffix))"
+        return "\(prefix)-\(year)-\(String(suffix))"
     }
 }
 

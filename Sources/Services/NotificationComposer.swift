@@ -80,7 +80,8 @@ public struct NotificationComposer: Sendable {
         case .caseClosed:
             th = "เรื่อง \(code) ปิดแล้ว"
             en = "Case \(code) is closed"
-        case .caseStarted, .caseRecategorised, .caseWithdrawn, .caseRated, .oneTimeCode:
+        case .caseStarted, .caseRecategorised, .caseWithdrawn, .caseRated, .oneTimeCode, .proposalPublished,
+            .proposalRejected, .proposalThresholdReached, .proposalAnswered, .proposalProgress:
             th = "เรื่อง \(code) มีการเปลี่ยนแปลง"
             en = "Case \(code) has changed"
         }

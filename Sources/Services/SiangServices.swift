@@ -20,6 +20,10 @@ public struct SiangServices: Sendable {
     public let outbox: OutboxStore
     /// Codes that prove an e-mail address or phone number.
     public let oneTimeCodes: OneTimeCodes
+    /// Proposals: proposing, moderation, supports, answers.
+    public let proposals: ProposalService
+    /// Proposals in statistics and open data.
+    public let proposalStatistics: ProposalStatistics
     /// Filing and following cases in LINE chats; nil when LINE is not configured.
     public let line: LineChat?
     let pool: ConnectionPool
@@ -33,7 +37,8 @@ public struct SiangServices: Sendable {
     public init(
         pool: ConnectionPool, reference: Reference, analyzer: TextAnalyzer, rules: ServiceRules,
         statistics: StatisticsService, clock: @escaping @Sendable () -> Date, caseCacheLifetime: Duration,
-        liveStatistics: Bool, notifications: NotificationComposer? = nil, line: LineChat.Configuration? = nil
+        liveStatistics: Bool, notifications: NotificationComposer? = nil, line: LineChat.Configuration? = nil,
+        proposalRules: ProposalRules = .init()
     ) {
         self.pool = pool
         self.reference = reference
@@ -58,6 +63,12 @@ public struct SiangServices: Sendable {
         upkeep = CaseUpkeep(
             store: caseStore, rules: rules, clock: clock, lineConversations: conversations, oneTimeCodes: codes)
         let caseService = self.cases
+        proposals = ProposalService(
+            store: ProposalStore(pool: pool), cases: caseService, codes: oneTimeCodes, reference: reference,
+            analyzer: analyzer, rules: rules, proposalRules: proposalRules, clock: clock,
+            messages: notifications.map { ProposalMessages(publicURL: $0.publicURL, reference: reference) })
+        proposalStatistics = ProposalStatistics(
+            store: ProposalStore(pool: pool), clock: clock, lifetime: .seconds(statistics.maxAge))
         self.line = line.map { LineChat(cases: caseService, store: conversations, configuration: $0) }
     }
 

@@ -54,6 +54,19 @@ public final class TextAnalyzer: Sendable {
         }
     }
 
+    /// The distinct content words of `text` (no stop words, no one-letter fragments), normalised:
+    /// what "similar proposals" compares.
+    public func contentWords(_ text: String) -> [String] {
+        let worker = borrow()
+        defer { idle.withLock { $0.append(worker) } }
+        var seen = Set<String>()
+        return worker.tokenizer.tokens(in: text).compactMap { token in
+            guard !token.isStopWord, token.kind != .number, token.text.count > 1, seen.insert(token.text).inserted
+            else { return nil }
+            return token.text
+        }
+    }
+
     private func borrow() -> Worker {
         if let worker = idle.withLock({ $0.popLast() }) { return worker }
         // The first worker proved ICU works, so another cannot fail for want of data.

@@ -27,6 +27,8 @@ public struct SiangRuntime: Sendable {
     public let notifications: NotificationSettings
     /// The LINE account citizens chat with; nil when LINE is not configured.
     public let line: LineSettings?
+    /// Proposals' thresholds and periods.
+    public var proposalRules: ProposalRules = .init()
 
     public init(
         pool: ConnectionPool, reference: Reference, analyzer: TextAnalyzer, rules: ServiceRules,
@@ -66,10 +68,12 @@ public struct SiangRuntime: Sendable {
         let gazetteer = SeedFiles.gazetteer(areas: data.areas)
         let statistics = StatisticsService(store: StatisticsStore(pool: pool), clock: clock)
         try await statistics.reload()
-        return SiangRuntime(
+        var runtime = SiangRuntime(
             pool: pool, reference: Reference(data), analyzer: try TextAnalyzer(model: model, gazetteer: gazetteer),
             rules: settings.serviceRules, statistics: statistics, renderer: try await PageRenderer.load(),
             catalogues: try Catalogues.load(), notifications: settings.notifications, line: settings.line, clock: clock)
+        runtime.proposalRules = settings.proposals
+        return runtime
     }
 }
 
@@ -92,7 +96,7 @@ extension SiangRuntime {
                 LineChat.Configuration(
                     channelSecret: $0.channelSecret, client: Self.lineAPI($0).lineClient,
                     publicURL: notifications.publicURL)
-            })
+            }, proposalRules: proposalRules)
     }
 
     /// LINE's API as the settings name it, through the shared HTTP client.

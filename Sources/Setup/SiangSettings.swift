@@ -1,5 +1,6 @@
 import Configuration
 import Foundation
+public import Services
 import SystemPackage
 
 /// Siang's settings: `Config/siang.json`, overridden by environment variables named after the
@@ -50,6 +51,8 @@ public struct SiangSettings: Sendable {
     public var rateLimits: RateLimitSettings = .unlimited
     /// Where `/metrics` is served, if anywhere (`metrics.*`).
     public var metrics = MetricsSettings()
+    /// Proposals' thresholds, periods, burst rule and supporter key (`proposals.*`).
+    public var proposals: ProposalRules = .init()
 
     /// The categories never shown to the public when `cases.private_categories` is not set: a missing
     /// setting must not make corruption or debt reports public (docs/privacy.md).
@@ -96,7 +99,8 @@ public struct SiangSettings: Sendable {
             behindProxy: config.bool(forKey: "web.behind_proxy", default: false),
             notifications: NotificationSettings.read(config),
             line: LineSettings.read(config),
-            lineDraftHours: config.double(forKey: "line.draft_hours", default: 24))
+            lineDraftHours: config.double(forKey: "line.draft_hours", default: 24),
+            proposals: ProposalRules.read(config))
         settings.rateLimits = RateLimitSettings.read(config)
         settings.metrics = MetricsSettings.read(config)
         return settings

@@ -22,7 +22,13 @@ struct DemoCommand: AsyncParsableCommand {
     )
 
     @Option(help: "How many cases.")
-    var cases: Int
+    var cases = 0
+
+    @Option(help: "How many proposals (published over --days, some routed and answered, old ones expired).")
+    var proposals = 0
+
+    @Option(help: "How many supports, shared very unevenly among the proposals.")
+    var supports = 0
 
     @Option(help: "Over how many days back from now.")
     var days = 365
@@ -31,7 +37,12 @@ struct DemoCommand: AsyncParsableCommand {
     var seed: UInt64 = 2026
 
     func validate() throws {
-        guard cases > 0, cases <= 50_000_000 else { throw ValidationError("--cases must be from 1 to 50,000,000") }
+        guard cases > 0 || proposals > 0 else { throw ValidationError("give --cases, --proposals or both") }
+        guard (0...50_000_000).contains(cases) else { throw ValidationError("--cases must be from 1 to 50,000,000") }
+        guard (0...10_000_000).contains(proposals) else { throw ValidationError("--proposals must be up to 10,000,000") }
+        guard (0...500_000_000).contains(supports), proposals > 0 || supports == 0 else {
+            throw ValidationError("--supports needs --proposals, and must be up to 500,000,000")
+        }
         guard days > 0, days <= 3650 else { throw ValidationError("--days must be from 1 to 3,650") }
     }
 
@@ -43,6 +54,10 @@ struct DemoCommand: AsyncParsableCommand {
             let reference = Reference(try await referenceStore.load())
             let settings = try await SiangSettings.load(home: home)
             let corpus = try SeedFiles.corpus(seeds: home.seeds).map { ($0.text, $0.category) }
+            if proposals > 0 {
+                try await loadProposals(pool: database.pool, reference: reference, corpus: corpus, settings: settings)
+            }
+            guard cases > 0 else { return }
             let loader = BulkLoader(pool: database.pool)
             let taken = try await loader.existingCodes()
             let generator = DemoGenerator(
@@ -58,6 +73,52 @@ struct DemoCommand: AsyncParsableCommand {
             print(
                 "loaded \(loaded) cases in \(String(format: "%.1f", seconds)) s "
                     + "(\(Int(Double(loaded) / seconds)) cases/s, timelines included)")
+        }
+    }
+
+    func loadProposals(
+        pool: ConnectionPool, reference: Reference, corpus: [(String, String)], settings: SiangSettings
+    ) async throws {
+        let loader = ProposalBulkLoader(pool: pool)
+        let now = Date()
+        let generator = ProposalDemoGenerator(
+            reference: reference, corpus: corpus.map { (text: $0.0, category: $0.1) },
+            thresholds: settings.proposals.thresholds, days: days, now: now)
+        let stream = generator.stream(
+            count: proposals, supports: supports, seed: seed, offset: try await loader.existingCount())
+        let start = ContinuousClock.now
+        let random = SeededBytes(seed: seed)
+        let loaded = try await loader.load(
+            count: proposals, at: now,
+            next: {
+                let batch = stream.next(count: 5_000)
+                return batch.isEmpty ? nil : batch
+            },
+            random: { random.fill(&$0) })
+        let elapsed = ContinuousClock.now - start
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        print(
+            "loaded \(loaded.proposals) proposals and \(loaded.supports) supports in \(String(format: "%.1f", seconds)) s")
+    }
+}
+
+/// Random bytes from a seeded generator, for demo supporters' hashes (which hash nobody).
+final class SeededBytes: @unchecked Sendable {
+    private var generator: SplitMix64
+
+    init(seed: UInt64) {
+        generator = SplitMix64(seed: seed ^ 0x5EED)
+    }
+
+    func fill(_ bytes: inout [UInt8]) {
+        var index = 0
+        while index < bytes.count {
+            var word = generator.next()
+            for _ in 0..<8 where index < bytes.count {
+                bytes[index] = UInt8(truncatingIfNeeded: word)
+                word >>= 8
+                index += 1
+            }
         }
     }
 }

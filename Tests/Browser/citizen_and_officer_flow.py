@@ -638,19 +638,31 @@ def arguments():
     parser.add_argument("--width", type=int, default=1280, help="viewport width in CSS pixels (default 1280)")
     parser.add_argument("--language", choices=("th", "en"), default="th",
                         help="en: switch with #lang-switch on the home page first")
+    add_browser_arguments(parser)
+    return parser.parse_args()
+
+
+def add_browser_arguments(parser):
+    """The options every browser flow takes: the waits and where Chromium and its driver are."""
     parser.add_argument("--timeout", type=float, default=20, help="seconds to wait for a page or an element")
     parser.add_argument("--chromium", default=os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium")
     parser.add_argument("--chromedriver",
                         default=os.environ.get("CHROMEDRIVER") or shutil.which("chromedriver") or "/usr/bin/chromedriver")
-    return parser.parse_args()
+
+
+def tools_missing(args):
+    """Says which of Chromium and its driver is missing (True), or nothing (False)."""
+    for tool in (args.chromium, args.chromedriver):
+        if not os.access(tool, os.X_OK):
+            print(f"MISSING: {tool} is not an executable (apt-get install chromium chromium-driver)", file=sys.stderr)
+            return True
+    return False
 
 
 def main():
     args = arguments()
-    for tool in (args.chromium, args.chromedriver):
-        if not os.access(tool, os.X_OK):
-            print(f"MISSING: {tool} is not an executable (apt-get install chromium chromium-driver)", file=sys.stderr)
-            return 2
+    if tools_missing(args):
+        return 2
     started = time.monotonic()
     print(f"browser flow: {args.base_url}, {args.width}px, {args.language}", flush=True)
     flow = Flow(args)

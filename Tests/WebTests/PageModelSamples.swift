@@ -44,7 +44,7 @@ enum PageModelSamples {
             agencies: [
                 StatsPage.AgencyRow(
                     rank: "1", name: "เขต", filed: "1", answeredShare: "1", resolvedShare: "1", medianAnswer: "1",
-                    satisfaction: "1")
+                    satisfaction: "1", proposalsInTime: "1")
             ],
             agencyNote: "n", openData: StatsPage.OpenData(csv: "/c", json: "/j", api: "/a")),
         InboxPage(
@@ -59,6 +59,43 @@ enum PageModelSamples {
         AgencyCasePage(case: agencyCase),
         PasswordPage(required: true, errors: errors, newHint: "h"),
         SignInPage(email: "e", errors: errors),
+    ] + proposalPages
+
+    static let proposalPages: [any PageModel] = [
+        ProposalListPage(
+            scopes: [option], categories: [option], statuses: [option], sorts: [option],
+            items: [
+                ProposalListPage.Item(
+                    code: "PR-1", heading: "h", scopeName: "s", categoryName: "c", statusName: "s", supports: "1",
+                    needed: "1 / 300")
+            ], empty: false, previousPage: "/proposals?page=1", nextPage: "/proposals?page=3"),
+        ProposePage(
+            form: ProposePage.Fields(
+                heading: "h", text: "t", cost: "1", contactName: "n", contactPhone: "p", contactEmail: "e", consent: true,
+                notifyEmail: true),
+            scopes: [option], categories: [option], provinces: [option],
+            districtGroups: [FilingPage.DistrictGroup(province: "10", provinceName: "กรุงเทพ", districts: [option])],
+            similar: [ProposePage.Similar(code: "PR-1", heading: "h", supports: "1")], checkedSimilar: true, errors: errors),
+        ProposedPage(code: "PR-1", secret: "s"),
+        ProposalPage(
+            proposal: ProposalPage.Details(
+                code: "PR-1", heading: "h", text: "t", statusCode: "published", statusName: "s", scopeName: "s",
+                categoryName: "c", cost: "1", supports: "1", threshold: "300", closes: "c", agencyName: "a"),
+            chart: "<svg></svg>", days: [ProposalPage.Day(day: "d", supports: "1")],
+            answer: ProposalPage.Answer(
+                kindName: "k", answerText: "t", answeredAt: "a", due: "d", studyUntil: "s", late: true),
+            timeline: [ProposalPage.Event(at: "a", what: "w", note: "n")],
+            support: ProposalPage.Support(verified: false, codeID: "1", sentTo: "a@b.co"), errors: errors),
+        StaffProposalsPage(
+            moderator: true,
+            pending: [StaffProposalsPage.Item(code: "PR-1", heading: "h", statusName: "s", supports: "1", flaggedSupports: "0", due: "d")],
+            flagged: [StaffProposalsPage.Item(code: "PR-1", heading: "h", statusName: "s", supports: "1", flaggedSupports: "2", due: "d")],
+            toAnswer: [StaffProposalsPage.Item(code: "PR-1", heading: "h", statusName: "s", supports: "1", flaggedSupports: "0", due: "d")]),
+        StaffProposalPage(
+            code: "PR-1", heading: "h", text: "t", statusName: "s", scopeName: "s", categoryName: "c", supports: "1",
+            flaggedCount: "0", agencyName: "a", canModerate: true, canDecideFlagged: true, canAnswer: true,
+            canReportProgress: true, reasons: [option], answers: [option],
+            timeline: [StaffProposalPage.Event(at: "a", what: "w", note: "n")], errors: errors),
     ]
 
     static let citizenCase = CasePage.Details(

@@ -15,6 +15,7 @@ public enum SiangMigrations {
         Migration(version: 9, name: "notifications: subscriptions, webhooks and the outbox", sql: outbox),
         Migration(version: 10, name: "LINE conversations: drafts and handled events", sql: lineConversations),
         Migration(version: 11, name: "one-time codes", sql: oneTimeCodes),
+        Migration(version: 12, name: "proposals, supports and answers", sql: proposals),
         Migration(version: 14, name: "partner tokens that may only file", sql: partnerRole),
     ]
 }

@@ -15,6 +15,8 @@ final class PageFigures: Sendable {
         var byMonth: [GroupFigures]
         var ranked: [LeagueTable.Entry]
         var unranked: [LeagueTable.Entry]
+        /// Each agency's share of proposals answered by their deadline (all time), where it has one.
+        var proposalShares: [String: Double] = [:]
     }
 
     let statistics: StatisticsService
@@ -23,8 +25,12 @@ final class PageFigures: Sendable {
     /// Agencies with fewer cases in the period are listed but not ranked.
     let minimumCases = 20
 
-    init(statistics: StatisticsService, lifetime: Duration) {
+    /// Proposals' figures, for the agencies' answers to proposals beside their complaints.
+    let proposals: ProposalStatistics?
+
+    init(statistics: StatisticsService, lifetime: Duration, proposals: ProposalStatistics? = nil) {
         self.statistics = statistics
+        self.proposals = proposals
         self.pages = TimedCache(lifetime: lifetime)
     }
 
@@ -49,7 +55,10 @@ final class PageFigures: Sendable {
             overall: try await grouped([]).first ?? GroupFigures(key: [:]),
             byCategory: try await grouped([.category]).sorted { $0.filed > $1.filed },
             byMonth: try await grouped([.month]).sorted { ($0.key[.month] ?? "") < ($1.key[.month] ?? "") },
-            ranked: league.ranked, unranked: league.unranked)
+            ranked: league.ranked, unranked: league.unranked,
+            proposalShares: try await proposals?.agencies().reduce(into: [:]) { shares, agency in
+                if let share = agency.shareInTime { shares[agency.agencyCode] = share }
+            } ?? [:])
     }
 }
 
@@ -128,7 +137,8 @@ struct StatisticsPage {
                 filed: format.number(figures.filed), answeredShare: format.percent(figures.firstAnswerShare),
                 resolvedShare: format.percent(figures.resolutionShare),
                 medianAnswer: format.days(figures.firstAnswer.median),
-                satisfaction: figures.meanStars.map { format.number($0, fractionDigits: 1) } ?? "–")
+                satisfaction: figures.meanStars.map { format.number($0, fractionDigits: 1) } ?? "–",
+                proposalsInTime: format.percent(data.proposalShares[entry.agency]))
         }
 
         let from = parameters.get("from") ?? ""

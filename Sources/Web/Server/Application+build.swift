@@ -102,13 +102,18 @@ public func buildApplication(
     ReferenceController(reference: runtime.reference).addRoutes(to: api)
     CasesController(cases: cases, json: json).addRoutes(to: api)
     OneTimeCodesController(codes: services.oneTimeCodes).addRoutes(to: api)
+    let proposalJSON = ProposalJSONBuilder(reference: runtime.reference, rules: runtime.rules)
+    ProposalsController(proposals: services.proposals, json: proposalJSON, behindProxy: configuration.behindProxy)
+        .addRoutes(to: api)
     StatisticsController(statistics: statistics, json: StatisticsJSONBuilder(reference: runtime.reference)).addRoutes(to: api)
     OpenDataController(
         statistics: statistics, reference: runtime.reference, clock: runtime.clock, behindProxy: configuration.behindProxy
     ).addRoutes(to: api)
+    ProposalStatisticsController(statistics: services.proposalStatistics, reference: runtime.reference).addRoutes(to: api)
     let staffRoutes = api.group("agency").add(middleware: StaffAuthenticationMiddleware(accounts: accounts, proved: limiter.tokens))
     AgencyController(agency: agency, json: json).addRoutes(to: staffRoutes)
     NotificationsController(agency: agency).addRoutes(to: staffRoutes)
+    ProposalsStaffController(proposals: services.proposals, json: proposalJSON).addRoutes(to: staffRoutes)
     CategorySuggestionController(placer: services.placer, reference: runtime.reference, rules: runtime.rules).addRoutes(to: api)
     LineWebhookController(chat: services.line).addRoutes(to: router)
     Open311Controller(
@@ -120,7 +125,8 @@ public func buildApplication(
     ).addRoutes(to: router)
 
     // Web pages: the same services, rendered as HTML.
-    let figures = PageFigures(statistics: statistics, lifetime: configuration.statisticsCacheLifetime)
+    let figures = PageFigures(
+        statistics: statistics, lifetime: configuration.statisticsCacheLifetime, proposals: services.proposalStatistics)
     let citizen = CitizenPages(kit: kit, cases: cases, json: json, figures: figures)
     citizen.addRoutes(to: router)
     StatisticsPage(kit: kit, figures: figures, reference: runtime.reference).addRoutes(to: router)
@@ -133,10 +139,15 @@ public func buildApplication(
                 name: "siang_session", path: "/agency", secure: configuration.secureCookies, sameSite: .lax),
             keyPrefix: "staff.", defaultSessionExpiration: AgencyPages.sessionLifetime))
     AgencyPages(kit: kit, agency: agency, accounts: accounts, citizen: citizen).addRoutes(to: router, sessions: sessions)
+    ProposalPages(kit: kit, proposals: services.proposals, behindProxy: configuration.behindProxy).addRoutes(to: router)
+    ProposalStaffPages(kit: kit, proposals: services.proposals).addRoutes(
+        to: router.group("agency").add(middleware: sessions).add(middleware: StaffSessionMiddleware(accounts: accounts)))
 
     inspectRouter(router)
     var background: [any Service] = [
-        MaintenanceService(upkeep: services.upkeep, interval: configuration.maintenanceInterval, logger: logger),
+        MaintenanceService(
+            upkeep: services.upkeep, interval: configuration.maintenanceInterval, logger: logger,
+            proposals: services.proposals),
         StatisticsUpkeep(statistics: statistics, reloadInterval: configuration.statisticsReloadInterval, logger: logger),
         sessionStore,
     ]

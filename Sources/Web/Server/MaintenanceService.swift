@@ -9,6 +9,8 @@ struct MaintenanceService: Service {
     let upkeep: CaseUpkeep
     let interval: Duration
     let logger: Logger
+    /// Expires proposals whose support period ended, and erases proposers' contacts past retention.
+    var proposals: ProposalService? = nil
 
     /// How often contact details past their retention are looked for: they are kept for years,
     /// so an hour late is nothing, and the search reads every contact still held.
@@ -39,6 +41,17 @@ struct MaintenanceService: Service {
             }
         } catch {
             logger.warning("maintenance failed; will retry", metadata: ["error": "\(error)"])
+        }
+        guard let proposals else { return }
+        do {
+            let round = try await proposals.upkeep(purgingContacts: purgingContacts)
+            if round.expired + round.contactsErased > 0 {
+                logger.info(
+                    "proposal maintenance",
+                    metadata: ["expired": "\(round.expired)", "contacts_erased": "\(round.contactsErased)"])
+            }
+        } catch {
+            logger.warning("proposal maintenance failed; will retry", metadata: ["error": "\(error)"])
         }
     }
 }

@@ -65,6 +65,8 @@ struct StatsPage: PageModel {
         var resolvedShare: String
         var medianAnswer: String
         var satisfaction: String
+        /// The share of proposals that reached the agency answered by their deadline.
+        var proposalsInTime: String
     }
 
     /// The addresses of the same figures as open data.
