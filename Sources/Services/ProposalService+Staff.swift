@@ -10,7 +10,7 @@ extension ProposalService {
         en: "Moderating proposals is for triage officers and administrators.")
 
     /// Whether `staff` moderates proposals.
-    public static func moderates(_ staff: StaffMember) -> Bool { staff.role != .officer }
+    public static func moderates(_ staff: StaffMember) -> Bool { staff.role == .triage || staff.role == .admin }
 
     /// Whether `staff` answers `record`: an officer of its agency; the triage desk and administrators
     /// for a proposal that went to no agency; administrators for any.
@@ -19,6 +19,7 @@ extension ProposalService {
         case .admin: true
         case .triage: record.agencyCode == nil
         case .officer: record.agencyCode != nil && record.agencyCode == staff.agencyCode
+        case .partner: false
         }
     }
 
@@ -235,6 +236,7 @@ extension ProposalService {
             filter.agencyCode = agency
         case .triage: filter.unassigned = true
         case .admin: break
+        case .partner: return ([], false)
         }
         return try await store.list(filter)
     }

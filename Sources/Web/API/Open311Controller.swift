@@ -200,7 +200,7 @@ struct Open311Controller {
         if let ids = list("service_request_id") {
             guard ids.count <= Self.maximumResults else { throw Open311Error.badRequest("too many service_request_id values (at most 1000)") }
             let found = try await cases.publicCases(
-                CaseListFilter(agencyCode: nil, limit: ids.count, codes: ids.compactMap(TrackingCode.canonical)))
+                CaseListFilter(agencyCode: nil, limit: ids.count, codes: ids.compactMap { TrackingCode.canonical($0) }))
             return found.map { serviceRequest($0, english: english) }
         }
         let codes = list("service_code")
