@@ -49,6 +49,14 @@ public enum BudgetCount {
         public var position: Int?
         public var reason: Reason
         public var selected: Bool { position != nil }
+
+        public init(id: Int64, cost: Int64, votes: Int, position: Int?, reason: Reason) {
+            self.id = id
+            self.cost = cost
+            self.votes = votes
+            self.position = position
+            self.reason = reason
+        }
     }
 
     /// A count's outcome.
@@ -61,6 +69,13 @@ public enum BudgetCount {
         /// Equal Shares: each voter's share in the binding run (after completion); nil for greedy.
         public var voterShare: Double?
         public var spent: Int64 { projects.filter(\.selected).reduce(0) { $0 + $1.cost } }
+
+        public init(rule: BudgetRule, winners: [Int64], projects: [ProjectResult], voterShare: Double?) {
+            self.rule = rule
+            self.winners = winners
+            self.projects = projects
+            self.voterShare = voterShare
+        }
     }
 
     /// Counts `ballots` (sets of project ids; ids not among `projects` are ignored) under `rule`.
@@ -69,7 +84,10 @@ public enum BudgetCount {
     ) -> Outcome {
         let candidates = projects.sorted { $0.id < $1.id }
         let index = Dictionary(uniqueKeysWithValues: candidates.enumerated().map { ($1.id, $0) })
+        // Ballots in a canonical order, so the same ballots in any order give the very same arithmetic
+        // (floating-point sums depend on their order) and so the very same explanations.
         let voters: [[Int]] = ballots.map { Array(Set($0.compactMap { index[$0] })).sorted() }
+            .sorted { $0.lexicographicallyPrecedes($1) }
         switch rule {
         case .greedy: return greedy(budget: budget, candidates: candidates, voters: voters)
         case .equalShares: return equalShares(budget: budget, candidates: candidates, voters: voters)
@@ -112,7 +130,7 @@ public enum BudgetCount {
 
     /// Whether `a` and `b` are equal up to rounding.
     static func same(_ a: Double, _ b: Double) -> Bool {
-        abs(a - b) <= 1e-9 * max(1, abs(a), abs(b))
+        a == b || (a.isFinite && b.isFinite && abs(a - b) <= 1e-9 * max(1, abs(a), abs(b)))
     }
 
     struct EqualSharesRun {

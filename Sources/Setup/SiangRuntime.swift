@@ -27,6 +27,8 @@ public struct SiangRuntime: Sendable {
     public let notifications: NotificationSettings
     /// The LINE account citizens chat with; nil when LINE is not configured.
     public let line: LineSettings?
+    /// The key of budget voters' HMAC from settings; nil for the one kept in the database.
+    public var budgetVoterSecret: String?
 
     public init(
         pool: ConnectionPool, reference: Reference, analyzer: TextAnalyzer, rules: ServiceRules,
@@ -43,6 +45,7 @@ public struct SiangRuntime: Sendable {
         self.rules = rules
         self.statistics = statistics
         self.clock = clock
+        budgetVoterSecret = nil
     }
 
     /// Migrates the database, seeds it on first start, loads the reference data and the model.
@@ -66,10 +69,12 @@ public struct SiangRuntime: Sendable {
         let gazetteer = SeedFiles.gazetteer(areas: data.areas)
         let statistics = StatisticsService(store: StatisticsStore(pool: pool), clock: clock)
         try await statistics.reload()
-        return SiangRuntime(
+        var runtime = SiangRuntime(
             pool: pool, reference: Reference(data), analyzer: try TextAnalyzer(model: model, gazetteer: gazetteer),
             rules: settings.serviceRules, statistics: statistics, renderer: try await PageRenderer.load(),
             catalogues: try Catalogues.load(), notifications: settings.notifications, line: settings.line, clock: clock)
+        runtime.budgetVoterSecret = settings.budgetVoterSecret
+        return runtime
     }
 }
 
@@ -92,7 +97,7 @@ extension SiangRuntime {
                 LineChat.Configuration(
                     channelSecret: $0.channelSecret, client: Self.lineAPI($0).lineClient,
                     publicURL: notifications.publicURL)
-            })
+            }, budgetVoterSecret: budgetVoterSecret)
     }
 
     /// LINE's API as the settings name it, through the shared HTTP client.

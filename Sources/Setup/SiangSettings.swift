@@ -46,6 +46,8 @@ public struct SiangSettings: Sendable {
     public var line: LineSettings?
     /// Hours a complaint half-written in a LINE chat is kept (`line.draft_hours`).
     public var lineDraftHours: Double
+    /// The key of budget voters' HMAC (`budgets.voter_secret`); nil for the one kept in the database.
+    public var budgetVoterSecret: String? = nil
 
     /// The categories never shown to the public when `cases.private_categories` is not set: a missing
     /// setting must not make corruption or debt reports public (docs/privacy.md).
@@ -92,6 +94,7 @@ public struct SiangSettings: Sendable {
             behindProxy: config.bool(forKey: "web.behind_proxy", default: false),
             notifications: NotificationSettings.read(config),
             line: LineSettings.read(config),
-            lineDraftHours: config.double(forKey: "line.draft_hours", default: 24))
+            lineDraftHours: config.double(forKey: "line.draft_hours", default: 24),
+            budgetVoterSecret: Optional(config.string(forKey: "budgets.voter_secret", default: "")).flatMap { $0.isEmpty ? nil : $0 })
     }
 }

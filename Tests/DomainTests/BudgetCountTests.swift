@@ -21,9 +21,11 @@ struct BudgetCountTests {
     func tieBreak() {
         let projects = [C(id: 7, cost: 60), C(id: 3, cost: 60)]
         for rule in BudgetRule.allCases {
-            let outcome = BudgetCount.count(rule: rule, budget: 100, projects: projects, ballots: [[7], [3]])
+            // Two votes each, and under Equal Shares the same price for their supporters: only one fits.
+            let outcome = BudgetCount.count(rule: rule, budget: 100, projects: projects, ballots: [[7], [3], [7, 3]])
             #expect(outcome.winners == [3], "\(rule)")
-            let reversed = BudgetCount.count(rule: rule, budget: 100, projects: projects.reversed(), ballots: [[3], [7]])
+            let reversed = BudgetCount.count(
+                rule: rule, budget: 100, projects: projects.reversed(), ballots: [[3, 7], [3], [7]])
             #expect(reversed == outcome, "\(rule)")
         }
     }

@@ -154,7 +154,7 @@ enum BrowserTools {
     /// Runs the flow script with `arguments`; returns its exit status and its output (stdout and
     /// stderr together, in order). The output goes to a file rather than a pipe, so a browser
     /// process left holding it cannot block the wait; a run past `limit` is terminated.
-    static func runScript(arguments: [String], limit: Duration = .seconds(300)) async throws -> (
+    static func runScript(script: URL = script, arguments: [String], limit: Duration = .seconds(300)) async throws -> (
         status: Int32, output: String
     ) {
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("siang-browser-\(UUID().uuidString).log")

@@ -15,5 +15,6 @@ public enum SiangMigrations {
         Migration(version: 9, name: "notifications: subscriptions, webhooks and the outbox", sql: outbox),
         Migration(version: 10, name: "LINE conversations: drafts and handled events", sql: lineConversations),
         Migration(version: 11, name: "one-time codes", sql: oneTimeCodes),
+        Migration(version: 13, name: "participatory budgeting", sql: budgets),
     ]
 }

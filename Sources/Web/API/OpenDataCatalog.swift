@@ -166,6 +166,9 @@ struct OpenDataCatalog: Encodable {
             description: [
                 "th": "ข้อมูลเรื่องร้องเรียน ข้อเสนอแนะ และสถิติการจัดการ เผยแพร่โดยไม่ต้องร้องขอ",
                 "en": "Complaints, suggestions and statistics of their handling, published without being asked.",
-            ], homepage: Reference(id: base + "/"), publisher: publisher, license: license, dataset: [cases, statistics])
+            ], homepage: Reference(id: base + "/"), publisher: publisher, license: license,
+            dataset: [
+                cases, statistics, budgetResults(base: base, license: license, publisher: publisher, modified: when),
+            ])
     }
 }

@@ -86,6 +86,8 @@ public func buildApplication(
     ReferenceController(reference: runtime.reference).addRoutes(to: api)
     CasesController(cases: cases, json: json).addRoutes(to: api)
     OneTimeCodesController(codes: services.oneTimeCodes).addRoutes(to: api)
+    BudgetsController(budgets: services.budgets).addRoutes(to: api)
+    BudgetOpenDataController(budgets: services.budgets).addRoutes(to: api)
     StatisticsController(statistics: statistics, json: StatisticsJSONBuilder(reference: runtime.reference)).addRoutes(to: api)
     OpenDataController(
         statistics: statistics, reference: runtime.reference, clock: runtime.clock, behindProxy: configuration.behindProxy
@@ -93,6 +95,7 @@ public func buildApplication(
     let staffRoutes = api.group("agency").add(middleware: StaffAuthenticationMiddleware(accounts: accounts))
     AgencyController(agency: agency, json: json).addRoutes(to: staffRoutes)
     NotificationsController(agency: agency).addRoutes(to: staffRoutes)
+    BudgetStaffController(budgets: services.budgets).addRoutes(to: staffRoutes)
     CategorySuggestionController(placer: services.placer, reference: runtime.reference, rules: runtime.rules).addRoutes(to: api)
     LineWebhookController(chat: services.line).addRoutes(to: router)
 
@@ -110,6 +113,10 @@ public func buildApplication(
                 name: "siang_session", path: "/agency", secure: configuration.secureCookies, sameSite: .lax),
             keyPrefix: "staff.", defaultSessionExpiration: AgencyPages.sessionLifetime))
     AgencyPages(kit: kit, agency: agency, accounts: accounts, citizen: citizen).addRoutes(to: router, sessions: sessions)
+    let budgetPages = BudgetPages(kit: kit, budgets: services.budgets, codes: services.oneTimeCodes, reference: runtime.reference)
+    budgetPages.addRoutes(to: router)
+    BudgetStaffPages(kit: kit, budgets: services.budgets, accounts: accounts, pages: budgetPages)
+        .addRoutes(to: router, sessions: sessions)
 
     inspectRouter(router)
     return Application(
