@@ -138,7 +138,7 @@ class BudgetFlow(base.Flow):
         b.screenshot("staff-vote-open")
         self.log("one idea made a project, two more added, vote open")
 
-    def code(self, address):
+    def read_code(self, address):
         """The six digits in the newest message to `address` in the outbox, as its reader sees it."""
         result = subprocess.run(
             ["psql", self.args.database, "-At", "-v", f"address={address}"],
@@ -164,7 +164,7 @@ class BudgetFlow(base.Flow):
             b.click_to_next_page(b.find("#send-code"))
             b.page_checks()
             b.heading("budget_code_heading")
-            b.type("#code", self.code(address))
+            b.type("#code", self.read_code(address))
             if number == 0:
                 b.screenshot("code")
             b.click_to_next_page(b.find("#verify-code"))
