@@ -26,6 +26,8 @@ public struct SiangServices: Sendable {
     public let proposalStatistics: ProposalStatistics
     /// Filing and following cases in LINE chats; nil when LINE is not configured.
     public let line: LineChat?
+    /// Participatory budgeting rounds, ideas, ballots and results.
+    public let budgets: BudgetService
     let pool: ConnectionPool
 
     /// - Parameters:
@@ -34,11 +36,13 @@ public struct SiangServices: Sendable {
     ///   - liveStatistics: whether statistics follow each change as it commits (else only their reloads).
     ///   - notifications: writes the messages changes send; nil when notifications are off.
     ///   - line: the LINE channel's secret and client; nil when LINE is not configured.
+    ///   - budgetVoterSecret: the key of budget voters' HMAC (`budgets.voter_secret`); nil for the database's.
     public init(
         pool: ConnectionPool, reference: Reference, analyzer: TextAnalyzer, rules: ServiceRules,
         statistics: StatisticsService, clock: @escaping @Sendable () -> Date, caseCacheLifetime: Duration,
         liveStatistics: Bool, notifications: NotificationComposer? = nil, line: LineChat.Configuration? = nil,
-        proposalRules: ProposalRules = .init()
+        proposalRules: ProposalRules = .init(),
+        budgetVoterSecret: String? = nil
     ) {
         self.pool = pool
         self.reference = reference
@@ -60,6 +64,9 @@ public struct SiangServices: Sendable {
         let conversations = LineConversationStore(pool: pool)
         let codes = OneTimeCodeStore(pool: pool)
         oneTimeCodes = OneTimeCodes(store: codes, clock: clock)
+        budgets = BudgetService(
+            store: BudgetStore(pool: pool), reference: reference, codes: oneTimeCodes, clock: clock,
+            voterSecret: budgetVoterSecret)
         upkeep = CaseUpkeep(
             store: caseStore, rules: rules, clock: clock, lineConversations: conversations, oneTimeCodes: codes)
         let caseService = self.cases

@@ -29,6 +29,8 @@ public struct SiangRuntime: Sendable {
     public let line: LineSettings?
     /// Proposals' thresholds and periods.
     public var proposalRules: ProposalRules = .init()
+    /// The key of budget voters' HMAC from settings; nil for the one kept in the database.
+    public var budgetVoterSecret: String?
 
     public init(
         pool: ConnectionPool, reference: Reference, analyzer: TextAnalyzer, rules: ServiceRules,
@@ -45,6 +47,7 @@ public struct SiangRuntime: Sendable {
         self.rules = rules
         self.statistics = statistics
         self.clock = clock
+        budgetVoterSecret = nil
     }
 
     /// Migrates the database, seeds it on first start, loads the reference data and the model.
@@ -73,6 +76,7 @@ public struct SiangRuntime: Sendable {
             rules: settings.serviceRules, statistics: statistics, renderer: try await PageRenderer.load(),
             catalogues: try Catalogues.load(), notifications: settings.notifications, line: settings.line, clock: clock)
         runtime.proposalRules = settings.proposals
+        runtime.budgetVoterSecret = settings.budgetVoterSecret
         return runtime
     }
 }
@@ -96,7 +100,7 @@ extension SiangRuntime {
                 LineChat.Configuration(
                     channelSecret: $0.channelSecret, client: Self.lineAPI($0).lineClient,
                     publicURL: notifications.publicURL)
-            }, proposalRules: proposalRules)
+            }, proposalRules: proposalRules, budgetVoterSecret: budgetVoterSecret)
     }
 
     /// LINE's API as the settings name it, through the shared HTTP client.

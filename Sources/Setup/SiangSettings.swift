@@ -53,6 +53,8 @@ public struct SiangSettings: Sendable {
     public var metrics = MetricsSettings()
     /// Proposals' thresholds, periods, burst rule and supporter key (`proposals.*`).
     public var proposals: ProposalRules = .init()
+    /// The key of budget voters' HMAC (`budgets.voter_secret`); nil for the one kept in the database.
+    public var budgetVoterSecret: String? = nil
 
     /// The categories never shown to the public when `cases.private_categories` is not set: a missing
     /// setting must not make corruption or debt reports public (docs/privacy.md).
@@ -100,7 +102,8 @@ public struct SiangSettings: Sendable {
             notifications: NotificationSettings.read(config),
             line: LineSettings.read(config),
             lineDraftHours: config.double(forKey: "line.draft_hours", default: 24),
-            proposals: ProposalRules.read(config))
+            proposals: ProposalRules.read(config),
+            budgetVoterSecret: Optional(config.string(forKey: "budgets.voter_secret", default: "")).flatMap { $0.isEmpty ? nil : $0 })
         settings.rateLimits = RateLimitSettings.read(config)
         settings.metrics = MetricsSettings.read(config)
         return settings

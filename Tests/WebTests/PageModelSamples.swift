@@ -59,6 +59,31 @@ enum PageModelSamples {
         AgencyCasePage(case: agencyCase),
         PasswordPage(required: true, errors: errors, newHint: "h"),
         SignInPage(email: "e", errors: errors),
+        BudgetListPage(rounds: [budgetRound]),
+        BudgetPage(
+            roundID: 1, name: "n", description: "d", agencyName: "a", phaseName: "p", budget: "b", budgetValue: 1,
+            areaNames: "a", steps: [BudgetPage.Step(name: "n", from: "f", current: true)], errors: errors,
+            ideaForm: BudgetPage.IdeaForm(title: "t", text: "t", contactName: "n", contactPhone: "p", contactEmail: "e"),
+            ideas: [BudgetPage.Idea(title: "t", text: "t", statusName: "s", declineReason: "r")],
+            projects: [
+                BudgetPage.Project(
+                    id: 1, title: "t", description: "d", cost: "c", costValue: 1, feasibility: "f", progressName: "p",
+                    chosen: true)
+            ],
+            vote: BudgetPage.Vote(
+                verify: BudgetPage.Verify(address: "a", districts: [option]),
+                ballot: BudgetPage.Ballot(total: "t", hasBallot: true)),
+            results: BudgetPage.Results(
+                ruleName: "r", ruleExplanation: "e", turnout: "t", spent: "s",
+                rows: [BudgetPage.ResultRow(title: "t", cost: "c", votes: "v", won: true, explanation: "e")], otherRule: "o"),
+            updates: [BudgetPage.Update(project: "p", progressName: "p", note: "n", at: "a")]),
+        BudgetCodePage(roundID: 1, name: "n", codeID: 1, area: "1004", errors: errors),
+        StaffBudgetListPage(rounds: [budgetRound], errors: errors, districts: [option]),
+        StaffBudgetPage(
+            roundID: 1, name: "n", phaseName: "p", budget: "b", closeLabel: "c", isReview: true, canPublish: true,
+            ideas: [StaffBudgetPage.Idea(id: 1, title: "t", text: "t", statusName: "s", contact: "c", open: true)],
+            projects: [StaffBudgetPage.Project(title: "t", cost: "c", feasibility: "f", progressName: "p")], turnout: "t",
+            winners: [StaffBudgetPage.Winner(id: 1, title: "t", progressName: "p", options: [option])]),
     ] + proposalPages
 
     static let proposalPages: [any PageModel] = [
@@ -97,6 +122,9 @@ enum PageModelSamples {
             canReportProgress: true, reasons: [option], answers: [option],
             timeline: [StaffProposalPage.Event(at: "a", what: "w", note: "n")], errors: errors),
     ]
+
+    static let budgetRound = BudgetListPage.Round(
+        id: 1, name: "n", agencyName: "a", phaseName: "p", budget: "b", areaNames: "a")
 
     static let citizenCase = CasePage.Details(
         isCitizen: true, code: "SG-1", statusCode: "new", statusName: "ใหม่", overdue: true, kindName: "k",

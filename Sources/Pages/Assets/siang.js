@@ -50,4 +50,17 @@
       }, 600);
     });
   }
+  // Ballot: the running total of the chosen projects, marked when over the budget (the server checks it too).
+  var ballot = document.getElementById("ballot-form");
+  var amount = document.getElementById("ballot-total-amount");
+  if (ballot && amount) {
+    var budget = Number(ballot.getAttribute("data-budget"));
+    var boxes = Array.prototype.slice.call(ballot.querySelectorAll("input[data-cost]"));
+    var total = function () {
+      var sum = boxes.reduce(function (s, b) { return b.checked ? s + Number(b.getAttribute("data-cost")) : s; }, 0);
+      amount.textContent = amount.textContent.replace(/[0-9][0-9,]*/, sum.toLocaleString("en-US"));
+      amount.className = sum > budget ? "overdue" : "";
+    };
+    boxes.forEach(function (b) { b.addEventListener("change", total); });
+  }
 })();

@@ -16,6 +16,7 @@ public enum SiangMigrations {
         Migration(version: 10, name: "LINE conversations: drafts and handled events", sql: lineConversations),
         Migration(version: 11, name: "one-time codes", sql: oneTimeCodes),
         Migration(version: 12, name: "proposals, supports and answers", sql: proposals),
+        Migration(version: 13, name: "participatory budgeting", sql: budgets),
         Migration(version: 14, name: "partner tokens that may only file", sql: partnerRole),
     ]
 }

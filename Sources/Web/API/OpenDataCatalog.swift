@@ -170,6 +170,7 @@ struct OpenDataCatalog: Encodable {
             dataset: [
                 cases, statistics,
                 proposalsDataset(base: base, license: license, publisher: publisher, periodicity: daily, modified: when),
+                budgetResults(base: base, license: license, publisher: publisher, modified: when),
             ])
     }
 }

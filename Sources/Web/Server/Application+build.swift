@@ -105,6 +105,8 @@ public func buildApplication(
     let proposalJSON = ProposalJSONBuilder(reference: runtime.reference, rules: runtime.rules)
     ProposalsController(proposals: services.proposals, json: proposalJSON, behindProxy: configuration.behindProxy)
         .addRoutes(to: api)
+    BudgetsController(budgets: services.budgets).addRoutes(to: api)
+    BudgetOpenDataController(budgets: services.budgets).addRoutes(to: api)
     StatisticsController(statistics: statistics, json: StatisticsJSONBuilder(reference: runtime.reference)).addRoutes(to: api)
     OpenDataController(
         statistics: statistics, reference: runtime.reference, clock: runtime.clock, behindProxy: configuration.behindProxy
@@ -114,6 +116,7 @@ public func buildApplication(
     AgencyController(agency: agency, json: json).addRoutes(to: staffRoutes)
     NotificationsController(agency: agency).addRoutes(to: staffRoutes)
     ProposalsStaffController(proposals: services.proposals, json: proposalJSON).addRoutes(to: staffRoutes)
+    BudgetStaffController(budgets: services.budgets).addRoutes(to: staffRoutes)
     CategorySuggestionController(placer: services.placer, reference: runtime.reference, rules: runtime.rules).addRoutes(to: api)
     LineWebhookController(chat: services.line).addRoutes(to: router)
     Open311Controller(
@@ -142,6 +145,10 @@ public func buildApplication(
     ProposalPages(kit: kit, proposals: services.proposals, behindProxy: configuration.behindProxy).addRoutes(to: router)
     ProposalStaffPages(kit: kit, proposals: services.proposals).addRoutes(
         to: router.group("agency").add(middleware: sessions).add(middleware: StaffSessionMiddleware(accounts: accounts)))
+    let budgetPages = BudgetPages(kit: kit, budgets: services.budgets, codes: services.oneTimeCodes, reference: runtime.reference)
+    budgetPages.addRoutes(to: router)
+    BudgetStaffPages(kit: kit, budgets: services.budgets, accounts: accounts, pages: budgetPages)
+        .addRoutes(to: router, sessions: sessions)
 
     inspectRouter(router)
     var background: [any Service] = [
