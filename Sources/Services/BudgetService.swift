@@ -63,7 +63,7 @@ public struct BudgetService: Sendable {
         switch staff.role {
         case .officer: agency = staff.agencyCode ?? ""
         case .admin: agency = draft.agencyCode ?? staff.agencyCode ?? ""
-        case .triage: throw Self.notStaffOfRound
+        case .triage, .partner: throw Self.notStaffOfRound
         }
         guard reference.agencies[agency] != nil else {
             throw DomainError.invalid("unknown_agency", th: "ไม่พบหน่วยงานที่ระบุ", en: "No agency with this code.")
