@@ -122,7 +122,7 @@ class BudgetFlow(base.Flow):
         form = b.find("form[id^='make-project-']")
         idea = form.get_attribute("id").rsplit("-", 1)[1]
         check("สมศรี" in b.text(f"#staff-idea-{idea}"), "staff do not see the idea's contact")
-        b.type(f"#project-cost-{idea}", "600000")
+        b.type(f"#project-cost-{idea}", "450000")
         b.type(f"#project-feasibility-{idea}", "เขตติดตั้งเองได้ภายใน 3 เดือน")
         b.screenshot("staff-review")
         b.click_to_next_page(b.find(f"#make-project-submit-{idea}"))
@@ -176,11 +176,11 @@ class BudgetFlow(base.Flow):
                 for box in boxes:
                     b.click(box)
                 total = whole_number(b.text("#ballot-total-amount"))
-                check(total == 1_400_000, f"the running total shows {total}, expected 1,400,000")
+                check(total == 1_250_000, f"the running total shows {total}, expected 1,250,000")
                 b.screenshot("ballot-over-budget")
                 b.click_to_next_page(b.find("#cast-ballot"))
                 check(b.present("#errors"), "a ballot over the budget was not refused")
-                check("1,400,000" in b.text("#errors") or "1400000" in b.text("#errors"), "the refusal does not say the total")
+                check("1,250,000" in b.text("#errors") or "1250000" in b.text("#errors"), "the refusal does not say the total")
                 b.screenshot("ballot-refused")
                 # The refusal is a 422 page, which the console reports; anything else there is still an error.
                 for entry in b.driver.get_log("browser"):
@@ -225,13 +225,13 @@ class BudgetFlow(base.Flow):
         rows = b.driver.find_elements(By.CSS_SELECTOR, "#results-table tbody tr")
         won = [row.text for row in rows if "won" in row.get_attribute("class").split()]
         check(len(rows) == 3, f"{len(rows)} result rows, expected 3")
-        # Equal Shares: four voters, 250,000 baht each. The lights (600,000) are beyond their two supporters'
-        # 500,000; the park (500,000) and the bins (300,000) cost their supporters the same per baht, and the
-        # park, created first, goes first; its supporters, who also wanted the lights, have then spent their
-        # shares. (Most votes first would have taken the lights and the bins.)
-        check(len(won) == 2 and any("สวนหย่อม" in row for row in won) and any("ถังขยะ" in row for row in won),
-              f"the winners are not the park and the bins: {won}")
-        check("ไฟส่องสว่าง" in b.text("#results"), "the other rule's winners are not shown")
+        # Equal Shares: four voters, 250,000 baht each; every project costs its two supporters half a baht
+        # per baht of it, so the one created first goes first: the lights (450,000), which leaves their
+        # supporters 25,000 each, too little for the park; the bins (300,000) are paid by their own two.
+        # (Most votes first takes the lights and the park, 950,000, and then the bins no longer fit.)
+        check(len(won) == 2 and any("ไฟส่องสว่าง" in row for row in won) and any("ถังขยะ" in row for row in won),
+              f"the winners are not the lights and the bins: {won}")
+        check("สวนหย่อม" in b.text("#results"), "the other rule's winners are not shown")
         check(self.t["budget_rule_equal_shares"] in b.text("#results"), "the binding rule is not named")
         check("เริ่มงานแล้ว" in b.text("#progress"), "the progress is not public")
         b.screenshot("results")
