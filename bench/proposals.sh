@@ -36,8 +36,9 @@ echo "== siang demo --proposals $proposals --supports $supports"
 (cd "$work" && SIANG_HOME="$repo" LOG_LEVEL=warning "$siang" demo --proposals "$proposals" --supports "$supports" --days 120 \
     | sed 's/^/RESULT demo /')
 
-# Bursts are flagged per proposal and network; every bench client is 127.0.0.1, so the rule is off here.
-(cd "$work" && exec env SIANG_HOME="$repo" SIANG_PORT="$port" LOG_LEVEL=warning SIANG_PROPOSALS_BURST_SUPPORTS=0 \
+# Bursts are flagged per proposal and network, and rate limits count per address; every bench client is
+# 127.0.0.1, so both are off here.
+(cd "$work" && exec env SIANG_HOME="$repo" SIANG_PORT="$port" LOG_LEVEL=warning SIANG_PROPOSALS_BURST_SUPPORTS=0 SIANG_RATE_LIMITS_ENABLED=false \
     SIANG_NOTIFICATIONS_DELIVERY_INTERVAL_MS=600000 "$siang" serve > "$work/serve.log" 2>&1) &
 server_pid=$!
 for _ in $(seq 1 1200); do
