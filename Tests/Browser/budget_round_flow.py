@@ -24,13 +24,11 @@ import re
 import shutil
 import subprocess
 import sys
-import time
-import traceback
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import citizen_and_officer_flow as base  # noqa: E402 - the shared browser and checks
-from citizen_and_officer_flow import CheckFailed, check, whole_number  # noqa: E402
+from citizen_and_officer_flow import CheckFailed, check, run_flow, whole_number  # noqa: E402
 
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support.ui import Select  # noqa: E402
@@ -256,21 +254,8 @@ def arguments():
 
 def main():
     args = arguments()
-    started = time.monotonic()
     print(f"budget flow: {args.base_url}, {args.width}px", flush=True)
-    flow = BudgetFlow(args)
-    try:
-        flow.run()
-    except Exception as error:  # noqa: BLE001 - every failure is reported the same way
-        flow.report_failure(error if isinstance(error, CheckFailed) else f"{type(error).__name__}: {error}")
-        if not isinstance(error, CheckFailed):
-            traceback.print_exc(file=sys.stdout)
-        return 1
-    finally:
-        flow.close()
-    print(f"PASS: {args.width}px budget round {flow.round_path}, {len(flow.saved)} screenshots in {flow.screenshots} "
-          f"({time.monotonic() - started:.1f} s)", flush=True)
-    return 0
+    return run_flow(BudgetFlow(args), lambda flow: f"{args.width}px budget round {flow.round_path}")
 
 
 if __name__ == "__main__":

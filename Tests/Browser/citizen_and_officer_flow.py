@@ -659,13 +659,10 @@ def tools_missing(args):
     return False
 
 
-def main():
-    args = arguments()
-    if tools_missing(args):
-        return 2
+def run_flow(flow, summary):
+    """Runs `flow`, reports a failure the one way every flow does, or prints PASS with `summary(flow)`;
+    returns the exit status."""
     started = time.monotonic()
-    print(f"browser flow: {args.base_url}, {args.width}px, {args.language}", flush=True)
-    flow = Flow(args)
     try:
         flow.run()
     except Exception as error:  # noqa: BLE001 - every failure is reported the same way
@@ -675,9 +672,17 @@ def main():
         return 1
     finally:
         flow.close()
-    print(f"PASS: {args.width}px {args.language}, case {flow.code}, {len(flow.saved)} screenshots in "
-          f"{flow.screenshots} ({time.monotonic() - started:.1f} s)", flush=True)
+    print(f"PASS: {summary(flow)}, {len(flow.saved)} screenshots in {flow.screenshots} "
+          f"({time.monotonic() - started:.1f} s)", flush=True)
     return 0
+
+
+def main():
+    args = arguments()
+    if tools_missing(args):
+        return 2
+    print(f"browser flow: {args.base_url}, {args.width}px, {args.language}", flush=True)
+    return run_flow(Flow(args), lambda flow: f"{args.width}px {args.language}, case {flow.code}")
 
 
 if __name__ == "__main__":

@@ -18,14 +18,12 @@ import argparse
 import re
 import subprocess
 import sys
-import time
-import traceback
 import uuid
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from citizen_and_officer_flow import Flow as CitizenFlow  # noqa: E402
-from citizen_and_officer_flow import CheckFailed, add_browser_arguments, catalogue, check, tools_missing  # noqa: E402
+from citizen_and_officer_flow import CheckFailed, add_browser_arguments, catalogue, check, run_flow, tools_missing  # noqa: E402
 
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support.ui import Select  # noqa: E402
@@ -209,20 +207,7 @@ def main():
     args = arguments()
     if tools_missing(args):
         return 2
-    started = time.monotonic()
-    flow = Flow(args)
-    try:
-        flow.run()
-    except Exception as error:  # noqa: BLE001
-        flow.report_failure(str(error) if isinstance(error, CheckFailed) else f"{type(error).__name__}: {error}")
-        if not isinstance(error, CheckFailed):
-            traceback.print_exc(file=sys.stdout)
-        return 1
-    finally:
-        flow.close()
-    print(f"PASS: {args.width}px, proposal {flow.code}, {len(flow.saved)} screenshots ({time.monotonic() - started:.1f} s)",
-          flush=True)
-    return 0
+    return run_flow(Flow(args), lambda flow: f"{args.width}px, proposal {flow.code}")
 
 
 if __name__ == "__main__":
