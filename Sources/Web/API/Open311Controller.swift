@@ -59,7 +59,7 @@ struct Open311Controller {
         return try await Self.answer(format, status: .created) {
             guard name == "requests" else { throw Open311Error.notFound }
             let created = [try await file(request, context: context)]
-            return .init(json: created, xml: XMLCreated(request: created), root: "service_requests")
+            return .init(json: created, xml: XMLRequests(request: created), root: "service_requests")
         }
     }
 
@@ -92,7 +92,7 @@ struct Open311Controller {
                 try await !cases.publicCases(CaseListFilter(agencyCode: nil, limit: 1, codes: [token])).isEmpty
             else { throw Open311Error.notFound }
             let list = [TokenAnswer(service_request_id: token, token: token)]
-            return .init(json: list, xml: XMLTokens(request: list), root: "service_requests")
+            return .init(json: list, xml: XMLRequests(request: list), root: "service_requests")
         }
     }
 
@@ -362,13 +362,27 @@ struct Open311Controller {
         do {
             let answer = try await make()
             return try render(answer, format: format, status: status)
-        } catch let error as Open311Error {
-            return try render(errors: error, format: format)
-        } catch let error as DomainError {
-            let status: HTTPResponse.Status = error.kind == .notFound ? .notFound : .badRequest
-            return try render(errors: Open311Error(status: status, description: error.messageEN), format: format)
-        } catch let error as APIError where error.status.code < 500 {
-            return try render(errors: Open311Error(status: error.status, description: error.messageEN), format: format)
+        } catch {
+            guard let (listed, headers) = listed(error) else { throw error }
+            return try render(errors: listed, format: format, headers: headers)
+        }
+    }
+
+    /// A client's error as Open311 lists it, with the headers it carries (`Retry-After`); nil for a
+    /// server error, which keeps the service's own shape. The one mapping for errors met inside the
+    /// handlers and outside them (`errorResponse`).
+    static func listed(_ error: any Error) -> (Open311Error, HTTPFields)? {
+        switch error {
+        case let error as Open311Error:
+            return (error, [:])
+        case let error as DomainError:
+            return (Open311Error(status: error.kind == .notFound ? .notFound : .badRequest, description: error.messageEN), [:])
+        case let error as APIError where error.status.code < 500:
+            return (Open311Error(status: error.status, description: error.messageEN), error.headers)
+        case let error as HTTPError where error.status.code < 500:
+            return (Open311Error(status: error.status, description: error.status.reasonPhrase.lowercased()), [:])
+        default:
+            return nil
         }
     }
 
@@ -391,26 +405,17 @@ struct Open311Controller {
     /// rate limit), in the form the path's extension asks for; nil for server errors, which keep the
     /// service's own shape.
     static func errorResponse(for error: any Error, path: String) throws -> Response? {
-        let open311: Open311Error
-        var headers: HTTPFields = [:]
-        switch error {
-        case let error as APIError where error.status.code < 500:
-            open311 = Open311Error(status: error.status, description: error.messageEN)
-            headers = error.headers
-        case let error as HTTPError where error.status.code < 500:
-            open311 = Open311Error(status: error.status, description: error.status.reasonPhrase.lowercased())
-        default:
-            return nil
-        }
+        guard let (listed, headers) = listed(error) else { return nil }
         let format = split(String(path.split(separator: "/").last ?? "")).format ?? .json
-        var response = try render(errors: open311, format: format)
-        for field in headers { response.headers.append(field) }
-        return response
+        return try render(errors: listed, format: format, headers: headers)
     }
 
-    static func render(errors error: Open311Error, format: Format) throws -> Response {
+    static func render(errors error: Open311Error, format: Format, headers: HTTPFields = [:]) throws -> Response {
         let list = [Open311Error.Item(code: Int(error.status.code), description: error.description)]
-        return try render(.init(json: list, xml: XMLErrors(error: list), root: "errors"), format: format, status: error.status)
+        var response = try render(
+            .init(json: list, xml: XMLErrors(error: list), root: "errors"), format: format, status: error.status)
+        for field in headers { response.headers.append(field) }
+        return response
     }
 }
 
@@ -433,9 +438,8 @@ struct Open311Error: Error {
 // element names (`<services><service>…`), the specification's XML.
 
 struct XMLServices: Encodable { var service: [Open311Controller.Service] }
-struct XMLRequests: Encodable { var request: [Open311Controller.ServiceRequest] }
-struct XMLCreated: Encodable { var request: [Open311Controller.Created] }
-struct XMLTokens: Encodable { var request: [Open311Controller.TokenAnswer] }
+/// Every list of requests (read, created, tokens) is `<service_requests><request>…`.
+struct XMLRequests<Item: Encodable>: Encodable { var request: [Item] }
 struct XMLErrors: Encodable { var error: [Open311Error.Item] }
 struct XMLServiceDefinition: Encodable {
     var service_code: String
