@@ -285,15 +285,12 @@ struct SMTPClientTests {
     @Test("a server that never answers is a transient timeout, within the reply timeout")
     func silentServer() async throws {
         try await withSMTPServer(.init(silent: true)) { server in
-            let clock = ContinuousClock()
-            let started = clock.now
             let error = try await Self.failure(Self.configuration(port: server.port, replyTimeout: .milliseconds(500)))
             #expect(error.kind == .timeout)
             #expect(error.step == .greeting)
             #expect(error.isTransient)
-            // Far below the 60-second default: the 500 ms limit given is the one that ended it (the margin is
-            // for a machine busy with other tests, not a speed claim).
-            #expect(clock.now - started < .seconds(30))
+            // The 500 ms limit given, not the 60-second default, is the one that ended it.
+            #expect(error.detail == "no reply within 0.5 seconds")
         }
     }
 
