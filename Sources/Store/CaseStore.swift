@@ -234,10 +234,10 @@ public struct CaseStore: Sendable {
     /// `decide` (which holds the rules: the secret, the case's status) allowed it, and records
     /// the erasure in the timeline; all in one transaction, with the case locked.
     ///
-    /// The addresses notifications go to (e-mail, phone, LINE user id: `case_subscriptions`) go with
-    /// them, and so do the case's idempotency keys: their request fingerprint was made from a filing
-    /// that held the contact details. A case filed on LINE holds no contact row, only its LINE user
-    /// id, which is erased the same way. The log of readings stays (it holds no contact details).
+    /// The wish to be told by e-mail or SMS goes with the contact row that holds those addresses, and
+    /// so do the case's idempotency keys: their request fingerprint was made from a filing that held
+    /// the contact details. A case filed on LINE holds no contact row, only its LINE user id (in
+    /// `case_subscriptions`), which is erased the same way. The log of readings stays (it holds no contact details).
     /// - Returns: the case, what was done, and when the details were erased (now or before).
     /// - Throws: whatever `decide` throws, or `DomainError.caseNotFound`.
     public func eraseContact(

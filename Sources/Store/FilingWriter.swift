@@ -155,8 +155,11 @@ final class FilingWriter: Sendable {
                 SELECT c.id, i.filed_at, 'filed', 'citizen', i.status, i.agency, i.category, i.note
                 FROM c JOIN input i USING (code) ORDER BY i.n
             ), contacts AS (
-                INSERT INTO case_contacts (case_id, name, phone, email, consent_version, consent_at)
-                SELECT c.id, i.contact_name, i.contact_phone, i.contact_email, i.consent_version, i.consent_at
+                INSERT INTO case_contacts (case_id, name, phone, email, consent_version, consent_at, notify, language)
+                SELECT c.id, i.contact_name, i.contact_phone, i.contact_email, i.consent_version, i.consent_at,
+                       array_remove(ARRAY[CASE WHEN i.notify_email IS NOT NULL THEN 'email' END,
+                                          CASE WHEN i.notify_sms IS NOT NULL THEN 'sms' END], NULL),
+                       i.language
                 FROM c JOIN input i USING (code) WHERE i.consent_version IS NOT NULL
             ), keys AS (
                 INSERT INTO idempotency_keys (key, request_hash, case_id, response_secret)
@@ -170,8 +173,10 @@ final class FilingWriter: Sendable {
                     AS s (channel, address)
                 WHERE s.address IS NOT NULL
             ), subscriptions AS (
+                -- E-mail and SMS go to the contact's own address (the contact row's notify); LINE's user
+                -- id is not a contact detail and has a row of its own.
                 INSERT INTO case_subscriptions (case_id, channel, address, language)
-                SELECT id, channel, address, language FROM subscribed
+                SELECT id, channel, address, language FROM subscribed WHERE channel = 'line'
             ), citizen_messages AS (
                 INSERT INTO outbox (
                     created_at, event, channel, recipient, case_id, subject, body, next_attempt_at, retry_window_from)
