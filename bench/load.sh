@@ -21,7 +21,7 @@ cd "$repo"
 duration=${DURATION:-20}
 connections=${CONNECTIONS:-64}
 port=${PORT:-8181}
-siang="$repo/.build/release/siang"
+siang=${SIANG:-$repo/.build/release/siang}  # SIANG=path to measure another build
 [ -x "$siang" ] || swift build -c release --product siang
 command -v wrk > /dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 1; }
 
@@ -110,6 +110,17 @@ PY
     sink_pids="$sink_pids $!"
     psql -q "host=$socket user=siang dbname=siang" -c \
         "INSERT INTO agency_webhooks (agency_code, url, secret, created_at) SELECT code, 'http://127.0.0.1:$hook_port/hook', 'bench', now() FROM agencies"
+    # One filing run with notifications off or on ($1), its RESULT line appended to $2, and where the
+    # CPU went per filing (the server, PostgreSQL, the receivers).
+    measured_filing() {
+        python3 bench/cpu.py snapshot "$server_pid" "$sink_pids" > "$work/cpu-before.json"
+        BODIES="$work/notify-bodies.jsonl" wrk -t2 -c"$connections" -d"${duration}s" --latency -s bench/file.lua "http://127.0.0.1:$port" \
+            | grep -E "RESULT|Non-2xx" | sed "s/RESULT filing/RESULT filing_notifications_$1/" | tee -a "$2" > "$work/run.txt" || true
+        cat "$work/run.txt"
+        python3 bench/cpu.py snapshot "$server_pid" "$sink_pids" > "$work/cpu-after.json"
+        requests=$(grep -o 'requests=[0-9]*' "$work/run.txt" | head -1 | cut -d= -f2)
+        python3 bench/cpu.py diff "$work/cpu-before.json" "$work/cpu-after.json" "${requests:-0}" "notifications_$1"
+    }
     # Off and on take turns (ROUNDS of each, default 3), so that the tables' growth, checkpoints and
     # the machine's other work fall on both alike; the totals of each are the figures to compare.
     rm -f "$work/off.txt" "$work/on.txt"
@@ -117,14 +128,12 @@ PY
         stop_server
         start_server SIANG_NOTIFICATIONS_ENABLED=false
         echo "filing, notifications off (round $round): $connections connections for ${duration}s (e-mail asked for, nothing written)"
-        BODIES="$work/notify-bodies.jsonl" wrk -t2 -c"$connections" -d"${duration}s" --latency -s bench/file.lua "http://127.0.0.1:$port" \
-            | grep -E "RESULT|Non-2xx" | sed 's/RESULT filing/RESULT filing_notifications_off/' | tee -a "$work/off.txt" || true
+        measured_filing off "$work/off.txt"
         stop_server
         start_server SIANG_SMTP_HOST=127.0.0.1 SIANG_SMTP_PORT="$smtp_port" SIANG_SMTP_SECURITY=none \
             SIANG_NOTIFICATIONS_DELIVERY_INTERVAL_MS=200
         echo "filing, notifications on (round $round): $connections connections for ${duration}s (an e-mail and a webhook event per case)"
-        BODIES="$work/notify-bodies.jsonl" wrk -t2 -c"$connections" -d"${duration}s" --latency -s bench/file.lua "http://127.0.0.1:$port" \
-            | grep -E "RESULT|Non-2xx" | sed 's/RESULT filing/RESULT filing_notifications_on/' | tee -a "$work/on.txt" || true
+        measured_filing on "$work/on.txt"
     done
     python3 - "$work/off.txt" "$work/on.txt" << 'PY'
 import re, sys
