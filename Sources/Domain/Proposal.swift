@@ -264,7 +264,7 @@ extension DomainError {
 }
 
 /// How a list of proposals is filtered, ordered and paged.
-public struct ProposalListFilter: Sendable, Equatable {
+public struct ProposalListFilter: Sendable, Hashable {
     public enum Order: String, Sendable, CaseIterable {
         case supports, newest
         /// Fewest supports still needed first (open proposals only).

@@ -20,11 +20,13 @@ public struct ProposalService: Sendable {
     /// Writes the messages changes send; nil when notifications are off.
     let messages: ProposalMessages?
     let identity: SupporterKey
+    /// Pages of the public list, reused for a short while: the most-read answer, the same for everyone.
+    let publicLists: TimedCache<ProposalListFilter, ProposalList>
 
     public init(
         store: ProposalStore, cases: CaseService, codes: OneTimeCodes, reference: Reference, analyzer: TextAnalyzer,
         rules: ServiceRules, proposalRules: ProposalRules, clock: @escaping @Sendable () -> Date,
-        messages: ProposalMessages?
+        messages: ProposalMessages?, listCacheLifetime: Duration = .zero
     ) {
         self.store = store
         self.cases = cases
@@ -37,6 +39,7 @@ public struct ProposalService: Sendable {
         similarity = SimilarProposals(analyzer: analyzer, store: store)
         placer = Placer(analyzer: analyzer, reference: reference, triageThreshold: rules.triageThreshold)
         identity = SupporterKey(store: store, configured: proposalRules.supporterKey)
+        publicLists = TimedCache(lifetime: listCacheLifetime)
     }
 
     // MARK: Proposing
@@ -161,12 +164,18 @@ public struct ProposalService: Sendable {
         return .public(found.record, events)
     }
 
-    /// A page of public proposals.
-    public func list(_ filter: ProposalListFilter) async throws -> (proposals: [ProposalRecord], hasMore: Bool) {
+    /// A page of public proposals. The public list (no agency's queue) may be up to the list cache's
+    /// lifetime old, as the case cache's tracking reads are: its support counts then lag by as much.
+    public func list(_ filter: ProposalListFilter) async throws -> ProposalList {
         var filter = filter
         filter.statuses = filter.statuses.filter(\.isPublic)
         if filter.statuses.isEmpty { filter.statuses = ProposalStatus.publicStatuses }
-        return try await store.list(filter)
+        let read: @Sendable () async throws -> ProposalList = { [store, filter] in
+            let (proposals, hasMore) = try await store.list(filter)
+            return ProposalList(proposals: proposals, hasMore: hasMore)
+        }
+        guard filter.agencyCode == nil, !filter.unassigned else { return try await read() }
+        return try await publicLists.value(key: filter, compute: read)
     }
 
     /// Public proposals like a draft, for the citizen to support instead.
@@ -277,4 +286,10 @@ final class SupporterKey: Sendable {
         loaded.withLock { $0 = identity }
         return identity
     }
+}
+
+/// A page of proposals, and whether more follow.
+public struct ProposalList: Sendable {
+    public var proposals: [ProposalRecord]
+    public var hasMore: Bool
 }

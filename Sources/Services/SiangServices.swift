@@ -32,7 +32,8 @@ public struct SiangServices: Sendable {
 
     /// - Parameters:
     ///   - statistics: the in-memory statistics, already loaded.
-    ///   - caseCacheLifetime: how long tracking reads may be answered from memory (see `CaseStore`).
+    ///   - caseCacheLifetime: how long tracking reads and pages of the public proposal list may be
+    ///     answered from memory (see `CaseStore`, `ProposalService.list`).
     ///   - liveStatistics: whether statistics follow each change as it commits (else only their reloads).
     ///   - notifications: writes the messages changes send; nil when notifications are off.
     ///   - line: the LINE channel's secret and client; nil when LINE is not configured.
@@ -73,7 +74,8 @@ public struct SiangServices: Sendable {
         proposals = ProposalService(
             store: ProposalStore(pool: pool), cases: caseService, codes: oneTimeCodes, reference: reference,
             analyzer: analyzer, rules: rules, proposalRules: proposalRules, clock: clock,
-            messages: notifications.map { ProposalMessages(publicURL: $0.publicURL, reference: reference) })
+            messages: notifications.map { ProposalMessages(publicURL: $0.publicURL, reference: reference) },
+            listCacheLifetime: caseCacheLifetime)
         proposalStatistics = ProposalStatistics(
             store: ProposalStore(pool: pool), clock: clock, lifetime: .seconds(statistics.maxAge))
         self.line = line.map { LineChat(cases: caseService, store: conversations, configuration: $0) }

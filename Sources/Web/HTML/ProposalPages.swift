@@ -11,6 +11,8 @@ struct ProposalPages {
     let kit: PageKit
     let proposals: ProposalService
     let behindProxy: Bool
+    /// Rendered pages of the list by language and address (they hold nothing of the visitor's).
+    var lists = TimedCache<String, String>(lifetime: .zero)
 
     /// The supporter token is kept in an HttpOnly cookie for the proposal pages while it is valid,
     /// so a person verified once supports other proposals with one click.
@@ -32,6 +34,12 @@ struct ProposalPages {
 
     @Sendable func list(_ request: Request, context: SiangRequestContext) async throws -> Response {
         let view = kit.view(request, context: context)
+        // One rendering serves everyone asking the same address in the same language for the list
+        // cache's lifetime (the API's list is cached as long).
+        return try await kit.sharedPage(request, view: view, cache: lists) { try await renderList(request, view: view) }
+    }
+
+    func renderList(_ request: Request, view: PageKit.View) async throws -> String {
         let query = request.uri.queryParameters
         let parsed: (ProposalListFilter, page: Int)
         do {
@@ -68,7 +76,7 @@ struct ProposalPages {
             },
             items: found.proposals.map { item($0, view: view) }, empty: found.proposals.isEmpty,
             previousPage: page > 1 ? link(page - 1) : nil, nextPage: found.hasMore ? link(page + 1) : nil)
-        return try kit.page(model, title: view.text("title_proposals"), view: view, request: request, caching: .publicFor(seconds: 10))
+        return try kit.render(model, title: view.text("title_proposals"), view: view, request: request, shared: true)
     }
 
     func item(_ record: ProposalRecord, view: PageKit.View) -> ProposalListPage.Item {

@@ -142,7 +142,10 @@ public func buildApplication(
                 name: "siang_session", path: "/agency", secure: configuration.secureCookies, sameSite: .lax),
             keyPrefix: "staff.", defaultSessionExpiration: AgencyPages.sessionLifetime))
     AgencyPages(kit: kit, agency: agency, accounts: accounts, citizen: citizen).addRoutes(to: router, sessions: sessions)
-    ProposalPages(kit: kit, proposals: services.proposals, behindProxy: configuration.behindProxy).addRoutes(to: router)
+    ProposalPages(
+        kit: kit, proposals: services.proposals, behindProxy: configuration.behindProxy,
+        lists: TimedCache(lifetime: configuration.caseCacheLifetime)
+    ).addRoutes(to: router)
     ProposalStaffPages(kit: kit, proposals: services.proposals).addRoutes(
         to: router.group("agency").add(middleware: sessions).add(middleware: StaffSessionMiddleware(accounts: accounts)))
     let budgetPages = BudgetPages(kit: kit, budgets: services.budgets, codes: services.oneTimeCodes, reference: runtime.reference)
