@@ -1,16 +1,9 @@
 import Domain
 import Foundation
 import Postgres
-import Synchronization
 
-/// Writes new cases to the database in batches: filings that arrive while a batch is being
-/// written wait for the next one, and each batch is one statement (so one round trip and one
-/// commit for many cases). Each caller still learns the outcome of its own case only after the
-/// statement that stored it has committed.
-///
-/// A batch that fails as a whole (a reused idempotency key, a tracking code that already
-/// exists, a bad value) is written again case by case, so one filing's problem is reported to
-/// that filing alone.
+/// Writes new cases to the database in batches (`BatchWriter`): one statement and one commit for
+/// all the filings that arrived while the previous batch was being written.
 final class FilingWriter: Sendable {
     struct Item: Sendable {
         var new: NewCase
@@ -19,81 +12,18 @@ final class FilingWriter: Sendable {
         var idempotency: IdempotencyKey?
     }
 
-    private struct Waiting {
-        var item: Item
-        var continuation: CheckedContinuation<Int64, any Error>
-    }
-
-    private struct State {
-        var queue: [Waiting] = []
-        var writing = 0
-    }
-
-    private let pool: ConnectionPool
-    private let maximumBatch: Int
-    private let concurrentBatches: Int
-    private let state = Mutex(State())
+    private let batches: BatchWriter<Item, Int64>
 
     init(pool: ConnectionPool, maximumBatch: Int = 64, concurrentBatches: Int = 3) {
-        self.pool = pool
-        self.maximumBatch = maximumBatch
-        self.concurrentBatches = concurrentBatches
+        batches = BatchWriter(maximumBatch: maximumBatch, concurrentBatches: concurrentBatches) { items in
+            try await pool.withConnection { try Self.insert(items, connection: $0) }.map { .success($0) }
+        }
     }
 
     /// Stores `item`; returns the new case's id once it is committed.
     /// - Throws: the `PostgresError` of this item's own insert (unique violations included).
     func insert(_ item: Item) async throws -> Int64 {
-        try await withCheckedThrowingContinuation { continuation in
-            let batch = state.withLock { state -> [Waiting]? in
-                state.queue.append(Waiting(item: item, continuation: continuation))
-                return takeBatch(&state)
-            }
-            if let batch { startWriting(batch) }
-        }
-    }
-
-    /// The next batch to write, if a writer is free (and counts it as writing).
-    private func takeBatch(_ state: inout State) -> [Waiting]? {
-        guard state.writing < concurrentBatches, !state.queue.isEmpty else { return nil }
-        state.writing += 1
-        let count = min(maximumBatch, state.queue.count)
-        let batch = Array(state.queue.prefix(count))
-        state.queue.removeFirst(count)
-        return batch
-    }
-
-    private func startWriting(_ batch: [Waiting]) {
-        Task {
-            await write(batch)
-            // Filings that queued meanwhile form the next batch.
-            let next = state.withLock { state -> [Waiting]? in
-                state.writing -= 1
-                return takeBatch(&state)
-            }
-            if let next { startWriting(next) }
-        }
-    }
-
-    private func write(_ batch: [Waiting]) async {
-        let items = batch.map(\.item)
-        do {
-            let ids = try await pool.withConnection { try Self.insert(items, connection: $0) }
-            for (waiting, id) in zip(batch, ids) { waiting.continuation.resume(returning: id) }
-            return
-        } catch let error as PostgresError where batch.count > 1 && error.kind != .connectionLost && error.kind != .poolTimeout {
-            // Someone's filing broke the batch: write each alone so only that one hears of it.
-        } catch {
-            for waiting in batch { waiting.continuation.resume(throwing: error) }
-            return
-        }
-        for waiting in batch {
-            do {
-                let id = try await pool.withConnection { try Self.insert([waiting.item], connection: $0) }[0]
-                waiting.continuation.resume(returning: id)
-            } catch {
-                waiting.continuation.resume(throwing: error)
-            }
-        }
+        try await batches.submit(item)
     }
 
     /// Inserts the items in one statement (cases, their first timeline entries, contacts and
