@@ -77,8 +77,12 @@ sql "SELECT code FROM proposals WHERE (status = 'published' AND closes_at > now(
 echo "RESULT supporters=$(wc -l < "$work/tokens.txt") open_proposals=$(wc -l < "$work/open.txt")"
 before=$(sql "SELECT count(*) FROM proposal_supports")
 echo "supports: $connections connections for ${duration}s"
+python3 bench/cpu.py snapshot "$server_pid" "" > "$work/cpu-before.json"
 TOKENS="$work/tokens.txt" CODES="$work/open.txt" wrk -t2 -c"$connections" -d"${duration}s" --latency -s bench/support.lua \
     "http://127.0.0.1:$port" | grep -E "RESULT|Non-2xx" || true
+python3 bench/cpu.py snapshot "$server_pid" "" > "$work/cpu-after.json"
 after=$(sql "SELECT count(*) FROM proposal_supports")
 echo "RESULT supports stored during the run: $((after - before))"
+# Where the CPU went per support: the server and PostgreSQL.
+python3 bench/cpu.py diff "$work/cpu-before.json" "$work/cpu-after.json" "$((after - before))" supports
 echo "RESULT crossings: $(sql "SELECT count(*) FROM proposal_events WHERE kind = 'threshold_reached'") threshold_reached events"

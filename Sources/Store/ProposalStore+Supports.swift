@@ -15,10 +15,23 @@ extension ProposalStore {
         }
     }
 
+    /// One support waiting to be written with others (`SupportWriter`).
+    struct SupportItem: Sendable {
+        var code: String
+        var supporter: [UInt8]
+        var network: [UInt8]
+        var at: Date
+        var burst: BurstRule
+        var answerDue: Date
+        var notify: NotificationSubscription?
+        var onCrossing: @Sendable (ProposalRecord) -> Notices
+    }
+
     /// Stores one support of the proposal with `code` by `supporter` (a keyed hash of the person's
-    /// address) from `network` (a keyed hash of their network), in one transaction.
+    /// address) from `network` (a keyed hash of their network), committed with the other supports
+    /// that arrive meanwhile (one statement and one commit per batch: `BatchWriter`).
     ///
-    /// The proposal's row is locked first, so supports of one proposal are counted one after another:
+    /// The proposals' rows are locked first, so supports of one proposal are counted one after another:
     /// the support that takes the count to the threshold moves it to `routed` (with `answerDue`), and
     /// only that one, whatever runs at the same time; `onCrossing` then writes its messages in the
     /// same transaction. A second support by the same person is refused by the unique index and
@@ -29,71 +42,127 @@ extension ProposalStore {
         code: String, supporter: [UInt8], network: [UInt8], at now: Date, burst: BurstRule, answerDue: Date,
         notify: NotificationSubscription?, onCrossing: @escaping @Sendable (ProposalRecord) -> Notices
     ) async throws -> SupportResult {
-        try await pool.transaction { connection in
-            guard
-                let row = try connection.query(
-                    """
-                    WITH p AS (
-                        SELECT id, status, closes_at FROM proposals WHERE code = $1 FOR UPDATE
-                    ), open AS (
-                        SELECT id FROM p
-                        WHERE status IN ('published', 'routed') AND (status <> 'published' OR closes_at > $4)
-                    ), ins AS (
-                        INSERT INTO proposal_supports (proposal_id, supporter, network, created_at, state)
-                        SELECT open.id, $2::bytea, $3::bytea, $4::timestamptz,
-                               CASE WHEN $6 > 0 AND (
-                                   SELECT count(*) FROM proposal_supports s
-                                   WHERE s.proposal_id = open.id AND s.network = $3 AND s.created_at > $5) >= $6
-                               THEN 'flagged' ELSE 'counted' END
-                        FROM open
-                        ON CONFLICT (proposal_id, supporter) DO NOTHING
-                        RETURNING id, proposal_id, state
-                    ), upd AS (
-                        UPDATE proposals q SET
-                            supports = q.supports + CASE WHEN ins.state = 'counted' THEN 1 ELSE 0 END,
-                            flagged_supports = q.flagged_supports + CASE WHEN ins.state = 'flagged' THEN 1 ELSE 0 END,
-                            status = CASE WHEN q.status = 'published' AND ins.state = 'counted' AND q.supports + 1 >= q.threshold
-                                     THEN 'routed' ELSE q.status END,
-                            routed_at = CASE WHEN q.status = 'published' AND ins.state = 'counted' AND q.supports + 1 >= q.threshold
-                                        THEN $4 ELSE q.routed_at END,
-                            answer_due = CASE WHEN q.status = 'published' AND ins.state = 'counted' AND q.supports + 1 >= q.threshold
-                                         THEN $7 ELSE q.answer_due END,
-                            updated_at = $4
-                        FROM ins WHERE q.id = ins.proposal_id
-                        RETURNING q.supports, q.status
-                    ), sub AS (
-                        INSERT INTO proposal_subscriptions (proposal_id, support_id, channel, address, language, consent_at)
-                        SELECT ins.proposal_id, ins.id, $8, $9, $10, $4 FROM ins WHERE $9::text IS NOT NULL
-                    )
-                    SELECT p.id, p.status, (SELECT state FROM ins), upd.supports, upd.status, (SELECT id FROM open) IS NOT NULL,
-                           (SELECT supports FROM proposals WHERE id = p.id)
-                    FROM p LEFT JOIN upd ON true
-                    """,
-                    [
-                        code, PostgresBytes(supporter), PostgresBytes(network), now, now.addingTimeInterval(-burst.window),
-                        burst.limit, answerDue, notify?.channel.rawValue, notify?.address, notify?.language.rawValue,
-                    ]
-                ).first
-            else { throw DomainError.proposalNotFound }
-            let before = ProposalStatus(rawValue: try row.string(1)) ?? .pending
-            guard before != .pending, before != .rejected else { throw DomainError.proposalNotFound }
-            guard try row.bool(5) else { throw Self.closedToSupports }
-            guard let state = row.optionalString(2) else {
-                return SupportResult(outcome: .alreadySupported, supports: try row.int(6), crossedThreshold: false)
+        try await supportWriter.submit(
+            SupportItem(
+                code: code, supporter: supporter, network: network, at: now, burst: burst, answerDue: answerDue,
+                notify: notify, onCrossing: onCrossing))
+    }
+
+    /// Writes `items` in one transaction: their supports in one statement, then, for each proposal
+    /// that crossed its threshold, its event and messages. Each item's outcome in order.
+    static func writeSupports(_ items: [SupportItem], connection: Connection) throws -> [Result<SupportResult, any Error>] {
+        let parameters: [any PostgresEncodable] = [
+            items.map(\.code), items.map { PostgresBytes($0.supporter) }, items.map { PostgresBytes($0.network) },
+            items.map(\.at), items.map { $0.at.addingTimeInterval(-$0.burst.window) }, items.map(\.burst.limit),
+            items.map(\.answerDue), items.map { $0.notify?.channel.rawValue }, items.map { $0.notify?.address },
+            items.map { $0.notify?.language.rawValue },
+        ]
+        let rows = try connection.query(
+            """
+            WITH input AS (
+                SELECT * FROM unnest(
+                    $1::text[], $2::bytea[], $3::bytea[], $4::timestamptz[], $5::timestamptz[], $6::int[],
+                    $7::timestamptz[], $8::text[], $9::text[], $10::text[])
+                    WITH ORDINALITY AS i (code, supporter, network, at, burst_from, burst_limit, answer_due, channel,
+                                          address, language, n)
+            ), p AS (
+                -- In id order, so that batches locking the same proposals cannot deadlock.
+                SELECT id, code, status, closes_at, supports, threshold FROM proposals
+                WHERE code IN (SELECT code FROM input) ORDER BY id FOR UPDATE
+            ), candidates AS (
+                SELECT i.*, p.id AS proposal_id,
+                       row_number() OVER (PARTITION BY p.id, i.supporter ORDER BY i.n) AS repeat,
+                       row_number() OVER (PARTITION BY p.id, i.network ORDER BY i.n) AS network_rank
+                FROM input i JOIN p USING (code)
+                WHERE p.status IN ('published', 'routed') AND (p.status <> 'published' OR p.closes_at > i.at)
+            ), ins AS (
+                INSERT INTO proposal_supports (proposal_id, supporter, network, created_at, state)
+                SELECT c.proposal_id, c.supporter, c.network, c.at,
+                       -- Supports from this network already stored in the window, and those before this one in the batch.
+                       CASE WHEN c.burst_limit > 0 AND (
+                           SELECT count(*) FROM proposal_supports s
+                           WHERE s.proposal_id = c.proposal_id AND s.network = c.network AND s.created_at > c.burst_from
+                       ) + c.network_rank - 1 >= c.burst_limit
+                       THEN 'flagged' ELSE 'counted' END
+                FROM candidates c WHERE c.repeat = 1 ORDER BY c.n
+                ON CONFLICT (proposal_id, supporter) DO NOTHING
+                RETURNING id, proposal_id, supporter, state
+            ), tally AS (
+                SELECT ins.proposal_id, count(*) FILTER (WHERE ins.state = 'counted') AS counted,
+                       count(*) FILTER (WHERE ins.state = 'flagged') AS flagged, max(c.at) AS at,
+                       max(c.answer_due) AS answer_due
+                FROM ins JOIN candidates c ON c.proposal_id = ins.proposal_id AND c.supporter = ins.supporter AND c.repeat = 1
+                GROUP BY ins.proposal_id
+            ), upd AS (
+                UPDATE proposals q SET
+                    supports = q.supports + t.counted,
+                    flagged_supports = q.flagged_supports + t.flagged,
+                    status = CASE WHEN q.status = 'published' AND q.supports + t.counted >= q.threshold
+                             THEN 'routed' ELSE q.status END,
+                    routed_at = CASE WHEN q.status = 'published' AND q.supports + t.counted >= q.threshold
+                                THEN t.at ELSE q.routed_at END,
+                    answer_due = CASE WHEN q.status = 'published' AND q.supports + t.counted >= q.threshold
+                                 THEN t.answer_due ELSE q.answer_due END,
+                    updated_at = t.at
+                FROM tally t WHERE q.id = t.proposal_id
+                RETURNING q.id, q.supports, q.status
+            ), sub AS (
+                INSERT INTO proposal_subscriptions (proposal_id, support_id, channel, address, language, consent_at)
+                SELECT ins.proposal_id, ins.id, c.channel, c.address, c.language, c.at
+                FROM ins JOIN candidates c ON c.proposal_id = ins.proposal_id AND c.supporter = ins.supporter AND c.repeat = 1
+                WHERE c.address IS NOT NULL
+            )
+            SELECT i.n, p.id, p.status, c.proposal_id IS NOT NULL, ins.state, p.supports, p.threshold, upd.supports,
+                   upd.status
+            FROM input i
+            LEFT JOIN p ON p.code = i.code
+            LEFT JOIN candidates c ON c.n = i.n
+            LEFT JOIN ins ON c.repeat = 1 AND ins.proposal_id = c.proposal_id AND ins.supporter = c.supporter
+            LEFT JOIN upd ON upd.id = p.id
+            ORDER BY i.n
+            """, parameters
+        ).rows
+        var outcomes: [Result<SupportResult, any Error>] = []
+        // Counted supports so far in this batch, per proposal: each support's count is the one it made.
+        var countedSoFar: [Int64: Int] = [:]
+        var crossings: [(id: Int64, item: SupportItem)] = []
+        for (row, item) in zip(rows, items) {
+            guard let id = row.isNull(1) ? nil : Int64(try row.int(1)),
+                let before = ProposalStatus(rawValue: try row.string(2)), before != .pending, before != .rejected
+            else {
+                outcomes.append(.failure(DomainError.proposalNotFound))
+                continue
             }
-            let after = ProposalStatus(rawValue: try row.string(4)) ?? before
-            let crossed = before == .published && after == .routed
-            if crossed {
-                let id = Int64(try row.int(0))
-                let record = try Self.record(
-                    try connection.query("SELECT \(Self.columns) FROM proposals p WHERE p.id = $1", [id]).first!)
-                try Self.addEvent(
-                    .thresholdReached, proposalID: id, at: now, agencyCode: record.agencyCode, connection: connection)
-                try Self.enqueue(onCrossing(record), proposalID: id, at: now, connection: connection)
+            guard try row.bool(3) else {
+                outcomes.append(.failure(Self.closedToSupports))
+                continue
             }
-            return SupportResult(
-                outcome: state == "flagged" ? .flagged : .supported, supports: try row.int(3), crossedThreshold: crossed)
+            let supportsBefore = try row.int(5)
+            let supportsNow = row.isNull(7) ? supportsBefore : try row.int(7)
+            guard let state = row.optionalString(4) else {
+                outcomes.append(.success(SupportResult(outcome: .alreadySupported, supports: supportsNow, crossedThreshold: false)))
+                continue
+            }
+            var count = supportsBefore + (countedSoFar[id] ?? 0)
+            var crossed = false
+            if state == "counted" {
+                count += 1
+                countedSoFar[id, default: 0] += 1
+                let threshold = try row.int(6)
+                crossed = before == .published && row.optionalString(8) == ProposalStatus.routed.rawValue
+                    && count == threshold
+                if crossed { crossings.append((id, item)) }
+            }
+            outcomes.append(
+                .success(SupportResult(outcome: state == "flagged" ? .flagged : .supported, supports: count, crossedThreshold: crossed)))
         }
+        for (id, item) in crossings {
+            let record = try Self.record(
+                try connection.query("SELECT \(Self.columns) FROM proposals p WHERE p.id = $1", [id]).first!)
+            try Self.addEvent(.thresholdReached, proposalID: id, at: item.at, agencyCode: record.agencyCode, connection: connection)
+            try Self.enqueue(item.onCrossing(record), proposalID: id, at: item.at, connection: connection)
+        }
+        return outcomes
     }
 
     static let closedToSupports = DomainError(

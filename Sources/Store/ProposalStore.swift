@@ -6,9 +6,13 @@ public import Postgres
 /// answers, progress and expiry. Supports are in `ProposalStore+Supports.swift`.
 public struct ProposalStore: Sendable {
     let pool: ConnectionPool
+    let supportWriter: BatchWriter<SupportItem, SupportResult>
 
     public init(pool: ConnectionPool) {
         self.pool = pool
+        supportWriter = BatchWriter { items in
+            try await pool.transaction { try Self.writeSupports(items, connection: $0) }
+        }
     }
 
     /// A proposal about to be stored: everything but its code and secret.
