@@ -83,6 +83,8 @@ TOKENS="$work/tokens.txt" CODES="$work/open.txt" wrk -t2 -c"$connections" -d"${d
 python3 bench/cpu.py snapshot "$server_pid" "" > "$work/cpu-after.json"
 after=$(sql "SELECT count(*) FROM proposal_supports")
 echo "RESULT supports stored during the run: $((after - before))"
+# Server errors (5xx) logged during the run; refusals (a 409 when a period ends mid-run) are not logged at this level.
+grep -o '"status":"[45][0-9][0-9]"\|status=[45][0-9][0-9]' "$work/serve.log" | sort | uniq -c | sed 's/^/RESULT server logged /' || true
 # Where the CPU went per support: the server and PostgreSQL.
 python3 bench/cpu.py diff "$work/cpu-before.json" "$work/cpu-after.json" "$((after - before))" supports
 echo "RESULT crossings: $(sql "SELECT count(*) FROM proposal_events WHERE kind = 'threshold_reached'") threshold_reached events"

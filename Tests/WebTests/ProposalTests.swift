@@ -165,6 +165,32 @@ struct ProposalTests {
         }
     }
 
+    @Test("one person supporting twice at the same moment counts once, however the supports are batched")
+    func concurrentRepeat() async throws {
+        let app = try await TestApp.make(environment: ["SIANG_PROPOSALS_BURST_SUPPORTS": "0"])
+        let moderator = try await app.token(role: .triage, agency: nil)
+        try await app.run { client in
+            let driver = ProposalDriver(app: app, client: client)
+            let (code, _) = try await driver.propose()
+            let (other, _) = try await driver.propose()
+            _ = try await driver.publish(code, moderator: moderator)
+            _ = try await driver.publish(other, moderator: moderator)
+            let token = try await driver.supporterToken("twice@example.com")
+            // Ten supports of one proposal and one of another, all sent at once by the same person.
+            let replies = try await withThrowingTaskGroup(of: (String, JSONReply).self) { group in
+                for _ in 0..<10 { group.addTask { (code, try await driver.support(code, token: token)) } }
+                group.addTask { (other, try await driver.support(other, token: token)) }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            let ofFirst = replies.filter { $0.0 == code }.map { $0.1.string("result") }
+            #expect(ofFirst.filter { $0 == "supported" }.count == 1)
+            #expect(ofFirst.filter { $0 == "already_supported" }.count == 9)
+            #expect(replies.first { $0.0 == other }?.1.string("result") == "supported")
+            #expect(try await client.send(.get, "/api/v1/proposals/\(code)").int("supports") == 1)
+            #expect(try await client.send(.get, "/api/v1/proposals/\(other)").int("supports") == 1)
+        }
+    }
+
     @Test("an expired proposal accepts no support, and says it expired")
     func expiry() async throws {
         let app = try await TestApp.make()
