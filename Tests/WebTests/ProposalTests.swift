@@ -8,6 +8,7 @@ import Services
 import Setup
 import Store
 import TestSupport
+import Statistics
 import Testing
 
 /// A road proposal for Bang Na (district 1047 of Bangkok), which routing sends to the district office.
@@ -350,6 +351,19 @@ struct ProposalTests {
             let agency = try #require(stats.array("agencies").first)
             #expect(agency["answered_in_time"] as? Int == 1 && agency["share_answered_in_time"] as? Double == 1)
             #expect(stats.array("supports_per_month").map { $0["supports"] as? Int } == [1])
+
+            // In the league table the agency's answers to proposals stand beside its complaints.
+            let (_, _, filed) = try await client.file(bangNaPothole)
+            #expect(filed.string("agency.code") == "bma-district-1047")
+            app.runtime.statistics.live.apply()
+            let league = try await client.send(.get, "/api/v1/stats/agencies?min_cases=0")
+            let district = try #require(
+                (league.array("ranked") + league.array("unranked")).first { entry in
+                    ((entry["key"] as? [String: Any])?["agency"] as? [String: Any])?["code"] as? String == "bma-district-1047"
+                })
+            let answers = try #require(district["proposals"] as? [String: Any])
+            #expect(answers["reached_threshold"] as? Int == 1 && answers["answered_in_time"] as? Int == 1)
+            #expect(answers["share_answered_in_time"] as? Double == 1)
 
             let csv = try await client.executeRequest(uri: "/api/v1/open-data/proposals.csv", method: .get, headers: [:], body: nil)
             let text = String(decoding: csv.body.readableBytesView, as: UTF8.self)

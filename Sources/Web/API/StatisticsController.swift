@@ -13,6 +13,8 @@ import Synchronization
 struct StatisticsController {
     let statistics: StatisticsService
     let json: StatisticsJSONBuilder
+    /// Proposals' answers, shown beside each agency's complaints in the league table.
+    var proposals: ProposalStatistics? = nil
 
     func addRoutes(to group: RouterGroup<SiangRequestContext>) {
         group.get("stats", use: stats)
@@ -69,19 +71,25 @@ struct StatisticsController {
             }
             minimum = value
         }
-        let (statistics, json, parsed, minimumCases) = (self.statistics, self.json, query, minimum)
+        let (statistics, json, parsed, minimumCases, proposals) = (self.statistics, self.json, query, minimum, self.proposals)
         return try await respond("agencies:\(minimum)", query: query.query) {
             let (query, minimum) = (parsed, minimumCases)
             let league = try await statistics.league(query.query, minimumCases: minimum)
+            let answers = try await proposals?.agencies().reduce(into: [:]) { $0[$1.agencyCode] = $1 } ?? [:]
+            func entry(_ entry: LeagueTable.Entry) -> FiguresJSON {
+                var figures = json.figures(entry.figures, rank: entry.rank)
+                figures.proposals = answers[entry.agency].map(ProposalAnswersJSON.init)
+                return figures
+            }
             return LeagueJSON(
                 query: query.echo, time_zone: "Asia/Bangkok", generated_at: Self.time(league.computedAt),
                 minimum_cases: minimum,
                 ranking_rule:
                     "share answered within the first-answer deadline (higher first), then share resolved within target "
                     + "(higher first), then median time to first answer (shorter first), then agency code; agencies with "
-                    + "fewer than minimum_cases cases filed in the period are listed unranked",
-                ranked: league.value.ranked.map { json.figures($0.figures, rank: $0.rank) },
-                unranked: league.value.unranked.map { json.figures($0.figures) })
+                    + "fewer than minimum_cases cases filed in the period are listed unranked; \"proposals\" (all time) "
+                    + "shows how the agency answered proposals that reached their threshold, and does not change the rank",
+                ranked: league.value.ranked.map(entry), unranked: league.value.unranked.map(entry))
         }
     }
 

@@ -73,6 +73,25 @@ struct FiguresJSON: Encodable {
     var resolution_within_target: ShareJSON
     var appeals: AppealsJSON
     var satisfaction: SatisfactionJSON
+    /// In the league table: how the agency answered the proposals that reached their threshold (all time).
+    var proposals: ProposalAnswersJSON? = nil
+}
+
+/// An agency's answers to proposals, beside its complaints in the league table.
+struct ProposalAnswersJSON: Encodable {
+    var reached_threshold: Int
+    var answered: Int
+    var answered_in_time: Int
+    var overdue: Int
+    var share_answered_in_time: Double?
+
+    init(_ figures: ProposalAgencyFigures) {
+        reached_threshold = figures.routed
+        answered = figures.answered
+        answered_in_time = figures.answeredInTime
+        overdue = figures.overdue
+        share_answered_in_time = StatisticsJSONBuilder.rounded(figures.shareInTime)
+    }
 }
 
 /// Builds statistics JSON with names from the reference data.

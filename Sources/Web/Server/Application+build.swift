@@ -107,7 +107,10 @@ public func buildApplication(
         .addRoutes(to: api)
     BudgetsController(budgets: services.budgets).addRoutes(to: api)
     BudgetOpenDataController(budgets: services.budgets).addRoutes(to: api)
-    StatisticsController(statistics: statistics, json: StatisticsJSONBuilder(reference: runtime.reference)).addRoutes(to: api)
+    StatisticsController(
+        statistics: statistics, json: StatisticsJSONBuilder(reference: runtime.reference),
+        proposals: services.proposalStatistics
+    ).addRoutes(to: api)
     OpenDataController(
         statistics: statistics, reference: runtime.reference, clock: runtime.clock, behindProxy: configuration.behindProxy
     ).addRoutes(to: api)
