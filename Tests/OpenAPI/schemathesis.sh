@@ -57,7 +57,7 @@ status=0
 python3 -m schemathesis.cli run "http://127.0.0.1:$port/api/v1/openapi.json" \
     --checks not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance \
     --header "Authorization: Bearer $token" \
-    --phases coverage,fuzzing \
+    --phases coverage,fuzzing,stateful \
     --max-examples "$examples" \
     --workers 2 \
     --request-timeout 20 \
