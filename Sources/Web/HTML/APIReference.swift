@@ -39,9 +39,9 @@ struct APIReference {
         }
         let schemas = (root["components"]?["schemas"]?.members ?? []).map { name, schema in
             APIReferencePage.Schema(
-                name: name, description: schema["description"]?.string, fields: fields(of: schema, document: document))
+                name: name, description: plain(schema["description"]), fields: fields(of: schema, document: document))
         }
-        let intro = thai ? root["info"]?["x-description-th"]?.string : root["info"]?["description"]?.string
+        let intro = plain(thai ? root["info"]?["x-description-th"] : root["info"]?["description"])
         return APIReferencePage(intro: intro ?? "", sections: sections, schemas: schemas)
     }
 
@@ -52,7 +52,7 @@ struct APIReference {
             APIReferencePage.Parameter(
                 name: parameter["name"]?.string ?? "", location: parameter["in"]?.string ?? "",
                 type: typeName(parameter["schema"], document: document), required: parameter["required"]?.bool ?? false,
-                description: parameter["description"]?.string ?? "")
+                description: plain(parameter["description"]) ?? "")
         }
         let body = operation["requestBody"]?["content"]?["application/json"]?["schema"].map { schema in
             APIReferencePage.Body(
@@ -63,14 +63,19 @@ struct APIReference {
             let resolved = document.resolve(response)
             let schema = resolved?["content"]?.members.first?.value["schema"]
             return APIReferencePage.Reply(
-                status: status, description: resolved?["description"]?.string ?? "",
+                status: status, description: plain(resolved?["description"]) ?? "",
                 type: schema.map { typeName($0, document: document) }, anchor: schema.flatMap(anchor))
         }
         let summary = thai ? operation["x-summary-th"]?.string : operation["summary"]?.string
         return APIReferencePage.Operation(
             id: operation["operationId"]?.string ?? "", method: method.uppercased(), path: path, summary: summary ?? "",
-            description: operation["description"]?.string, staff: operation["security"] != nil, parameters: parameters,
+            description: plain(operation["description"]), staff: operation["security"] != nil, parameters: parameters,
             body: body, responses: responses)
+    }
+
+    /// A description as plain text: the document's Markdown code spans (`` `Error` ``) lose their backticks.
+    static func plain(_ text: JSONTree?) -> String? {
+        text?.string?.replacingOccurrences(of: "`", with: "")
     }
 
     /// An object schema's properties, required ones first.
@@ -79,7 +84,7 @@ struct APIReference {
         return (schema["properties"]?.members ?? []).map { name, property in
             APIReferencePage.Field(
                 name: name, type: typeName(property, document: document), required: required.contains(name),
-                description: property["description"]?.string ?? "")
+                description: plain(property["description"]) ?? "")
         }.sorted { ($0.required ? 0 : 1, $0.name) < ($1.required ? 0 : 1, $1.name) }
     }
 
