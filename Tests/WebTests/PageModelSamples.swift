@@ -10,6 +10,7 @@ enum PageModelSamples {
         jsVersion: "2", back: "/", staff: PageLayout.Staff(name: "สมชาย"), flash: "บันทึกแล้ว")
 
     static let errors = [FormError(message: "ผิด", field: "code")]
+    static let apiField = APIReferencePage.Field(name: "text", type: "string", required: true, description: "d")
     static let option = SelectOption(code: "road", name: "ถนน", selected: true)
 
     static let all: [any PageModel] = [
@@ -28,6 +29,23 @@ enum PageModelSamples {
         TrackPage(code: "SG-1", errors: errors),
         CasePage(case: citizenCase),
         ErrorPage(heading: "h", message: "m"),
+        APIReferencePage(
+            intro: "i",
+            sections: [
+                APIReferencePage.Section(
+                    id: "tag-cases", name: "เรื่อง",
+                    operations: [
+                        APIReferencePage.Operation(
+                            id: "fileCase", method: "POST", path: "/api/v1/cases", summary: "ยื่นเรื่อง", description: "d",
+                            staff: true,
+                            parameters: [
+                                APIReferencePage.Parameter(name: "code", location: "path", type: "string", required: true, description: "d")
+                            ],
+                            body: APIReferencePage.Body(type: "Filing", anchor: "schema-Filing", fields: [apiField]),
+                            responses: [APIReferencePage.Reply(status: "201", description: "d", type: "Filed", anchor: "schema-Filed")])
+                    ])
+            ],
+            schemas: [APIReferencePage.Schema(name: "Filed", description: "d", fields: [apiField])]),
         StatsPage(
             filters: StatsPage.Filters(from: "2026-01-01", to: "2026-12-31"), categories: [option], areas: [option],
             period: "p",

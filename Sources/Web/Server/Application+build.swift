@@ -99,6 +99,14 @@ public func buildApplication(
     let metrics = MetricsController(services: services)
     if let token = configuration.metrics.token { metrics.addRoutes(to: router, token: token) }
     let api = router.group("api/v1")
+    switch OpenAPIDocument.bundled {
+    case .success(let document):
+        OpenAPIController(document: document).addRoutes(to: api)
+        APIReference(kit: kit, document: document).addRoutes(to: router)
+    case .failure(let error):
+        // A build without its resource: the API still serves; the route test names what is missing.
+        logger.error("no OpenAPI document: \(error)")
+    }
     ReferenceController(reference: runtime.reference).addRoutes(to: api)
     CasesController(cases: cases, json: json).addRoutes(to: api)
     OneTimeCodesController(codes: services.oneTimeCodes).addRoutes(to: api)
