@@ -128,7 +128,7 @@ enum PageModelSamples {
             answer: ProposalPage.Answer(
                 kindName: "k", answerText: "t", answeredAt: "a", due: "d", studyUntil: "s", late: true),
             timeline: [ProposalPage.Event(at: "a", what: "w", note: "n")],
-            support: ProposalPage.Support(verified: false, codeID: "1", sentTo: "a@b.co"), errors: errors),
+            support: ProposalPage.Support(verified: false, codeID: "1", sentTo: "a@b.co"), ownerNotice: "o", errors: errors),
         StaffProposalsPage(
             moderator: true,
             pending: [StaffProposalsPage.Item(code: "PR-1", heading: "h", statusName: "s", supports: "1", flaggedSupports: "0", due: "d")],

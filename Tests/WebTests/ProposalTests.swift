@@ -192,6 +192,35 @@ struct ProposalTests {
         }
     }
 
+    @Test("the proposer follows a pending proposal on the web with its code and secret; the public still sees nothing")
+    func proposerPage() async throws {
+        let app = try await TestApp.make()
+        let moderator = try await app.token(role: .triage, agency: nil)
+        try await app.run { client in
+            let driver = ProposalDriver(app: app, client: client)
+            let (code, secret) = try await driver.propose()
+            let stranger = Browser(client)
+            #expect(try await stranger.get("/proposals/\(code)").status == .notFound)
+
+            let proposer = Browser(client)
+            let form = try await proposer.get("/track")
+            let wrong = try await proposer.post("/track", [("code", code), ("secret", "wrongsecret")], csrf: form.csrf)
+            #expect(wrong.status == .notFound)
+            let right = try await proposer.post("/track", [("code", code.lowercased()), ("secret", secret)], csrf: form.csrf)
+            #expect(right.status == .seeOther && right.location == "/proposals/\(code)")
+            let pending = try await proposer.get("/proposals/\(code)")
+            #expect(pending.status == .ok)
+            #expect(pending.html.contains("data-status=\"pending\"") && pending.html.contains("id=\"proposal-owner-notice\""))
+            #expect(try await stranger.get("/proposals/\(code)").status == .notFound, "the secret stays with its browser")
+
+            _ = try await client.send(
+                .post, "/api/v1/agency/proposals/\(code)/reject", json: ["reason": "illegal", "note": "ขัดต่อกฎหมาย"],
+                headers: [.authorization: "Bearer \(moderator)"])
+            let rejected = try await proposer.get("/proposals/\(code)")
+            #expect(rejected.html.contains("data-status=\"rejected\"") && rejected.html.contains("ขัดต่อกฎหมาย"))
+        }
+    }
+
     @Test("an expired proposal accepts no support, and says it expired")
     func expiry() async throws {
         let app = try await TestApp.make()

@@ -17,6 +17,8 @@ struct CitizenPages {
     let cases: CaseService
     let json: CaseJSONBuilder
     let figures: PageFigures
+    /// Proposals' codes are followed with their secret from the same form.
+    var proposals: ProposalService? = nil
 
     static let trackCookie = "siang_track"
     static let newCaseCookie = "siang_new"
@@ -237,6 +239,12 @@ struct CitizenPages {
         let form = try await kit.form(TrackForm.self, from: request, context: context)
         let view = kit.view(request, context: context)
         let secret = form.secret?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
+        if let proposals, let code = form.code.flatMap({ TrackingCode.canonical($0.trimmingCharacters(in: .whitespaces), prefix: "PR") }),
+            Self.isCookieSafe(secret), !secret.isEmpty,
+            case .proposer(let record, _)? = try? await proposals.track(code: code, secret: secret)
+        {
+            return kit.redirect(to: "/proposals/\(record.code)", cookies: [Self.proposerCookie(kit, code: record.code, secret: secret)])
+        }
         if let code = form.code.flatMap({ TrackingCode.canonical($0.trimmingCharacters(in: .whitespaces)) }),
             Self.isCookieSafe(secret), !secret.isEmpty,
             case .citizen(let record, _)? = try? await cases.track(code: code, secret: secret)
@@ -249,6 +257,11 @@ struct CitizenPages {
             code: String((form.code ?? "").prefix(40)),
             errors: [FormError(message: view.text("error_track_failed"), field: "code")])
         return try kit.page(model, title: view.text("title_track"), view: view, request: request, status: .notFound)
+    }
+
+    /// The proposer's secret, kept for the proposal's pages only (as a case's is for the case's).
+    static func proposerCookie(_ kit: PageKit, code: String, secret: String) -> Cookie {
+        kit.cookie(trackCookie, secret, path: "/proposals/\(code)", maxAge: trackLifetime)
     }
 
     static func isCookieSafe(_ value: String) -> Bool {

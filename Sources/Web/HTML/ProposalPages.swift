@@ -189,9 +189,11 @@ struct ProposalPages {
             language: view.language == .english ? .en : .th)
         do {
             let proposed = try await proposals.propose(proposal)
+            // This browser may follow the pending proposal at once ("go to the proposal").
             return try kit.page(
                 ProposedPage(code: proposed.record.code, secret: proposed.secret), title: view.text("title_proposed"), view: view,
-                request: request, status: .created)
+                request: request, status: .created,
+                cookies: [CitizenPages.proposerCookie(kit, code: proposed.record.code, secret: proposed.secret)])
         } catch let error as DomainError {
             return try await formPage(
                 request, context: context, form: form, similar: nil,
@@ -236,11 +238,21 @@ struct ProposalPages {
         guard let code = context.parameters.get("code") else { throw PageError.notFound }
         let tracking: ProposalService.Tracking
         do {
-            tracking = try await proposals.track(code: code)
+            tracking = try await proposerOrPublic(code: code, secret: request.cookies[CitizenPages.trackCookie]?.value)
         } catch let error as DomainError where error.kind == .notFound {
             throw PageError.notFound
         }
         let record = tracking.record
+        var ownerNotice: String?
+        if case .proposer = tracking {
+            switch record.status {
+            case .pending: ownerNotice = view.text("proposal_owner_pending")
+            case .rejected:
+                let reason = record.rejection.map { view.language.pick(ProposalWords.rejection($0).th, ProposalWords.rejection($0).en) }
+                ownerNotice = [view.text("proposal_owner_rejected"), reason, record.rejectionNote].compactMap { $0 }.joined(separator: " ")
+            default: break
+            }
+        }
         let days = try await proposals.supportsByDay(of: record)
         let language = view.language
         let format = view.format
@@ -278,8 +290,19 @@ struct ProposalPages {
             },
             support: record.acceptsSupports(at: now)
                 ? (step ?? ProposalPage.Support(verified: verified, codeID: nil, sentTo: nil)) : nil,
-            errors: errors)
+            ownerNotice: ownerNotice, errors: errors)
         return try kit.page(model, title: record.publicTitle, view: view, request: request, status: status, flash: flash)
+    }
+
+    /// The proposal as the proposer sees it when the browser holds its secret (a pending or rejected
+    /// one included), else as the public does.
+    func proposerOrPublic(code: String, secret: String?) async throws -> ProposalService.Tracking {
+        guard let secret else { return try await proposals.track(code: code) }
+        do {
+            return try await proposals.track(code: code, secret: secret)
+        } catch let error as DomainError where error.code == "invalid_secret" {
+            return try await proposals.track(code: code)
+        }
     }
 
     /// Running totals per day, for the chart.

@@ -141,7 +141,7 @@ public func buildApplication(
     // Web pages: the same services, rendered as HTML.
     let figures = PageFigures(
         statistics: statistics, lifetime: configuration.statisticsCacheLifetime, proposals: services.proposalStatistics)
-    let citizen = CitizenPages(kit: kit, cases: cases, json: json, figures: figures)
+    let citizen = CitizenPages(kit: kit, cases: cases, json: json, figures: figures, proposals: services.proposals)
     citizen.addRoutes(to: router)
     StatisticsPage(kit: kit, figures: figures, reference: runtime.reference).addRoutes(to: router)
     PageAssets(renderer: runtime.renderer).addRoutes(to: router)

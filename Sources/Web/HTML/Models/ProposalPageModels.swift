@@ -116,5 +116,7 @@ struct ProposalPage: PageModel {
     var answer: Answer?
     var timeline: [Event]
     var support: Support?
+    /// What only the proposer sees: waiting for a moderator, or why it was rejected.
+    var ownerNotice: String?
     var errors: [FormError]
 }
