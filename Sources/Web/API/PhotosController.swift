@@ -12,7 +12,7 @@ struct PhotosController {
     let accounts: StaffAccounts
 
     func addRoutes(to router: Router<SiangRequestContext>) {
-        router.get("photos/{token}/{file}", use: serve)
+        router.get("photos/{photo}/{file}", use: serve)
     }
 
     @Sendable func serve(_ request: Request, context: SiangRequestContext) async throws -> Response {
@@ -31,7 +31,7 @@ struct PhotosController {
         _ request: Request, context: SiangRequestContext, photos: PhotoService, viewer: PhotoService.Viewer,
         caseCode: String?
     ) async throws -> Response {
-        guard let token = context.parameters.get("token"), let file = context.parameters.get("file"),
+        guard let token = context.parameters.get("photo"), let file = context.parameters.get("file"),
             let size = PhotoSize(rawValue: String(file.prefix { $0 != "." }))
         else { throw notFound }
         let served: PhotoService.Served

@@ -33,8 +33,8 @@ struct AgencyPages {
         signedIn.get("", use: inbox)
         signedIn.get("cases/{code}", use: showCase)
         signedIn.post("cases/{code}/actions", use: act)
-        signedIn.get("cases/{code}/photos/{token}/{file}", use: photo)
-        signedIn.post("cases/{code}/photos/{id}/hide", use: hidePhoto)
+        signedIn.get("cases/{code}/photos/{photo}/{file}", use: photo)
+        signedIn.post("cases/{code}/photos/{photo}/hide", use: hidePhoto)
     }
 
     var reference: Reference { agency.reference }
@@ -366,7 +366,7 @@ struct AgencyPages {
         }
     }
 
-    /// `GET /agency/cases/{code}/photos/{token}/{file}`: a photo of the case for a signed-in officer who
+    /// `GET /agency/cases/{code}/photos/{photo}/{file}`: a photo of the case for a signed-in officer who
     /// may see the case (the session cookie is scoped to /agency).
     @Sendable func photo(_ request: Request, context: SiangRequestContext) async throws -> Response {
         let staff = try Self.staff(context)
@@ -388,7 +388,8 @@ struct AgencyPages {
         let staff = try Self.staff(context)
         let form = try await kit.form(HideForm.self, from: request, context: context)
         let code = try CitizenPages.code(context)
-        guard let id = context.parameters.get("id").flatMap(Int64.init) else { throw PageError.notFound }
+        // Named `photo` as in the image route beside it (the router wants one name per position): here its id.
+        guard let id = context.parameters.get("photo").flatMap(Int64.init) else { throw PageError.notFound }
         do {
             _ = try await photos.hide(code: code, photoID: id, reason: form.reason ?? "", by: staff)
             return kit.redirect(to: "/agency/cases/\(code)?done=hide")

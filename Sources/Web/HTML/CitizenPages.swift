@@ -36,7 +36,7 @@ struct CitizenPages {
         router.post("cases/{code}/feedback", use: feedback)
         router.post("cases/{code}/reopen", use: reopen)
         router.post("cases/{code}/erase-contact", use: eraseContact)
-        router.get("cases/{code}/photos/{token}/{file}", use: photo)
+        router.get("cases/{code}/photos/{photo}/{file}", use: photo)
         router.get("language/{language}", use: switchLanguage)
     }
 
@@ -408,7 +408,7 @@ struct CitizenPages {
             flash: nil, status: status)
     }
 
-    /// `GET /cases/{code}/photos/{token}/{file}`: a photo of the case for this browser, whose tracking
+    /// `GET /cases/{code}/photos/{photo}/{file}`: a photo of the case for this browser, whose tracking
     /// cookie (scoped to the case's path) proves the citizen; public photos to anyone.
     @Sendable func photo(_ request: Request, context: SiangRequestContext) async throws -> Response {
         let code = try Self.code(context)
