@@ -33,6 +33,7 @@ let package = Package(
         .package(url: "https://github.com/CoreOffice/XMLCoder.git", from: "0.18.2"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/vapor/multipart-kit.git", from: "4.7.1"),
     ],
     targets: [
         .target(
@@ -46,6 +47,14 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"])]),
+        .systemLibrary(name: "CVips", pkgConfig: "vips", providers: [.apt(["libvips-dev"])]),
+        .target(
+            name: "Photos",
+            dependencies: [
+                "CVips", .product(name: "Crypto", package: "swift-crypto"), .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(name: "CivilCalendar", swiftSettings: swiftSettings),
         .target(
             name: "Postgres",
@@ -80,7 +89,7 @@ let package = Package(
         .target(
             name: "Services",
             dependencies: [
-                "Domain", "Store", "Classification", "ThaiText", "Statistics", "JSONBytes",
+                "Domain", "Store", "Classification", "ThaiText", "Statistics", "JSONBytes", "Photos",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -104,7 +113,7 @@ let package = Package(
         .target(
             name: "Setup",
             dependencies: [
-                "Domain", "Classification", "ThaiText", "Postgres", "Store", "Services", "Pages", "Channels",
+                "Domain", "Classification", "ThaiText", "Postgres", "Store", "Services", "Pages", "Channels", "Photos",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -124,7 +133,7 @@ let package = Package(
         .target(
             name: "Web",
             dependencies: [
-                "Domain", "Services", "Classification", "ThaiText", "Setup", "Statistics", "Pages", "JSONBytes",
+                "Domain", "Services", "Classification", "ThaiText", "Setup", "Statistics", "Pages", "JSONBytes", "Photos",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "XMLCoder", package: "XMLCoder"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
@@ -136,6 +145,7 @@ let package = Package(
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "MultipartKit", package: "multipart-kit"),
             ],
             resources: [.copy("OpenAPI/openapi.json")],
             swiftSettings: swiftSettings
@@ -195,5 +205,6 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "PagesTests", dependencies: ["Pages", "Domain", "Statistics"], swiftSettings: swiftSettings),
+        .testTarget(name: "PhotosTests", dependencies: ["Photos"], swiftSettings: swiftSettings),
     ]
 )

@@ -1,5 +1,6 @@
 public import Domain
 public import Foundation
+public import Photos
 
 /// The configurable rules of filing and handling cases (from `Config/siang.json`).
 public struct ServiceRules: Sendable {
@@ -23,14 +24,17 @@ public struct ServiceRules: Sendable {
     /// How long a complaint being written in a LINE chat is kept unfinished before it is dropped
     /// (it holds the citizen's words and LINE user id).
     public var lineDraftLifetime: TimeInterval
+    /// How many photos, how large, how many pixels (`photos.*`).
+    public var photoLimits: PhotoLimits
 
     public init(
         triageThreshold: Double = 0.4, maximumTextLength: Int = 5000, maximumTitleLength: Int = 200,
         maximumNoteLength: Int = 2000,
         privateCategories: Set<String> = [], consentVersion: String = "2026-01", lifecycle: LifecycleRules = .init(),
         idempotencyRetention: TimeInterval = 24 * 3600, contactRetention: TimeInterval? = 730 * 86_400,
-        lineDraftLifetime: TimeInterval = 24 * 3600
+        lineDraftLifetime: TimeInterval = 24 * 3600, photoLimits: PhotoLimits = PhotoLimits()
     ) {
+        self.photoLimits = photoLimits
         self.lineDraftLifetime = lineDraftLifetime
         self.triageThreshold = triageThreshold
         self.maximumTextLength = maximumTextLength

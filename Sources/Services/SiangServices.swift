@@ -28,6 +28,8 @@ public struct SiangServices: Sendable {
     public let line: LineChat?
     /// Participatory budgeting rounds, ideas, ballots and results.
     public let budgets: BudgetService
+    /// Photos of cases: checked, cleaned, stored, shown with care.
+    public let photos: PhotoService
     let pool: ConnectionPool
 
     /// - Parameters:
@@ -62,6 +64,7 @@ public struct SiangServices: Sendable {
             store: caseStore, reference: reference, rules: rules, clock: clock, changed: changed,
             notifications: notifications, outbox: outbox)
         accounts = StaffAccounts(store: StaffStore(pool: pool))
+        photos = PhotoService(store: PhotoStore(pool: pool), cases: caseStore, limits: rules.photoLimits, clock: clock)
         let conversations = LineConversationStore(pool: pool)
         let codes = OneTimeCodeStore(pool: pool)
         oneTimeCodes = OneTimeCodes(store: codes, clock: clock)

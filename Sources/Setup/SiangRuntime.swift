@@ -133,6 +133,6 @@ extension SiangSettings {
                 reopenWindow: TimeInterval(reopenWindowDays) * 86_400),
             idempotencyRetention: TimeInterval(idempotencyRetentionHours) * 3600,
             contactRetention: contactRetentionDays > 0 ? TimeInterval(contactRetentionDays) * 86_400 : nil,
-            lineDraftLifetime: lineDraftHours * 3600)
+            lineDraftLifetime: lineDraftHours * 3600, photoLimits: photos)
     }
 }

@@ -1,5 +1,6 @@
 import Configuration
 import Foundation
+public import Photos
 public import Services
 import SystemPackage
 
@@ -55,6 +56,8 @@ public struct SiangSettings: Sendable {
     public var proposals: ProposalRules = .init()
     /// The key of budget voters' HMAC (`budgets.voter_secret`); nil for the one kept in the database.
     public var budgetVoterSecret: String? = nil
+    /// Photos' count, bytes and pixels (`photos.*`).
+    public var photos = PhotoLimits()
 
     /// The categories never shown to the public when `cases.private_categories` is not set: a missing
     /// setting must not make corruption or debt reports public (docs/privacy.md).
@@ -106,6 +109,7 @@ public struct SiangSettings: Sendable {
             budgetVoterSecret: Optional(config.string(forKey: "budgets.voter_secret", default: "")).flatMap { $0.isEmpty ? nil : $0 })
         settings.rateLimits = RateLimitSettings.read(config)
         settings.metrics = MetricsSettings.read(config)
+        settings.photos = PhotoLimits.read(config)
         return settings
     }
 }

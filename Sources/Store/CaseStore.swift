@@ -264,7 +264,14 @@ public struct CaseStore: Sendable {
                 SELECT count(*) FROM gone
                 """, [current.id, now, TimelineKind.contactErased.rawValue]
             ).first.map { try $0.int(0) } ?? 0
-            if erased > 0 { return (current, .erased, now) }
+            // Photos are personal data too (faces, homes, number plates): they go with the contact.
+            let photos = try PhotoStore.erase(caseIDs: [current.id], connection: connection)
+            if erased == 0 && photos > 0 {
+                try connection.query(
+                    "INSERT INTO case_events (case_id, at, kind, actor_kind) VALUES ($1, $2, $3, 'citizen')",
+                    [current.id, now, TimelineKind.contactErased.rawValue])
+            }
+            if erased > 0 || photos > 0 { return (current, .erased, now) }
             let before = try connection.query(
                 "SELECT max(at) FROM case_events WHERE case_id = $1 AND kind = $2",
                 [current.id, TimelineKind.contactErased.rawValue]
@@ -281,8 +288,8 @@ public struct CaseStore: Sendable {
     /// Driven from `case_contacts` and `case_subscriptions`, which hold only the cases still within
     /// their retention (a case filed on LINE has only the latter).
     public func purgeContacts(finishedBefore cutoff: Date, at now: Date, batch: Int = 500) async throws -> Int {
-        let codes = try await pool.withConnection { connection in
-            try connection.query(
+        let codes = try await pool.transaction { connection in
+            let purged = try connection.query(
                 """
                 WITH held AS (
                     -- A case filed on LINE has no contact row, only the LINE user id in its subscription.
@@ -301,9 +308,12 @@ public struct CaseStore: Sendable {
                 ), e AS (
                     INSERT INTO case_events (case_id, at, kind, actor_kind) SELECT case_id, $3, $5, 'system' FROM due
                 )
-                SELECT c.code FROM due JOIN cases c ON c.id = due.case_id
+                SELECT c.code, c.id FROM due JOIN cases c ON c.id = due.case_id
                 """, [ContactErasure.erasableStatuses.map(\.rawValue), cutoff, now, batch, TimelineKind.contactErased.rawValue]
-            ).rows.map { try $0.string(0) }
+            ).rows
+            // The photos of those cases go with their contact details, in the same transaction.
+            _ = try PhotoStore.erase(caseIDs: try purged.map { Int64(try $0.int(1)) }, connection: connection)
+            return try purged.map { try $0.string(0) }
         }
         cache.drop(codes)
         return codes.count

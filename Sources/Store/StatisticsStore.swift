@@ -79,6 +79,16 @@ public struct StatisticsStore: Sendable {
             ("reopen_count", "c.reopen_count", nil),
             ("title", defused("coalesce(c.public_title, c.title)"), "coalesce(c.public_title, c.title)"),
             ("text", defused("coalesce(c.public_text, c.text)"), "coalesce(c.public_text, c.text)"),
+            // The display size of the first photo the public may see, the citizen's first: the path
+            // `CasePhoto.path(.display)` gives, under the service's address.
+            (
+                "photo_url",
+                """
+                (SELECT '/photos/' || p.token || '/display' || CASE p.content_type WHEN 'image/webp' THEN '.webp' ELSE '.jpg' END
+                 FROM case_photos p WHERE p.case_id = c.id AND p.hidden_reason IS NULL
+                 ORDER BY p.uploader <> 'citizen', p.id LIMIT 1)
+                """, nil
+            ),
         ]
     }()
 

@@ -4,7 +4,8 @@
 A citizen files a complaint anonymously towards the public but with contact details and
 consent, sees the tracking code and the secret (once), follows the case, and tracks it with
 the form; an officer of the agency it was routed to signs in, accepts, starts and resolves
-it, and signs out; the citizen sees the result, rates it, appeals, and sees that the agency read
+it with a result photo, and signs out; the citizen (who attached a phone photo when filing and sees
+its thumbnail) sees the result and the officer's photo beside theirs, rates it, appeals, and sees that the agency read
 their contact details (never the officer's name); a browser without any
 of the citizen's cookies sees only the public view, without the contact details; and the
 statistics page counts the case.
@@ -44,6 +45,7 @@ except ImportError as error:  # pragma: no cover - depends on the machine
     sys.exit(2)
 
 ROOT = Path(__file__).resolve().parents[2]
+PHOTOS = ROOT / "Tests" / "Photos"
 BANG_RAK = "1004"  # Seeds/areas/districts.csv: 1004,10,บางรัก,Bang Rak
 BANGKOK = "10"
 INJECTION = '<script>alert(1)</script>'
@@ -340,6 +342,9 @@ class Flow:
             check(element.is_selected(), f"{box} is not ticked")
         check(Select(b.find("#category")).first_selected_option.get_attribute("value") == "road", "category is not road")
         check(Select(b.find("#district")).first_selected_option.get_attribute("value") == BANG_RAK, "district changed")
+        # A phone photo with GPS and a camera serial in its EXIF, as a phone's camera would attach it.
+        check(b.find("#photos").get_attribute("accept") == "image/*", "#photos does not ask for images")
+        b.find("#photos").send_keys(str(PHOTOS / "gps_serial.jpg"))
         b.screenshot("file-form")
         self.log("form filled (complaint, road, Bangkok / Bang Rak, contact, e-mail news, consent, anonymous)")
 
@@ -379,8 +384,21 @@ class Flow:
         status = b.find("#case-status").get_attribute("data-status")
         check(status == "assigned", f"a road case in Bang Rak should be assigned to an agency; it is {status!r}")
         self.agency_name = b.text("#case-agency")
+        self.photos_shown(b, "#photos-before", f"/cases/{self.code}/photos/")
         b.screenshot("case-citizen")
-        self.log(f"citizen view (cookie from filing), status {status}, agency {self.agency_name}")
+        self.log(f"citizen view (cookie from filing), status {status}, agency {self.agency_name}, the photo's thumbnail")
+
+    def photos_shown(self, b, group, path, count=1):
+        """`count` thumbnails under `group`, loaded (a broken image has no natural width), served from
+        under `path`, no wider than the screen."""
+        images = b.driver.find_elements(By.CSS_SELECTOR, f"{group} img")
+        check(len(images) == count, f"{group} shows {len(images)} photo(s), expected {count}")
+        for image in images:
+            src = image.get_attribute("src")
+            check(path in src, f"{group} photo is served from {src!r}, expected under {path!r}")
+            b.wait.until(lambda d: d.execute_script("return arguments[0].complete && arguments[0].naturalWidth > 0", image))
+            width = b.driver.execute_script("return arguments[0].getBoundingClientRect().width", image)
+            check(0 < width <= self.args.width, f"{group} thumbnail is {width}px wide at {self.args.width}px")
 
     def citizen_view(self, b):
         """The page is the citizen's own view: the full text, escaped, and no public notice."""
@@ -463,9 +481,13 @@ class Flow:
 
         self.begin("resolve")
         b.type("#resolve-note", self.result)
+        b.find("#resolve-photos").send_keys(str(PHOTOS / "alpha.png"))
         b.click_to_next_page(b.find("#submit-resolve"))
         self.after_action(b, "resolve", "resolved")
         check(b.text("#case-result") == self.result, "the officer's page does not show the result")
+        self.photos_shown(b, "#photos-before", f"/agency/cases/{self.code}/photos/")
+        self.photos_shown(b, "#photos-after", f"/agency/cases/{self.code}/photos/")
+        self.log("the result photo is attached beside the citizen's")
 
         self.begin("sign out")
         b.open("/agency")
@@ -495,8 +517,10 @@ class Flow:
         self.citizen_view(b)
         check(b.find("#case-status").get_attribute("data-status") == "resolved", "the citizen does not see it resolved")
         check(b.text("#case-result") == self.result, f"#case-result is {b.text('#case-result')!r}")
+        self.photos_shown(b, "#photos-before", f"/cases/{self.code}/photos/")
+        self.photos_shown(b, "#photos-after", f"/cases/{self.code}/photos/")
         b.screenshot("case-resolved")
-        self.log("the result is shown")
+        self.log("the result is shown, the officer's photo beside the citizen's")
 
         self.begin("rate")
         b.click(b.find("#stars-4"))
@@ -553,6 +577,9 @@ class Flow:
         scripts = b.driver.execute_script("return document.querySelectorAll('#case-text script').length")
         check(scripts == 0, "the public text contains a script element")
         check(b.find("#case-status").get_attribute("data-status") == "in_progress", "the public status differs")
+        self.photos_shown(b, "#photos-before", "/photos/")
+        self.photos_shown(b, "#photos-after", "/photos/")
+        check(f"/cases/{self.code}/photos/" not in source, "the public view links photos through the citizen's path")
         b.screenshot("case-public")
         self.log("a browser without the secret sees the public view, without contact details")
 

@@ -16,6 +16,8 @@ struct LayerTests {
         ("Store", ["Services", "Web", "Hummingbird", "Pages", "Setup"], "the store only speaks SQL"),
         ("Services", ["Web", "Hummingbird", "HTTPTypes", "Pages", "Setup"], "use cases know no HTTP"),
         ("Web", ["Store", "Postgres", "CLibPQ"], "HTTP goes through Services, never around them"),
+        ("Photos", ["Domain", "Store", "Postgres", "CLibPQ", "Services", "Web", "Hummingbird", "Pages", "Setup"],
+         "photos only checks and cleans images; what they belong to is the services' business"),
     ]
 
     static let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

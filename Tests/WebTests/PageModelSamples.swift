@@ -156,7 +156,17 @@ enum PageModelSamples {
             givenAt: "g", erasedAt: "e", none: false,
             entries: [CasePage.Privacy.Entry(at: "a", iso: "i", who: "w", reason: "r")], eraseLater: false,
             canErase: true),
-        errors: errors, timeline: [CasePage.Event(at: "a", iso: "i", what: "w", note: "n")])
+        errors: errors, photos: gallery, timeline: [CasePage.Event(at: "a", iso: "i", what: "w", note: "n")])
+
+    static let gallery = PhotoGallery(groups: [
+        PhotoGallery.Group(
+            id: "photos-before", caption: "c",
+            photos: [
+                PhotoGallery.Photo(
+                    id: 1, thumbnail: "/t", display: "/d", width: 320, height: 240, alt: "a", hiddenReason: "r",
+                    hideCode: "SG-1")
+            ])
+    ])
 
     static let agencyCase = AgencyCasePage.Details(
         code: "SG-1", statusCode: "new", statusName: "ใหม่", overdue: true, caseTitle: "t", text: "t", kindName: "k",
@@ -174,9 +184,9 @@ enum PageModelSamples {
             AgencyCasePage.Action(
                 name: "transfer", label: "l", noteLabel: "n", noteRequired: true, needsInternal: true,
                 needsTarget: true,
-                needsAgency: true, needsCategory: true, needsReason: true, agencyOptions: [option],
+                needsAgency: true, needsCategory: true, needsReason: true, acceptsPhotos: true, agencyOptions: [option],
                 categoryOptions: [option],
                 reasonOptions: [option])
         ],
-        errors: errors)
+        errors: errors, photos: gallery)
 }

@@ -18,6 +18,7 @@ public enum SiangMigrations {
         Migration(version: 12, name: "proposals, supports and answers", sql: proposals),
         Migration(version: 13, name: "participatory budgeting", sql: budgets),
         Migration(version: 14, name: "partner tokens that may only file", sql: partnerRole),
+        Migration(version: 16, name: "photos of cases", sql: photos),
         Migration(version: 17, name: "e-mail and SMS notifications on the contact row", sql: contactNotifications),
     ]
 }

@@ -1,6 +1,7 @@
 public import Domain
 import Foundation
 import HTTPTypes
+import Photos
 
 import Logging
 public import Hummingbird
@@ -35,6 +36,13 @@ public struct APIError: Error, HTTPResponseError, Sendable {
         case .unauthenticated: status = .unauthorized
         }
         self.init(status: status, code: error.code, th: error.messageTH, en: error.messageEN)
+    }
+
+    /// The error for a refused upload: 413 for a file over the byte limit, else 422.
+    init(_ rejection: PhotoRejection) {
+        self.init(
+            status: rejection.reason == .tooLarge ? .contentTooLarge : .unprocessableContent, code: rejection.code,
+            th: rejection.messageTH, en: rejection.messageEN)
     }
 
     struct Body: Encodable {

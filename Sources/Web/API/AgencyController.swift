@@ -1,6 +1,7 @@
 import Domain
 import Foundation
 import Hummingbird
+import Photos
 import Services
 import Statistics
 
@@ -8,6 +9,7 @@ import Statistics
 /// and the triage queue. Every route needs a staff token; officers see only their agency.
 struct AgencyController {
     let agency: AgencyService
+    let photos: PhotoService
     let json: CaseJSONBuilder
 
     func addRoutes(to group: RouterGroup<SiangRequestContext>) {
@@ -16,6 +18,7 @@ struct AgencyController {
         group.get("triage", use: triage)
         group.get("cases/{code}", use: details)
         group.post("cases/{code}/actions", use: act)
+        group.post("cases/{code}/photos/{id}/hide", use: hidePhoto)
     }
 
     struct MeJSON: Encodable {
@@ -69,9 +72,9 @@ struct AgencyController {
                 en: "\"reason\" is longer than 200 characters.")
         }
         let found = try await agency.details(code: code, by: staff, reason: reason)
-        return try JSONResponse.make(
-            json.full(found.record, events: found.events, view: .staff, contact: found.contact, now: agency.clock()),
-            headers: [.cacheControl: "no-store"])
+        var output = json.full(found.record, events: found.events, view: .staff, contact: found.contact, now: agency.clock())
+        output.photos = PhotoJSON.list(try await photos.photos(of: found.record, for: .staff), audience: .staff)
+        return try JSONResponse.make(output, headers: [.cacheControl: "no-store"])
     }
 
     /// `POST …/actions`: `{"action": "accept" | "start" | "comment" | "resolve" | "reject" | "transfer" |
@@ -87,17 +90,63 @@ struct AgencyController {
         var into: String?
     }
 
+    /// Actions that may carry photos: the result (`resolve`) and progress (`comment`).
+    static let actionsWithPhotos: Set<String> = ["resolve", "comment"]
+
+    /// The action as JSON, or as `multipart/form-data` with the same JSON in a part named `action` and
+    /// result photos in parts named `photos` (with `resolve` and `comment` only). The photos are checked
+    /// before the action is taken, and attached once it has committed.
     @Sendable func act(_ request: Request, context: SiangRequestContext) async throws -> Response {
         let staff = try Self.staff(context)
         let code = try CasesController.code(context)
-        let body = try JSONBody.decode(ActionBody.self, from: try await JSONBody.bytes(of: request, context: context))
+        let body: ActionBody
+        var upload: MultipartUpload?
+        var cleaned: [CleanPhoto] = []
+        if MultipartUpload.isMultipart(request) {
+            let (parsed, form) = try await MultipartUpload.jsonAndPhotos(
+                ActionBody.self, part: "action", from: request, context: context, photos: photos)
+            body = parsed
+            if !form.files.isEmpty {
+                guard Self.actionsWithPhotos.contains(body.action) else {
+                    throw APIError(
+                        status: .unprocessableContent, code: "photos_not_allowed",
+                        th: "แนบรูปได้เฉพาะการแจ้งผล (resolve) และความเห็น (comment)",
+                        en: "Photos may be attached only to \"resolve\" and \"comment\".")
+                }
+                cleaned = try await photos.clean(form.files)
+            }
+            upload = form
+        } else {
+            body = try JSONBody.decode(ActionBody.self, from: try await JSONBody.bytes(of: request, context: context))
+        }
+        defer { withExtendedLifetime(upload) {} }
         let action = try StaffActionRequest(
             action: body.action, note: body.note, isInternal: body.internal ?? false, result: body.result,
             reason: body.reason, agency: body.agency, category: body.category, into: body.into
         ).action(rules: agency.rules)
         let record = try await agency.act(code: code, action: action, by: staff)
         let events = try await agency.timeline(of: record)
-        return try JSONResponse.make(json.full(record, events: events, view: .staff, now: agency.clock()))
+        var output = json.full(record, events: events, view: .staff, now: agency.clock())
+        if !cleaned.isEmpty { _ = try await photos.addByStaff(cleaned, to: record, by: staff) }
+        output.photos = PhotoJSON.list(try await photos.photos(of: record, for: .staff), audience: .staff)
+        return try JSONResponse.make(output)
+    }
+
+    struct HideBody: Decodable {
+        var reason: String
+    }
+
+    /// `POST …/photos/{id}/hide` `{"reason": "…"}`: hides a photo from the public (faces, number plates);
+    /// staff and the citizen still see it, marked.
+    @Sendable func hidePhoto(_ request: Request, context: SiangRequestContext) async throws -> Response {
+        let staff = try Self.staff(context)
+        let code = try CasesController.code(context)
+        guard let id = context.parameters.get("id").flatMap(Int64.init), id > 0 else {
+            throw APIError(status: .notFound, code: "photo_not_found", th: "ไม่พบรูป", en: "No such photo.")
+        }
+        let body = try JSONBody.decode(HideBody.self, from: try await JSONBody.bytes(of: request, context: context))
+        let photo = try await photos.hide(code: code, photoID: id, reason: body.reason, by: staff)
+        return try JSONResponse.make(PhotoJSON(photo, audience: .staff), headers: [.cacheControl: "no-store"])
     }
 
     static func staff(_ context: SiangRequestContext) throws -> StaffMember {

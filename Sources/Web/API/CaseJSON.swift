@@ -112,6 +112,8 @@ struct CaseJSON: Encodable {
     var can_reopen_until: String?
     var contact: ContactJSON?
     var timeline: [EventJSON]?
+    /// The photos this viewer may see: the citizen's ("before") and officers' results ("after").
+    var photos: [PhotoJSON]? = nil
 }
 
 /// Builds the JSON shapes against the reference data.

@@ -2,6 +2,7 @@ import Domain
 import Foundation
 import JSONBytes
 import Hummingbird
+import Photos
 import Services
 import Statistics
 
@@ -9,6 +10,7 @@ import Statistics
 /// what became of their contact details (who read them; erasure once the case is finished).
 struct CasesController {
     let cases: CaseService
+    let photos: PhotoService
     let json: CaseJSONBuilder
 
     func addRoutes(to group: RouterGroup<SiangRequestContext>) {
@@ -19,6 +21,7 @@ struct CasesController {
         group.post("cases/{code}/withdraw", use: withdraw)
         group.get("cases/{code}/data-access", use: dataAccess)
         group.post("cases/{code}/erase-contact", use: eraseContact)
+        group.post("cases/{code}/photos", use: addPhotos)
     }
 
     /// `POST /api/v1/cases`.
@@ -72,11 +75,27 @@ struct CasesController {
         var tracking_url: String
         var notice_th: String
         var notice_en: String
+        var photos: [PhotoJSON]?
     }
 
+    /// `POST /api/v1/cases`: the filing as JSON, or as `multipart/form-data` with the same JSON in a
+    /// part named `filing` and up to `photos.max_count` image files in parts named `photos`. Every photo
+    /// is checked and cleaned before the case is filed, so a bad one refuses the filing and stores nothing.
     @Sendable func file(_ request: Request, context: SiangRequestContext) async throws -> Response {
-        let data = try await JSONBody.bytes(of: request, context: context)
-        let body = try JSONBody.decode(FilingBody.self, from: data)
+        let body: FilingBody
+        var upload: MultipartUpload?
+        var cleaned: [CleanPhoto] = []
+        if MultipartUpload.isMultipart(request) {
+            let (parsed, form) = try await MultipartUpload.jsonAndPhotos(
+                FilingBody.self, part: "filing", from: request, context: context, photos: photos)
+            body = parsed
+            cleaned = try await photos.clean(form.files)
+            upload = form
+        } else {
+            let data = try await JSONBody.bytes(of: request, context: context)
+            body = try JSONBody.decode(FilingBody.self, from: data)
+        }
+        defer { withExtendedLifetime(upload) {} }
         guard let kind = CaseKind(rawValue: body.kind ?? "complaint") else {
             throw APIError(
                 status: .unprocessableContent, code: "invalid_kind",
@@ -118,13 +137,17 @@ struct CasesController {
         }
         let filed = try await cases.file(filing, idempotency: idempotency)
         let record = filed.record
-        let output = FiledJSON(
+        // Attached after the case committed; a retry with the same Idempotency-Key attaches what a failure
+        // here left out, and never the same file twice.
+        let attached = cleaned.isEmpty ? [] : try await photos.attach(cleaned, to: record, uploader: .citizen)
+        var output = FiledJSON(
             code: record.code, secret: filed.secret, status: CaseJSONBuilder.status(record.state.status),
             category: json.category(record, withPrediction: true), agency: json.name(agency: record.state.agencyCode),
             area: json.area(record.area, source: record.areaSource), filed_at: BangkokTime.format(record.filedAt),
             due: json.due(record), is_public: record.isPublic, tracking_url: "/api/v1/cases/\(record.code)",
             notice_th: "เก็บรหัสติดตามและรหัสลับไว้ รหัสลับจะแสดงครั้งนี้ครั้งเดียว ใช้สำหรับดูความคืบหน้า ให้คะแนน และอุทธรณ์",
             notice_en: "Keep the tracking code and the secret: the secret is shown only this once and is needed to follow, rate and appeal the case.")
+        if !attached.isEmpty { output.photos = PhotoJSON.list(attached, audience: .citizen) }
         var headers: HTTPFields = [.location: "/api/v1/cases/\(record.code)", .cacheControl: "no-store"]
         if filed.isReplay { headers[.idempotentReplayed] = "true" }
         return try JSONResponse.make(output, status: .created, headers: headers)
@@ -143,11 +166,42 @@ struct CasesController {
         let now = cases.clock()
         switch try await cases.track(code: code, secret: request.headers[.trackingSecret]) {
         case .citizen(let record, let events):
-            return try JSONResponse.make(
-                json.full(record, events: events, view: .citizen, now: now), headers: [.cacheControl: "no-store"])
+            var output = json.full(record, events: events, view: .citizen, now: now)
+            output.photos = PhotoJSON.list(try await photos.photos(of: record, for: .citizen), audience: .citizen)
+            return try JSONResponse.make(output, headers: [.cacheControl: "no-store"])
         case .public(let record, let events):
-            return try JSONResponse.make(json.publicView(record, events: events, now: now))
+            var output = json.publicView(record, events: events, now: now)
+            output.photos = PhotoJSON.list(try await photos.photos(of: record, for: .anyone), audience: .anyone)
+            return try JSONResponse.make(output)
         }
+    }
+
+    struct PhotosJSON: Encodable {
+        var code: String
+        var photos: [PhotoJSON]
+    }
+
+    /// `POST /api/v1/cases/{code}/photos`: more of the citizen's photos (multipart, parts named `photos`),
+    /// with the secret, until the case is resolved; answers every photo of the case the citizen sees.
+    @Sendable func addPhotos(_ request: Request, context: SiangRequestContext) async throws -> Response {
+        let code = try Self.code(context)
+        let secret = try Self.secret(request)
+        guard MultipartUpload.isMultipart(request) else {
+            throw APIError(
+                status: .unsupportedMediaType, code: "multipart_required", th: "ส่งรูปแบบ multipart/form-data ในส่วนชื่อ photos",
+                en: "Send the photos as multipart/form-data, in parts named \"photos\".")
+        }
+        let form = try await MultipartUpload.read(
+            request, maxFiles: photos.limits.maxCount, maxFieldBytes: context.maxUploadSize, spool: photos.spool)
+        guard !form.files.isEmpty else {
+            throw APIError(
+                status: .unprocessableContent, code: "photos_required", th: "ไม่มีรูปแนบมา", en: "No photo was attached.")
+        }
+        let (record, attached) = try await photos.addByCitizen(code: code, secret: secret, photos: form.files)
+        withExtendedLifetime(form) {}
+        return try JSONResponse.make(
+            PhotosJSON(code: record.code, photos: PhotoJSON.list(attached, audience: .citizen)), status: .created,
+            headers: [.cacheControl: "no-store"])
     }
 
     struct FeedbackBody: Decodable {

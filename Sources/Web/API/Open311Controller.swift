@@ -22,6 +22,9 @@ struct Open311Controller {
     /// Category → its decisive keywords (the classifier's weight-3 rules), for `keywords`.
     let keywords: [String: [String]]
     let consentVersion: String
+    /// For `media_url`: the public photos, and the address Siang is reached at (`notifications.public_url`).
+    let photos: PhotoService
+    let publicURL: String
 
     /// Largest number of requests one read returns; the specification's window is 90 days.
     static let maximumResults = 1000
@@ -79,7 +82,7 @@ struct Open311Controller {
             guard let code = TrackingCode.canonical(code) else { throw Open311Error.notFound }
             let found = try await cases.publicCases(CaseListFilter(agencyCode: nil, limit: 1, codes: [code]))
             guard let record = found.first else { throw Open311Error.notFound }
-            let list = [serviceRequest(record, english: Self.english(request))]
+            let list = try await serviceRequests([record], english: Self.english(request))
             return .init(json: list, xml: XMLRequests(request: list), root: "service_requests")
         }
     }
@@ -166,7 +169,14 @@ struct Open311Controller {
         var media_url: String?
     }
 
-    func serviceRequest(_ record: CaseRecord, english: Bool) -> ServiceRequest {
+    /// The requests of `records`, each with its first public photo as `media_url`.
+    func serviceRequests(_ records: [CaseRecord], english: Bool) async throws -> [ServiceRequest] {
+        let media = try await photos.publicPhotoPaths(of: records)
+        let base = publicURL.hasSuffix("/") ? String(publicURL.dropLast()) : publicURL
+        return records.map { serviceRequest($0, english: english, mediaURL: media[$0.id].map { base + $0 }) }
+    }
+
+    func serviceRequest(_ record: CaseRecord, english: Bool, mediaURL: String? = nil) -> ServiceRequest {
         let state = record.state
         let category = reference.categories[state.categoryCode]
         let agency = state.agencyCode.flatMap { reference.agencies[$0] }
@@ -185,7 +195,7 @@ struct Open311Controller {
             service_notice: nil, requested_datetime: BangkokTime.format(record.filedAt),
             updated_datetime: BangkokTime.format(record.updatedAt), expected_datetime: BangkokTime.format(record.due.resolution),
             address: area.isEmpty ? nil : area.joined(separator: ", "), zipcode: nil,
-            lat: rounded(record.latitude), long: rounded(record.longitude), media_url: nil)
+            lat: rounded(record.latitude), long: rounded(record.longitude), media_url: mediaURL)
     }
 
     /// `GET requests`: by ids (which override the rest), or by service codes, a window of at most 90
@@ -201,7 +211,7 @@ struct Open311Controller {
             guard ids.count <= Self.maximumResults else { throw Open311Error.badRequest("too many service_request_id values (at most 1000)") }
             let found = try await cases.publicCases(
                 CaseListFilter(agencyCode: nil, limit: ids.count, codes: ids.compactMap { TrackingCode.canonical($0) }))
-            return found.map { serviceRequest($0, english: english) }
+            return try await serviceRequests(found, english: english)
         }
         let codes = list("service_code")
         if let unknown = codes?.first(where: { reference.categories[$0] == nil }) {
@@ -238,7 +248,7 @@ struct Open311Controller {
             CaseListFilter(
                 agencyCode: nil, statuses: statuses, categories: codes, filedFrom: start, filedBefore: end,
                 limit: Self.maximumResults))
-        return found.map { serviceRequest($0, english: english) }
+        return try await serviceRequests(found, english: english)
     }
 
     struct Created: Encodable {

@@ -45,6 +45,8 @@ struct OpenDataController {
         ("reopen_count", "integer", "จำนวนครั้งที่อุทธรณ์", "Number of appeals"),
         ("title", "string", "หัวเรื่อง (ปิดข้อมูลส่วนบุคคลแล้ว)", "Title, personal data removed"),
         ("text", "string", "รายละเอียด (ปิดข้อมูลส่วนบุคคลแล้ว)", "Text, personal data removed"),
+        ("photo_url", "string", "ที่อยู่รูปภาพ (ขนาดแสดงผล ไม่มีข้อมูลตำแหน่งหรือกล้อง) ต่อจากที่อยู่ของบริการ",
+         "Path of the first public photo (display size, all metadata removed), under the service's address"),
     ]
 
     @Sendable func csv(_ request: Request, context: SiangRequestContext) async throws -> Response {

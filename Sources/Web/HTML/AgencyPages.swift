@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdAuth
 import Logging
 import Pages
+import Photos
 import Services
 import Statistics
 
@@ -15,6 +16,7 @@ struct AgencyPages {
     let agency: AgencyService
     let accounts: StaffAccounts
     let citizen: CitizenPages
+    var photos: PhotoService { citizen.photos }
 
     /// A signed-in session lasts a working day; signing in again starts a new one.
     static let sessionLifetime: Duration = .seconds(12 * 3600)
@@ -31,6 +33,8 @@ struct AgencyPages {
         signedIn.get("", use: inbox)
         signedIn.get("cases/{code}", use: showCase)
         signedIn.post("cases/{code}/actions", use: act)
+        signedIn.get("cases/{code}/photos/{photo}/{file}", use: photo)
+        signedIn.post("cases/{code}/photos/{photo}/hide", use: hidePhoto)
     }
 
     var reference: Reference { agency.reference }
@@ -260,7 +264,11 @@ struct AgencyPages {
                     error: delivery.lastError)
             },
             actions: actions(for: record, staff: staff, view: view),
-            errors: errors.map { FormError(message: $0) })
+            errors: errors.map { FormError(message: $0) },
+            // Served from under /agency, where the session cookie proves the officer; hidden ones too, marked.
+            photos: PhotoGallery.make(
+                try await photos.photos(of: record, for: .staff), base: "/agency/cases/\(record.code)", view: view,
+                hideCode: staff.role == .partner ? nil : record.code))
         return try kit.page(
             AgencyCasePage(case: details), title: view.text("title_case", ["code": record.code]), view: view,
             request: request,
@@ -286,7 +294,8 @@ struct AgencyPages {
                 needsInternal: name == "comment", needsTarget: name == "merge",
                 needsAgency: name == "transfer" || name == "place",
                 needsCategory: name == "recategorise" || name == "place",
-                needsReason: name == "reject", agencyOptions: [], categoryOptions: [], reasonOptions: [])
+                needsReason: name == "reject", acceptsPhotos: AgencyController.actionsWithPhotos.contains(name),
+                agencyOptions: [], categoryOptions: [], reasonOptions: [])
             if form.needsAgency {
                 form.agencyOptions = agencies.filter { $0.code != state.agencyCode }.map {
                     SelectOption(code: $0.code, name: citizen.agencyName($0.code, view))
@@ -320,7 +329,9 @@ struct AgencyPages {
 
     @Sendable func act(_ request: Request, context: SiangRequestContext) async throws -> Response {
         let staff = try Self.staff(context)
-        let form = try await kit.form(ActionForm.self, from: request, context: context)
+        let (form, upload) = try await kit.formWithFiles(
+            ActionForm.self, from: request, context: context, maxFiles: photos.limits.maxCount, spool: photos.spool)
+        defer { withExtendedLifetime(upload) {} }
         let code = try CitizenPages.code(context)
         let name = form.action ?? ""
         // The form has one text box: a resolution's result, or else the note.
@@ -330,7 +341,19 @@ struct AgencyPages {
             into: form.target)
         do {
             let action = try asked.action(rules: agency.rules)
+            // Result photos are checked before the action is taken, and attached once it has committed.
+            var cleaned: [CleanPhoto] = []
+            if let upload, upload.fileRejection != nil || !upload.files.isEmpty {
+                if let rejection = upload.fileRejection { throw PhotoService.refusal(rejection) }
+                guard AgencyController.actionsWithPhotos.contains(name) else {
+                    throw DomainError.invalid(
+                        "photos_not_allowed", th: "แนบรูปได้เฉพาะการแจ้งผลและความเห็น",
+                        en: "Photos may be attached only to a result or a comment.")
+                }
+                cleaned = try await photos.clean(upload.files)
+            }
             let record = try await agency.act(code: code, action: action, by: staff)
+            if !cleaned.isEmpty { _ = try await photos.addByStaff(cleaned, to: record, by: staff) }
             // A case that left this officer's agency cannot be shown to them again: back to the inbox.
             guard CaseAccessPolicy.canView(staff, agencyCode: record.state.agencyCode, status: record.state.status) else {
                 return kit.redirect(to: "/agency")
@@ -340,6 +363,38 @@ struct AgencyPages {
             return try await refused(APIError(error), request: request, context: context)
         } catch let error as APIError where error.status.code < 500 && error.status != .notFound {
             return try await refused(error, request: request, context: context)
+        }
+    }
+
+    /// `GET /agency/cases/{code}/photos/{photo}/{file}`: a photo of the case for a signed-in officer who
+    /// may see the case (the session cookie is scoped to /agency).
+    @Sendable func photo(_ request: Request, context: SiangRequestContext) async throws -> Response {
+        let staff = try Self.staff(context)
+        do {
+            return try await PhotosController.serve(
+                request, context: context, photos: photos, viewer: .staff(staff), caseCode: try CitizenPages.code(context))
+        } catch is APIError {
+            throw PageError.notFound
+        }
+    }
+
+    struct HideForm: PostedForm {
+        var csrf: String?
+        var reason: String?
+    }
+
+    /// Hides a photo from the public, with the reason typed beside it.
+    @Sendable func hidePhoto(_ request: Request, context: SiangRequestContext) async throws -> Response {
+        let staff = try Self.staff(context)
+        let form = try await kit.form(HideForm.self, from: request, context: context)
+        let code = try CitizenPages.code(context)
+        // Named `photo` as in the image route beside it (the router wants one name per position): here its id.
+        guard let id = context.parameters.get("photo").flatMap(Int64.init) else { throw PageError.notFound }
+        do {
+            _ = try await photos.hide(code: code, photoID: id, reason: form.reason ?? "", by: staff)
+            return kit.redirect(to: "/agency/cases/\(code)?done=hide")
+        } catch let error as DomainError where error.kind == .invalid {
+            return try await refused(APIError(error), request: request, context: context)
         }
     }
 

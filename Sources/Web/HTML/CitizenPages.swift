@@ -2,6 +2,7 @@ import Domain
 import Foundation
 import Hummingbird
 import Pages
+import Photos
 import Services
 import Statistics
 import ThaiText
@@ -15,6 +16,7 @@ import ThaiText
 struct CitizenPages {
     let kit: PageKit
     let cases: CaseService
+    let photos: PhotoService
     let json: CaseJSONBuilder
     let figures: PageFigures
     /// Proposals' codes are followed with their secret from the same form.
@@ -36,6 +38,7 @@ struct CitizenPages {
         router.post("cases/{code}/feedback", use: feedback)
         router.post("cases/{code}/reopen", use: reopen)
         router.post("cases/{code}/erase-contact", use: eraseContact)
+        router.get("cases/{code}/photos/{photo}/{file}", use: photo)
         router.get("language/{language}", use: switchLanguage)
     }
 
@@ -133,8 +136,20 @@ struct CitizenPages {
     }
 
     @Sendable func file(_ request: Request, context: SiangRequestContext) async throws -> Response {
-        let form = try await kit.form(FilingForm.self, from: request, context: context)
+        let (form, upload) = try await kit.formWithFiles(
+            FilingForm.self, from: request, context: context, maxFiles: photos.limits.maxCount, spool: photos.spool)
         let view = kit.view(request, context: context)
+        // Photos are checked and cleaned before anything is filed: a bad one shows the form again.
+        var cleaned: [CleanPhoto] = []
+        do {
+            if let rejection = upload?.fileRejection { throw PhotoService.refusal(rejection) }
+            cleaned = try await photos.clean(upload?.files ?? [])
+        } catch let error as DomainError {
+            return try renderFileForm(
+                form, errors: [FormError(message: view.language.pick(error.messageTH, error.messageEN), field: "photos")],
+                view: view, request: request, status: .unprocessableContent)
+        }
+        defer { withExtendedLifetime(upload) {} }
 
         var coordinates: (Double?, Double?) = (nil, nil)
         for (index, text) in [form.latitude, form.longitude].enumerated() {
@@ -173,6 +188,7 @@ struct CitizenPages {
                 request: request,
                 status: .unprocessableContent)
         }
+        if !cleaned.isEmpty { _ = try await photos.attach(cleaned, to: filed.record, uploader: .citizen) }
         let code = filed.record.code
         var cookies = [kit.cookie(Self.trackCookie, filed.secret, path: "/cases/\(code)", maxAge: Self.trackLifetime)]
         if !filed.isReplay {
@@ -289,7 +305,7 @@ struct CitizenPages {
         let flashKey = request.uri.queryParameters.get("done").flatMap {
             ["rated", "reopened", "erased", "nothing_to_erase"].contains($0) ? "flash_\($0)" : nil
         }
-        return try casePage(
+        return try await casePage(
             tracked, access: access, view: view, request: request, errors: [], flash: flashKey.map { view.text($0) },
             status: .ok)
     }
@@ -298,7 +314,7 @@ struct CitizenPages {
     func casePage(
         _ tracked: CaseService.Tracking, access: ContactAccessLog?, view: PageKit.View, request: Request,
         errors: [FormError], flash: String?, status: HTTPResponse.Status
-    ) throws -> Response {
+    ) async throws -> Response {
         let now = cases.clock()
         let (record, events, isCitizen): (CaseRecord, [CaseEvent], Bool)
         switch tracked {
@@ -307,6 +323,11 @@ struct CitizenPages {
         }
         let state = record.state
         let format = view.format
+        // The citizen's browser proves access with the cookie scoped to this case's path, so its photos
+        // are served from under that path; the public gets the shared, cacheable URLs.
+        let gallery = PhotoGallery.make(
+            try await photos.photos(of: record, for: isCitizen ? .citizen : .anyone),
+            base: isCitizen ? "/cases/\(record.code)" : "", view: view)
         let details = CasePage.Details(
             isCitizen: isCitizen, code: record.code, statusCode: state.status.rawValue,
             statusName: statusName(state.status, view), overdue: record.isOverdue(at: now),
@@ -329,7 +350,7 @@ struct CitizenPages {
                 ? (1...5).map { CasePage.StarChoice(value: $0, label: view.text("stars_\($0)")) } : [],
             reopenUntil: isCitizen ? json.reopenDeadline(state, now: now).map(format.dateTime) : nil,
             privacy: isCitizen ? access.map { privacyModel($0, status: state.status, view: view) } : nil,
-            errors: errors,
+            errors: errors, photos: gallery,
             timeline: events.map { event in
                 CasePage.Event(
                     at: format.dateTime(event.at), iso: BangkokTime.format(event.at), what: eventName(event.kind, view),
@@ -395,9 +416,21 @@ struct CitizenPages {
         let tracked = try await trackedCase(code: code, secret: secret)
         let access = try await cases.contactAccess(of: tracked)
         let text = words ?? view.text(message ?? "error_bad_form")
-        return try casePage(
+        return try await casePage(
             tracked, access: access, view: view, request: request, errors: [FormError(message: text, field: field)],
             flash: nil, status: status)
+    }
+
+    /// `GET /cases/{code}/photos/{photo}/{file}`: a photo of the case for this browser, whose tracking
+    /// cookie (scoped to the case's path) proves the citizen; public photos to anyone.
+    @Sendable func photo(_ request: Request, context: SiangRequestContext) async throws -> Response {
+        let code = try Self.code(context)
+        let viewer = request.cookies[Self.trackCookie].map { PhotoService.Viewer.secret($0.value) } ?? .anyone
+        do {
+            return try await PhotosController.serve(request, context: context, photos: photos, viewer: viewer, caseCode: code)
+        } catch is APIError {
+            throw PageError.notFound
+        }
     }
 
     // MARK: Personal data (PDPA)

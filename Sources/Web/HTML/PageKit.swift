@@ -2,6 +2,7 @@ import Domain
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Photos
 import NIOCore
 import Pages
 import Services
@@ -124,6 +125,43 @@ struct PageKit: Sendable {
         let form = try await FormBody.decode(type, from: request, context: context)
         try checkCSRF(request, token: form.csrf)
         return form
+    }
+
+    /// The posted form and its files: `multipart/form-data` (a form with a file input) or, from a
+    /// browser that sent none, the usual URL-encoded form. The CSRF token is checked as for `form`.
+    /// Files refused while they arrive (too many, too large) are in the upload's `fileRejection`, so the
+    /// form can be shown again with what was typed.
+    func formWithFiles<Form: PostedForm>(
+        _ type: Form.Type, from request: Request, context: SiangRequestContext, maxFiles: Int,
+        spool: @escaping () throws -> PhotoSpool
+    ) async throws -> (Form, MultipartUpload?) {
+        guard MultipartUpload.isMultipart(request) else { return (try await form(type, from: request, context: context), nil) }
+        let upload: MultipartUpload
+        do {
+            upload = try await MultipartUpload.read(
+                request, maxFiles: maxFiles, maxFieldBytes: context.maxUploadSize, keepFields: true, spool: spool)
+        } catch let error as APIError where error.status == .contentTooLarge {
+            throw PageError(status: .contentTooLarge, heading: "error_generic_heading", message: "error_too_large")
+        } catch is APIError {
+            throw PageError(status: .badRequest, heading: "error_generic_heading", message: "error_bad_form")
+        }
+        // The fields as the URL-encoded form they would otherwise have been, decoded the same way.
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        let encoded = upload.fields.flatMap { name, values in
+            values.map {
+                (name.addingPercentEncoding(withAllowedCharacters: allowed) ?? "") + "="
+                    + ($0.addingPercentEncoding(withAllowedCharacters: allowed) ?? "")
+            }
+        }.joined(separator: "&")
+        let form: Form
+        do {
+            form = try URLEncodedFormDecoder().decode(type, from: encoded)
+        } catch {
+            throw PageError(status: .badRequest, heading: "error_generic_heading", message: "error_bad_form")
+        }
+        try checkCSRF(request, token: form.csrf)
+        return (form, upload)
     }
 
     /// Serves a page that holds nothing of the visitor's from `cache`: one rendering for everyone

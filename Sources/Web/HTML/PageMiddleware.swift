@@ -6,6 +6,7 @@ import Logging
 import NIOCore
 import NIOHTTP1
 import Pages
+import Photos
 import Services
 import Synchronization
 
@@ -30,6 +31,7 @@ struct PageErrorMiddleware: RouterMiddleware {
             switch error {
             case let error as PageError: page = error
             case let error as DomainError: page = .refused(APIError(error))
+            case let rejection as PhotoRejection: page = .refused(APIError(rejection))
             case is HTTPParserError:
                 // A body the HTTP decoder could not read (a malformed chunk size): the client's fault.
                 page = PageError(status: .badRequest, heading: "error_generic_heading", message: "error_bad_form")

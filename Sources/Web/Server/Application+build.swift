@@ -108,7 +108,8 @@ public func buildApplication(
         logger.error("no OpenAPI document: \(error)")
     }
     ReferenceController(reference: runtime.reference).addRoutes(to: api)
-    CasesController(cases: cases, json: json).addRoutes(to: api)
+    CasesController(cases: cases, photos: services.photos, json: json).addRoutes(to: api)
+    PhotosController(photos: services.photos, accounts: accounts).addRoutes(to: router)
     OneTimeCodesController(codes: services.oneTimeCodes).addRoutes(to: api)
     let proposalJSON = ProposalJSONBuilder(reference: runtime.reference, rules: runtime.rules)
     ProposalsController(proposals: services.proposals, json: proposalJSON, behindProxy: configuration.behindProxy)
@@ -119,12 +120,13 @@ public func buildApplication(
         statistics: statistics, json: StatisticsJSONBuilder(reference: runtime.reference),
         proposals: services.proposalStatistics
     ).addRoutes(to: api)
+    PhotoStatisticsController(photos: services.photos).addRoutes(to: api)
     OpenDataController(
         statistics: statistics, reference: runtime.reference, clock: runtime.clock, behindProxy: configuration.behindProxy
     ).addRoutes(to: api)
     ProposalStatisticsController(statistics: services.proposalStatistics, reference: runtime.reference).addRoutes(to: api)
     let staffRoutes = api.group("agency").add(middleware: StaffAuthenticationMiddleware(accounts: accounts, proved: limiter.tokens))
-    AgencyController(agency: agency, json: json).addRoutes(to: staffRoutes)
+    AgencyController(agency: agency, photos: services.photos, json: json).addRoutes(to: staffRoutes)
     NotificationsController(agency: agency).addRoutes(to: staffRoutes)
     ProposalsStaffController(proposals: services.proposals, json: proposalJSON).addRoutes(to: staffRoutes)
     BudgetStaffController(budgets: services.budgets).addRoutes(to: staffRoutes)
@@ -135,13 +137,15 @@ public func buildApplication(
         keywords: Dictionary(
             grouping: runtime.analyzer.model.keywords.filter { $0.weight >= 3 }.map { ($0.category, $0.phrase) }, by: \.0
         ).mapValues { Array($0.map(\.1).prefix(8)) },
-        consentVersion: runtime.rules.consentVersion
+        consentVersion: runtime.rules.consentVersion, photos: services.photos,
+        publicURL: runtime.notifications.publicURL
     ).addRoutes(to: router)
 
     // Web pages: the same services, rendered as HTML.
     let figures = PageFigures(
         statistics: statistics, lifetime: configuration.statisticsCacheLifetime, proposals: services.proposalStatistics)
-    let citizen = CitizenPages(kit: kit, cases: cases, json: json, figures: figures, proposals: services.proposals)
+    let citizen = CitizenPages(
+        kit: kit, cases: cases, photos: services.photos, json: json, figures: figures, proposals: services.proposals)
     citizen.addRoutes(to: router)
     StatisticsPage(kit: kit, figures: figures, reference: runtime.reference).addRoutes(to: router)
     PageAssets(renderer: runtime.renderer).addRoutes(to: router)

@@ -4,6 +4,7 @@ import HTTPTypes
 import Logging
 import Hummingbird
 import NIOHTTP1
+import Photos
 import Services
 
 /// Turns every error into the one JSON error shape, so no client ever sees an HTML page, an
@@ -30,6 +31,8 @@ struct ErrorMiddleware: RouterMiddleware {
             return try error.response(from: request, context: context)
         case let error as DomainError:
             return try APIError(error).response(from: request, context: context)
+        case let rejection as PhotoRejection:
+            return try APIError(rejection).response(from: request, context: context)
         case is HTTPParserError:
             // A body the HTTP decoder could not read (a malformed chunk size): the client's fault.
             return try APIError.malformedRequest.response(from: request, context: context)

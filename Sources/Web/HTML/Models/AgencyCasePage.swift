@@ -41,6 +41,8 @@ struct AgencyCasePage: PageModel {
         var notifications: [Notification]
         var actions: [Action]
         var errors: [FormError]
+        /// The citizen's photos and the results, hidden ones marked; nil when there are none.
+        var photos: PhotoGallery?
     }
 
     /// The citizen's contact details ("–" for a field not given); showing them is logged.
@@ -83,6 +85,8 @@ struct AgencyCasePage: PageModel {
         var needsAgency: Bool
         var needsCategory: Bool
         var needsReason: Bool
+        /// Whether the form takes result photos (`resolve`, `comment`).
+        var acceptsPhotos: Bool
         var agencyOptions: [SelectOption]
         var categoryOptions: [SelectOption]
         var reasonOptions: [SelectOption]

@@ -43,6 +43,8 @@ struct CasePage: PageModel {
         /// Who used the contact details; only in the citizen's view.
         var privacy: Privacy?
         var errors: [FormError]
+        /// The photos this viewer may see, before and after; nil when there are none.
+        var photos: PhotoGallery?
         var timeline: [Event]
     }
 

@@ -1,0 +1,35 @@
+import Foundation
+import Hummingbird
+import Services
+
+/// `GET /api/v1/stats/photos`: how many cases carry the citizen's photos, and how many finished cases
+/// an officer's result photos ("after"), of all cases.
+struct PhotoStatisticsController {
+    let photos: PhotoService
+
+    func addRoutes(to group: RouterGroup<SiangRequestContext>) {
+        group.get("stats/photos", use: shares)
+    }
+
+    struct SharesJSON: Encodable {
+        var cases: Int
+        var with_photos: Int
+        var share_with_photos: Double?
+        var finished: Int
+        var finished_with_result_photos: Int
+        var share_finished_with_result_photos: Double?
+    }
+
+    @Sendable func shares(_ request: Request, context: SiangRequestContext) async throws -> Response {
+        let shares = try await photos.shares()
+        func share(_ part: Int, _ whole: Int) -> Double? {
+            whole == 0 ? nil : (Double(part) / Double(whole) * 10_000).rounded() / 10_000
+        }
+        return try JSONResponse.make(
+            SharesJSON(
+                cases: shares.cases, with_photos: shares.withPhotos, share_with_photos: share(shares.withPhotos, shares.cases),
+                finished: shares.finished, finished_with_result_photos: shares.finishedWithResultPhotos,
+                share_finished_with_result_photos: share(shares.finishedWithResultPhotos, shares.finished)),
+            headers: [.cacheControl: "public, max-age=60"])
+    }
+}
