@@ -87,30 +87,30 @@ extension ProposalStore {
                 FROM candidates c WHERE c.repeat = 1 ORDER BY c.n
                 ON CONFLICT (proposal_id, supporter) DO NOTHING
                 RETURNING id, proposal_id, supporter, state
-            ), tally AS (
-                SELECT ins.proposal_id, count(*) FILTER (WHERE ins.state = 'counted') AS counted,
-                       count(*) FILTER (WHERE ins.state = 'flagged') AS flagged, max(c.at) AS at,
-                       max(c.answer_due) AS answer_due
+            ), added AS (
+                -- Each stored support with what its item asked for.
+                SELECT ins.id, ins.proposal_id, ins.state, c.at, c.answer_due, c.channel, c.address, c.language
                 FROM ins JOIN candidates c ON c.proposal_id = ins.proposal_id AND c.supporter = ins.supporter AND c.repeat = 1
-                GROUP BY ins.proposal_id
+            ), tally AS (
+                SELECT t.*, p.status = 'published' AND p.supports + t.counted >= p.threshold AS crosses
+                FROM (
+                    SELECT proposal_id, count(*) FILTER (WHERE state = 'counted') AS counted,
+                           count(*) FILTER (WHERE state = 'flagged') AS flagged, max(at) AS at, max(answer_due) AS answer_due
+                    FROM added GROUP BY proposal_id
+                ) t JOIN p ON p.id = t.proposal_id
             ), upd AS (
                 UPDATE proposals q SET
                     supports = q.supports + t.counted,
                     flagged_supports = q.flagged_supports + t.flagged,
-                    status = CASE WHEN q.status = 'published' AND q.supports + t.counted >= q.threshold
-                             THEN 'routed' ELSE q.status END,
-                    routed_at = CASE WHEN q.status = 'published' AND q.supports + t.counted >= q.threshold
-                                THEN t.at ELSE q.routed_at END,
-                    answer_due = CASE WHEN q.status = 'published' AND q.supports + t.counted >= q.threshold
-                                 THEN t.answer_due ELSE q.answer_due END,
+                    status = CASE WHEN t.crosses THEN 'routed' ELSE q.status END,
+                    routed_at = CASE WHEN t.crosses THEN t.at ELSE q.routed_at END,
+                    answer_due = CASE WHEN t.crosses THEN t.answer_due ELSE q.answer_due END,
                     updated_at = t.at
                 FROM tally t WHERE q.id = t.proposal_id
                 RETURNING q.id, q.supports, q.status
             ), sub AS (
                 INSERT INTO proposal_subscriptions (proposal_id, support_id, channel, address, language, consent_at)
-                SELECT ins.proposal_id, ins.id, c.channel, c.address, c.language, c.at
-                FROM ins JOIN candidates c ON c.proposal_id = ins.proposal_id AND c.supporter = ins.supporter AND c.repeat = 1
-                WHERE c.address IS NOT NULL
+                SELECT proposal_id, id, channel, address, language, at FROM added WHERE address IS NOT NULL
             )
             SELECT i.n, p.id, p.status, c.proposal_id IS NOT NULL, ins.state, p.supports, p.threshold, upd.supports,
                    upd.status
