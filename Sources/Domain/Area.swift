@@ -33,11 +33,14 @@ public struct Area: Sendable, Hashable, Codable {
     public var nameEN: String
     /// Other names people type: กทม, โคราช, อยุธยา.
     public var altNames: [String]
-    public var postcode: String?
+    /// The main postcode (a subdistrict's first).
+    public var postcode: String? { postcodes.first }
+    /// Every postcode serving the area; some subdistricts have several.
+    public var postcodes: [String]
 
     public init(
         code: String, level: AreaLevel, parentCode: String?, nameTH: String, nameEN: String, altNames: [String] = [],
-        postcode: String? = nil
+        postcode: String? = nil, postcodes: [String] = []
     ) {
         self.code = code
         self.level = level
@@ -45,7 +48,8 @@ public struct Area: Sendable, Hashable, Codable {
         self.nameTH = nameTH
         self.nameEN = nameEN
         self.altNames = altNames
-        self.postcode = postcode
+        // Callers give either the main postcode or all of them.
+        self.postcodes = postcodes.isEmpty ? (postcode.map { [$0] } ?? []) : postcodes
     }
 
     /// The codes of this area and every area above it, most specific first ("100101", "1001", "10").

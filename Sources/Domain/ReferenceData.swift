@@ -7,6 +7,9 @@ public struct ReferenceData: Sendable {
     public var agencies: [Agency]
     public var routingRules: [RoutingRule]
     public var deadlines: [DeadlineRule]
+    /// Codes of abolished areas → the codes that took their place (DOPA, via geothai), so an old
+    /// record's code still resolves. Read from `Seeds/areas/abolished.csv`, not kept in the database.
+    public var successors: [String: [String]] = [:]
 
     public init(
         taxonomyVersion: String, categories: [Category], areas: [Area], agencies: [Agency], routingRules: [RoutingRule],

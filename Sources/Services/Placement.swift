@@ -24,6 +24,10 @@ public struct Placement: Sendable {
     public var agencyCode: String?
     /// Why the case goes to the triage desk; nil when it goes to an agency.
     public var triageReason: TriageReason?
+    /// Why the area given could not be used, when placing was told to go on without it.
+    public var areaError: DomainError?
+    /// Names in the text that fit several places and were left out rather than guessed.
+    public var ambiguousPlaces: [Gazetteer.Ambiguity] = []
 
     /// The status a case placed here starts in.
     public var status: CaseStatus { agencyCode == nil ? .triage : .assigned }
@@ -54,18 +58,32 @@ public struct Placer: Sendable {
     ///   - area: the area the citizen gave (codes or names), possibly empty.
     ///   - chosenCategory: the category the citizen chose, if any; a chosen category is never sent to
     ///     triage for want of confidence.
+    ///   - lenientArea: on an area given that does not resolve, place from the text and report the
+    ///     error in `areaError` instead of throwing (`siang classify` always answers the category).
     /// - Throws: `unknown_area`, `area_mismatch` (`DomainError`) for an area given that does not exist.
     public func place(
-        _ text: String, area input: FilingRequest.AreaInput = .init(), chosenCategory: String? = nil
+        _ text: String, area input: FilingRequest.AreaInput = .init(), chosenCategory: String? = nil,
+        lenientArea: Bool = false
     ) throws(DomainError) -> Placement {
-        let analysis = analyzer.analyze(text)
-        let (area, areaSource) = try AreaResolution.resolve(input, mentions: analysis.places, reference: reference)
+        var given: CaseArea?
+        var areaError: DomainError?
+        if !input.isEmpty {
+            do {
+                given = try AreaResolution.resolveGiven(input, reference: reference)
+            } catch {
+                if !lenientArea { throw error }
+                areaError = error
+            }
+        }
+        let analysis = analyzer.analyze(text, context: Set(given?.lineage ?? []))
+        let (area, areaSource) = AreaResolution.resolve(given: given, mentions: analysis.places)
         let category = chosenCategory ?? analysis.prediction.category
         let confident = chosenCategory != nil || analysis.prediction.confidence >= triageThreshold
         let agency = confident ? reference.router.route(category: category, area: area).agencyCode : nil
         return Placement(
             prediction: analysis.prediction, places: analysis.places, category: category, area: area,
             areaSource: areaSource, agencyCode: agency,
-            triageReason: agency != nil ? nil : confident ? .noAgency : .unsure(confidence: analysis.prediction.confidence))
+            triageReason: agency != nil ? nil : confident ? .noAgency : .unsure(confidence: analysis.prediction.confidence),
+            areaError: areaError, ambiguousPlaces: analysis.ambiguousPlaces)
     }
 }

@@ -12,6 +12,8 @@ public struct Reference: Sendable {
     public let deadlines: DeadlineBook
     /// Normalised Thai or English name (or alternative name) → codes of areas with that name.
     private let areasByName: [String: [String]]
+    /// Abolished areas' codes → their successors' codes.
+    public let successors: [String: [String]]
 
     public init(_ data: ReferenceData) {
         self.data = data
@@ -27,6 +29,7 @@ public struct Reference: Sendable {
             }
         }
         areasByName = byName
+        successors = data.successors
     }
 
     /// Name lookups ignore case, spaces, a trailing dot and the level prefixes people write
@@ -46,6 +49,10 @@ public struct Reference: Sendable {
         let trimmed = input.trimmingCharacters(in: .whitespaces)
         if let area = areas[trimmed] {
             return area.level == level ? [area] : []
+        }
+        // An abolished code from an old record stands for what replaced it (several: ambiguous).
+        if let codes = successors[trimmed] {
+            return codes.compactMap { areas[$0] }.filter { $0.level == level && (parent == nil || $0.code.hasPrefix(parent!)) }
         }
         return (areasByName[Self.key(trimmed)] ?? [])
             .compactMap { areas[$0] }

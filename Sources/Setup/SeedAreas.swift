@@ -48,15 +48,29 @@ extension SeedFiles {
             let subdistricts = try CSVTable(
                 path: subdistrictsPath, requiring: ["code", "district_code", "name_th", "name_en"])
             for (line, row) in subdistricts.records {
-                let postcode = row["postcode"].flatMap { $0.isEmpty ? nil : $0 }
+                let postcodes = altNames(row["postcode"])
                 try add(
                     Area(
                         code: row["code"]!, level: .subdistrict, parentCode: row["district_code"]!, nameTH: row["name_th"]!,
-                        nameEN: row["name_en"]!, altNames: altNames(row["alt_names"]), postcode: postcode),
+                        nameEN: row["name_en"]!, altNames: altNames(row["alt_names"]), postcodes: postcodes),
                     file: subdistricts.path, line: line)
             }
         }
         return areas
+    }
+
+    /// Abolished areas' codes → their successors' codes, from `<seeds>/areas/abolished.csv` when it
+    /// exists; an abolished area with no known successor is left out.
+    public static func successors(seeds: String) throws -> [String: [String]] {
+        let path = seeds + "/areas/abolished.csv"
+        guard FileManager.default.fileExists(atPath: path) else { return [:] }
+        let table = try CSVTable(path: path, requiring: ["code", "successors"])
+        var successors: [String: [String]] = [:]
+        for (_, row) in table.records {
+            let codes = row["successors"]!.split(separator: ";").map(String.init)
+            if !codes.isEmpty { successors[row["code"]!] = codes }
+        }
+        return successors
     }
 
     /// A gazetteer of `areas` for finding place mentions in text.
@@ -70,7 +84,8 @@ extension SeedFiles {
                 case .subdistrict: level = .subdistrict
                 }
                 return Gazetteer.Entry(
-                    code: area.code, level: level, name: area.nameTH, altNames: area.altNames, parentCode: area.parentCode)
+                    code: area.code, level: level, name: area.nameTH, altNames: area.altNames, parentCode: area.parentCode,
+                    postcodes: area.postcodes)
             })
     }
 }

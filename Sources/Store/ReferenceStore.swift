@@ -46,7 +46,8 @@ public struct ReferenceStore: Sendable {
                 """,
                 [
                     areas.map(\.code), areas.map(\.level.rawValue), areas.map(\.parentCode), areas.map(\.nameTH),
-                    areas.map(\.nameEN), areas.map { $0.altNames.joined(separator: ";") }, areas.map(\.postcode),
+                    areas.map(\.nameEN), areas.map { $0.altNames.joined(separator: ";") },
+                    areas.map { $0.postcodes.isEmpty ? nil : $0.postcodes.joined(separator: ";") },
                 ])
             let agencies = data.agencies
             try connection.query(
@@ -107,7 +108,8 @@ public struct ReferenceStore: Sendable {
                 Area(
                     code: try row.string(0), level: AreaLevel(rawValue: try row.string(1)) ?? .province,
                     parentCode: row.optionalString(2), nameTH: try row.string(3), nameEN: try row.string(4),
-                    altNames: try row.stringArray(5), postcode: row.optionalString(6))
+                    altNames: try row.stringArray(5),
+                    postcodes: (row.optionalString(6) ?? "").split(separator: ";").map(String.init))
             }
             let agencies = try connection.query(
                 """
@@ -120,10 +122,19 @@ public struct ReferenceStore: Sendable {
                     parentCode: row.optionalString(4), provinceCode: row.optionalString(5),
                     districtCode: row.optionalString(6))
             }
-            let rules = try connection.query("SELECT category_code, area_code, agency FROM routing_rules ORDER BY id")
+            var rules = try connection.query("SELECT category_code, area_code, agency FROM routing_rules ORDER BY id")
                 .rows.map { row in
                     RoutingRule(categoryCode: row.optionalString(0), areaCode: row.optionalString(1), agency: try row.string(2))
                 }
+            // Local governments imported (`siang agencies import`): the most specific rules there are.
+            let coverage = try connection.query(
+                """
+                SELECT l.agency_code, l.subdistrict_code, l.categories
+                FROM local_government_areas l JOIN agencies a ON a.code = l.agency_code AND a.active
+                ORDER BY l.agency_code, l.subdistrict_code
+                """
+            ).rows.map { row in (agency: try row.string(0), subdistrict: try row.string(1), categories: try row.stringArray(2)) }
+            rules += LocalGovernment.routingRules(coverage: coverage)
             let deadlines = try connection.query(
                 """
                 SELECT category_code, agency_code, acknowledge_hours, first_answer_days, resolution_days

@@ -54,10 +54,21 @@ public final class FeatureExtractor {
 
     /// The features of text already normalised by `ThaiNormalizer`.
     public func features(ofNormalized text: UnsafeBufferPointer<UInt16>) -> [UInt64] {
+        extract(text) { _ in }
+    }
+
+    /// The same, also recording the text's word boundaries in `words`, for the place finder.
+    public func features(ofNormalized text: UnsafeBufferPointer<UInt16>, words: inout WordBoundaries) -> [UInt64] {
+        words.reset(count: text.count)
+        return extract(text) { words.add($0) }
+    }
+
+    private func extract(_ text: UnsafeBufferPointer<UInt16>, onToken: (Range<Int>) -> Void) -> [UInt64] {
         features.removeAll(keepingCapacity: true)
         var previous: UInt64? = nil
         let settings = self.settings
         tokenizer.forEachToken(in: text) { range, kind, hash in
+            onToken(range)
             if tokenizer.isStopWord(hash: hash) { return }
             var tokenHash = hash
             if kind == .number {

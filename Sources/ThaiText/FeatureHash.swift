@@ -19,12 +19,18 @@ public enum FeatureHash {
 
     /// The hash of a string's UTF-16 form, equal to `hash(_:_:)` over the same units.
     public static func hash(_ text: String, seed: UInt64 = 0) -> UInt64 {
-        var hash = offsetBasis ^ seed
-        for unit in text.utf16 {
-            hash = (hash ^ UInt64(unit)) &* prime
-        }
+        var hash = start(seed: seed)
+        for unit in text.utf16 { hash = add(unit, to: hash) }
         return hash
     }
+
+    /// The hash of nothing yet, for hashing units one at a time (`add`) without building a string.
+    @inline(__always)
+    public static func start(seed: UInt64 = 0) -> UInt64 { offsetBasis ^ seed }
+
+    /// `hash` with one more UTF-16 unit.
+    @inline(__always)
+    public static func add(_ unit: UInt16, to hash: UInt64) -> UInt64 { (hash ^ UInt64(unit)) &* prime }
 
     /// An order-sensitive combination of two hashes (for bigrams), well mixed (SplitMix64's finaliser).
     @inline(__always)

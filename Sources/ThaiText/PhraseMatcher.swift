@@ -4,11 +4,14 @@
 /// dropped from both the phrases and the text before matching. Built once, then read
 /// from any thread.
 public struct PhraseMatcher: Sendable {
-    /// Transitions keyed by (state << 16 | code unit).
-    private let transitions: FrozenHashTable
+    /// States are numbered breadth-first (see `TrieTransitions`).
+    private let transitions: TrieTransitions
     private let failure: [Int32]
-    /// Phrases ending at each state, including those reached through failure links.
-    private let outputs: [[Int32]]
+    /// Phrases ending at each state, including those reached through failure links: those of
+    /// state `s` are `outputPhrases[outputStarts[s]..<outputStarts[s + 1]]` (one flat array, so
+    /// the scan touches no per-state array).
+    private let outputStarts: [Int32]
+    private let outputPhrases: [Int32]
 
     /// The number of phrases.
     public let phraseCount: Int
@@ -55,13 +58,16 @@ public struct PhraseMatcher: Sendable {
         // Children of the root fail to the root.
         for next in goto[0].values { failure[Int(next)] = 0 }
 
-        var pairs: [(UInt64, Int32)] = []
-        for (state, edges) in goto.enumerated() {
-            for (unit, next) in edges { pairs.append((UInt64(state) << 16 | UInt64(unit), next)) }
-        }
-        self.transitions = FrozenHashTable(pairs, expectedCount: pairs.count)
-        self.failure = failure
-        self.outputs = outputs
+        // Renumber the states in the order the queue visited them: breadth-first, root first.
+        let order = [0] + queue
+        var renumbered = [Int32](repeating: 0, count: goto.count)
+        for (new, old) in order.enumerated() { renumbered[old] = Int32(new) }
+        self.transitions = TrieTransitions(edges: order.map { goto[$0].mapValues { renumbered[Int($0)] } })
+        self.failure = order.map { renumbered[Int(failure[$0])] }
+        var outputStarts: [Int32] = [0]
+        for old in order { outputStarts.append(outputStarts.last! + Int32(outputs[old].count)) }
+        self.outputStarts = outputStarts
+        self.outputPhrases = order.flatMap { outputs[$0] }
         self.phraseCount = phrases.count
     }
 
@@ -71,14 +77,16 @@ public struct PhraseMatcher: Sendable {
         var state: Int32 = 0
         for (offset, unit) in text.enumerated() where unit != ThaiCharacters.space {
             while true {
-                if let next = transitions[UInt64(state) << 16 | UInt64(unit)] {
+                if let next = transitions.target(from: state, on: unit) {
                     state = next
                     break
                 }
                 if state == 0 { break }
                 state = failure[Int(state)]
             }
-            for phrase in outputs[Int(state)] { body(Int(phrase), offset + 1) }
+            for output in Int(outputStarts[Int(state)])..<Int(outputStarts[Int(state) + 1]) {
+                body(Int(outputPhrases[output]), offset + 1)
+            }
         }
     }
 
