@@ -8,6 +8,8 @@ public import ThaiText
 public struct TextAnalysis: Sendable {
     public var prediction: Prediction
     public var places: [PlaceMention]
+    /// Names in the text that fit several places, none settled by another place named.
+    public var ambiguousPlaces: [Gazetteer.Ambiguity] = []
 }
 
 /// Classifies texts and finds places in them, from any task.
@@ -23,6 +25,8 @@ public final class TextAnalyzer: Sendable {
     final class Worker: @unchecked Sendable {
         let classifier: Classifier
         let tokenizer: ThaiTokenizer
+        /// Reused from text to text.
+        var words = WordBoundaries()
 
         init(model: ClassifierModel) throws {
             classifier = try Classifier(model: model)
@@ -39,7 +43,8 @@ public final class TextAnalyzer: Sendable {
     }
 
     /// The category prediction for `text` and the places it names.
-    public func analyze(_ text: String) -> TextAnalysis {
+    /// - Parameter context: codes of the area given with the text, which settle names several places share.
+    public func analyze(_ text: String, context: Set<String> = []) -> TextAnalysis {
         let start = ContinuousClock.now
         let worker = borrow()
         defer {
@@ -48,9 +53,10 @@ public final class TextAnalyzer: Sendable {
         }
         let units = ThaiNormalizer.normalizedUTF16(text)
         return units.withUnsafeBufferPointer { normalized in
-            TextAnalysis(
-                prediction: worker.classifier.classify(normalized: normalized),
-                places: gazetteer.mentions(inNormalized: normalized, tokenizer: worker.tokenizer))
+            // The classifier segments the text; the place finder reads the same word boundaries.
+            let prediction = worker.classifier.classify(normalized: normalized, words: &worker.words)
+            let places = gazetteer.places(inNormalized: normalized, words: worker.words, context: context)
+            return TextAnalysis(prediction: prediction, places: places.mentions, ambiguousPlaces: places.ambiguous)
         }
     }
 
@@ -59,8 +65,13 @@ public final class TextAnalyzer: Sendable {
     public func contentWords(_ text: String) -> [String] {
         let worker = borrow()
         defer { idle.withLock { $0.append(worker) } }
+        return Self.contentWords(text, tokenizer: worker.tokenizer)
+    }
+
+    /// The same with a tokenizer of the caller's (one thread's), for tools that need no classifier.
+    public static func contentWords(_ text: String, tokenizer: ThaiTokenizer) -> [String] {
         var seen = Set<String>()
-        return worker.tokenizer.tokens(in: text).compactMap { token in
+        return tokenizer.tokens(in: text).compactMap { token in
             guard !token.isStopWord, token.kind != .number, token.text.count > 1, seen.insert(token.text).inserted
             else { return nil }
             return token.text

@@ -1,0 +1,40 @@
+import Domain
+import Foundation
+import Similarity
+import Store
+
+/// Duplicates in figures: by category and agency, how many open cases look like another (detected),
+/// how many were merged into another, and how many "me too"s replaced a filing.
+public struct DuplicateFigures: Sendable, Equatable {
+    public var category: String
+    public var agency: String?
+    public var detected: Int
+    public var merged: Int
+    public var meToo: Int
+}
+
+extension DuplicateService {
+    /// The figures, by category then agency. Detection groups every agency's open cases (`clusters`), which
+    /// costs a search per open case: the answer is kept for `cacheLifetime` (`DuplicateService.figures`).
+    public func figures() async throws -> [DuplicateFigures] {
+        try await figuresCache.value(key: 0) { [self] in
+            var rows: [String: DuplicateFigures] = [:]
+            func key(_ category: String, _ agency: String?) -> String { category + "\u{1F}" + (agency ?? "") }
+            for agency in index.agencies {
+                for cluster in index.clusters(agency: agency) {
+                    for id in cluster.ids {
+                        guard let info = index.info(id: id) else { continue }
+                        rows[key(info.category, agency), default: .init(category: info.category, agency: agency, detected: 0, merged: 0, meToo: 0)].detected += 1
+                    }
+                }
+            }
+            for count in try await store.duplicateCounts() {
+                var row = rows[key(count.category, count.agency)] ?? .init(category: count.category, agency: count.agency, detected: 0, merged: 0, meToo: 0)
+                row.merged += count.merged
+                row.meToo += count.meToo
+                rows[key(count.category, count.agency)] = row
+            }
+            return rows.values.sorted { ($0.category, $0.agency ?? "") < ($1.category, $1.agency ?? "") }
+        }
+    }
+}

@@ -1,0 +1,324 @@
+import Foundation
+import Synchronization
+import ThaiText
+
+/// An open public case as the similarity index knows it: where it is and what it is about.
+public struct IndexedCase: Sendable, Hashable {
+    public var id: Int64
+    public var area: String
+    public var latitude: Double?
+    public var longitude: Double?
+    public var category: String
+    /// The agency holding it (nil in triage), for agencies' clusters.
+    public var agency: String?
+
+    public init(
+        id: Int64, area: String, latitude: Double? = nil, longitude: Double? = nil, category: String,
+        agency: String? = nil
+    ) {
+        self.id = id
+        self.area = area
+        self.latitude = latitude
+        self.longitude = longitude
+        self.category = category
+        self.agency = agency
+    }
+}
+
+/// A case like the text asked about, with why: its cosine and the words both share.
+public struct SimilarityMatch: Sendable, Hashable {
+    public var id: Int64
+    /// Cosine of the two TF-IDF vectors, 0 to 1.
+    public var score: Float
+    /// Words and word pairs both texts hold, the strongest first.
+    public var sharedWords: [String]
+}
+
+/// Thresholds and limits of the search.
+public struct SimilarityLimits: Sendable, Hashable {
+    /// The least cosine shown as "maybe the same problem".
+    public var minimumScore: Float
+    /// The least cosine that puts two cases in one cluster for agencies (stricter: a merge follows).
+    public var clusterScore: Float
+    /// When both texts have coordinates, the farthest apart (metres) two reports of one problem can be.
+    public var radiusMetres: Double
+    /// Candidates scored exactly per query at most (rarest shared terms first), to bound the work of
+    /// a query in a crowded area.
+    public var maximumCandidates: Int
+
+    public init(
+        minimumScore: Float = 0.1, clusterScore: Float = 0.3, radiusMetres: Double = 400,
+        maximumCandidates: Int = 4_000
+    ) {
+        self.minimumScore = minimumScore
+        self.clusterScore = clusterScore
+        self.radiusMetres = radiusMetres
+        self.maximumCandidates = maximumCandidates
+    }
+
+    public static let standard = SimilarityLimits()
+}
+
+/// The in-memory inverted index of open public cases, one posting list per term within each area
+/// (a filing is compared only with its own area, so a query touches a few thousand cases at most).
+///
+/// Documents keep their term frequencies, not their weights: the IDF moves as cases come and go, and
+/// each query weighs both sides with the current one, so the same index state always gives the same
+/// answer. Safe from any task: ICU work runs outside the lock on a borrowed `TextFeatures`.
+public final class SimilarityIndex: Sendable {
+    public let settings: SimilaritySettings
+    public let limits: SimilarityLimits
+    let state = Mutex(State())
+    private let idle = Mutex<[FeaturesBox]>([])
+
+    final class FeaturesBox: @unchecked Sendable {
+        let features: TextFeatures
+        init(_ features: TextFeatures) { self.features = features }
+    }
+
+    struct Document {
+        var info: IndexedCase
+        /// Distinct terms of the problem, ascending.
+        var terms: [UInt64]
+        /// (1 + ln tf) × kind weight, per term.
+        var frequencies: [Float]
+        /// Distinct terms naming the place, ascending, and theirs.
+        var placeTerms: [UInt64]
+        var placeFrequencies: [Float]
+    }
+
+    struct State {
+        var documents: [Int64: Document] = [:]
+        var postings: [String: [UInt64: [Int64]]] = [:]
+        var df = DocumentFrequencies()
+        /// Texts of words and word pairs seen, to explain matches (n-grams are not shown).
+        var labels: [UInt64: String] = [:]
+    }
+
+    /// - Throws: `WordSegmenter.Unavailable` when ICU's data is missing (checked once, here).
+    public init(settings: SimilaritySettings = .standard, limits: SimilarityLimits = .standard) throws {
+        self.settings = settings
+        self.limits = limits
+        let first = try TextFeatures(settings: settings)
+        idle.withLock { $0.append(FeaturesBox(first)) }
+    }
+
+    /// Runs `body` with a `TextFeatures` no other task is using.
+    public func withFeatures<T>(_ body: (TextFeatures) throws -> T) rethrows -> T {
+        let box = idle.withLock { $0.popLast() } ?? FeaturesBox(try! TextFeatures(settings: settings))
+        defer { idle.withLock { $0.append(box) } }
+        return try body(box.features)
+    }
+
+    // MARK: Updating
+
+    /// Adds a case, or replaces what the index knew of it (its text, place or agency changed).
+    public func upsert(_ info: IndexedCase, text: String) {
+        let terms = withFeatures { $0.terms(of: text) }
+        let document = Self.document(info, terms: terms, settings: settings)
+        state.withLock { state in
+            Self.remove(info.id, from: &state)
+            for term in terms where term.kind != .characters && state.labels[term.hash] == nil {
+                state.labels[term.hash] = term.text
+            }
+            state.df.add(document.terms + document.placeTerms)
+            // In place: a copy of the area's postings taken out and put back would be copied whole on
+            // the first write (it is shared with the state), once per filing.
+            for term in document.terms { state.postings[info.area, default: [:]][term, default: []].append(info.id) }
+            state.documents[info.id] = document
+        }
+    }
+
+    /// Counts `texts` in the document frequencies only (they are never found): a prior for IDF from a
+    /// corpus written for the purpose, so that with few open cases ("มาก", "เต็ม") a common word still
+    /// weighs little. Call before the cases are loaded.
+    public func addBackground(_ texts: [String]) {
+        let documents = withFeatures { features in texts.map { Set(features.terms(of: $0).map(\.hash)) } }
+        state.withLock { state in
+            for terms in documents { state.df.add(terms) }
+        }
+    }
+
+    /// Forgets a case (closed, made private, merged). Unknown ids are ignored.
+    public func remove(id: Int64) {
+        state.withLock { Self.remove(id, from: &$0) }
+    }
+
+    /// Forgets every case not in `ids` (those closed or made private while changes were not followed).
+    public func keepOnly(_ ids: Set<Int64>) {
+        state.withLock { state in
+            for id in state.documents.keys where !ids.contains(id) { Self.remove(id, from: &state) }
+        }
+    }
+
+    /// What the index knows of a case's place, category and agency (nil: not indexed).
+    public func info(of id: Int64) -> IndexedCase? { state.withLock { $0.documents[id]?.info } }
+
+    /// Replaces the whole content at once (start-up), in the order given.
+    public func load(_ cases: [(IndexedCase, String)]) {
+        for (info, text) in cases { upsert(info, text: text) }
+    }
+
+    private static func document(_ info: IndexedCase, terms: [Term], settings: SimilaritySettings) -> Document {
+        func frequencies(_ terms: [Term]) -> ([UInt64], [Float]) {
+            var counts: [UInt64: (count: Int, kind: Term.Kind)] = [:]
+            for term in terms { counts[term.hash, default: (0, term.kind)].count += 1 }
+            let sorted = counts.keys.sorted()
+            return (
+                sorted,
+                sorted.map { hash in
+                    let entry = counts[hash]!
+                    return (1 + Float(log(Double(entry.count)))) * (entry.kind == .characters ? settings.characterWeight : 1)
+                }
+            )
+        }
+        let problem = frequencies(terms.filter { !$0.isPlace })
+        let place = frequencies(terms.filter(\.isPlace))
+        return Document(
+            info: info, terms: problem.0, frequencies: problem.1, placeTerms: place.0, placeFrequencies: place.1)
+    }
+
+    private static func remove(_ id: Int64, from state: inout State) {
+        guard let old = state.documents.removeValue(forKey: id) else { return }
+        state.df.remove(old.terms + old.placeTerms)
+        let area = old.info.area
+        // In place, as in `upsert`.
+        for term in old.terms {
+            guard let index = state.postings[area]?[term]?.firstIndex(of: id) else { continue }
+            state.postings[area]?[term]?.remove(at: index)
+            if state.postings[area]?[term]?.isEmpty == true { state.postings[area]?[term] = nil }
+        }
+        if state.postings[area]?.isEmpty == true { state.postings[area] = nil }
+    }
+
+    // MARK: Reading
+
+    /// Cases indexed.
+    public var count: Int { state.withLock { $0.documents.count } }
+
+    /// Whether a case is in the index (open and public).
+    public func contains(id: Int64) -> Bool { state.withLock { $0.documents[id] != nil } }
+
+    /// The indexed cases most like `text` in `area` (and within `limits.radiusMetres` when both sides
+    /// have coordinates), best first (ties: older case first), at least `limits.minimumScore`.
+    /// A case of the same category gets a small nudge, never enough to pass the threshold alone.
+    public func search(
+        text: String, area: String, latitude: Double? = nil, longitude: Double? = nil, category: String? = nil,
+        excluding: Set<Int64> = [], limit: Int = 5, minimumScore: Float? = nil
+    ) -> [SimilarityMatch] {
+        let terms = withFeatures { $0.terms(of: text) }
+        let info = IndexedCase(id: 0, area: area, latitude: latitude, longitude: longitude, category: category ?? "")
+        var query = Query(document: Self.document(info, terms: terms, settings: settings), excluding: excluding)
+        query.category = category
+        return state.withLock { state in
+            let labels = Dictionary(
+                terms.filter { $0.kind != .characters }.map { ($0.hash, $0.text) }, uniquingKeysWith: { a, _ in a })
+            return search(query, in: state, limit: limit, minimumScore: minimumScore ?? limits.minimumScore, labels: labels)
+        }
+    }
+
+    /// The indexed cases most like the indexed case `id` (not itself), as `search`.
+    public func similar(to id: Int64, limit: Int = 5, minimumScore: Float? = nil) -> [SimilarityMatch] {
+        state.withLock { state in
+            guard let document = state.documents[id] else { return [] }
+            let query = Query(document: document, excluding: [id])
+            return search(query, in: state, limit: limit, minimumScore: minimumScore ?? limits.minimumScore, labels: state.labels)
+        }
+    }
+
+    struct Query {
+        var terms: [UInt64]
+        var frequencies: [Float]
+        var area: String
+        var placeTerms: [UInt64]
+        var placeFrequencies: [Float]
+        var latitude: Double?
+        var longitude: Double?
+        var category: String?
+        var excluding: Set<Int64>
+
+        init(document: SimilarityIndex.Document, excluding: Set<Int64>) {
+            terms = document.terms
+            frequencies = document.frequencies
+            placeTerms = document.placeTerms
+            placeFrequencies = document.placeFrequencies
+            area = document.info.area
+            latitude = document.info.latitude
+            longitude = document.info.longitude
+            category = document.info.category
+            self.excluding = excluding
+        }
+    }
+
+    private func search(
+        _ query: Query, in state: State, limit: Int, minimumScore: Float, labels: [UInt64: String]
+    ) -> [SimilarityMatch] {
+        guard limit > 0, !query.terms.isEmpty, let postings = state.postings[query.area] else { return [] }
+        let queryVector = Self.vector(terms: query.terms, frequencies: query.frequencies, df: state.df)
+        // Rarest terms first, so a capped candidate set keeps the most telling ones.
+        let ordered = query.terms.compactMap { term in postings[term].map { (term, $0) } }
+            .sorted { $0.1.count != $1.1.count ? $0.1.count < $1.1.count : $0.0 < $1.0 }
+        var candidates = Set<Int64>()
+        for (_, list) in ordered {
+            if candidates.count >= limits.maximumCandidates { break }
+            candidates.formUnion(list.prefix(limits.maximumCandidates - candidates.count))
+        }
+        let queryPlace = Self.vector(terms: query.placeTerms, frequencies: query.placeFrequencies, df: state.df)
+        var matches: [(id: Int64, score: Float, vector: TermVector)] = []
+        for id in candidates where !query.excluding.contains(id) {
+            guard let document = state.documents[id] else { continue }
+            var located = false
+            if let lat = query.latitude, let lon = query.longitude, let otherLat = document.info.latitude,
+                let otherLon = document.info.longitude
+            {
+                if Self.metres(lat, lon, otherLat, otherLon) > limits.radiusMetres { continue }
+                located = true
+            }
+            let vector = Self.vector(terms: document.terms, frequencies: document.frequencies, df: state.df)
+            var score = queryVector.cosine(with: vector)
+            // Near each other by coordinates, the place is settled; otherwise the places the two texts
+            // name must agree too, or the same complaint about another soi would pass for this one.
+            if !located, !queryPlace.isEmpty, !document.placeTerms.isEmpty {
+                let place = Self.vector(terms: document.placeTerms, frequencies: document.placeFrequencies, df: state.df)
+                score *= queryPlace.cosine(with: place)
+            }
+            if score > 0, let category = query.category, category == document.info.category {
+                score = min(1, score * 1.05)
+            }
+            if score >= minimumScore { matches.append((id, score, vector)) }
+        }
+        matches.sort { $0.score != $1.score ? $0.score > $1.score : $0.id < $1.id }
+        return matches.prefix(limit).map { match in
+            var shared = queryVector.sharedTerms(with: match.vector).prefix(6).map(\.term)
+            if let document = state.documents[match.id] {
+                let place = Self.vector(terms: document.placeTerms, frequencies: document.placeFrequencies, df: state.df)
+                shared += queryPlace.sharedTerms(with: place).prefix(3).map(\.term)
+            }
+            let words = shared.compactMap { labels[$0] ?? state.labels[$0] }
+            return SimilarityMatch(id: match.id, score: match.score, sharedWords: words)
+        }
+    }
+
+    static func vector(terms: [UInt64], frequencies: [Float], df: DocumentFrequencies) -> TermVector {
+        var weights = [Float](repeating: 0, count: terms.count)
+        var norm: Float = 0
+        for index in terms.indices {
+            let weight = frequencies[index] * df.idf(terms[index])
+            weights[index] = weight
+            norm += weight * weight
+        }
+        norm = norm.squareRoot()
+        guard norm > 0 else { return .empty }
+        for index in weights.indices { weights[index] /= norm }
+        return TermVector(sortedTerms: terms, weights: weights)
+    }
+
+    /// Great-circle distance in metres (haversine; a few metres off at most over a district).
+    static func metres(_ lat1: Double, _ lon1: Double, _ lat2: Double, _ lon2: Double) -> Double {
+        let radians = Double.pi / 180
+        let dLat = (lat2 - lat1) * radians
+        let dLon = (lon2 - lon1) * radians
+        let a = sin(dLat / 2) * sin(dLat / 2) + cos(lat1 * radians) * cos(lat2 * radians) * sin(dLon / 2) * sin(dLon / 2)
+        return 6_371_000 * 2 * atan2(a.squareRoot(), (1 - a).squareRoot())
+    }
+}

@@ -1,0 +1,102 @@
+import Similarity
+import Testing
+import ThaiText
+
+@Suite struct SimilarityIndexTests {
+    let index: SimilarityIndex
+
+    init() throws {
+        index = try SimilarityIndex()
+        index.upsert(IndexedCase(id: 1, area: "1033", category: "lighting"), text: "ไฟทางเดินในซอยลาดพร้าว 101 ดับมาสามคืนแล้ว มืดมาก")
+        index.upsert(IndexedCase(id: 2, area: "1033", category: "drainage"), text: "ท่อระบายน้ำอุดตัน น้ำท่วมขังหน้าตลาด")
+        index.upsert(IndexedCase(id: 3, area: "1033", category: "roads"), text: "ถนนเป็นหลุมใหญ่ หน้าโรงเรียน รถจักรยานยนต์ล้ม")
+        index.upsert(IndexedCase(id: 4, area: "1044", category: "lighting"), text: "ไฟทางเดินในซอยลาดพร้าว 101 ดับมาสามคืนแล้ว มืดมาก")
+    }
+
+    @Test func differentWordingOfTheSameProblemFindsTheCaseWithTheWordsBothShare() {
+        let matches = index.search(text: "ไฟในซอยลาดพร้าว 101 ไม่ติด ดับหมดเลย มืด", area: "1033")
+        #expect(matches.first?.id == 1)
+        #expect(matches.first?.sharedWords.contains("ลาดพร้าว") == true)
+    }
+
+    @Test func theSameWordsAboutAnotherSoiRankBelowTheSameSoi() throws {
+        let sois = try SimilarityIndex()
+        sois.upsert(IndexedCase(id: 1, area: "1", category: "x"), text: "ไฟทางในซอยลาดพร้าว 101 ดับ มืดมาก")
+        sois.upsert(IndexedCase(id: 2, area: "1", category: "x"), text: "ไฟทางในซอยลาดพร้าว 71 ดับ มืดมาก")
+        let matches = sois.search(text: "ซอยลาดพร้าว 71 ไฟทางดับหมด มืด", area: "1")
+        #expect(matches.first?.id == 2)
+        #expect(matches.count < 2 || matches[0].score > matches[1].score)
+    }
+
+    @Test func theSameIndexAnswersTheSameWay() {
+        let query = "ไฟดับในซอยลาดพร้าว 101"
+        #expect(index.search(text: query, area: "1033") == index.search(text: query, area: "1033"))
+    }
+
+    @Test func anotherAreaIsNeverAMatch() {
+        let matches = index.search(text: "ไฟทางเดินในซอยลาดพร้าว 101 ดับ", area: "1033")
+        #expect(!matches.contains { $0.id == 4 })
+    }
+
+    @Test func coordinatesFarApartAreNotTheSameProblem() throws {
+        let near = try SimilarityIndex()
+        near.upsert(IndexedCase(id: 7, area: "1", latitude: 13.80, longitude: 100.60, category: "x"), text: "ท่อระบายน้ำอุดตัน")
+        #expect(near.search(text: "ท่อระบายน้ำอุดตัน", area: "1", latitude: 13.801, longitude: 100.60).map(\.id) == [7])
+        #expect(near.search(text: "ท่อระบายน้ำอุดตัน", area: "1", latitude: 13.90, longitude: 100.60).isEmpty)
+    }
+
+    @Test func aRemovedCaseIsNoLongerFound() {
+        index.remove(id: 2)
+        #expect(index.search(text: "ท่อระบายน้ำอุดตัน น้ำท่วมขัง", area: "1033").isEmpty)
+        #expect(index.count == 3)
+    }
+
+    @Test func removingACaseLeavesTheOthersOfItsAreaAsIfItHadNeverBeenThere() throws {
+        let text = "ท่อระบายน้ำอุดตัน น้ำท่วมขังหน้าตลาด"
+        let both = try SimilarityIndex()
+        both.upsert(IndexedCase(id: 1, area: "1", category: "drainage"), text: text)
+        both.upsert(IndexedCase(id: 2, area: "1", category: "drainage"), text: "ท่อระบายน้ำอุดตันหน้าตลาดสด")
+        both.remove(id: 2)
+        let alone = try SimilarityIndex()
+        alone.upsert(IndexedCase(id: 1, area: "1", category: "drainage"), text: text)
+        let query = "น้ำท่วมขังเพราะท่ออุดตัน หน้าตลาด"
+        #expect(!both.search(text: query, area: "1").isEmpty)
+        #expect(both.search(text: query, area: "1") == alone.search(text: query, area: "1"))
+        both.remove(id: 1)
+        #expect(both.search(text: text, area: "1").isEmpty && both.count == 0)
+    }
+
+    @Test func aCharacterNGramIsKeyedByTheHashOfItsLetters() throws {
+        let terms = try TextFeatures().terms(of: "ท่อตัน")
+        let letters = Array("ท่อตัน".unicodeScalars)
+        let expected = (0...(letters.count - 3)).map { start in
+            FeatureHash.hash(String(String.UnicodeScalarView(letters[start..<(start + 3)])), seed: 0x5349_4D43)
+        }
+        #expect(terms.filter { $0.kind == .characters }.map(\.hash) == expected)
+    }
+
+    @Test func theCosineOfAVectorWithItselfIsOneAndWithAnUnrelatedTextNearZero() throws {
+        let features = try TextFeatures()
+        var df = DocumentFrequencies()
+        let texts = ["ไฟดับทั้งซอย", "ขยะไม่มีคนเก็บ ส่งกลิ่นเหม็น", "สุนัขจรจัดกัดคน"]
+        for text in texts { df.add(features.terms(of: text).map(\.hash)) }
+        let a = features.vector(of: texts[0], frequencies: df)
+        let b = features.vector(of: texts[1], frequencies: df)
+        #expect(abs(a.cosine(with: a) - 1) < 0.0001)
+        #expect(TermVector.cosine(a, b) < 0.05)
+    }
+
+    @Test func clustersJoinCasesOfOneAgencyAboutOneProblem() throws {
+        let clusters = try SimilarityIndex()
+        let texts = [
+            "ท่อระบายน้ำหน้าตลาดบางกะปิอุดตัน น้ำท่วมขัง", "น้ำท่วมขังหน้าตลาดบางกะปิ ท่อระบายน้ำตัน",
+            "หน้าตลาดบางกะปิ ท่อระบายน้ำอุดตันอีกแล้ว น้ำขัง", "ต้นไม้ล้มขวางถนน",
+        ]
+        for (offset, text) in texts.enumerated() {
+            clusters.upsert(IndexedCase(id: Int64(offset + 1), area: "1", category: "x", agency: "bkk"), text: text)
+        }
+        let found = clusters.clusters(agency: "bkk")
+        #expect(found.map(\.ids) == [[1, 2, 3]])
+        #expect(clusters.clusters(agency: "other").isEmpty)
+    }
+}
