@@ -22,6 +22,14 @@ extension DomainError {
             en: "This can only be done in the \(phase.nameEN) phase; the round is in the \(current.nameEN) phase.")
     }
 
+    /// Results are published once; their winners' proposals are made once.
+    public static let budgetResultsPublished = DomainError(
+        .conflict, code: "budget_results_published", th: "ประกาศผลรอบนี้แล้ว", en: "This round's results are already published.")
+
+    public static let budgetProjectImplemented = DomainError(
+        .conflict, code: "budget_project_implemented", th: "โครงการนี้ดำเนินการแล้วเสร็จ ไม่รับรายงานความคืบหน้าเพิ่ม",
+        en: "This project is implemented: that was its last progress update.")
+
     public static let budgetIneligibleArea = DomainError(
         .forbidden, code: "budget_area_not_eligible", th: "พื้นที่ที่ท่านแจ้งไม่อยู่ในพื้นที่ของรอบงบประมาณนี้",
         en: "The area you live in is not part of this round's area.")

@@ -154,6 +154,8 @@ public struct ProposalRecord: Sendable, Equatable {
     /// For `under_study`: when the agency says it will answer again.
     public var studyUntil: Date?
     public var implementedAt: Date?
+    /// The budget project this proposal stands for, when it won a participatory-budgeting round.
+    public var budget: ProposalBudgetLink?
 
     public init(
         id: Int64, code: String, title: String, text: String, publicTitle: String, publicText: String,
@@ -162,7 +164,7 @@ public struct ProposalRecord: Sendable, Equatable {
         flaggedSupports: Int = 0, rejection: ProposalRejection? = nil, rejectionNote: String? = nil,
         duplicateOfCode: String? = nil, caseCode: String? = nil, routedAt: Date? = nil, agencyCode: String? = nil,
         answerDue: Date? = nil, answer: ProposalAnswer? = nil, answerText: String? = nil, answeredAt: Date? = nil,
-        studyUntil: Date? = nil, implementedAt: Date? = nil
+        studyUntil: Date? = nil, implementedAt: Date? = nil, budget: ProposalBudgetLink? = nil
     ) {
         self.id = id
         self.code = code
@@ -192,7 +194,10 @@ public struct ProposalRecord: Sendable, Equatable {
         self.answeredAt = answeredAt
         self.studyUntil = studyUntil
         self.implementedAt = implementedAt
+        self.budget = budget
     }
+
+    public var origin: ProposalOrigin { budget == nil ? .citizen : .budgetRound }
 
     /// Whether a support may be given or withdrawn at `now`.
     public func acceptsSupports(at now: Date) -> Bool {

@@ -14,19 +14,26 @@ public struct BudgetService: Sendable {
     let clock: @Sendable () -> Date
     /// The key of the voters' HMAC from settings; nil to use the one kept in the database.
     let configuredSecret: [UInt8]?
+    /// A winner's proposal's words for "similar proposals" (title, text), as a citizen's are indexed.
+    let winnerWords: @Sendable (String, String) -> [String]
+    /// A winner's proposal's topic from its text: projects carry none.
+    let winnerTopic: @Sendable (String) -> String
 
     /// The one-time code purpose a voter's code must have been sent for.
     public static let votePurpose = "vote"
 
     public init(
         store: BudgetStore, reference: Reference, codes: OneTimeCodes, clock: @escaping @Sendable () -> Date,
-        voterSecret: String? = nil
+        voterSecret: String? = nil, winnerWords: @escaping @Sendable (String, String) -> [String] = { _, _ in [] },
+        winnerTopic: @escaping @Sendable (String) -> String = { _ in BudgetWinnerRules.fallbackCategory }
     ) {
         self.store = store
         self.reference = reference
         self.codes = codes
         self.clock = clock
         configuredSecret = voterSecret.flatMap { $0.isEmpty ? nil : Array($0.utf8) }
+        self.winnerWords = winnerWords
+        self.winnerTopic = winnerTopic
     }
 
     // MARK: Rounds
@@ -114,6 +121,8 @@ public struct BudgetService: Sendable {
         public var results: [BudgetCount.Outcome]
         public var updates: [BudgetProgressUpdate]
         public var turnout: BudgetTurnout
+        /// The proposals the winners became, by project; empty before publication.
+        public var winnerProposals: [Int64: BudgetWinnerProposal]
     }
 
     public func view(id: Int64) async throws -> RoundView {
@@ -123,6 +132,7 @@ public struct BudgetService: Sendable {
         async let results = store.results(roundID: id)
         async let updates = store.progressUpdates(roundID: id)
         async let turnout = store.turnout()
+        async let winnerProposals = store.winnerProposals(roundID: id)
         return RoundView(
             round: round, phase: phase(of: round), projects: try await projects,
             ideas: try await ideas.map {
@@ -133,7 +143,8 @@ public struct BudgetService: Sendable {
             },
             results: try await results.sorted { $0.rule == round.rule && $1.rule != round.rule },
             updates: try await updates,
-            turnout: try await turnout[id] ?? BudgetTurnout(roundID: id, verifiedVoters: 0, ballots: 0))
+            turnout: try await turnout[id] ?? BudgetTurnout(roundID: id, verifiedVoters: 0, ballots: 0),
+            winnerProposals: try await winnerProposals)
     }
 
     /// Every published result, for open data.
@@ -144,6 +155,35 @@ public struct BudgetService: Sendable {
     /// Every round with its turnout, for statistics and open data.
     public func turnout() async throws -> [Int64: BudgetTurnout] {
         try await store.turnout()
+    }
+
+    /// A round as statistics show it: its phase, turnout and the binding rule's winners.
+    public struct RoundFigures: Sendable {
+        public var round: BudgetRound
+        public var phase: BudgetPhase
+        public var verifiedVoters: Int
+        public var ballots: Int
+        /// Ballots cast ÷ verified voters, to three places; nil before anyone verified.
+        public var turnout: Double?
+        /// The binding rule's chosen projects in the order chosen; empty until results are published.
+        public var winners: [Int64]
+        public var spent: Int64
+    }
+
+    /// Every round's figures, for the statistics API and page.
+    public func roundFigures() async throws -> [RoundFigures] {
+        let results = try await publishedResults()
+        let turnout = try await turnout()
+        return try await rounds().map { round in
+            let counted = turnout[round.id] ?? BudgetTurnout(roundID: round.id, verifiedVoters: 0, ballots: 0)
+            let won = results.filter { $0.roundID == round.id && $0.binding && $0.selected }
+                .sorted { ($0.position ?? 0) < ($1.position ?? 0) }
+            return RoundFigures(
+                round: round, phase: phase(of: round), verifiedVoters: counted.verifiedVoters, ballots: counted.ballots,
+                turnout: counted.verifiedVoters > 0
+                    ? (Double(counted.ballots) / Double(counted.verifiedVoters) * 1000).rounded() / 1000 : nil,
+                winners: won.map(\.projectID), spent: won.reduce(0) { $0 + $1.cost })
+        }
     }
 
     static let notStaffOfRound = DomainError(
@@ -349,20 +389,23 @@ public struct BudgetService: Sendable {
 
     // MARK: Results and progress
 
-    /// Counts the ballots under both rules and publishes the outcomes, once voting is over; the binding
-    /// rule's winners are then followed to implementation.
+    /// Counts the ballots under both rules and publishes the outcomes, once voting is over; each of the
+    /// binding rule's winners becomes, in the same transaction, a proposal the round's agency adopted,
+    /// followed to implementation as every adopted proposal is.
     /// - Throws: `budget_wrong_phase` before the results phase; `budget_results_published` the second time.
     public func publishResults(roundID: Int64, by staff: StaffMember) async throws {
         _ = try await managed(roundID, by: staff)
         let now = clock()
+        let year = BangkokYear.of(now)
         try await store.publishResults(
-            roundID: roundID, at: now,
+            roundID: roundID, at: now, staffID: staff.id, winners: try await winnerDrafts(roundID: roundID),
+            makeCode: {
+                var generator = SystemRandomNumberGenerator()
+                return TrackingCode.make(year: year, prefix: "PR", using: &generator)
+            },
             check: { round in
                 try Self.require(.results, at: now)(round)
-                guard round.resultsPublishedAt == nil else {
-                    throw DomainError(
-                        .conflict, code: "budget_results_published", th: "ประกาศผลรอบนี้แล้ว", en: "This round's results are already published.")
-                }
+                guard round.resultsPublishedAt == nil else { throw DomainError.budgetResultsPublished }
             },
             count: { round, projects, ballots in
                 BudgetRule.allCases.map { BudgetCount.count(rule: $0, budget: round.totalBudget, projects: projects, ballots: ballots) }

@@ -6,11 +6,41 @@ public import Store
 /// the agency's inbox, answers and progress, and the upkeep of expiry and retention.
 extension ProposalService {
     static let notModerator = DomainError(
-        .forbidden, code: "action_not_allowed", th: "การตรวจสอบข้อเสนอสำหรับเจ้าหน้าที่คัดกรองเท่านั้น",
-        en: "Moderating proposals is for triage officers and administrators.")
+        .forbidden, code: "action_not_allowed", th: "การตรวจสอบข้อเสนอสำหรับเจ้าหน้าที่คัดกรองและผู้ดูแลข้อเสนอของพื้นที่เท่านั้น",
+        en: "Moderating proposals is for triage officers, administrators and an area's moderators.")
 
-    /// Whether `staff` moderates proposals.
-    public static func moderates(_ staff: StaffMember) -> Bool { staff.role == .triage || staff.role == .admin }
+    /// Whether `staff` moderates proposals somewhere: the triage desk and administrators everywhere,
+    /// an account given a moderated area within it.
+    public static func moderates(_ staff: StaffMember) -> Bool {
+        switch staff.role {
+        case .triage, .admin: true
+        case .officer: staff.moderatesArea != nil
+        case .partner: false
+        }
+    }
+
+    /// Whether `staff` moderates `record`: an area's moderator only proposals scoped within the area
+    /// (a district's moderator not its province's nor the nation's).
+    public static func moderates(_ staff: StaffMember, _ record: ProposalRecord) -> Bool {
+        guard moderates(staff) else { return false }
+        guard staff.role == .officer else { return true }
+        guard let area = staff.moderatesArea, let scope = record.scope.areaCode else { return false }
+        return scope.hasPrefix(area)
+    }
+
+    /// The area an account's moderation is limited to; nil for the triage desk and administrators.
+    static func moderationArea(_ staff: StaffMember) -> String? {
+        staff.role == .officer ? staff.moderatesArea : nil
+    }
+
+    /// The proposal with `code` when `staff` moderates it; outside their area it does not exist for them.
+    func moderated(_ code: String, by staff: StaffMember) async throws -> ProposalRecord {
+        guard Self.moderates(staff) else { throw Self.notModerator }
+        guard let canonical = TrackingCode.canonical(code, prefix: "PR"), let found = try await store.find(code: canonical),
+            Self.moderates(staff, found.record)
+        else { throw DomainError.proposalNotFound }
+        return found.record
+    }
 
     /// Whether `staff` answers `record`: an officer of its agency; the triage desk and administrators
     /// for a proposal that went to no agency; administrators for any.
@@ -28,21 +58,22 @@ extension ProposalService {
         pending: [ProposalRecord], flagged: [ProposalRecord]
     ) {
         guard Self.moderates(staff) else { throw Self.notModerator }
-        return (try await store.pending(limit: limit), try await store.withFlaggedSupports(limit: limit))
+        let area = Self.moderationArea(staff)
+        return (try await store.pending(limit: limit, within: area), try await store.withFlaggedSupports(limit: limit, within: area))
     }
 
     /// A proposal as staff see it (any status), with its timeline; officers only their agency's.
     public func staffView(code: String, by staff: StaffMember) async throws -> (record: ProposalRecord, events: [ProposalEvent]) {
         guard let canonical = TrackingCode.canonical(code, prefix: "PR"), let found = try await store.find(code: canonical)
         else { throw DomainError.proposalNotFound }
-        guard Self.moderates(staff) || Self.answers(found.record, staff: staff) else { throw DomainError.proposalNotFound }
+        guard Self.moderates(staff, found.record) || Self.answers(found.record, staff: staff) else { throw DomainError.proposalNotFound }
         return (found.record, try await store.events(proposalID: found.record.id))
     }
 
     /// Publishes a pending proposal: its threshold and support period start now, and the agency that
     /// will answer is chosen as a case's would be (topic × scope).
     public func publish(code: String, by staff: StaffMember) async throws -> ProposalRecord {
-        guard Self.moderates(staff) else { throw Self.notModerator }
+        _ = try await moderated(code, by: staff)
         let now = clock()
         let thresholds = proposalRules.thresholds
         let router = reference.router
@@ -69,7 +100,7 @@ extension ProposalService {
     public func reject(
         code: String, reason: ProposalRejection, note: String?, duplicateOf: String?, by staff: StaffMember
     ) async throws -> (record: ProposalRecord, caseCode: String?) {
-        guard Self.moderates(staff) else { throw Self.notModerator }
+        let found = try await moderated(code, by: staff)
         if let note, note.count > rules.maximumNoteLength {
             throw DomainError.invalid(
                 "note_too_long", th: "หมายเหตุยาวเกิน \(rules.maximumNoteLength) ตัวอักษร",
@@ -85,14 +116,13 @@ extension ProposalService {
         } else {
             duplicateCode = nil
         }
-        guard let canonical = TrackingCode.canonical(code, prefix: "PR"), let found = try await store.find(code: canonical)
-        else { throw DomainError.proposalNotFound }
-        guard found.record.status == .pending else {
-            throw ProposalStore.wrongStatus(found.record.status, allowed: [.pending])
+        guard found.status == .pending else {
+            throw ProposalStore.wrongStatus(found.status, allowed: [.pending])
         }
+        let canonical = found.code
         let filedCase: CaseRecord?
         if reason == .privateComplaint {
-            filedCase = try await fileCase(from: found.record)
+            filedCase = try await fileCase(from: found)
         } else {
             filedCase = nil
         }
@@ -205,17 +235,14 @@ extension ProposalService {
 
     /// The flagged supports of a proposal, for a moderator.
     public func flaggedSupports(code: String, by staff: StaffMember) async throws -> [FlaggedSupport] {
-        guard Self.moderates(staff) else { throw Self.notModerator }
-        guard let canonical = TrackingCode.canonical(code, prefix: "PR") else { throw DomainError.proposalNotFound }
-        return try await store.flaggedSupports(code: canonical)
+        try await store.flaggedSupports(code: try await moderated(code, by: staff).code)
     }
 
     /// Confirms or discounts flagged supports (`ids`, or all of the proposal's when nil).
     public func decideFlagged(
         code: String, ids: [Int64]?, decision: FlaggedSupportDecision, by staff: StaffMember
     ) async throws -> (decided: Int, record: ProposalRecord) {
-        guard Self.moderates(staff) else { throw Self.notModerator }
-        guard let canonical = TrackingCode.canonical(code, prefix: "PR") else { throw DomainError.proposalNotFound }
+        let canonical = try await moderated(code, by: staff).code
         let now = clock()
         let messages = self.messages
         return try await store.decideFlagged(

@@ -91,7 +91,7 @@ public struct ProposalStatistics: Sendable {
 /// Writing open-data cells: CSV quoted as RFC 4180 wants, with a leading apostrophe for a cell a
 /// spreadsheet would run as a formula; JSON with its escapes, numbers left as numbers.
 enum OpenDataText {
-    static let numeric: Set = ["estimated_cost", "supports", "threshold"]
+    static let numeric: Set = ["estimated_cost", "supports", "threshold", "budget_round"]
 
     static func csvCell(_ value: String?) -> String {
         guard var text = value else { return "" }

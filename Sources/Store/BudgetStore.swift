@@ -298,9 +298,25 @@ public struct BudgetStore: Sendable {
 
     /// Counts the round's ballots with `count` (given the round, its projects and its ballots, all read
     /// under the round's lock once `check` approved it), stores both rules' outcomes, marks the binding
-    /// rule's winners `planned` and the round published.
+    /// rule's winners `planned`, makes each winner an adopted proposal (from `winners`, by project) and
+    /// marks the round published, all in one transaction.
+    /// - Throws: `budget_results_published` when a winner already has its proposal.
     public func publishResults(
-        roundID: Int64, at now: Date, check: @escaping @Sendable (BudgetRound) throws -> Void,
+        roundID: Int64, at now: Date, staffID: Int64?, winners: [Int64: WinnerProposal],
+        makeCode: @escaping @Sendable () -> String, check: @escaping @Sendable (BudgetRound) throws -> Void,
+        count: @escaping @Sendable (BudgetRound, [BudgetCount.Candidate], [[Int64]]) -> [BudgetCount.Outcome]
+    ) async throws {
+        do {
+            try await publishResultsOnce(
+                roundID: roundID, at: now, staffID: staffID, winners: winners, makeCode: makeCode, check: check, count: count)
+        } catch where Self.isSecondWinnerProposal(error) {
+            throw DomainError.budgetResultsPublished
+        }
+    }
+
+    func publishResultsOnce(
+        roundID: Int64, at now: Date, staffID: Int64?, winners: [Int64: WinnerProposal],
+        makeCode: @escaping @Sendable () -> String, check: @escaping @Sendable (BudgetRound) throws -> Void,
         count: @escaping @Sendable (BudgetRound, [BudgetCount.Candidate], [[Int64]]) -> [BudgetCount.Outcome]
     ) async throws {
         try await pool.transaction { connection in
@@ -328,6 +344,14 @@ public struct BudgetStore: Sendable {
                     try connection.query(
                         "UPDATE budget_projects SET progress = 'planned' WHERE round_id = $1 AND id = ANY($2)",
                         [roundID, outcome.winners])
+                    for project in outcome.projects where project.selected {
+                        guard let winner = winners[project.id] else {
+                            throw PostgresError(kind: .other, message: "no proposal drafted for winning project \(project.id)")
+                        }
+                        try Self.insertWinner(
+                            winner, projectID: project.id, cost: project.cost, votes: project.votes, round: round,
+                            staffID: staffID, at: now, makeCode: makeCode, connection: connection)
+                    }
                 }
             }
             try connection.query(
@@ -385,22 +409,22 @@ public struct BudgetStore: Sendable {
 
     // MARK: Progress
 
-    /// Records progress on a winning project of the round; false when it is not one.
+    /// Records progress on a winning project of the round, and on the proposal it became; false when
+    /// it is not a winner.
+    /// - Throws: `budget_project_implemented` after the proposal's last update.
     public func addProgress(
         roundID: Int64, projectID: Int64, progress: BudgetProjectProgress, note: String, staffID: Int64?, at now: Date
     ) async throws -> Bool {
         try await pool.transaction { connection in
+            let proposal = try Self.lockWinnerProposal(projectID: projectID, connection: connection)
             guard
-                try connection.query(
-                    "UPDATE budget_projects SET progress = $3 WHERE id = $2 AND round_id = $1 AND progress IS NOT NULL",
-                    [roundID, projectID, progress.rawValue]
-                ).affectedRows == 1
+                try Self.recordProgress(
+                    roundID: roundID, projectID: projectID, progress: progress, note: note, staffID: staffID, at: now,
+                    connection: connection)
             else { return false }
-            try connection.query(
-                """
-                INSERT INTO budget_project_updates (project_id, progress, note, staff_id, created_at)
-                VALUES ($1, $2, $3, $4, $5)
-                """, [projectID, progress.rawValue, note, staffID, now])
+            if let proposal {
+                try Self.followOnProposal(proposal, progress: progress, note: note, staffID: staffID, at: now, connection: connection)
+            }
             return true
         }
     }

@@ -22,7 +22,8 @@ extension ProposalStore {
     }
 
     /// Per agency: proposals that reached their threshold, those answered, those answered by the
-    /// deadline, and those whose deadline passed with no answer (as at `now`).
+    /// deadline, and those whose deadline passed with no answer (as at `now`). Budget winners are left
+    /// out: the vote adopted them, the agency had nothing to answer in time.
     public func agencyAnswers(at now: Date) async throws -> [ProposalAgencyFigures] {
         try await pool.withConnection(idempotent: true) { connection in
             try connection.query(
@@ -31,7 +32,7 @@ extension ProposalStore {
                        count(first_answered_at),
                        count(*) FILTER (WHERE first_answered_at <= answer_due),
                        count(*) FILTER (WHERE first_answered_at IS NULL AND answer_due < $1)
-                FROM proposals WHERE routed_at IS NOT NULL AND agency_code IS NOT NULL
+                FROM proposals WHERE routed_at IS NOT NULL AND agency_code IS NOT NULL AND budget_project_id IS NULL
                 GROUP BY agency_code ORDER BY agency_code
                 """, [now]
             ).rows.map { row in
@@ -59,7 +60,7 @@ extension ProposalStore {
     public static let openDataColumns = [
         "code", "title", "text", "scope", "province", "district", "category", "status", "estimated_cost",
         "published_at", "closes_at", "supports", "threshold", "agency", "routed_at", "answer_due", "answer",
-        "answer_text", "answered_at", "implemented_at", "expired_at",
+        "answer_text", "answered_at", "implemented_at", "expired_at", "origin", "budget_round",
     ]
 
     /// Public proposals after id `after`, `limit` at a time, as rows of `openDataColumns` (nil for none):
@@ -73,7 +74,10 @@ extension ProposalStore {
                        estimated_cost::text, \(time("published_at")), \(time("closes_at")), supports::text, threshold::text,
                        CASE WHEN routed_at IS NULL THEN NULL ELSE agency_code END, \(time("routed_at")),
                        \(time("answer_due")), answer, answer_text, \(time("answered_at")), \(time("implemented_at")),
-                       \(time("expired_at"))
+                       \(time("expired_at")),
+                       CASE WHEN budget_project_id IS NULL THEN '\(ProposalOrigin.citizen.rawValue)'
+                            ELSE '\(ProposalOrigin.budgetRound.rawValue)' END,
+                       (SELECT bp.round_id::text FROM budget_projects bp WHERE bp.id = budget_project_id)
                 FROM proposals
                 WHERE id > $1 AND status IN ('published', 'expired', 'routed', 'answered', 'implemented')
                 ORDER BY id LIMIT $2
@@ -81,7 +85,7 @@ extension ProposalStore {
         return try await pool.withConnection(idempotent: true) { connection in
             let rows = try connection.query(sql, [after, limit]).rows
             let last = try rows.last.map { Int64(try $0.int(0)) }
-            return (rows.map { row in (1...21).map { row.optionalString($0) } }, last)
+            return (rows.map { row in (1...23).map { row.optionalString($0) } }, last)
         }
     }
 }

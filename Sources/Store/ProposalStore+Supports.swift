@@ -221,13 +221,13 @@ extension ProposalStore {
     }
 
     /// Proposals with flagged supports waiting for a moderator, most flagged first.
-    public func withFlaggedSupports(limit: Int) async throws -> [ProposalRecord] {
+    public func withFlaggedSupports(limit: Int, within area: String? = nil) async throws -> [ProposalRecord] {
         try await pool.withConnection(idempotent: true) { connection in
             try connection.query(
                 """
-                SELECT \(Self.columns) FROM proposals p WHERE p.flagged_supports > 0
+                SELECT \(Self.columns) FROM proposals p WHERE p.flagged_supports > 0 AND \(Self.withinArea)
                 ORDER BY p.flagged_supports DESC, p.id LIMIT $1
-                """, [limit]
+                """, [limit, area]
             ).rows.map { try Self.record($0) }
         }
     }

@@ -127,8 +127,13 @@ public struct ProposalStore: Sendable {
         p.category_code, p.estimated_cost, p.status, p.created_at, p.published_at, p.closes_at, p.threshold, p.supports,
         p.flagged_supports, p.rejection, p.rejection_note, (SELECT d.code FROM proposals d WHERE d.id = p.duplicate_of),
         (SELECT c.code FROM cases c WHERE c.id = p.case_id), p.routed_at, p.agency_code, p.answer_due, p.answer,
-        p.answer_text, p.answered_at, p.study_until, p.implemented_at
+        p.answer_text, p.answered_at, p.study_until, p.implemented_at, p.budget_project_id,
+        (SELECT bp.round_id FROM budget_projects bp WHERE bp.id = p.budget_project_id),
+        (SELECT r.name FROM budget_projects bp JOIN budget_rounds r ON r.id = bp.round_id WHERE bp.id = p.budget_project_id)
         """
+
+    /// How many columns `columns` has: a query's own columns follow from this index.
+    static let columnCount = 33
 
     static func record(_ row: Row, offset: Int = 0) throws -> ProposalRecord {
         let o = offset
@@ -148,7 +153,11 @@ public struct ProposalStore: Sendable {
             agencyCode: row.optionalString(o + 23), answerDue: try row.optionalDate(o + 24),
             answer: row.optionalString(o + 25).flatMap(ProposalAnswer.init(rawValue:)),
             answerText: row.optionalString(o + 26), answeredAt: try row.optionalDate(o + 27),
-            studyUntil: try row.optionalDate(o + 28), implementedAt: try row.optionalDate(o + 29))
+            studyUntil: try row.optionalDate(o + 28), implementedAt: try row.optionalDate(o + 29),
+            budget: try row.optionalInt(o + 30).map { project in
+                ProposalBudgetLink(
+                    projectID: Int64(project), roundID: Int64(try row.int(o + 31)), roundName: try row.string(o + 32))
+            })
     }
 
     /// The proposal with `code`, and whether `secret` is its tracking secret.
@@ -160,7 +169,8 @@ public struct ProposalStore: Sendable {
                     [code, secret]
                 ).first
             else { return nil }
-            return (try Self.record(row), try row.isNull(30) ? false : row.bool(30))
+            let matches = Self.columnCount
+            return (try Self.record(row), try row.isNull(matches) ? false : row.bool(matches))
         }
     }
 
@@ -255,21 +265,28 @@ public struct ProposalStore: Sendable {
                 WHERE p.words && $1::text[] AND p.status IN ('published', 'routed', 'answered', 'implemented')
                 ORDER BY s.shared DESC, p.supports DESC, p.id DESC LIMIT $2
                 """, [words, limit]
-            ).rows.map { (try Self.record($0), try $0.int(30)) }
+            ).rows.map { (try Self.record($0), try $0.int(Self.columnCount)) }
         }
     }
 
     // MARK: Moderation
 
     /// Proposals waiting for a moderator, oldest first.
-    public func pending(limit: Int) async throws -> [ProposalRecord] {
+    /// - Parameter area: only proposals scoped to this province or district (or a district within it).
+    public func pending(limit: Int, within area: String? = nil) async throws -> [ProposalRecord] {
         try await pool.withConnection(idempotent: true) { connection in
             try connection.query(
-                "SELECT \(Self.columns) FROM proposals p WHERE p.status = 'pending' ORDER BY p.created_at, p.id LIMIT $1",
-                [limit]
+                """
+                SELECT \(Self.columns) FROM proposals p WHERE p.status = 'pending' AND \(Self.withinArea)
+                ORDER BY p.created_at, p.id LIMIT $1
+                """, [limit, area]
             ).rows.map { try Self.record($0) }
         }
     }
+
+    /// A proposal's scope lies within the province or district `$2` (any scope when `$2` is null):
+    /// area codes nest by prefix (district 1103 lies in province 11).
+    static let withinArea = "($2::text IS NULL OR starts_with(COALESCE(p.district_code, p.province_code), $2))"
 
     /// The refusal of a change the proposal's status does not allow.
     public static func wrongStatus(_ status: ProposalStatus, allowed: [ProposalStatus]) -> DomainError {
@@ -387,6 +404,12 @@ public struct ProposalStore: Sendable {
         try addEvent(
             change.event, proposalID: id, at: now, note: change.eventNote, agencyCode: change.eventAgency,
             staffID: change.staffID, connection: connection)
+        if change.event == .progress || change.event == .implemented {
+            // A budget winner's progress is told on its project too: one story, two pages.
+            try BudgetStore.followOnProject(
+                proposalID: id, implemented: change.event == .implemented, note: change.eventNote ?? "",
+                staffID: change.staffID, at: now, connection: connection)
+        }
     }
 
     static func addEvent(

@@ -233,7 +233,15 @@ class BudgetFlow(base.Flow):
         check(self.t["budget_rule_equal_shares"] in b.text("#results"), "the binding rule is not named")
         check("เริ่มงานแล้ว" in b.text("#progress"), "the progress is not public")
         b.screenshot("results")
-        self.log("results explained and progress shown")
+        # Each winner became an adopted proposal: the results link to it, and it links back to the round.
+        links = b.driver.find_elements(By.CSS_SELECTOR, "#results-table tbody tr.won a.winner-proposal")
+        check(len(links) == 2, f"{len(links)} winners link to their proposals, expected 2")
+        b.click_to_next_page(links[0])
+        b.page_checks()
+        check(b.driver.current_url.split("?")[0].split("/proposals/")[-1].startswith("PR-"), "the link is not a proposal's page")
+        check(b.driver.find_elements(By.CSS_SELECTOR, f'#proposal-budget-winner a[href="{self.round_path}"]'),
+              "the proposal does not name and link its budget round")
+        self.log("results explained and progress shown; winners followed as proposals")
 
 
 def arguments():

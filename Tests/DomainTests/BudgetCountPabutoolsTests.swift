@@ -1,5 +1,6 @@
 import Domain
 import Foundation
+import TestSupport
 import Testing
 
 /// Siang's count against pabutools (PyPI), the reference implementation of participatory-budgeting
@@ -22,7 +23,7 @@ struct BudgetCountPabutoolsTests {
     func matchesPabutools() async throws {
         var random = SplitMix64(seed: 20_260_514)
         let instances = (0..<200).map { _ in RandomBudgetInstance.make(&random) }
-        let reference = try await Self.onAThreadOfItsOwn { try Self.pabutools(instances) }
+        let reference = try await onOwnThread { try Self.pabutools(instances) }
         try #require(reference.count == instances.count)
         var ties = 0
         for (instance, expected) in zip(instances, reference) {
@@ -38,15 +39,6 @@ struct BudgetCountPabutoolsTests {
         #expect(ties > 30)
         // And the rules must disagree often enough for the comparison to mean something.
         #expect(zip(instances, reference).filter { Set($1.greedy) != Set($1.equal_shares) }.count > 20)
-    }
-
-    /// Runs blocking work (a child process and its pipes, for seconds) on a thread of its own: on the
-    /// few threads every test's tasks share, it held up the others (an SMTP test's cancellation waited
-    /// for it).
-    static func onAThreadOfItsOwn<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            Thread { continuation.resume(with: Result { try work() }) }.start()
-        }
     }
 
     static func pabutools(_ instances: [RandomBudgetInstance]) throws -> [Reference] {

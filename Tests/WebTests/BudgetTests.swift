@@ -261,6 +261,17 @@ struct BudgetTests {
             #expect(final.array("progress_updates").count == 1)
             #expect(final.array("projects").first { $0["id"] as? Int == a }?["progress"] as? String == "in_progress")
             #expect(final.array("ideas").first { $0["status"] as? String == "declined" }?["decline_reason"] as? String == "ไม่อยู่ในอำนาจหน้าที่ของเขต")
+
+            // The statistics page shows the round with its turnout, winners and what they cost, in both languages.
+            let thai = String(buffer: try await client.executeRequest(uri: "/stats", method: .get, headers: [:], body: nil).body)
+            let row = try #require(thai.range(of: "<tr role=\"row\"><th scope=\"row\" role=\"rowheader\">งบชุมชนบางนา 2570</th>"))
+            let line = String(thai[row.lowerBound...].prefix { $0 != "\n" })
+            #expect(
+                line.contains(">ประกาศผล<") && line.contains(">100.0%<") && line.contains(">2<") && line.contains(">900,000<"),
+                "\(line)")
+            let english = String(
+                buffer: try await client.executeRequest(uri: "/stats", method: .get, headers: [.acceptLanguage: "en"], body: nil).body)
+            #expect(english.contains("Participatory budgeting") && english.contains(">Results<"))
         }
     }
 }

@@ -43,6 +43,7 @@ struct ProposalBrowserTests {
             home: TestDatabase.home, environment: ["SIANG_PROPOSALS_THRESHOLD_DISTRICT": "3"])
         let runtime = try await SiangRuntime.prepare(
             pool: database.pool, home: TestDatabase.home, settings: settings, model: try await TestModel.shared.value,
+            loaded: try await TestReference.shared.value,
             logger: TestDatabase.logger)
         let agency = try #require(
             runtime.reference.router.route(category: "road", area: CaseArea(provinceCode: "10", districtCode: "1004")).agencyCode)

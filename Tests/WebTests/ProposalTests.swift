@@ -96,6 +96,44 @@ struct ProposalTests {
         }
     }
 
+    @Test("a district's moderator publishes and rejects that district's proposals only, and sees only theirs waiting")
+    func areaModerators() async throws {
+        let app = try await TestApp.make()
+        let accounts = StaffAccounts(store: StaffStore(pool: app.database.pool))
+        let bangNa = try await accounts.createToken(
+            role: .officer, agencyCode: "bma-district-1047", name: "Bang Na's moderator", moderatesArea: "1047").token
+        let bangkok = try await accounts.createToken(
+            role: .officer, agencyCode: "bma-district-1004", name: "Bangkok's moderator", moderatesArea: "10").token
+        await #expect(throws: DomainError.self, "a subdistrict is no proposal scope") {
+            _ = try await accounts.createToken(role: .officer, agencyCode: "bma-district-1047", name: "x", moderatesArea: "104701")
+        }
+        try await app.run { client in
+            let driver = ProposalDriver(app: app, client: client)
+            var bangRakProposal = bangNaProposal
+            bangRakProposal["district"] = "1004"
+            var bangkokProposal = bangNaProposal
+            bangkokProposal["scope"] = "province"
+            bangkokProposal["district"] = nil
+            let inBangNa = try await driver.propose()
+            let inBangRak = try await driver.propose(bangRakProposal)
+            let wholeCity = try await driver.propose(bangkokProposal)
+
+            let queue = try await client.send(.get, "/api/v1/agency/proposals/moderation", headers: [.authorization: "Bearer \(bangNa)"])
+            #expect(queue.status == .ok)
+            #expect(queue.array("pending").map { $0["code"] as? String } == [inBangNa.code], "only Bang Na's proposal waits for them")
+
+            #expect(try await driver.publish(inBangRak.code, moderator: bangNa).status == .notFound, "another district's is not theirs")
+            #expect(try await driver.publish(wholeCity.code, moderator: bangNa).status == .notFound, "nor the province's")
+            #expect(try await driver.publish(inBangNa.code, moderator: bangNa).string("status") == "published")
+
+            let rejected = try await client.send(
+                .post, "/api/v1/agency/proposals/\(inBangRak.code)/reject", json: ["reason": "not_public_matter"],
+                headers: [.authorization: "Bearer \(bangkok)"])
+            #expect(rejected.status == .ok && rejected.string("proposal.status") == "rejected", "the province's moderator covers its districts: \(rejected.json)")
+            #expect(try await driver.publish(wholeCity.code, moderator: bangkok).string("status") == "published")
+        }
+    }
+
     @Test("a second support from the same verified address changes nothing and says so; the address is never stored")
     func oneSupportPerPerson() async throws {
         let app = try await TestApp.make()

@@ -94,9 +94,16 @@ enum BudgetJSON {
         var remaining: Int64?
         /// Equal Shares: what each supporter paid, or what its supporters had left.
         var amount: Double?
+        /// A binding winner: the adopted proposal it became, followed there to implementation.
+        var proposal_id: Int64?
+        var proposal_code: String?
+        var proposal_status: String?
+        var proposal_url: String?
     }
 
-    static func outcome(_ outcome: BudgetCount.Outcome, binding: Bool, ballots: Int) -> Outcome {
+    static func outcome(
+        _ outcome: BudgetCount.Outcome, binding: Bool, ballots: Int, proposals: [Int64: BudgetWinnerProposal]
+    ) -> Outcome {
         Outcome(
             rule: outcome.rule.rawValue, binding: binding, ballots: ballots, winners: outcome.winners,
             spent: outcome.spent, voter_share: outcome.voterShare.map { ($0 * 100).rounded() / 100 },
@@ -117,9 +124,12 @@ enum BudgetJSON {
                     amount = (money * 100).rounded() / 100
                 case .noVotes: break
                 }
+                let proposal = binding ? proposals[result.id] : nil
                 return ProjectResult(
                     id: result.id, cost: result.cost, votes: result.votes, selected: result.selected,
-                    position: result.position, reason: reason, remaining: remaining, amount: amount)
+                    position: result.position, reason: reason, remaining: remaining, amount: amount,
+                    proposal_id: proposal?.proposalID, proposal_code: proposal?.code,
+                    proposal_status: proposal?.status.rawValue, proposal_url: proposal.map { "/proposals/\($0.code)" })
             })
     }
 
@@ -148,7 +158,8 @@ enum BudgetJSON {
         RoundDetail(
             round: round(view.round, phase: view.phase), projects: view.projects.map(project),
             ideas: view.ideas.map(idea),
-            results: view.results.map { outcome($0, binding: $0.rule == view.round.rule, ballots: view.turnout.ballots) },
+            results: view.results.map { outcome(
+                    $0, binding: $0.rule == view.round.rule, ballots: view.turnout.ballots, proposals: view.winnerProposals) },
             progress_updates: view.updates.map {
                 Update(project_id: $0.projectID, progress: $0.progress.rawValue, note: $0.note, at: BangkokTime.format($0.at))
             },

@@ -38,23 +38,15 @@ struct BudgetOpenDataController {
     }
 
     @Sendable func statistics(_ request: Request, context: SiangRequestContext) async throws -> Response {
-        let rounds = try await budgets.rounds()
-        let results = try await budgets.publishedResults()
-        let turnout = try await budgets.turnout()
-        return try JSONResponse.make(
+        try JSONResponse.make(
             StatisticsJSON(
-                rounds: rounds.map { round in
-                    let counted = turnout[round.id] ?? BudgetTurnout(roundID: round.id, verifiedVoters: 0, ballots: 0)
-                    let won = results.filter { $0.roundID == round.id && $0.binding && $0.selected }
-                        .sorted { ($0.position ?? 0) < ($1.position ?? 0) }
-                    return RoundJSON(
-                        id: round.id, name: round.name, agency: round.agencyCode, phase: budgets.phase(of: round).rawValue,
-                        total_budget: round.totalBudget, rule: round.rule.rawValue, verified_voters: counted.verifiedVoters,
-                        ballots: counted.ballots,
-                        turnout: counted.verifiedVoters > 0
-                            ? (Double(counted.ballots) / Double(counted.verifiedVoters) * 1000).rounded() / 1000 : nil,
-                        results_published: round.resultsPublishedAt != nil, winners: won.map(\.projectID),
-                        spent: won.reduce(0) { $0 + $1.cost })
+                rounds: try await budgets.roundFigures().map { figures in
+                    RoundJSON(
+                        id: figures.round.id, name: figures.round.name, agency: figures.round.agencyCode,
+                        phase: figures.phase.rawValue, total_budget: figures.round.totalBudget, rule: figures.round.rule.rawValue,
+                        verified_voters: figures.verifiedVoters, ballots: figures.ballots, turnout: figures.turnout,
+                        results_published: figures.round.resultsPublishedAt != nil, winners: figures.winners,
+                        spent: figures.spent)
                 }), headers: [.cacheControl: "public, max-age=10"])
     }
 

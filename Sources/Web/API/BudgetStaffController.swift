@@ -143,7 +143,10 @@ struct BudgetStaffController {
         try await budgets.publishResults(roundID: id, by: staff)
         let view = try await budgets.view(id: id)
         return try JSONResponse.make(
-            view.results.map { BudgetJSON.outcome($0, binding: $0.rule == view.round.rule, ballots: view.turnout.ballots) },
+            view.results.map {
+                BudgetJSON.outcome(
+                    $0, binding: $0.rule == view.round.rule, ballots: view.turnout.ballots, proposals: view.winnerProposals)
+            },
             status: .created)
     }
 

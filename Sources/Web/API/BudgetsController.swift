@@ -71,7 +71,9 @@ struct BudgetsController {
             ResultsJSON(
                 published: view.round.resultsPublishedAt != nil,
                 results: view.results.map {
-                    BudgetJSON.outcome($0, binding: $0.rule == view.round.rule, ballots: view.turnout.ballots)
+                    BudgetJSON.outcome(
+                        $0, binding: $0.rule == view.round.rule, ballots: view.turnout.ballots,
+                        proposals: view.winnerProposals)
                 }))
     }
 

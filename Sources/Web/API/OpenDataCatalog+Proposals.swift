@@ -25,6 +25,11 @@ extension OpenDataCatalog {
         "answered_at": ("datetime", "วันเวลาที่ตอบ", "Answered at"),
         "implemented_at": ("datetime", "วันเวลาที่ดำเนินการแล้วเสร็จ", "Implemented at"),
         "expired_at": ("datetime", "วันเวลาที่หมดเวลา", "Expired at"),
+        "origin": (
+            "string", "ที่มา (citizen: ประชาชนเสนอ, budget_round: ชนะการลงคะแนนงบประมาณแบบมีส่วนร่วม)",
+            "Origin: citizen, or budget_round for a participatory-budgeting winner"
+        ),
+        "budget_round": ("integer", "รหัสรอบงบประมาณแบบมีส่วนร่วมที่ชนะ", "The budget round it won"),
     ]
 
     /// The proposals' dataset: public proposals, public fields only.

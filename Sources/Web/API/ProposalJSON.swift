@@ -52,6 +52,17 @@ struct ProposalJSON: Encodable {
     var rejection: Rejection?
     var timeline: [Event]?
     var url: String
+    /// `citizen`, or `budget_round` for a budget round's winner (adopted when its results were published).
+    var origin: String
+    var budget_project: BudgetProject?
+
+    /// The budget project a winner stands for, and its round's page.
+    struct BudgetProject: Encodable {
+        var id: Int64
+        var round_id: Int64
+        var round_name: String
+        var url: String
+    }
 }
 
 /// Builds proposal JSON from records and reference data.
@@ -92,7 +103,10 @@ struct ProposalJSONBuilder {
                     .init(at: BangkokTime.format($0.at), kind: $0.kind.rawValue, note: $0.note, agency: names.name(agency: $0.agencyCode))
                 }
             },
-            url: "/proposals/\(record.code)")
+            url: "/proposals/\(record.code)", origin: record.origin.rawValue,
+            budget_project: record.budget.map {
+                .init(id: $0.projectID, round_id: $0.roundID, round_name: $0.roundName, url: "/budgets/\($0.roundID)")
+            })
     }
 
     func answer(_ record: ProposalRecord, now: Date) -> ProposalJSON.Answer? {

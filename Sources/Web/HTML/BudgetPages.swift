@@ -155,7 +155,10 @@ struct BudgetPages {
             rows: rows.map { result in
                 BudgetPage.ResultRow(
                     title: titles[result.id] ?? "", cost: baht(result.cost, view), votes: view.format.number(result.votes),
-                    won: result.selected, explanation: explanation(result, view))
+                    won: result.selected, explanation: explanation(result, view),
+                    proposal: round.winnerProposals[result.id].map {
+                        .init(code: $0.code, statusName: ProposalPages.statusName($0.status, view.language))
+                    })
             },
             otherRule: other.map {
                 view.text(

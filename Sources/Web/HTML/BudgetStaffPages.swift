@@ -122,7 +122,7 @@ struct BudgetStaffPages {
                         id: project.id, title: project.title, progressName: view.text("budget_progress_\(progress.rawValue)"),
                         options: BudgetProjectProgress.allCases.map {
                             SelectOption(code: $0.rawValue, name: view.text("budget_progress_\($0.rawValue)"), selected: $0 == progress)
-                        })
+                        }, proposalCode: round.winnerProposals[project.id]?.code)
                 }
             })
         let flash = request.uri.queryParameters.get("done") != nil ? view.text("budget_flash_saved") : nil

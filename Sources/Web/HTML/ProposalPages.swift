@@ -148,7 +148,12 @@ struct ProposalPages {
                 SelectOption(code: $0.code, name: language.pick($0.nameTH, $0.nameEN), selected: $0.code == form.province)
             },
             districtGroups: provinces.compactMap { province -> FilingPage.DistrictGroup? in
-                guard let list = districts[province.code], !list.isEmpty else { return nil }
+                // Bangkok's and the chosen province's districts only: the page stays small; siang.js
+                // fetches another province's when it is chosen, and without script a subdistrict's name
+                // with the province places the case.
+                guard province.code == "10" || province.code == form.province || form.district?.hasPrefix(province.code) == true,
+                    let list = districts[province.code], !list.isEmpty
+                else { return nil }
                 return FilingPage.DistrictGroup(
                     province: province.code, provinceName: language.pick(province.nameTH, province.nameEN),
                     districts: list.sorted { language.pick($0.nameTH, $0.nameEN) < language.pick($1.nameTH, $1.nameEN) }.map {
@@ -274,16 +279,17 @@ struct ProposalPages {
                 cost: record.estimatedCost.map { format.number(Int($0)) }, supports: format.number(record.supports),
                 threshold: record.threshold.map { format.number($0) }, closes: record.closesAt.map { format.date($0) },
                 agencyName: record.routedAt == nil
-                    ? nil : record.agencyCode.flatMap { reference.agencies[$0] }.map { language.pick($0.nameTH, $0.nameEN) }),
+                    ? nil : record.agencyCode.flatMap { reference.agencies[$0] }.map { language.pick($0.nameTH, $0.nameEN) },
+                budgetRound: record.budget.map { .init(roundID: $0.roundID, name: $0.roundName) }),
             chart: chart, days: days.map { .init(day: $0.day, supports: format.number($0.supports)) },
-            answer: record.answerDue.map { due in
-                ProposalPage.Answer(
+            answer: record.answerDue == nil && record.answer == nil
+                ? nil
+                : ProposalPage.Answer(
                     kindName: record.answer.map { language.pick(ProposalWords.answer($0).th, ProposalWords.answer($0).en) }
                         ?? language.pick("รอคำตอบ", "Awaiting the answer"),
                     answerText: record.answerText, answeredAt: record.answeredAt.map { format.date($0) },
-                    due: format.date(due), studyUntil: record.studyUntil.map { format.date($0) },
-                    late: record.answerIsLate(at: now))
-            },
+                    due: record.answerDue.map { format.date($0) }, studyUntil: record.studyUntil.map { format.date($0) },
+                    late: record.answerIsLate(at: now)),
             timeline: tracking.events.map {
                 .init(at: format.dateTime($0.at), what: view.text("proposal_event_\($0.kind.rawValue)"),
                       note: $0.kind == .rejected ? nil : $0.note)

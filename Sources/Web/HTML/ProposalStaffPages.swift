@@ -60,7 +60,7 @@ struct ProposalStaffPages {
         }
         let record = found.record
         let language = view.language
-        let moderator = ProposalService.moderates(staff)
+        let moderator = ProposalService.moderates(staff, record)
         let answerer = ProposalService.answers(record, staff: staff)
         let model = StaffProposalPage(
             code: record.code, heading: record.title, text: record.text,

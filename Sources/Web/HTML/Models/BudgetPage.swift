@@ -107,6 +107,13 @@ struct BudgetPage: PageModel {
         var votes: String
         var won: Bool
         var explanation: String
+        /// A winner: the adopted proposal it became, where it is followed to implementation.
+        var proposal: WinnerProposal? = nil
+    }
+
+    struct WinnerProposal: Sendable {
+        var code: String
+        var statusName: String
     }
 
     struct Update: Sendable {
@@ -176,5 +183,7 @@ struct StaffBudgetPage: PageModel {
         var title: String
         var progressName: String
         var options: [SelectOption]
+        /// The adopted proposal it became; its progress is the same story.
+        var proposalCode: String? = nil
     }
 }

@@ -81,6 +81,13 @@ struct ProposalPage: PageModel {
         var threshold: String?
         var closes: String?
         var agencyName: String?
+        /// A budget round's winner: the round it won, linked.
+        var budgetRound: BudgetRound? = nil
+    }
+
+    struct BudgetRound: Sendable {
+        var roundID: Int64
+        var name: String
     }
 
     struct Day: Sendable {
@@ -92,7 +99,8 @@ struct ProposalPage: PageModel {
         var kindName: String
         var answerText: String?
         var answeredAt: String?
-        var due: String
+        /// None for a budget winner, adopted by the vote rather than answered by a deadline.
+        var due: String?
         var studyUntil: String?
         var late: Bool
     }
