@@ -7,6 +7,8 @@
 #   NOTIFY=0 bench/load.sh            (skip the filing runs with notifications off and on)
 #   ROUNDS=3 DRAIN_SECONDS=30          (turns of off/on filing; how long to watch the outbox drain)
 #   OPS=0 bench/load.sh               (rate limits and metrics off; default on, as the overhead to measure)
+#   OVERHEAD=1 ROUNDS=4 bench/load.sh  (only filing, with rate limits and metrics off and on by turns, in
+#                                       one sitting on one database: their cost, as a ratio and in CPU per filing)
 #
 # With NOTIFY=1 (the default) filing is measured in the same run, on the same database, with
 # notifications off and on by turns, every case asking for e-mail (delivered to a local aiosmtpd) and every
@@ -44,16 +46,15 @@ cache_seconds=${CACHE_SECONDS:-2}
 notify=${NOTIFY:-1}
 # With OPS=1 every request goes through the rate limiter and the metrics middleware, with allowances far
 # above what one address sends here (wrk runs from one address), so what is measured is their cost.
-ops=()
-if [ "${OPS:-1}" = 1 ]; then
-    unlimited=1000000000
-    ops=(SIANG_METRICS_PORT=$((port + 3)))
-    for class in FILING TRACKING; do
-        ops+=(SIANG_RATE_LIMITS_${class}_PER_MINUTE=$unlimited SIANG_RATE_LIMITS_${class}_BURST=$unlimited)
-    done
-else
-    ops=(SIANG_RATE_LIMITS_ENABLED=false)
-fi
+unlimited=1000000000
+ops_on=(SIANG_METRICS_PORT=$((port + 3)))
+for class in FILING TRACKING; do
+    ops_on+=(SIANG_RATE_LIMITS_${class}_PER_MINUTE=$unlimited SIANG_RATE_LIMITS_${class}_BURST=$unlimited)
+done
+ops_off=(SIANG_RATE_LIMITS_ENABLED=false)
+if [ "${OPS:-1}" = 1 ]; then ops=("${ops_on[@]}"); else ops=("${ops_off[@]}"); fi
+overhead=${OVERHEAD:-0}
+[ "$overhead" = 1 ] && notify=0
 start_server() {  # extra environment as arguments
     (cd "$work" && exec env SIANG_HOME="$repo" SIANG_PORT="$port" SIANG_CACHE_CASE_SECONDS="$cache_seconds" LOG_LEVEL=warning \
         "${ops[@]}" "$@" "$siang" serve >> "$work/serve.log" 2>&1) &
@@ -91,6 +92,49 @@ echo "filing: $connections connections for ${duration}s"
 BODIES="$work/bodies.jsonl" wrk -t2 -c"$connections" -d"${duration}s" --latency -s bench/file.lua "http://127.0.0.1:$port" | tee "$work/filing.txt" | grep -E "RESULT|Non-2xx" || true
 
 socket="$work/.siang/postgres/socket"
+# One filing run of BODIES_FILE ($1) labelled $2 (its RESULT lines say filing_$2 and are appended to
+# $3), with the CPU it cost per filing in the server, PostgreSQL and the receivers.
+measured_filing() {
+    python3 bench/cpu.py snapshot "$server_pid" "$sink_pids" > "$work/cpu-before.json"
+    BODIES="$1" wrk -t2 -c"$connections" -d"${duration}s" --latency -s bench/file.lua "http://127.0.0.1:$port" \
+        | grep -E "RESULT|Non-2xx" | sed "s/RESULT filing/RESULT filing_$2/" | tee -a "$3" > "$work/run.txt" || true
+    cat "$work/run.txt"
+    python3 bench/cpu.py snapshot "$server_pid" "$sink_pids" > "$work/cpu-after.json"
+    requests=$(grep -o 'requests=[0-9]*' "$work/run.txt" | head -1 | cut -d= -f2)
+    python3 bench/cpu.py diff "$work/cpu-before.json" "$work/cpu-after.json" "${requests:-0}" "$2"
+}
+# The filing rate of the runs in $2 over those in $1, all runs of each together: RESULT filing_$3.
+compare_turns() {
+    python3 - "$1" "$2" "$3" << 'PY'
+import re, sys
+def total(path):
+    runs = [line for line in open(path) if line.startswith("RESULT")]
+    requests = sum(int(re.search(r"requests=(\d+)", line).group(1)) for line in runs)
+    seconds = sum(float(re.search(r"duration_s=([\d.]+)", line).group(1)) for line in runs)
+    return requests / seconds
+off, on = total(sys.argv[1]), total(sys.argv[2])
+print(f"RESULT filing_{sys.argv[3]} off_rps={off:.1f} on_rps={on:.1f} on_over_off={on / off:.3f}")
+PY
+}
+if [ "$overhead" = 1 ]; then
+    # Off and on take turns on the same database (ROUNDS of each, default 3), in the order off on, on off,
+    # … so that the database's growth falls on both alike; each run's CPU per filing too, which the
+    # machine's other work disturbs less than the rate does.
+    rm -f "$work/ops-off.txt" "$work/ops-on.txt"
+    for round in $(seq 1 "${ROUNDS:-3}"); do
+        turns="off on"
+        [ $((round % 2)) = 0 ] && turns="on off"
+        for turn in $turns; do
+            stop_server
+            if [ "$turn" = on ]; then ops=("${ops_on[@]}"); else ops=("${ops_off[@]}"); fi
+            start_server
+            echo "filing, rate limits and metrics $turn (round $round): $connections connections for ${duration}s"
+            measured_filing "$work/bodies.jsonl" "ops_$turn" "$work/ops-$turn.txt"
+        done
+    done
+    compare_turns "$work/ops-off.txt" "$work/ops-on.txt" ops
+    exit 0
+fi
 if [ "$notify" = 1 ]; then
     # Local receivers: aiosmtpd for e-mail (it only counts what arrives), a threaded HTTP server for webhooks.
     python3 -c 'import aiosmtpd' 2> /dev/null || { echo "NOTIFY=1 needs aiosmtpd: pip install aiosmtpd" >&2; exit 1; }
@@ -110,17 +154,6 @@ PY
     sink_pids="$sink_pids $!"
     psql -q "host=$socket user=siang dbname=siang" -c \
         "INSERT INTO agency_webhooks (agency_code, url, secret, created_at) SELECT code, 'http://127.0.0.1:$hook_port/hook', 'bench', now() FROM agencies"
-    # One filing run with notifications off or on ($1), its RESULT line appended to $2, and where the
-    # CPU went per filing (the server, PostgreSQL, the receivers).
-    measured_filing() {
-        python3 bench/cpu.py snapshot "$server_pid" "$sink_pids" > "$work/cpu-before.json"
-        BODIES="$work/notify-bodies.jsonl" wrk -t2 -c"$connections" -d"${duration}s" --latency -s bench/file.lua "http://127.0.0.1:$port" \
-            | grep -E "RESULT|Non-2xx" | sed "s/RESULT filing/RESULT filing_notifications_$1/" | tee -a "$2" > "$work/run.txt" || true
-        cat "$work/run.txt"
-        python3 bench/cpu.py snapshot "$server_pid" "$sink_pids" > "$work/cpu-after.json"
-        requests=$(grep -o 'requests=[0-9]*' "$work/run.txt" | head -1 | cut -d= -f2)
-        python3 bench/cpu.py diff "$work/cpu-before.json" "$work/cpu-after.json" "${requests:-0}" "notifications_$1"
-    }
     # Off and on take turns (ROUNDS of each, default 3), so that the tables' growth, checkpoints and
     # the machine's other work fall on both alike; the totals of each are the figures to compare.
     rm -f "$work/off.txt" "$work/on.txt"
@@ -128,23 +161,14 @@ PY
         stop_server
         start_server SIANG_NOTIFICATIONS_ENABLED=false
         echo "filing, notifications off (round $round): $connections connections for ${duration}s (e-mail asked for, nothing written)"
-        measured_filing off "$work/off.txt"
+        measured_filing "$work/notify-bodies.jsonl" notifications_off "$work/off.txt"
         stop_server
         start_server SIANG_SMTP_HOST=127.0.0.1 SIANG_SMTP_PORT="$smtp_port" SIANG_SMTP_SECURITY=none \
             SIANG_NOTIFICATIONS_DELIVERY_INTERVAL_MS=200
         echo "filing, notifications on (round $round): $connections connections for ${duration}s (an e-mail and a webhook event per case)"
-        measured_filing on "$work/on.txt"
+        measured_filing "$work/notify-bodies.jsonl" notifications_on "$work/on.txt"
     done
-    python3 - "$work/off.txt" "$work/on.txt" << 'PY'
-import re, sys
-def total(path):
-    runs = [line for line in open(path) if line.startswith("RESULT")]
-    requests = sum(int(re.search(r"requests=(\d+)", line).group(1)) for line in runs)
-    seconds = sum(float(re.search(r"duration_s=([\d.]+)", line).group(1)) for line in runs)
-    return requests / seconds
-off, on = total(sys.argv[1]), total(sys.argv[2])
-print(f"RESULT filing_notifications off_rps={off:.1f} on_rps={on:.1f} on_over_off={on / off:.3f}")
-PY
+    compare_turns "$work/off.txt" "$work/on.txt" notifications
     # The receivers are small Python servers, far slower than a provider: report how far delivery got
     # in DRAIN_SECONDS (default 30) after filing stopped, and why anything failed.
     for _ in $(seq 1 "${DRAIN_SECONDS:-30}"); do

@@ -20,10 +20,14 @@ public final class Connection: @unchecked Sendable {
     /// - Throws: `PostgresError` of kind `.connectionLost` when the server cannot be reached.
     /// - Parameter database: a database name overriding the one the connection string names
     ///   (libpq's own `expand_dbname` rule: later keywords win), e.g. for per-test databases.
-    public init(connectionString: String, database: String? = nil) throws {
+    /// - Parameter options: libpq keywords set over the connection string's, by the same rule
+    ///   (`connect_timeout`, `keepalives_idle`, …).
+    public init(connectionString: String, database: String? = nil, options: KeyValuePairs<String, String> = [:]) throws {
         let handle: OpaquePointer?
-        if let database {
-            handle = Self.connect(keywords: ["dbname", "dbname"], values: [connectionString, database])
+        if database != nil || options.count > 0 {
+            let overrides = (database.map { [("dbname", $0)] } ?? []) + options.map { ($0.key, $0.value) }
+            handle = Self.connect(
+                keywords: ["dbname"] + overrides.map(\.0), values: [connectionString] + overrides.map(\.1))
         } else {
             handle = connectionString.withCString { PQconnectdb($0) }
         }
@@ -236,6 +240,42 @@ public final class Connection: @unchecked Sendable {
         }
     }
 
+    /// Waits up to `timeout` for notifications on the channels this connection `LISTEN`s to, and
+    /// returns those that arrived (none when the time ran out). Blocks in `poll()`: call it only
+    /// on a thread of its own.
+    /// - Throws: `.connectionLost` when the connection dropped (a terminated backend, a restart).
+    public func notifications(waitingUpTo timeout: Duration) throws -> [PostgresNotification] {
+        let handle = try liveHandle()
+        // Notifications may already sit in libpq's buffer (read along with a query's result).
+        guard PQconsumeInput(handle) == 1 else { throw connectionFailure() }
+        var arrived = Self.takeNotifications(handle)
+        if !arrived.isEmpty { return arrived }
+        let socket = PQsocket(handle)
+        guard socket >= 0 else { throw connectionFailure() }
+        var descriptor = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
+        let milliseconds = timeout.components.seconds * 1000 + timeout.components.attoseconds / 1_000_000_000_000_000
+        let ready = poll(&descriptor, 1, Int32(clamping: milliseconds))
+        if ready < 0 {
+            if errno == EINTR { return [] }
+            throw connectionFailure()
+        }
+        if ready == 0 { return [] }
+        guard PQconsumeInput(handle) == 1, PQstatus(handle) == CONNECTION_OK else { throw connectionFailure() }
+        arrived = Self.takeNotifications(handle)
+        return arrived
+    }
+
+    private static func takeNotifications(_ handle: OpaquePointer) -> [PostgresNotification] {
+        var arrived: [PostgresNotification] = []
+        while let notice = PQnotifies(handle) {
+            arrived.append(
+                PostgresNotification(
+                    channel: String(cString: notice.pointee.relname), payload: String(cString: notice.pointee.extra)))
+            PQfreemem(notice)
+        }
+        return arrived
+    }
+
     // MARK: - libpq calls
 
     private func liveHandle() throws -> OpaquePointer {
@@ -354,6 +394,17 @@ public final class Connection: @unchecked Sendable {
 
     private static func errorMessage(_ handle: OpaquePointer) -> String {
         String(cString: PQerrorMessage(handle)).trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+}
+
+/// A notification a `LISTEN`ing connection received (`NOTIFY channel, 'payload'`).
+public struct PostgresNotification: Sendable, Equatable {
+    public var channel: String
+    public var payload: String
+
+    public init(channel: String, payload: String) {
+        self.channel = channel
+        self.payload = payload
     }
 }
 

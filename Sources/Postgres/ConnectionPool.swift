@@ -49,9 +49,13 @@ public final class ConnectionPool: Sendable {
         var waiters: Deque<Waiter> = []
         var nextWaiterID: UInt64 = 0
         var closed = false
+        var checkouts = 0
     }
 
     public let configuration: Configuration
+    /// Names this pool's sessions (`siang.origin`): the change feed's notice of new cases says which
+    /// pool filed them, so a process skips re-reading its own filings, which it has applied already.
+    public let origin = UUID().uuidString
     fileprivate let threads: NIOThreadPool
     private let state = Mutex(State())
     private let logger: Logger
@@ -174,6 +178,9 @@ public final class ConnectionPool: Sendable {
         /// Callers waiting for a connection.
         public var waiting: Int
         public var maximum: Int
+        /// Pieces of work (queries, transactions, leases) the pool has taken since it opened: tells
+        /// which pool served something (the primary's or a replica's).
+        public var checkouts: Int = 0
     }
 
     /// The pool's use now (one lock, no query).
@@ -181,7 +188,7 @@ public final class ConnectionPool: Sendable {
         state.withLock { state in
             Usage(
                 size: state.total, inUse: state.total - state.idle.count, waiting: state.waiters.count,
-                maximum: configuration.maximumConnections)
+                maximum: configuration.maximumConnections, checkouts: state.checkouts)
         }
     }
 
@@ -209,6 +216,7 @@ public final class ConnectionPool: Sendable {
     private func acquire() async throws -> Connection {
         let next = try state.withLock { state -> Next in
             if state.closed { throw Self.closedError }
+            state.checkouts += 1
             if let connection = state.idle.popLast() { return .use(connection) }
             if state.total < configuration.maximumConnections {
                 state.total += 1
@@ -249,7 +257,12 @@ public final class ConnectionPool: Sendable {
         do {
             let connectionString = configuration.connectionString
             let database = configuration.database
-            return try await threads.runIfActive { try Connection(connectionString: connectionString, database: database) }
+            let origin = self.origin
+            return try await threads.runIfActive {
+                let connection = try Connection(connectionString: connectionString, database: database)
+                try connection.query("SELECT set_config('siang.origin', $1, false)", [origin])
+                return connection
+            }
         } catch {
             // Give the slot back; a waiter, if any, may try to connect itself.
             let waiter = state.withLock { state -> Waiter? in

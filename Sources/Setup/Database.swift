@@ -8,6 +8,8 @@ public import Postgres
 public struct Database: Sendable {
     public let pool: ConnectionPool
     public let cluster: LocalCluster?
+    /// A pool on the streaming replica (`DATABASE_REPLICA_URL`), if there is one.
+    public var replica: ConnectionPool? = nil
 
     public init(pool: ConnectionPool, cluster: LocalCluster?) {
         self.pool = pool
@@ -39,7 +41,17 @@ public struct Database: Sendable {
                 connectionString: connectionString, maximumConnections: settings.poolSize,
                 acquireTimeout: settings.acquireTimeout),
             logger: logger)
-        return Database(pool: pool, cluster: cluster)
+        var database = Database(pool: pool, cluster: cluster)
+        if let replicaURL = settings.databaseReplicaURL {
+            // Loads and exports are few; a quarter of the primary's pool is plenty.
+            database.replica = ConnectionPool(
+                configuration: .init(
+                    connectionString: replicaURL, maximumConnections: max(2, settings.poolSize / 4),
+                    acquireTimeout: settings.acquireTimeout),
+                logger: logger)
+            logger.info("statistics loads and open-data exports read the replica (DATABASE_REPLICA_URL)")
+        }
+        return database
     }
 
     /// Waits until PostgreSQL answers, trying again with back-off (0.25 s doubling to 5 s) for at most
@@ -68,6 +80,7 @@ public struct Database: Sendable {
     /// Closes the pool, then stops the private cluster if this process started it.
     public func close() async {
         await pool.shutdown()
+        await replica?.shutdown()
         cluster?.stop()
     }
 }

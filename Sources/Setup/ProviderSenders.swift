@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Channels
 import Domain
 import Foundation
+import Logging
 import Mail
 import Services
 import Store
@@ -10,8 +11,10 @@ import Store
 /// LINE pushes when LINE is configured.
 /// A channel with no sender keeps its messages waiting (retried, then dead), never lost silently.
 enum ProviderSenders {
+    /// - Parameter trialLog: where e-mail and SMS go when no provider is set for them (a local trial).
     static func make(
-        _ settings: NotificationSettings, line: LineSettings? = nil, clock: @escaping @Sendable () -> Date
+        _ settings: NotificationSettings, line: LineSettings? = nil, clock: @escaping @Sendable () -> Date,
+        trialLog: Logger? = nil
     ) -> [NotificationChannel: any MessageSender] {
         var senders: [NotificationChannel: any MessageSender] = [.webhook: WebhookSender(client: ProviderClient.shared, clock: clock)]
         if let line { senders[.line] = LineSender(api: SiangRuntime.lineAPI(line)) }
@@ -45,7 +48,28 @@ enum ProviderSenders {
                 senders[.email] = UnusableSender(reason: "smtp settings: \(error)")
             }
         }
+        if let trialLog {
+            for channel in [NotificationChannel.email, .sms] where senders[channel] == nil {
+                senders[channel] = TrialLogSender(logger: trialLog)
+            }
+        }
         return senders
+    }
+}
+
+/// Writes a message to the server's log instead of sending it: for someone trying Siang on their own
+/// machine with no mail server or SMS gateway, who can then read the one-time code there. Never used
+/// with a production database (`DATABASE_URL`), where messages without a provider wait instead.
+struct TrialLogSender: MessageSender {
+    let logger: Logger
+
+    func send(_ message: OutboxStore.Message) async throws(DeliveryFailure) {
+        logger.notice(
+            "local trial: message written here, not sent (no provider is set for its channel)",
+            metadata: [
+                "channel": "\(message.channel.rawValue)", "to": "\(message.recipient)",
+                "subject": "\(message.subject ?? "")", "body": "\(message.body)",
+            ])
     }
 }
 

@@ -8,8 +8,9 @@ import Synchronization
 /// Citizens and their apps poll their cases; a read that finds a fresh entry skips the
 /// database. Entries live `lifetime` at most, and every change this process makes to a case
 /// (filing, actions, closing) replaces or drops its entry after the change commits, so a
-/// single Siang never serves a stale case; with several Siang processes, one may see another's
-/// change up to `lifetime` late. A lifetime of zero turns the cache off.
+/// single Siang never serves a stale case; with several Siang processes, the change feed drops the
+/// entries of cases another one changed (`CaseChangeFeed`), so one may see another's change a few
+/// milliseconds late (up to `lifetime` while the feed is down). A lifetime of zero turns the cache off.
 final class CaseCache: Sendable {
     struct Entry: Sendable {
         var record: CaseRecord
@@ -18,7 +19,19 @@ final class CaseCache: Sendable {
         var expires: ContinuousClock.Instant
     }
 
-    private let entries = Mutex<[String: Entry]>([:])
+    /// The entries, and what was dropped lately: a read that began before a drop must not store the
+    /// case as it was then, after the drop (it would serve the old case for a whole lifetime).
+    private struct State {
+        var entries: [String: Entry] = [:]
+        /// Counts drops; a read notes it before it starts (`generation`).
+        var generation: UInt64 = 0
+        /// Codes dropped within the last lifetime, with the generation of their drop.
+        var dropped: [String: (generation: UInt64, until: ContinuousClock.Instant)] = [:]
+        /// The generation of the last `dropAll`.
+        var droppedAll: UInt64 = 0
+    }
+
+    private let state = Mutex(State())
     let lifetime: Duration
     let capacity: Int
 
@@ -33,34 +46,58 @@ final class CaseCache: Sendable {
     func entry(_ code: String) -> Entry? {
         guard isEnabled else { return nil }
         let now = ContinuousClock.now
-        return entries.withLock { entries in
-            guard let entry = entries[code] else { return nil }
+        return state.withLock { state in
+            guard let entry = state.entries[code] else { return nil }
             if entry.expires < now {
-                entries[code] = nil
+                state.entries[code] = nil
                 return nil
             }
             return entry
         }
     }
 
-    func store(_ record: CaseRecord, events: [CaseEvent], secretHash: [UInt8]) {
+    /// Taken before reading a case from the database, and handed to `store` with what was read.
+    var generation: UInt64 { state.withLock { $0.generation } }
+
+    /// Keeps a case as read by a read that began at `generation`, unless it was dropped since.
+    func store(_ record: CaseRecord, events: [CaseEvent], secretHash: [UInt8], readAt generation: UInt64) {
         guard isEnabled else { return }
-        let entry = Entry(record: record, events: events, secretHash: secretHash, expires: .now + lifetime)
-        entries.withLock { entries in
-            if entries.count >= capacity {
+        let now = ContinuousClock.now
+        let entry = Entry(record: record, events: events, secretHash: secretHash, expires: now + lifetime)
+        state.withLock { state in
+            if generation < state.droppedAll { return }
+            if let drop = state.dropped[record.code], drop.generation > generation, drop.until >= now { return }
+            if state.entries.count >= capacity {
                 // Full: drop what has expired, and if that is not enough, everything (it refills).
-                let now = ContinuousClock.now
-                entries = entries.filter { $0.value.expires >= now }
-                if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
+                state.entries = state.entries.filter { $0.value.expires >= now }
+                if state.entries.count >= capacity { state.entries.removeAll(keepingCapacity: true) }
             }
-            entries[record.code] = entry
+            state.entries[record.code] = entry
+        }
+    }
+
+    func dropAll() {
+        guard isEnabled else { return }
+        state.withLock { state in
+            state.generation += 1
+            state.droppedAll = state.generation
+            state.entries.removeAll(keepingCapacity: true)
+            state.dropped.removeAll(keepingCapacity: true)
         }
     }
 
     func drop(_ codes: some Sequence<String>) {
         guard isEnabled else { return }
-        entries.withLock { entries in
-            for code in codes { entries[code] = nil }
+        let now = ContinuousClock.now
+        state.withLock { state in
+            state.generation += 1
+            if state.dropped.count >= capacity { state.dropped = state.dropped.filter { $0.value.until >= now } }
+            for code in codes {
+                state.entries[code] = nil
+                // Past capacity a read begun before this drop may store its case: the feed's next
+                // change or the lifetime corrects it, as before this bookkeeping.
+                if state.dropped.count < capacity { state.dropped[code] = (state.generation, now + lifetime) }
+            }
         }
     }
 

@@ -302,6 +302,7 @@ struct HardeningTests {
             connectionString: app.database.connectionString, database: app.database.name, maximumConnections: 2))
         let restarted = try await SiangRuntime.prepare(
             pool: pool, home: TestDatabase.home, settings: settings, model: try await TestModel.shared.value,
+            loaded: try await TestReference.shared.value,
             logger: TestDatabase.logger)
         let database = TestDatabase.Handle(name: app.database.name, pool: pool, connectionString: app.database.connectionString)
         try await TestApp(database: database, runtime: restarted, clock: app.clock).run { client in
@@ -321,7 +322,11 @@ struct HardeningTests {
     func tokenGuessing() async throws {
         let app = try await TestApp.make()
         let token = try await app.token(agency: "bma-district-1047")
-        try await app.run(configuration: ServerConfiguration(failedCredentialsPerMinute: 3, behindProxy: true)) { client in
+        // The allowances' clock stands still, so however slow the machine no try comes back mid-test.
+        var configuration = ServerConfiguration(failedCredentialsPerMinute: 3, behindProxy: true)
+        let stopped = ContinuousClock.now
+        configuration.rateLimitClock = { stopped }
+        try await app.run(configuration: configuration) { client in
             let guess: HTTPFields = [Self.xForwardedFor: "203.0.113.9", .authorization: "Bearer siang_guess"]
             for _ in 0..<3 { #expect(try await client.send(.get, "/api/v1/agency/me", headers: guess).status == .unauthorized) }
             let limited = try await client.send(.get, "/api/v1/agency/me", headers: guess)
@@ -389,31 +394,31 @@ struct HardeningTests {
     func unparseableRequests() async throws {
         let app = try await TestApp.make()
         try await app.runLive { port in
-            let chunked = try RawHTTP.exchange(
+            let chunked = try await RawHTTP.exchange(
                 port: port,
                 "POST /api/v1/cases HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
                     + "Transfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n")
             #expect(chunked.hasPrefix("HTTP/1.1 400"), "\(chunked.prefix(200))")
             #expect(chunked.contains("\"error\":{"), "\(chunked)")
 
-            let huge = try RawHTTP.exchange(
+            let huge = try await RawHTTP.exchange(
                 port: port, "GET /api/v1/categories HTTP/1.1\r\nHost: localhost\r\nX-Big: \(String(repeating: "a", count: 100_000))\r\n\r\n")
             #expect(huge.hasPrefix("HTTP/1.1 400"), "\(huge.prefix(200))")
             #expect(huge.contains("\"code\":\"headers_too_large\""), "\(huge)")
 
             let many = (0..<1_100).map { "X-H\($0): v\r\n" }.joined()
-            let manyHeaders = try RawHTTP.exchange(port: port, "GET /api/v1/categories HTTP/1.1\r\nHost: localhost\r\n\(many)\r\n")
+            let manyHeaders = try await RawHTTP.exchange(port: port, "GET /api/v1/categories HTTP/1.1\r\nHost: localhost\r\n\(many)\r\n")
             #expect(manyHeaders.hasPrefix("HTTP/1.1 400"))
             #expect(manyHeaders.contains("\"error\":{"))
 
-            let form = try RawHTTP.exchange(
+            let form = try await RawHTTP.exchange(
                 port: port,
                 "POST /track HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-www-form-urlencoded\r\n"
                     + "Transfer-Encoding: chunked\r\n\r\nzz\r\ncode=x\r\n0\r\n\r\n")
             #expect(form.hasPrefix("HTTP/1.1 400"), "\(form.prefix(300))")
             #expect(form.components(separatedBy: "HTTP/1.1 ").count == 2, "one answer only: \(form.prefix(600))")
 
-            let fine = try RawHTTP.exchange(port: port, "GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
+            let fine = try await RawHTTP.exchange(port: port, "GET /healthz HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n")
             #expect(fine.hasPrefix("HTTP/1.1 200"))
         }
     }
@@ -474,8 +479,13 @@ enum RawHTTP {
     struct Failure: Error { let what: String }
 
     /// Sends `request` to localhost:`port` (whichever loopback address the test server bound) and reads
-    /// until the server closes (5 s at most).
-    static func exchange(port: Int, _ request: String) throws -> String {
+    /// until the server closes (30 s at most), on a thread of its own: the server answering it runs
+    /// in this same process.
+    static func exchange(port: Int, _ request: String) async throws -> String {
+        try await onOwnThread { try blockingExchange(port: port, request) }
+    }
+
+    private static func blockingExchange(port: Int, _ request: String) throws -> String {
         var hints = addrinfo()
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
         var list: UnsafeMutablePointer<addrinfo>?
@@ -494,7 +504,8 @@ enum RawHTTP {
         }
         guard socketFD >= 0 else { throw Failure(what: "connect") }
         defer { close(socketFD) }
-        var timeout = timeval(tv_sec: 5, tv_usec: 0)
+        // A bound on a hang, not on speed: on a loaded machine an answer can take several seconds.
+        var timeout = timeval(tv_sec: 30, tv_usec: 0)
         setsockopt(socketFD, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         let bytes = Array(request.utf8)
         var sent = 0

@@ -68,7 +68,9 @@ struct HostileTests {
         #expect(routes.count > 30, "the router lists its routes")
         let run = try await HostileRun(app: app, identity: identity, routes: routes)
         do {
-            try await application.test(.router) { client in try await run.all(client) }
+            try await HeavyTurns.shared.take(.hostileCorpus) {
+                try await application.test(.router) { client in try await run.all(client) }
+            }
         } catch {
             await app.database.pool.shutdown()
             throw error

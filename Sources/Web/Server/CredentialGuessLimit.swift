@@ -130,11 +130,13 @@ final class CredentialGuessLimits: Sendable {
     static let forgivenFailures = 3
     /// Tries taken by requests not yet answered, per client.
     private let inFlight = Mutex<[String: Int]>([:])
+    private let now: @Sendable () -> ContinuousClock.Instant
 
     /// `failuresPerMinute` failed tries a minute per client (and as many at once); a tracking code allows
     /// the same number an hour to clients that have failed lately. Zero turns the limit off.
-    init(failuresPerMinute: Int) {
+    init(failuresPerMinute: Int, now: @escaping @Sendable () -> ContinuousClock.Instant = { .now }) {
         self.failuresPerMinute = failuresPerMinute
+        self.now = now
         self.clients = TokenBuckets(capacity: max(failuresPerMinute, 1), per: .seconds(60))
         self.codes = TokenBuckets(capacity: max(failuresPerMinute, 1), per: .seconds(3600))
         self.recentFailures = TokenBuckets(capacity: Self.forgivenFailures, per: .seconds(3600))
@@ -145,12 +147,12 @@ final class CredentialGuessLimits: Sendable {
     /// Takes a try from `client` (and from `code`, when the client has failed lately), or says how long
     /// to wait.
     func reserve(client: String, code: String?) -> Outcome {
-        let trusted = recentFailures.hasToken(client)
-        guard clients.take(client) else { return .wait(seconds: clients.secondsUntilToken(client)) }
+        let trusted = recentFailures.hasToken(client, now: now())
+        guard clients.take(client, now: now()) else { return .wait(seconds: clients.secondsUntilToken(client, now: now())) }
         guard let code, !trusted else { return .reserved(held(Reservation(client: client, code: nil, triedCode: code))) }
-        guard codes.take(code) else {
-            clients.refund(client)
-            return .wait(seconds: codes.secondsUntilToken(code))
+        guard codes.take(code, now: now()) else {
+            clients.refund(client, now: now())
+            return .wait(seconds: codes.secondsUntilToken(code, now: now()))
         }
         return .reserved(held(Reservation(client: client, code: code, triedCode: code)))
     }
@@ -168,12 +170,12 @@ final class CredentialGuessLimits: Sendable {
     /// Ends a reservation: a failed try stays spent; a try that was not a failure is given back.
     func settle(_ reservation: Reservation, failed: Bool) {
         if !failed {
-            clients.refund(reservation.client)
-            if let code = reservation.code { codes.refund(code) }
+            clients.refund(reservation.client, now: now())
+            if let code = reservation.code { codes.refund(code, now: now()) }
         } else {
-            _ = recentFailures.take(reservation.client)
+            _ = recentFailures.take(reservation.client, now: now())
             // A trusted client's failure was not taken from the code before it was checked; it spends it now.
-            if reservation.code == nil, let code = reservation.triedCode { _ = codes.take(code) }
+            if reservation.code == nil, let code = reservation.triedCode { _ = codes.take(code, now: now()) }
         }
         inFlight.withLock { counts in
             let left = (counts[reservation.client] ?? 1) - 1

@@ -65,10 +65,10 @@ extension Task where Success == Never, Failure == Never {
 
 /// Keeps the in-memory statistics current: applies the changes posted by requests every
 /// second, and reloads every case from the database every `reloadInterval` (to see what other
-/// processes changed).
+/// processes changed) unless that is nil (the change feed reloads them: `CaseChangeService`).
 struct StatisticsUpkeep: Service {
     let statistics: StatisticsService
-    let reloadInterval: Duration
+    let reloadInterval: Duration?
     let logger: Logger
 
     func run() async throws {
@@ -77,7 +77,7 @@ struct StatisticsUpkeep: Service {
             statistics.live.apply()
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(1)) }
             sinceReload += .seconds(1)
-            if sinceReload >= reloadInterval, !Task.isCancelledOrShuttingDown {
+            if let reloadInterval, sinceReload >= reloadInterval, !Task.isCancelledOrShuttingDown {
                 sinceReload = .zero
                 do {
                     try await statistics.reload()
@@ -127,4 +127,18 @@ struct DeliveryService: Service {
             if let pause { try? await cancelWhenGracefulShutdown { try await Task.sleep(for: pause) } }
         }
     }
+}
+
+// ServiceLifecycle names each service by `"\(service)"`; without a description that prints every
+// stored property, the whole reference data and statistics included (seconds at national size).
+extension MaintenanceService: CustomStringConvertible {
+    var description: String { "MaintenanceService" }
+}
+
+extension StatisticsUpkeep: CustomStringConvertible {
+    var description: String { "StatisticsUpkeep" }
+}
+
+extension DeliveryService: CustomStringConvertible {
+    var description: String { "DeliveryService" }
 }

@@ -13,9 +13,14 @@ final class RateLimiter: Sendable {
     let tokens = VerifiedTokens()
     private let byAddress: [RouteClass: TokenBuckets]
     private let byToken: [RouteClass: TokenBuckets]
+    private let now: @Sendable () -> ContinuousClock.Instant
 
-    init(settings: RateLimitSettings, classifier: RouteClassifier = RouteClassifier()) {
+    init(
+        settings: RateLimitSettings, classifier: RouteClassifier = RouteClassifier(),
+        now: @escaping @Sendable () -> ContinuousClock.Instant = { .now }
+    ) {
         self.classifier = classifier
+        self.now = now
         var byAddress: [RouteClass: TokenBuckets] = [:]
         var byToken: [RouteClass: TokenBuckets] = [:]
         for (routeClass, rate) in settings.rates {
@@ -44,8 +49,8 @@ final class RateLimiter: Sendable {
     /// Takes one request from the client's allowance for `routeClass`; nil when allowed, else the seconds to wait.
     func admit(_ routeClass: RouteClass, client: Client) -> Int? {
         switch client {
-        case .address(let key): return byAddress[routeClass]?.takeOrWait(key)
-        case .token(let owner): return byToken[routeClass]?.takeOrWait(owner)
+        case .address(let key): return byAddress[routeClass]?.takeOrWait(key, now: now())
+        case .token(let owner): return byToken[routeClass]?.takeOrWait(owner, now: now())
         }
     }
 

@@ -13,6 +13,8 @@ struct RouteClassifier: Sendable {
         ("POST /open311/v2/requests*", .filing),
         ("* /api/v1/proposals/*/support*/**", .supports),
         ("* /api/v1/budgets/*/ballot*/**", .supports),
+        ("POST /api/v1/consultations/*/opinions", .supports),
+        ("POST /api/v1/consultations/participants", .supports),
         ("* /api/v1/cases/**", .tracking),
         ("GET /open311/v2/requests*/**", .tracking),
         ("GET /open311/v2/tokens/**", .tracking),
