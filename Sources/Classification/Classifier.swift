@@ -1,5 +1,5 @@
 import Foundation
-import ThaiText
+public import ThaiText
 
 /// Places texts into categories with a model: keyword rules plus multinomial naive Bayes,
 /// combined in log space and calibrated by a softmax temperature.
@@ -28,10 +28,20 @@ public final class Classifier {
 
     /// The prediction for text already normalised by `ThaiNormalizer`.
     public func classify(normalized: UnsafeBufferPointer<UInt16>) -> Prediction {
-        let features = extractor.features(ofNormalized: normalized)
+        prediction(features: extractor.features(ofNormalized: normalized), normalized: normalized)
+    }
+
+    /// The same, also recording the text's word boundaries in `words`, so that the place finder
+    /// need not segment the text again.
+    public func classify(normalized: UnsafeBufferPointer<UInt16>, words: inout WordBoundaries) -> Prediction {
+        prediction(features: extractor.features(ofNormalized: normalized, words: &words), normalized: normalized)
+    }
+
+    private func prediction(features: [UInt64], normalized: UnsafeBufferPointer<UInt16>) -> Prediction {
         rawScores(features: features, normalized: normalized, into: &scores)
         return Self.prediction(
-            scores: scores, temperature: model.parameters.temperature ?? 1, categories: model.taxonomy.categories)
+            scores: scores, temperature: model.parameters.temperature ?? 1, categories: model.taxonomy.categories,
+            secondaryThreshold: model.parameters.secondaryThreshold ?? ClassifierParameters.defaultSecondaryThreshold)
     }
 
     /// Uncalibrated log-space scores: log prior + log-likelihood + keyword weight × keyword score.
@@ -48,12 +58,15 @@ public final class Classifier {
         return scores
     }
 
-    /// Turns raw scores into calibrated probabilities and keeps the best three.
-    static func prediction(scores: [Double], temperature: Double, categories: [String]) -> Prediction {
+    /// Turns raw scores into calibrated probabilities and keeps the best three, and the runners-up
+    /// at or above `secondaryThreshold` as further problems.
+    static func prediction(scores: [Double], temperature: Double, categories: [String], secondaryThreshold: Double) -> Prediction {
         let probabilities = softmax(scores, temperature: temperature)
         let ranked = probabilities.indices.sorted { probabilities[$0] > probabilities[$1] || (probabilities[$0] == probabilities[$1] && $0 < $1) }
-        let top = ranked.prefix(3).map { Prediction.Candidate(category: categories[$0], score: probabilities[$0]) }
-        return Prediction(top: top)
+        let candidates = ranked.prefix(3).map { Prediction.Candidate(category: categories[$0], score: probabilities[$0]) }
+        // "other" is what fits nowhere else, never a second problem.
+        let also = candidates.dropFirst().filter { $0.score >= secondaryThreshold && $0.category != "other" }
+        return Prediction(top: candidates, also: Array(also.prefix(2)))
     }
 
     static func softmax(_ scores: [Double], temperature: Double) -> [Double] {

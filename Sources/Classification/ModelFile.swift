@@ -137,13 +137,14 @@ struct ByteReader {
         return Array(bytes[offset..<(offset + count)])
     }
 
+    /// One little-endian integer, loaded whole rather than assembled a byte at a time: a model has
+    /// hundreds of thousands of numbers, and reading them was most of `siang classify`'s start-up.
     mutating func integer<T: FixedWidthInteger>(_: T.Type) throws -> T {
         let size = MemoryLayout<T>.size
         guard offset + size <= bytes.count else { throw ModelFile.ReadError(description: "the model file is truncated") }
-        var value: T = 0
-        for index in 0..<size { value |= T(bytes[offset + index]) << (8 * index) }
+        let value = bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: offset, as: T.self) }
         offset += size
-        return value
+        return T(littleEndian: value)
     }
 
     mutating func uint16() throws -> UInt16 { try integer(UInt16.self) }

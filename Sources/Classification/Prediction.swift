@@ -12,4 +12,13 @@ public struct Prediction: Sendable, Hashable {
     public var confidence: Double { top[0].score }
     /// The best categories, most likely first (three unless the taxonomy is smaller).
     public var top: [Candidate]
+    /// Other problems the text names besides `category`: the runner-up categories whose calibrated
+    /// probability reaches the model's secondary threshold, most likely first (at most two).
+    /// Empty for most texts, which name one problem.
+    public var also: [Candidate]
+
+    public init(top: [Candidate], also: [Candidate] = []) {
+        self.top = top
+        self.also = also
+    }
 }

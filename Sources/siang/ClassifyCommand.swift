@@ -1,4 +1,7 @@
 import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#endif
 import Classification
 import Domain
 import Foundation
@@ -31,9 +34,13 @@ struct ClassifyCommand: AsyncParsableCommand {
         let settings = try await SiangSettings.load(home: home)
         let stream = ClassifyStream(
             placer: Placer(analyzer: analyzer, reference: Reference(data), triageThreshold: settings.triageThreshold))
-        while let line = readLine(strippingNewline: true) {
-            guard let output = stream.process(line) else { continue }
-            FileHandle.standardOutput.write(Data((output + "\n").utf8))
+        var output: [UInt8] = []
+        var reader = LineReader(fileDescriptor: STDIN_FILENO)
+        // Answers go out before each wait for more input, so a caller sending one line at a time
+        // gets each answer at once, while a file piped in is written in large blocks.
+        reader.forEachLine(beforeWaiting: { writeAll(&output, to: STDOUT_FILENO) }) { line in
+            if stream.process(line, into: &output) { output.append(0x0A) }
         }
+        writeAll(&output, to: STDOUT_FILENO)
     }
 }
