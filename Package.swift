@@ -41,6 +41,7 @@ let package = Package(
             linkerSettings: [.linkedLibrary("icuuc"), .linkedLibrary("icudata")]
         ),
         .target(name: "ThaiText", dependencies: ["CICUBreak"], swiftSettings: swiftSettings),
+        .target(name: "Similarity", dependencies: ["ThaiText"], swiftSettings: swiftSettings),
         .target(
             name: "Classification",
             dependencies: ["ThaiText", .product(name: "CSV", package: "CSV.swift")],
@@ -89,7 +90,7 @@ let package = Package(
         .target(
             name: "Services",
             dependencies: [
-                "Domain", "Store", "Classification", "ThaiText", "Statistics", "JSONBytes", "Photos",
+                "Domain", "Store", "Classification", "ThaiText", "Statistics", "JSONBytes", "Photos", "Similarity",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -114,6 +115,7 @@ let package = Package(
             name: "Setup",
             dependencies: [
                 "Domain", "Classification", "ThaiText", "Postgres", "Store", "Services", "Pages", "Channels", "Photos",
+                "Similarity",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -162,10 +164,15 @@ let package = Package(
                 "Store",
                 "Services",
                 "Channels",
+                "JSONBytes",
+                "Similarity",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "CSV", package: "CSV.swift"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -175,18 +182,22 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "ThaiTextTests", dependencies: ["ThaiText"], swiftSettings: swiftSettings),
+        .testTarget(name: "SimilarityTests", dependencies: ["Similarity", "ThaiText"], swiftSettings: swiftSettings),
         .testTarget(name: "ClassificationTests", dependencies: ["Classification", "ThaiText"], swiftSettings: swiftSettings),
         .testTarget(
             name: "CLITests",
-            dependencies: ["siang", "Classification", "Domain", "Setup", "Services", "ThaiText", "TestSupport"],
+            dependencies: [
+                "siang", "Classification", "Domain", "Setup", "Services", "ThaiText", "TestSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "DomainTests", dependencies: ["Domain"], swiftSettings: swiftSettings),
+        .testTarget(name: "DomainTests", dependencies: ["Domain", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "StatisticsTests", dependencies: ["Statistics", "Domain"], swiftSettings: swiftSettings),
         .testTarget(
             name: "WebTests",
             dependencies: [
-                "Web", "TestSupport", "Services", "Store", "Setup", "Domain", "Classification", "Statistics", "Channels", "Mail",
+                "Web", "TestSupport", "Services", "Store", "Setup", "Domain", "Classification", "Statistics", "Channels", "Mail", "Similarity",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -42,6 +42,33 @@ static inline int siang_vips_header(const char *path, int *width, int *height, i
     return 0;
 }
 
+/// The original's GPS position as libvips writes its EXIF fields ("13/1 44/1 617/50 (13, 44, 12.34, …)"
+/// and "N (N, ASCII, …)"), read from the header only; each string is freed with `siang_vips_free`.
+/// Returns -1 when the file has no complete position. Read before the metadata is stripped, so the
+/// citizen can be offered it as the case's location; never stored or served.
+static inline int siang_vips_gps(const char *path, char **latitude, char **latitude_ref, char **longitude,
+                                 char **longitude_ref) {
+    VipsImage *image = vips_image_new_from_file(path, "access", VIPS_ACCESS_SEQUENTIAL, NULL);
+    if (!image) { vips_error_clear(); return -1; }
+    const char *names[4] = {"exif-ifd3-GPSLatitude", "exif-ifd3-GPSLatitudeRef", "exif-ifd3-GPSLongitude",
+                            "exif-ifd3-GPSLongitudeRef"};
+    char **outputs[4] = {latitude, latitude_ref, longitude, longitude_ref};
+    int found = 0;
+    for (int i = 0; i < 4; i++) {
+        const char *value = NULL;
+        *outputs[i] = NULL;
+        if (vips_image_get_typeof(image, names[i]) && vips_image_get_string(image, names[i], &value) == 0 && value) {
+            *outputs[i] = g_strdup(value);
+            found++;
+        }
+    }
+    vips_error_clear();
+    g_object_unref(image);
+    if (found == 4) return 0;
+    for (int i = 0; i < 4; i++) { g_free(*outputs[i]); *outputs[i] = NULL; }
+    return -1;
+}
+
 static inline int siang_vips_save(VipsImage *image, int webp, int quality, void **buffer, size_t *length,
                                   int *width, int *height) {
     VipsImage *flat = NULL;

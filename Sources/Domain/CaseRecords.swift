@@ -59,6 +59,8 @@ public struct CaseRecord: Sendable, Equatable {
     public var state: CaseState
     public var due: DueDates
     public var updatedAt: Date
+    /// How many citizens follow the case instead of filing it again ("me too"; public).
+    public var meTooCount = 0
 
     public init(
         id: Int64, code: String, filing: CaseFiling, isPublic: Bool, state: CaseState, due: DueDates, updatedAt: Date

@@ -20,6 +20,10 @@ public struct DomainError: Error, Sendable, Equatable, CustomStringConvertible {
     public var code: String
     public var messageTH: String
     public var messageEN: String
+    /// The request field at fault, when one is (`area.district`).
+    public var field: String?
+    /// Values the caller may have meant (the closest area names to an unknown one).
+    public var suggestions: [String]?
 
     public init(_ kind: Kind, code: String, th: String, en: String) {
         self.kind = kind

@@ -18,6 +18,10 @@ public struct StaffMember: Sendable, Hashable {
     public var role: StaffRole
     /// The officer's agency; triage officers and administrators may have none.
     public var agencyCode: String?
+    /// The area (province or district code) whose proposals this person moderates besides their
+    /// other work: a district office's officer for the district's proposals. Triage officers and
+    /// administrators moderate everywhere without one.
+    public var moderatesArea: String?
     /// Whether the account still has a password someone else chose and handed over, which its
     /// owner must replace before doing anything else.
     public var mustChangePassword: Bool
@@ -27,12 +31,13 @@ public struct StaffMember: Sendable, Hashable {
 
     public init(
         id: Int64, name: String, role: StaffRole, agencyCode: String?, mustChangePassword: Bool = false,
-        sessionGeneration: Int = 0
+        sessionGeneration: Int = 0, moderatesArea: String? = nil
     ) {
         self.id = id
         self.name = name
         self.role = role
         self.agencyCode = agencyCode
+        self.moderatesArea = moderatesArea
         self.mustChangePassword = mustChangePassword
         self.sessionGeneration = sessionGeneration
     }

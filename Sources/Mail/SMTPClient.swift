@@ -5,13 +5,13 @@ import NIOPosix
 import NIOSSL
 
 /// Sends e-mail to one SMTP server (RFC 5321), over SwiftNIO: STARTTLS or implicit TLS, AUTH PLAIN or
-/// LOGIN, one message per connection.
+/// LOGIN; one message per connection, or a batch over one connection.
 ///
-/// One connection per message, on purpose: notifications are few and far between, a connection held
-/// open would be closed by the server's idle timeout (often a minute or less) and need the same
-/// reconnecting and retrying anyway, and a fresh connection leaves no state (a half-finished
-/// transaction, a stale TLS session) from one message to the next. A pool would save one handshake
-/// per message; that is not worth its failure modes at this volume.
+/// No connection is held open between sends, on purpose: a connection kept idle would be closed by
+/// the server's idle timeout (often a minute or less) and need the same reconnecting and retrying
+/// anyway, and a fresh connection leaves no state (a stale TLS session) from one send to the next.
+/// A batch (`send(_:)` with an array: what an outbox has due at once) shares one connection, which
+/// saves a handshake, EHLO and AUTH per message on both sides when many are due.
 ///
 /// Not done: PIPELINING, CHUNKING, SMTPUTF8 (addresses must be ASCII; Thai goes in the subject, names
 /// and body, which `MailMessage` writes as 7-bit), DSN, SIZE checks before sending, MX lookup (the
@@ -82,15 +82,7 @@ public struct SMTPClient: Sendable {
     /// - Throws: `SMTPError` (see `isTransient` and `mayHaveBeenDelivered`); `CancellationError` when
     ///   the task is cancelled, which closes the connection.
     public func send(_ message: MailMessage) async throws {
-        let text: String
-        do {
-            text = try message.rendered()
-        } catch {
-            var failure = SMTPError(kind: .invalidMessage, step: .prepare, detail: error.description)
-            failure.messageError = error
-            throw failure
-        }
-        let data = SMTPData.framed(text)
+        let data = try Self.framed(message)
         var logger = logger
         logger[metadataKey: "smtp_message_id"] = "\(message.messageID)"
         logger[metadataKey: "smtp_server"] = "\(configuration.host):\(configuration.port)"
@@ -118,6 +110,118 @@ public struct SMTPClient: Sendable {
         }
         await connection.close()
         logger.info("mail sent", metadata: ["smtp_recipients": "\(message.to.count)"])
+    }
+
+    /// Sends `messages` over one connection, one mail transaction each, in order, and returns the
+    /// outcome of each in the same order.
+    ///
+    /// Each message stands alone: one the server refuses (a recipient, its content) fails with that
+    /// refusal as with `send(_:)`, the transaction is reset, and the next goes on. When the connection
+    /// fails, the message being sent fails as with `send(_:)` (possibly delivered, if its final dot was
+    /// sent), and every later one fails with the same error, never marked as possibly delivered: they
+    /// were not sent. Cancellation closes the connection; what was not sent fails with
+    /// `CancellationError`.
+    public func send(_ messages: [MailMessage]) async -> [Result<Void, any Error>] {
+        var outcomes = [Result<Void, any Error>?](repeating: nil, count: messages.count)
+        var ready: [(index: Int, message: MailMessage, data: [UInt8])] = []
+        for (index, message) in messages.enumerated() {
+            do {
+                ready.append((index, message, try Self.framed(message)))
+            } catch {
+                outcomes[index] = .failure(error)
+            }
+        }
+        if !ready.isEmpty {
+            var logger = logger
+            logger[metadataKey: "smtp_server"] = "\(configuration.host):\(configuration.port)"
+            do {
+                let connection = try await connect(logger: logger)
+                let conversation = SMTPConversation(
+                    configuration: configuration, connection: connection, tlsContext: tlsContext, logger: logger)
+                let sent = await withTaskCancellationHandler {
+                    await Self.transfer(ready, in: conversation)
+                } onCancel: {
+                    connection.closeSoon()
+                }
+                for (index, outcome) in sent { outcomes[index] = outcome }
+                if !sent.contains(where: { Self.brokeTheConnection($0.1) }) {
+                    await connection.quit(timeout: configuration.replyTimeout)
+                }
+                await connection.close()
+                let delivered = sent.filter { if case .success = $0.1 { true } else { false } }.count
+                logger.info("mail sent", metadata: ["smtp_messages": "\(delivered)", "smtp_failed": "\(sent.count - delivered)"])
+            } catch {
+                for item in ready { outcomes[item.index] = .failure(error) }
+            }
+        }
+        let cancelled = Task.isCancelled
+        return outcomes.map { outcome in
+            switch outcome {
+            case .success?: return .success(())
+            case .failure(let error as SMTPError)? where cancelled && error.kind != .rejected && !error.mayHaveBeenDelivered:
+                return .failure(CancellationError())
+            case .failure(let error)?: return .failure(error)
+            case nil: return .failure(CancellationError())
+            }
+        }
+    }
+
+    /// The transactions of `ready` in turn over an open conversation, each one's outcome by index. A
+    /// refusal resets the transaction and goes on; anything else ends the conversation.
+    private static func transfer(
+        _ ready: [(index: Int, message: MailMessage, data: [UInt8])], in conversation: SMTPConversation
+    ) async -> [(Int, Result<Void, any Error>)] {
+        var outcomes: [(Int, Result<Void, any Error>)] = []
+        var failure: (any Error)?
+        do {
+            try await conversation.open()
+        } catch {
+            failure = error
+        }
+        for item in ready {
+            if let failure {
+                outcomes.append((item.index, .failure(Self.notSent(after: failure))))
+                continue
+            }
+            do {
+                try await conversation.transfer(item.message, data: item.data)
+                outcomes.append((item.index, .success(())))
+            } catch let error as SMTPError where error.kind == .rejected {
+                outcomes.append((item.index, .failure(error)))
+                do { try await conversation.reset() } catch { failure = error }
+            } catch {
+                outcomes.append((item.index, .failure(error)))
+                failure = error
+            }
+        }
+        return outcomes
+    }
+
+    /// The error of a message that was never sent because the connection failed before its turn.
+    private static func notSent(after error: any Error) -> any Error {
+        guard var error = error as? SMTPError else { return error }
+        // Never tried, so never refused: a server that refused the reset between messages leaves the
+        // rest to another attempt, as a broken connection would, not dead.
+        if error.kind == .rejected { error.kind = .connectionClosed }
+        error.mayHaveBeenDelivered = false
+        error.detail = "not sent, the connection failed before its turn: \(error.detail)"
+        return error
+    }
+
+    private static func brokeTheConnection(_ outcome: Result<Void, any Error>) -> Bool {
+        guard case .failure(let error) = outcome else { return false }
+        return (error as? SMTPError)?.kind != .rejected
+    }
+
+    /// The message written out and framed for DATA.
+    private static func framed(_ message: MailMessage) throws(SMTPError) -> [UInt8] {
+        do {
+            return SMTPData.framed(try message.rendered())
+        } catch {
+            var failure = SMTPError(kind: .invalidMessage, step: .prepare, detail: error.description)
+            failure.messageError = error
+            throw failure
+        }
     }
 
     // MARK: Connecting

@@ -3,15 +3,26 @@ import Logging
 import NIOCore
 import NIOSSL
 
-/// One message's conversation with the server over an open connection, from the greeting to QUIT.
+/// A conversation with the server over an open connection: the greeting, EHLO, STARTTLS and AUTH
+/// (`open`), then one mail transaction per message (`transfer`), then QUIT.
 struct SMTPConversation {
     let configuration: SMTPConfiguration
     let connection: SMTPConnection
     let tlsContext: NIOSSLContext?
     let logger: Logger
 
+    /// One message, from the greeting to QUIT.
     /// - Parameter data: the message, framed for DATA (`SMTPData.framed`).
     func run(message: MailMessage, data: [UInt8]) async throws {
+        try await open()
+        try await transfer(message, data: data)
+        // The message is taken; a failure from here on changes nothing.
+        await connection.quit(timeout: configuration.replyTimeout)
+    }
+
+    /// Reads the greeting, says hello, upgrades to TLS and authenticates as configured: after it the
+    /// server takes mail transactions.
+    func open() async throws {
         let greeting = try await connection.greeting(step: .greeting)
         try expect(greeting, [220], step: .greeting)
 
@@ -35,7 +46,11 @@ struct SMTPConversation {
         if let credentials = configuration.credentials {
             try await authenticate(credentials: credentials, extensions: extensions)
         }
+    }
 
+    /// One mail transaction: `MAIL FROM`, one `RCPT TO` per recipient, `DATA` and the message.
+    /// - Parameter data: the message, framed for DATA (`SMTPData.framed`).
+    func transfer(_ message: MailMessage, data: [UInt8]) async throws {
         try expect(try await command("MAIL FROM:<\(message.from.address)>", step: .mailFrom), [250], step: .mailFrom)
         for recipient in message.to {
             let step = SMTPError.Step.recipient(recipient.address)
@@ -52,8 +67,11 @@ struct SMTPConversation {
         }
         try expect(accepted, [250], step: .message)
         logger.debug("SMTP message accepted", metadata: ["smtp_reply": "\(accepted.code)"])
-        // The message is taken; a failure from here on changes nothing.
-        await connection.quit(timeout: configuration.replyTimeout)
+    }
+
+    /// Ends a transaction the server refused part of (RSET), so that the next one starts clean.
+    func reset() async throws {
+        try expect(try await command("RSET", step: .mailFrom), [250], step: .mailFrom)
     }
 
     /// EHLO, or HELO when the server refuses EHLO with a 5xx; the extensions the server offers (none

@@ -34,4 +34,6 @@ public struct CleanPhoto: Sendable {
     public var originalHeight: Int
     public var display: PhotoRendition
     public var thumbnail: PhotoRendition
+    /// Where the original says it was taken; stripped from both renditions, kept only to offer it.
+    public var location: PhotoLocation? = nil
 }

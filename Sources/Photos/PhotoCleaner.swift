@@ -70,7 +70,7 @@ public struct PhotoCleaner: Sendable {
         }
         return CleanPhoto(
             originalType: type, originalSHA256: upload.sha256, originalBytes: upload.byteCount, originalWidth: Int(width),
-            originalHeight: Int(height), display: display, thumbnail: thumbnail)
+            originalHeight: Int(height), display: display, thumbnail: thumbnail, location: PhotoLocation.read(path: upload.path))
     }
 
     private func render(

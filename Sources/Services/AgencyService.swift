@@ -118,6 +118,7 @@ public struct AgencyService: Sendable {
             return CaseStore.Change(state: state, due: due, entry: entry, isPublic: isPublic, notices: notices, at: now)
         }
         changed(record)
+        if case .resolve = action { try await passResult(of: record) }
         return record
     }
 

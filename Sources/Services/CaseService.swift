@@ -2,6 +2,7 @@ public import Domain
 public import Foundation
 import Classification
 import Logging
+public import Photos
 public import Store
 import ThaiText
 
@@ -38,7 +39,10 @@ public struct CaseService: Sendable {
     /// Checks, classifies, places, routes and stores a filing; the case exists once this returns.
     /// - Throws: `DomainError` (`invalid`) naming the first thing wrong with the request;
     ///   `idempotency_key_reused` (`conflict`).
-    public func file(_ request: FilingRequest, idempotency: IdempotencyKey? = nil) async throws -> FiledCase {
+    /// - Parameter photos: the citizen's photos, already checked and cleaned; stored with the case, in its transaction.
+    public func file(
+        _ request: FilingRequest, idempotency: IdempotencyKey? = nil, photos: [CleanPhoto] = []
+    ) async throws -> FiledCase {
         let new = try prepare(request)
         var generator = SystemRandomNumberGenerator()
         let secret = TrackingSecret.make(using: &generator)
@@ -58,7 +62,7 @@ public struct CaseService: Sendable {
                 return composer.notices(
                     for: record, entry: filedEntry, previousAgency: nil, at: record.filedAt,
                     citizenListens: !new.subscriptions.isEmpty)
-            })
+            }, photos: photos.map(PhotoService.row))
         if !filed.isReplay { changed(filed.record) }
         return filed
     }
@@ -207,6 +211,27 @@ public struct CaseService: Sendable {
     public func contactAccess(of tracking: Tracking) async throws -> ContactAccessLog? {
         guard case .citizen(let record, _) = tracking else { return nil }
         return try await store.contactAccess(caseID: record.id)
+    }
+
+    /// Gives the case with `code` the location its citizen accepted (offered from their photo's GPS
+    /// position, never set silently). Only a case filed without one: a location already given stays.
+    /// - Throws: `caseNotFound`, `invalid_secret` as for citizen actions; `invalid_location` out of
+    ///   range; `case_has_location` (`conflict`) when it has one.
+    public func setLocation(code: String, secret: String, latitude: Double, longitude: Double) async throws -> CaseRecord {
+        guard (-90...90).contains(latitude), (-180...180).contains(longitude) else {
+            throw DomainError.invalid("invalid_location", th: "พิกัดไม่ถูกต้อง", en: "\"lat\"/\"lon\" are out of range.")
+        }
+        guard let canonical = TrackingCode.canonical(code) else { throw DomainError.caseNotFound }
+        let result = try await store.setLocation(code: canonical, secret: secret, latitude: latitude, longitude: longitude) {
+            context in
+            guard context.secretMatches else { throw Self.wrongSecret(for: context.current) }
+        }
+        guard result.changed else {
+            throw DomainError(
+                .conflict, code: "case_has_location", th: "เรื่องนี้มีตำแหน่งอยู่แล้ว", en: "This case already has a location.")
+        }
+        changed(result.record)
+        return result.record
     }
 
     /// Erases the contact details of a finished case at the request of the citizen who filed it.

@@ -20,6 +20,31 @@ public struct DeliveryFailure: Error, Sendable, Equatable, CustomStringConvertib
 /// Carries messages of one channel (e-mail, SMS, LINE, webhooks) to their recipients.
 public protocol MessageSender: Sendable {
     func send(_ message: OutboxStore.Message) async throws(DeliveryFailure)
+
+    /// Sends several messages of this channel, each one's failure (nil: sent) in the same order. A
+    /// sender that can share a connection between them (e-mail) does; by default each goes on its
+    /// own, all at once.
+    func send(_ messages: [OutboxStore.Message]) async -> [DeliveryFailure?]
+}
+
+extension MessageSender {
+    public func send(_ messages: [OutboxStore.Message]) async -> [DeliveryFailure?] {
+        await withTaskGroup(of: (Int, DeliveryFailure?).self) { group in
+            for (index, message) in messages.enumerated() {
+                group.addTask {
+                    do throws(DeliveryFailure) {
+                        try await send(message)
+                        return (index, nil)
+                    } catch {
+                        return (index, error)
+                    }
+                }
+            }
+            var failures = [DeliveryFailure?](repeating: nil, count: messages.count)
+            for await (index, failure) in group { failures[index] = failure }
+            return failures
+        }
+    }
 }
 
 /// Sends what the outbox holds, after the changes that wrote it committed: claims due messages,
@@ -33,12 +58,17 @@ public struct NotificationDelivery: Sendable {
     let clock: @Sendable () -> Date
     /// Messages claimed at a time.
     let batch: Int
-    /// How long a claim holds before another instance may take the message (a sender that died).
+    /// How long a claim holds before another instance may take the message (a sender that died). Long
+    /// enough for a whole group of `perSend` e-mails over one slow connection: a claim that ran out
+    /// mid-group would let another instance send the rest again.
     let lease: TimeInterval
+    /// Messages of one channel handed to its sender at once (for e-mail: sent over one connection).
+    let perSend: Int
 
     public init(
         outbox: OutboxStore, senders: [NotificationChannel: any MessageSender], retry: RetryPolicy = RetryPolicy(),
-        clock: @escaping @Sendable () -> Date = { Date() }, batch: Int = 200, lease: TimeInterval = 120
+        clock: @escaping @Sendable () -> Date = { Date() }, batch: Int = 200, lease: TimeInterval = 600,
+        perSend: Int = 25
     ) {
         self.outbox = outbox
         self.senders = senders
@@ -46,6 +76,7 @@ public struct NotificationDelivery: Sendable {
         self.clock = clock
         self.batch = batch
         self.lease = lease
+        self.perSend = max(1, perSend)
     }
 
     /// What one round did.
@@ -67,21 +98,28 @@ public struct NotificationDelivery: Sendable {
     public func deliverOnce(limit: Int? = nil) async throws -> Round {
         let messages = try await outbox.claim(limit: min(limit ?? batch, batch), at: clock(), lease: lease)
         guard !messages.isEmpty else { return Round() }
-        let results = await withTaskGroup(of: (Int64, DeliveryFailure?).self) { group in
-            for message in messages {
+        // Each channel's messages in groups of `perSend`, all groups at once.
+        let groups = Dictionary(grouping: messages, by: \.channel).flatMap { channel, messages in
+            stride(from: 0, to: messages.count, by: perSend).map { (channel, Array(messages[$0..<min($0 + perSend, messages.count)])) }
+        }
+        let results = await withTaskGroup(of: [(Int64, DeliveryFailure?)].self) { group in
+            for (channel, messages) in groups {
                 group.addTask {
-                    guard let sender = senders[message.channel] else {
-                        return (message.id, DeliveryFailure("no sender for \(message.channel.rawValue) is configured", isTransient: true))
+                    guard let sender = senders[channel] else {
+                        let failure = DeliveryFailure("no sender for \(channel.rawValue) is configured", isTransient: true)
+                        return messages.map { ($0.id, failure) }
                     }
-                    do throws(DeliveryFailure) {
-                        try await sender.send(message)
-                        return (message.id, nil)
-                    } catch {
-                        return (message.id, error)
+                    let outcomes = await sender.send(messages)
+                    // A sender that answers for fewer messages than it was given has not sent the rest.
+                    let unanswered = DeliveryFailure("the \(channel.rawValue) sender gave no outcome", isTransient: true)
+                    return messages.enumerated().map { index, message in
+                        (message.id, index < outcomes.count ? outcomes[index] : .some(unanswered))
                     }
                 }
             }
-            return await group.reduce(into: [Int64: DeliveryFailure?]()) { $0[$1.0] = $1.1 }
+            return await group.reduce(into: [Int64: DeliveryFailure?]()) { results, sent in
+                for (id, failure) in sent { results[id] = failure }
+            }
         }
         let now = clock()
         var round = Round()

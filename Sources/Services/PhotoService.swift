@@ -49,14 +49,15 @@ public struct PhotoService: Sendable {
         _ photos: [CleanPhoto], to record: CaseRecord, uploader: PhotoUploader, staffID: Int64? = nil
     ) async throws -> [CasePhoto] {
         guard !photos.isEmpty else { return try await store.photos(caseIDs: [record.id])[record.id] ?? [] }
-        let rows = photos.map { photo in
-            PhotoStore.NewPhoto(
-                token: Self.newToken(), originalSHA256: photo.originalSHA256, originalType: photo.originalType.rawValue,
-                originalBytes: photo.originalBytes, originalWidth: photo.originalWidth,
-                originalHeight: photo.originalHeight, display: Self.image(photo.display),
-                thumbnail: Self.image(photo.thumbnail))
-        }
-        return try await store.attach(rows, caseID: record.id, uploader: uploader, staffID: staffID, at: clock())
+        return try await store.attach(photos.map(Self.row), caseID: record.id, uploader: uploader, staffID: staffID, at: clock())
+    }
+
+    /// A cleaned photo as the store keeps it, under a new unguessable token.
+    static func row(_ photo: CleanPhoto) -> PhotoStore.NewPhoto {
+        PhotoStore.NewPhoto(
+            token: newToken(), originalSHA256: photo.originalSHA256, originalType: photo.originalType.rawValue,
+            originalBytes: photo.originalBytes, originalWidth: photo.originalWidth, originalHeight: photo.originalHeight,
+            display: image(photo.display), thumbnail: image(photo.thumbnail))
     }
 
     static func image(_ rendition: PhotoRendition) -> PhotoStore.Image {

@@ -1,6 +1,7 @@
 import Domain
 public import Foundation
 public import Postgres
+public import Similarity
 public import Store
 
 /// Every service of a running Siang, over one database pool: what the HTTP layer is given, so it
@@ -30,6 +31,12 @@ public struct SiangServices: Sendable {
     public let budgets: BudgetService
     /// Photos of cases: checked, cleaned, stored, shown with care.
     public let photos: PhotoService
+    /// Duplicate cases: "already reported?", "me too", likely duplicates, clusters and their merge.
+    public let duplicates: DuplicateService
+    /// Consultations: opinions, their themes and the agency's responses.
+    public let consultations: ConsultationService
+    /// Cases filed and changed by other processes on the same database, applied here as they commit.
+    public let caseChanges: CaseChangeFollower
     let pool: ConnectionPool
 
     /// - Parameters:
@@ -45,7 +52,8 @@ public struct SiangServices: Sendable {
         statistics: StatisticsService, clock: @escaping @Sendable () -> Date, caseCacheLifetime: Duration,
         liveStatistics: Bool, notifications: NotificationComposer? = nil, line: LineChat.Configuration? = nil,
         proposalRules: ProposalRules = .init(),
-        budgetVoterSecret: String? = nil
+        budgetVoterSecret: String? = nil, similarity: SimilarityIndex? = nil,
+        duplicateFiguresLifetime: Duration = .seconds(60)
     ) {
         self.pool = pool
         self.reference = reference
@@ -54,7 +62,19 @@ public struct SiangServices: Sendable {
         self.clock = clock
         self.statistics = statistics
         let caseStore = CaseStore(pool: pool, cacheLifetime: caseCacheLifetime)
-        let changed: @Sendable (CaseRecord) -> Void = { if liveStatistics { statistics.record($0) } }
+        // The text analyzer proved ICU's data is there, so a similarity index cannot fail for want of it.
+        let index = similarity ?? (try! SimilarityIndex())
+        duplicates = DuplicateService(
+            store: caseStore, index: index, reference: reference, rules: rules, clock: clock,
+            notifications: notifications, figuresLifetime: duplicateFiguresLifetime)
+        let duplicates = self.duplicates
+        let changed: @Sendable (CaseRecord) -> Void = {
+            if liveStatistics { statistics.record($0) }
+            duplicates.observe($0)
+        }
+        caseChanges = CaseChangeFollower(
+            feed: CaseChangeFeed(pool: pool), store: caseStore, statistics: statistics, changed: changed,
+            caughtUp: { try await DuplicateService.catchUp(index, from: caseStore) })
         placer = Placer(analyzer: analyzer, reference: reference, triageThreshold: rules.triageThreshold)
         outbox = OutboxStore(pool: pool)
         cases = CaseService(
@@ -68,9 +88,6 @@ public struct SiangServices: Sendable {
         let conversations = LineConversationStore(pool: pool)
         let codes = OneTimeCodeStore(pool: pool)
         oneTimeCodes = OneTimeCodes(store: codes, clock: clock)
-        budgets = BudgetService(
-            store: BudgetStore(pool: pool), reference: reference, codes: oneTimeCodes, clock: clock,
-            voterSecret: budgetVoterSecret)
         upkeep = CaseUpkeep(
             store: caseStore, rules: rules, clock: clock, lineConversations: conversations, oneTimeCodes: codes)
         let caseService = self.cases
@@ -79,6 +96,14 @@ public struct SiangServices: Sendable {
             analyzer: analyzer, rules: rules, proposalRules: proposalRules, clock: clock,
             messages: notifications.map { ProposalMessages(publicURL: $0.publicURL, reference: reference) },
             listCacheLifetime: caseCacheLifetime)
+        let (similarProposals, placer) = (proposals.similarity, self.placer)
+        budgets = BudgetService(
+            store: BudgetStore(pool: pool), reference: reference, codes: oneTimeCodes, clock: clock,
+            voterSecret: budgetVoterSecret, winnerWords: { similarProposals.words(title: $0, text: $1) },
+            winnerTopic: { (try? placer.place($0).category) ?? BudgetWinnerRules.fallbackCategory })
+        consultations = ConsultationService(
+            store: ConsultationStore(pool: pool), reference: reference, analyzer: analyzer, codes: oneTimeCodes,
+            identity: proposals.identity, rules: rules, clock: clock)
         proposalStatistics = ProposalStatistics(
             store: ProposalStore(pool: pool), clock: clock, lifetime: .seconds(statistics.maxAge))
         self.line = line.map { LineChat(cases: caseService, store: conversations, configuration: $0) }

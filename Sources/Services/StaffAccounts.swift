@@ -30,8 +30,9 @@ public struct StaffAccounts: Sendable {
     /// - Parameter name: the name shown for the account; the e-mail when nil or blank.
     /// - Throws: `DomainError` `invalid_email`, `agency_required` (an officer without agency),
     ///   `password_too_short`, `password_too_long`, `invalid_password`, `email_taken` or `unknown_agency`.
+    /// - Parameter moderatesArea: a province or district whose proposals the account moderates.
     public func createUser(
-        email: String, name: String?, role: StaffRole, agencyCode: String?, password: String?
+        email: String, name: String?, role: StaffRole, agencyCode: String?, password: String?, moderatesArea: String? = nil
     ) async throws -> (staff: StaffMember, password: String) {
         let email = StaffStore.normalizedEmail(email)
         guard Self.isEmailShaped(email) else {
@@ -46,7 +47,7 @@ public struct StaffAccounts: Sendable {
         let trimmedName = name?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
         let staff = try await store.create(
             name: trimmedName.isEmpty ? email : trimmedName, email: email, role: role, agencyCode: agencyCode,
-            passwordHash: hash, passwordChangeRequired: chosen == nil)
+            passwordHash: hash, passwordChangeRequired: chosen == nil, moderatesArea: try Self.moderatedArea(moderatesArea))
         return (staff, password)
     }
 
@@ -120,15 +121,29 @@ public struct StaffAccounts: Sendable {
     /// Creates an account with `role` at `agency` and an API token for it; returns the token,
     /// which is shown once and stored only as a hash.
     /// - Throws: `DomainError` when an officer has no agency or the agency does not exist.
-    public func createToken(role: StaffRole, agencyCode: String?, name: String) async throws -> (token: String, staff: StaffMember) {
+    public func createToken(
+        role: StaffRole, agencyCode: String?, name: String, moderatesArea: String? = nil
+    ) async throws -> (token: String, staff: StaffMember) {
         if role == .officer, agencyCode == nil {
             throw DomainError.invalid("agency_required", th: "เจ้าหน้าที่หน่วยงานต้องระบุหน่วยงาน", en: "An officer needs an agency.")
         }
-        let staff = try await store.create(name: name, email: nil, role: role, agencyCode: agencyCode)
+        let staff = try await store.create(
+            name: name, email: nil, role: role, agencyCode: agencyCode, moderatesArea: try Self.moderatedArea(moderatesArea))
         var generator = SystemRandomNumberGenerator()
         let token = Self.makeToken(using: &generator)
         _ = try await store.addToken(token, staffID: staff.id, name: name)
         return (token, staff)
+    }
+
+    /// A moderated area as given: a province's or district's code (proposals have no smaller scope).
+    static func moderatedArea(_ code: String?) throws -> String? {
+        guard let code else { return nil }
+        guard code.count == 2 || code.count == 4, code.allSatisfy(\.isASCII), code.allSatisfy(\.isNumber) else {
+            throw DomainError.invalid(
+                "invalid_moderated_area", th: "พื้นที่ที่ดูแลข้อเสนอต้องเป็นรหัสจังหวัด (2 หลัก) หรืออำเภอ/เขต (4 หลัก)",
+                en: "A moderated area is a province's (2-digit) or district's (4-digit) code.")
+        }
+        return code
     }
 
     /// The staff member a bearer token belongs to, or nil.

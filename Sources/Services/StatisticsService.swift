@@ -145,7 +145,15 @@ public final class StatisticsService: Sendable {
     /// Reloads every case's facts from the database.
     public func reload() async throws {
         let start = ContinuousClock.now
-        live.replace(with: try await store.loadFacts())
+        live.beginReload()
+        let columns: FactColumns
+        do {
+            columns = try await store.loadFacts()
+        } catch {
+            live.abandonReload()
+            throw error
+        }
+        live.replace(with: columns)
         CoreMetrics.Timer(label: "siang_statistics_reload_seconds").record(duration: ContinuousClock.now - start)
     }
 

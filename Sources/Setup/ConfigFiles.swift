@@ -2,16 +2,22 @@ public import Domain
 import Foundation
 
 extension SeedFiles {
-    /// The agencies of `<seeds>/agencies.csv`.
+    /// The agencies of `<seeds>/agencies.csv`, then those of `<seeds>/agencies/*.csv`.
     public static func agencies(seeds: String) throws -> [Agency] {
-        let table = try CSVTable(
-            path: seeds + "/agencies.csv", requiring: ["code", "name_th", "name_en", "kind", "parent_code"])
+        // Seeds/agencies/*.csv (generated: district offices and provincial police) follow agencies.csv.
+        var paths = [seeds + "/agencies.csv"]
+        let directory = seeds + "/agencies"
+        if FileManager.default.fileExists(atPath: directory) {
+            paths += try sortedFiles(in: directory, extension: "csv").map { directory + "/" + $0 }
+        }
         func optional(_ value: String?) -> String? { (value?.isEmpty ?? true) ? nil : value }
-        return table.records.map { _, row in
-            Agency(
-                code: row["code"]!, nameTH: row["name_th"]!, nameEN: row["name_en"]!, kind: row["kind"]!,
-                parentCode: optional(row["parent_code"]), provinceCode: optional(row["province_code"]),
-                districtCode: optional(row["district_code"]))
+        return try paths.flatMap { path in
+            try CSVTable(path: path, requiring: ["code", "name_th", "name_en", "kind", "parent_code"]).records.map { _, row in
+                Agency(
+                    code: row["code"]!, nameTH: row["name_th"]!, nameEN: row["name_en"]!, kind: row["kind"]!,
+                    parentCode: optional(row["parent_code"]), provinceCode: optional(row["province_code"]),
+                    districtCode: optional(row["district_code"]))
+            }
         }
     }
 
@@ -55,9 +61,11 @@ extension SeedFiles {
     /// Everything of `Seeds/` and `Config/` that goes into the database.
     public static func referenceData(home: SiangHome) throws -> ReferenceData {
         let (version, categories) = try categories(seeds: home.seeds)
-        return ReferenceData(
+        var data = ReferenceData(
             taxonomyVersion: version, categories: categories, areas: try areas(seeds: home.seeds),
             agencies: try agencies(seeds: home.seeds), routingRules: try routingRules(config: home.config),
             deadlines: try deadlines(config: home.config))
+        data.successors = try successors(seeds: home.seeds)
+        return data
     }
 }

@@ -7,6 +7,8 @@ public import Pages
 public import Logging
 public import Postgres
 public import Services
+public import ThaiText
+public import Similarity
 public import Store
 
 /// Everything a running Siang needs, made once at start: the database pool (migrated and
@@ -31,6 +33,11 @@ public struct SiangRuntime: Sendable {
     public var proposalRules: ProposalRules = .init()
     /// The key of budget voters' HMAC from settings; nil for the one kept in the database.
     public var budgetVoterSecret: String?
+    /// The open public cases in memory, for "already reported?" and clusters (loaded by `prepare`).
+    public var similarity: SimilarityIndex? = nil
+    /// Where e-mail and SMS go when no provider is set for them: `siang serve` on a private database
+    /// (someone trying Siang) writes them to its log; nil: they wait for a provider.
+    public var trialMessageLog: Logger? = nil
 
     public init(
         pool: ConnectionPool, reference: Reference, analyzer: TextAnalyzer, rules: ServiceRules,
@@ -51,9 +58,13 @@ public struct SiangRuntime: Sendable {
     }
 
     /// Migrates the database, seeds it on first start, loads the reference data and the model.
+    /// - Parameter replica: a pool on a streaming replica, for statistics loads and open-data exports.
     /// - Parameter model: a model to use instead of the default one trained from `Seeds/`.
+    /// - Parameter loaded: the reference as `loadReference` built it from a database with the same
+    ///   reference data, to reuse instead of loading and indexing it again.
     public static func prepare(
-        pool: ConnectionPool, home: SiangHome, settings: SiangSettings, model: ClassifierModel? = nil, logger: Logger,
+        pool: ConnectionPool, replica: ConnectionPool? = nil, home: SiangHome, settings: SiangSettings,
+        model: ClassifierModel? = nil, loaded: LoadedReference? = nil, logger: Logger,
         clock: @escaping @Sendable () -> Date = { Date() }
     ) async throws -> SiangRuntime {
         try await Migrator.migrate(pool: pool, migrations: SiangMigrations.all, logger: logger)
@@ -62,26 +73,48 @@ public struct SiangRuntime: Sendable {
             logger.info("first start: loading Seeds/ and Config/ into the database")
             try await referenceStore.seed(try SeedFiles.referenceData(home: home))
         }
-        let data = try await referenceStore.load()
+        let reference: LoadedReference
+        if let loaded { reference = loaded } else { reference = try await loadReference(pool: pool, home: home) }
         // Categories made private since (in settings), and cases moved into private categories before
         // publicity followed the category, are hidden now, before anything is served or exported.
         let hidden = try await CaseStore(pool: pool).hidePublicCases(inCategories: settings.serviceRules.privateCategories)
         if hidden > 0 { logger.notice("cases in private categories hidden from the public", metadata: ["cases": "\(hidden)"]) }
         let model = try model ?? DefaultModel.load(home: home)
-        let gazetteer = SeedFiles.gazetteer(areas: data.areas)
-        let statistics = StatisticsService(store: StatisticsStore(pool: pool), clock: clock)
+        let statistics = StatisticsService(store: StatisticsStore(pool: pool, replica: replica), clock: clock)
         try await statistics.reload()
         var runtime = SiangRuntime(
-            pool: pool, reference: Reference(data), analyzer: try TextAnalyzer(model: model, gazetteer: gazetteer),
+            pool: pool, reference: reference.reference, analyzer: try TextAnalyzer(model: model, gazetteer: reference.gazetteer),
             rules: settings.serviceRules, statistics: statistics, renderer: try await PageRenderer.load(),
             catalogues: try Catalogues.load(), notifications: settings.notifications, line: settings.line, clock: clock)
         runtime.proposalRules = settings.proposals
         runtime.budgetVoterSecret = settings.budgetVoterSecret
+        let similarity = try SimilarityIndex()
+        // The team's training texts prime the IDF, so a common word weighs little even with few open cases.
+        similarity.addBackground(try SeedFiles.corpus(seeds: home.seeds).map(\.text))
+        let indexed = try await DuplicateService.load(into: similarity, from: CaseStore(pool: pool))
+        logger.info("similarity index loaded", metadata: ["cases": "\(indexed)"])
+        runtime.similarity = similarity
         return runtime
     }
 }
 
+/// The reference data as the service uses it: names, routing and deadlines (`Reference`) and the
+/// gazetteer that finds places in text. At national size (8,441 areas) building them is the slowest
+/// part of a start, so a process that starts many applications on copies of one database (the test
+/// suite) builds them once.
+public struct LoadedReference: Sendable {
+    public let reference: Reference
+    public let gazetteer: Gazetteer
+}
+
 extension SiangRuntime {
+    /// The reference data in the database (seeded), with the successors of abolished areas from `Seeds/`.
+    public static func loadReference(pool: ConnectionPool, home: SiangHome) async throws -> LoadedReference {
+        var data = try await ReferenceStore(pool: pool).load()
+        data.successors = try SeedFiles.successors(seeds: home.seeds)
+        return LoadedReference(reference: Reference(data), gazetteer: SeedFiles.gazetteer(areas: data.areas))
+    }
+
     /// The services over this runtime's pool, for an application.
     /// - Parameters:
     ///   - caseCacheLifetime: how long tracking reads may be answered from memory (see `CaseStore`).
@@ -100,7 +133,8 @@ extension SiangRuntime {
                 LineChat.Configuration(
                     channelSecret: $0.channelSecret, client: Self.lineAPI($0).lineClient,
                     publicURL: notifications.publicURL)
-            }, proposalRules: proposalRules, budgetVoterSecret: budgetVoterSecret)
+            }, proposalRules: proposalRules, budgetVoterSecret: budgetVoterSecret, similarity: similarity,
+            duplicateFiguresLifetime: statisticsCacheLifetime)
     }
 
     /// LINE's API as the settings name it, through the shared HTTP client.
@@ -112,7 +146,8 @@ extension SiangRuntime {
     public func notificationDelivery(outbox: OutboxStore) -> NotificationDelivery? {
         guard notifications.enabled else { return nil }
         return NotificationDelivery(
-            outbox: outbox, senders: ProviderSenders.make(notifications, line: line, clock: clock), retry: notifications.retry,
+            outbox: outbox, senders: ProviderSenders.make(notifications, line: line, clock: clock, trialLog: trialMessageLog),
+            retry: notifications.retry,
             clock: clock)
     }
 

@@ -12,6 +12,9 @@ public struct SiangSettings: Sendable {
     public var port: Int
     /// A libpq connection string or URI; nil to run a private PostgreSQL cluster.
     public var databaseURL: String?
+    /// A streaming replica of that database (`DATABASE_REPLICA_URL`) for statistics loads and
+    /// open-data exports; nil: they read the primary.
+    public var databaseReplicaURL: String? = nil
     public var poolSize: Int
     public var acquireTimeout: Duration
     /// How long `serve` keeps trying to reach PostgreSQL at start-up (a service started before its
@@ -34,6 +37,11 @@ public struct SiangSettings: Sendable {
     public var statisticsCacheSeconds: Double
     /// Whether statistics follow each change as it happens (else only their periodic reload).
     public var statisticsLiveUpdates: Bool
+    /// Whether case changes other processes commit reach this one at once (`statistics.change_feed`,
+    /// PostgreSQL LISTEN/NOTIFY), besides the periodic reload.
+    public var statisticsChangeFeed = true
+    /// How often statistics are reloaded from the database whole (`statistics.reload_seconds`).
+    public var statisticsReloadSeconds = 600
     /// Whether cookies are marked Secure: true when browsers reach Siang over HTTPS.
     public var secureCookies: Bool
     /// Form posts a minute allowed per client address on the web pages (0: no limit).
@@ -107,6 +115,9 @@ public struct SiangSettings: Sendable {
             lineDraftHours: config.double(forKey: "line.draft_hours", default: 24),
             proposals: ProposalRules.read(config),
             budgetVoterSecret: Optional(config.string(forKey: "budgets.voter_secret", default: "")).flatMap { $0.isEmpty ? nil : $0 })
+        settings.databaseReplicaURL = environment["DATABASE_REPLICA_URL"].flatMap { $0.isEmpty ? nil : $0 }
+        settings.statisticsChangeFeed = config.bool(forKey: "statistics.change_feed", default: true)
+        settings.statisticsReloadSeconds = max(1, config.int(forKey: "statistics.reload_seconds", default: 600))
         settings.rateLimits = RateLimitSettings.read(config)
         settings.metrics = MetricsSettings.read(config)
         settings.photos = PhotoLimits.read(config)

@@ -67,6 +67,7 @@ public struct FactColumns: Sendable {
         case .agency: return agency
         case .province: return province
         case .district: return district
+        case .subdistrict: return subdistrict
         case .status: return status
         case .kind: return kind
         case .channel: return channel
@@ -81,7 +82,7 @@ public struct FactColumns: Sendable {
         switch dimension {
         case .category: return categories
         case .agency: return agencies
-        case .province, .district: return areas
+        case .province, .district, .subdistrict: return areas
         case .channel: return channels
         case .status, .kind, .month, .week, .day: return nil
         }

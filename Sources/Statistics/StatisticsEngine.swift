@@ -256,7 +256,7 @@ public enum StatisticsEngine {
     /// The published value of a key: a code, a status or kind name, or a date.
     static func label(_ columns: FactColumns, _ dimension: StatisticsDimension, _ key: Int32) -> String {
         switch dimension {
-        case .category, .agency, .province, .district, .channel: return columns.codeBook(dimension)?.code(key) ?? ""
+        case .category, .agency, .province, .district, .subdistrict, .channel: return columns.codeBook(dimension)?.code(key) ?? ""
         case .status: return FactColumns.statuses[Int(key)].rawValue
         case .kind: return FactColumns.kinds[Int(key)].rawValue
         case .month: return BangkokCalendar.monthString(key)

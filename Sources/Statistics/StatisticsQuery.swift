@@ -2,7 +2,7 @@ public import Domain
 
 /// What cases can be grouped by.
 public enum StatisticsDimension: String, Sendable, Hashable, CaseIterable, Codable {
-    case category, agency, province, district, status, kind, channel, month, week, day
+    case category, agency, province, district, subdistrict, status, kind, channel, month, week, day
 }
 
 /// A statistics question: which cases (filters), grouped how (at most two dimensions).

@@ -104,7 +104,7 @@ public struct BulkLoader: Sendable {
             try connection.execute("SET synchronous_commit = off")
             return try connection.inTransaction { connection in
                 // Photos go with the cases they belong to (case_photos references cases).
-                try connection.execute("TRUNCATE cases, case_contacts, idempotency_keys, contact_reads, case_subscriptions, outbox, outbox_attempts, case_photos, photo_blobs")
+                try connection.execute("TRUNCATE cases, case_contacts, idempotency_keys, contact_reads, case_subscriptions, outbox, outbox_attempts, case_photos, photo_blobs, case_follows")
                 var nextID = first
                 var loaded = 0
                 _ = try connection.copyIn(Self.copyCases + " WITH (FREEZE)") {
@@ -138,7 +138,7 @@ public struct BulkLoader: Sendable {
         } catch {
             // One half failed: leave the tables empty as they were, whole again.
             _ = try? await pool.withConnection { connection in
-                try connection.execute("TRUNCATE cases, case_events, case_contacts, idempotency_keys, contact_reads, case_subscriptions, outbox, outbox_attempts, case_photos, photo_blobs")
+                try connection.execute("TRUNCATE cases, case_events, case_contacts, idempotency_keys, contact_reads, case_subscriptions, outbox, outbox_attempts, case_photos, photo_blobs, case_follows")
             }
             _ = try? await pool.withConnection { try $0.execute(Self.createCaseIndexes + Self.createEventIndexes) }
             throw error

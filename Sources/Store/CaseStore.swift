@@ -6,7 +6,7 @@ public import Postgres
 public struct CaseStore: Sendable {
     let pool: ConnectionPool
     private let writer: FilingWriter
-    private let cache: CaseCache
+    let cache: CaseCache
 
     /// - Parameter cacheLifetime: how long tracking reads may be answered from memory (see
     ///   `CaseCache`); zero reads every case from the database.
@@ -29,9 +29,11 @@ public struct CaseStore: Sendable {
     ///   - notices: what the filing tells whom, written to the outbox with the case; given the case
     ///     as it will be stored, since the messages name its tracking code.
     /// - Throws: `DomainError` `idempotency_key_reused`; `PostgresError` on database failure.
+    ///   - photos: the citizen's photos, stored in the case's own transaction: a filing with photos is
+    ///     acknowledged with all of them or not at all. Such filings are written one at a time, not batched.
     public func file(
         _ new: NewCase, secret: String, idempotency: IdempotencyKey?, makeCode: @escaping @Sendable () -> String,
-        notices: @Sendable (CaseRecord) -> CaseNotices = { _ in .none }
+        notices: @Sendable (CaseRecord) -> CaseNotices = { _ in .none }, photos: [PhotoStore.NewPhoto] = []
     ) async throws -> FiledCase {
         // A new key is the common case, so insert first: a key seen before makes the insert fail
         // with a unique violation (nothing is stored), and the earlier case is answered instead.
@@ -40,7 +42,17 @@ public struct CaseStore: Sendable {
             let code = makeCode()
             new.notices = notices(new.record(id: 0, code: code))
             do {
-                let id = try await writer.insert(.init(new: new, code: code, secret: secret, idempotency: idempotency))
+                let item = FilingWriter.Item(new: new, code: code, secret: secret, idempotency: idempotency)
+                let id: Int64
+                if photos.isEmpty {
+                    id = try await writer.insert(item)
+                } else {
+                    id = try await pool.transaction { [new] connection in
+                        let id = try FilingWriter.insert([item], connection: connection)[0]
+                        try PhotoStore.insert(photos, caseID: id, uploader: .citizen, staffID: nil, at: new.filedAt, connection: connection)
+                        return id
+                    }
+                }
                 let record = new.record(id: id, code: code)
                 return FiledCase(record: record, secret: secret, isReplay: false)
             } catch let error as PostgresError where error.kind == .uniqueViolation && error.constraint == "idempotency_keys_pkey" {
@@ -98,12 +110,13 @@ public struct CaseStore: Sendable {
         if let cached = cache.entry(code) {
             return (cached.record, CaseCache.matches(secret, hash: cached.secretHash), cached.events)
         }
+        let generation = cache.generation
         guard
             let found = try await pool.withConnection(idempotent: true, { connection in
                 try Self.readWithTimeline(code: code, connection: connection)
             })
         else { return nil }
-        cache.store(found.record, events: found.events, secretHash: found.secretHash)
+        cache.store(found.record, events: found.events, secretHash: found.secretHash, readAt: generation)
         return (found.record, CaseCache.matches(secret, hash: found.secretHash), found.events)
     }
 
@@ -228,6 +241,28 @@ public struct CaseStore: Sendable {
             }
             return ContactAccessLog(held: held, entries: entries)
         }
+    }
+
+    /// Sets the location of the case with `code` at its citizen's request (their photo's position,
+    /// which they accepted), after `decide` allowed it; a case that already has one keeps it.
+    /// - Returns: the case after, and whether it changed.
+    public func setLocation(
+        code: String, secret: String, latitude: Double, longitude: Double,
+        decide: @escaping @Sendable (ChangeContext) throws -> Void
+    ) async throws -> (record: CaseRecord, changed: Bool) {
+        let result = try await pool.transaction { connection -> (CaseRecord, Bool) in
+            var (current, secretMatches) = try Self.lock(code: code, secret: secret, connection: connection)
+            try decide(ChangeContext(current: current, related: nil, secretMatches: secretMatches))
+            guard current.latitude == nil else { return (current, false) }
+            try connection.query(
+                "UPDATE cases SET latitude = $2, longitude = $3 WHERE id = $1 AND latitude IS NULL",
+                [current.id, latitude, longitude])
+            current.latitude = latitude
+            current.longitude = longitude
+            return (current, true)
+        }
+        cache.drop([result.0.code])
+        return (result.0, result.1)
     }
 
     /// Erases the contact details of the case with `code` at its citizen's request, after
@@ -545,9 +580,10 @@ public struct CaseStore: Sendable {
         c.predicted_category, c.predicted_confidence, c.status, c.agency_code, c.category_code,
         c.acknowledged_at, c.first_answered_at, c.resolved_at, c.closed_at, c.transfer_count, c.reopen_count,
         c.previous_agencies, c.merged_into, c.rejection_reason, c.resolution, c.rating, c.rating_comment, c.rated_at,
-        c.filed_at, c.acknowledge_due, c.first_answer_due, c.resolution_due, c.updated_at, c.public_requested
+        c.filed_at, c.acknowledge_due, c.first_answer_due, c.resolution_due, c.updated_at, c.public_requested,
+        c.me_too_count
         """
-    static let columnCount = 41
+    static let columnCount = 42
 
     static func record(_ row: Row) throws -> CaseRecord {
         guard let kind = CaseKind(rawValue: try row.string(2)), let status = CaseStatus(rawValue: try row.string(19)),
@@ -573,9 +609,11 @@ public struct CaseStore: Sendable {
             areaSource: areaSource, latitude: try row.optionalDouble(14), longitude: try row.optionalDouble(15),
             address: row.optionalString(16), predictedCategory: row.optionalString(17),
             predictedConfidence: try row.optionalDouble(18), filedAt: try row.date(35))
-        return CaseRecord(
+        var record = CaseRecord(
             id: Int64(try row.int(0)), code: try row.string(1), filing: filing, isPublic: try row.bool(8), state: state,
             due: DueDates(acknowledge: try row.date(36), firstAnswer: try row.date(37), resolution: try row.date(38)),
             updatedAt: try row.date(39))
+        record.meTooCount = try row.int(41)
+        return record
     }
 }

@@ -61,34 +61,42 @@ public struct PhotoStore: Sendable {
         _ photos: [NewPhoto], caseID: Int64, uploader: PhotoUploader, staffID: Int64?, at now: Date
     ) async throws -> [CasePhoto] {
         try await pool.transaction { connection in
-            for photo in photos {
-                for image in [photo.display, photo.thumbnail] {
-                    // DO UPDATE (to the same value) rather than DO NOTHING: it locks the row, so an erasure
-                    // deleting this very image waits for this transaction and then sees the new photo.
-                    try connection.query(
-                        """
-                        INSERT INTO photo_blobs (sha256, content_type, bytes) VALUES ($1, $2, $3)
-                        ON CONFLICT (sha256) DO UPDATE SET content_type = EXCLUDED.content_type
-                        """, [PostgresBytes(image.sha256), image.contentType, PostgresBytes(image.bytes)])
-                }
+            try Self.insert(photos, caseID: caseID, uploader: uploader, staffID: staffID, at: now, connection: connection)
+            return try Self.photos(caseIDs: [caseID], connection: connection)[caseID] ?? []
+        }
+    }
+
+    /// Stores the photos of a case inside the caller's transaction (a filing's own, so the case and its
+    /// photos commit together); a file already attached to the case is not attached again.
+    static func insert(
+        _ photos: [NewPhoto], caseID: Int64, uploader: PhotoUploader, staffID: Int64?, at now: Date, connection: Connection
+    ) throws {
+        for photo in photos {
+            for image in [photo.display, photo.thumbnail] {
+                // DO UPDATE (to the same value) rather than DO NOTHING: it locks the row, so an erasure
+                // deleting this very image waits for this transaction and then sees the new photo.
                 try connection.query(
                     """
-                    INSERT INTO case_photos (
-                        case_id, token, uploader, staff_id, original_sha256, original_type, original_bytes,
-                        original_width, original_height, content_type, display_sha256, display_width, display_height,
-                        display_bytes, thumbnail_sha256, thumbnail_width, thumbnail_height, thumbnail_bytes, created_at)
-                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
-                    ON CONFLICT (case_id, original_sha256) DO NOTHING
-                    """,
-                    [
-                        caseID, photo.token, uploader.rawValue, staffID, PostgresBytes(photo.originalSHA256),
-                        photo.originalType, photo.originalBytes, photo.originalWidth, photo.originalHeight,
-                        photo.display.contentType, PostgresBytes(photo.display.sha256), photo.display.width,
-                        photo.display.height, photo.display.bytes.count, PostgresBytes(photo.thumbnail.sha256),
-                        photo.thumbnail.width, photo.thumbnail.height, photo.thumbnail.bytes.count, now,
-                    ])
+                    INSERT INTO photo_blobs (sha256, content_type, bytes) VALUES ($1, $2, $3)
+                    ON CONFLICT (sha256) DO UPDATE SET content_type = EXCLUDED.content_type
+                    """, [PostgresBytes(image.sha256), image.contentType, PostgresBytes(image.bytes)])
             }
-            return try Self.photos(caseIDs: [caseID], connection: connection)[caseID] ?? []
+            try connection.query(
+                """
+                INSERT INTO case_photos (
+                    case_id, token, uploader, staff_id, original_sha256, original_type, original_bytes,
+                    original_width, original_height, content_type, display_sha256, display_width, display_height,
+                    display_bytes, thumbnail_sha256, thumbnail_width, thumbnail_height, thumbnail_bytes, created_at)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
+                ON CONFLICT (case_id, original_sha256) DO NOTHING
+                """,
+                [
+                    caseID, photo.token, uploader.rawValue, staffID, PostgresBytes(photo.originalSHA256),
+                    photo.originalType, photo.originalBytes, photo.originalWidth, photo.originalHeight,
+                    photo.display.contentType, PostgresBytes(photo.display.sha256), photo.display.width,
+                    photo.display.height, photo.display.bytes.count, PostgresBytes(photo.thumbnail.sha256),
+                    photo.thumbnail.width, photo.thumbnail.height, photo.thumbnail.bytes.count, now,
+                ])
         }
     }
 

@@ -15,27 +15,30 @@ public struct StaffStore: Sendable {
     /// The e-mail is stored lower-cased, so the unique constraint and `credentials(email:)`
     /// treat addresses differing only in letter case as one.
     /// - Throws: `DomainError` `email_taken` when the e-mail already has an account,
-    ///   `unknown_agency` when the agency does not exist.
+    ///   `unknown_agency` when the agency does not exist, `unknown_area` when the moderated area does not.
     public func create(
         name: String, email: String?, role: StaffRole, agencyCode: String?, passwordHash: String? = nil,
-        passwordChangeRequired: Bool = false
+        passwordChangeRequired: Bool = false, moderatesArea: String? = nil
     ) async throws -> StaffMember {
         let email = email.map(Self.normalizedEmail)
         do {
             return try await pool.withConnection { connection in
                 let row = try connection.query(
                     """
-                    INSERT INTO staff (name, email, role, agency_code, password_hash, password_change_required)
-                    VALUES ($1, $2, $3, $4, $5, $6) RETURNING id
-                    """, [name, email, role.rawValue, agencyCode, passwordHash, passwordChangeRequired]
+                    INSERT INTO staff (name, email, role, agency_code, password_hash, password_change_required, moderates_area)
+                    VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id
+                    """, [name, email, role.rawValue, agencyCode, passwordHash, passwordChangeRequired, moderatesArea]
                 ).first!
                 return StaffMember(
                     id: Int64(try row.int(0)), name: name, role: role, agencyCode: agencyCode,
-                    mustChangePassword: passwordChangeRequired)
+                    mustChangePassword: passwordChangeRequired, moderatesArea: moderatesArea)
             }
         } catch let error as PostgresError where error.kind == .uniqueViolation {
             throw DomainError.invalid("email_taken", th: "อีเมลนี้มีบัญชีอยู่แล้ว", en: "This e-mail already has an account.")
         } catch let error as PostgresError where error.kind == .foreignKeyViolation {
+            if error.constraint == "staff_moderates_area_fkey" {
+                throw DomainError.invalid("unknown_area", th: "ไม่พบพื้นที่ที่ระบุ", en: "No area with this code.")
+            }
             throw DomainError.invalid("unknown_agency", th: "ไม่พบหน่วยงานที่ระบุ", en: "No agency with this code.")
         }
     }
@@ -115,14 +118,15 @@ public struct StaffStore: Sendable {
     }
 
     /// The columns `member(_:)` reads, in its order, from column 0.
-    static let memberColumns = "id, name, role, agency_code, password_change_required, session_generation"
-    static let memberColumnCount = 6
+    static let memberColumns = "id, name, role, agency_code, password_change_required, session_generation, moderates_area"
+    static let memberColumnCount = 7
 
     /// A staff member from `memberColumns`.
     static func member(_ row: Row) throws -> StaffMember {
         StaffMember(
             id: Int64(try row.int(0)), name: try row.string(1), role: StaffRole(rawValue: try row.string(2)) ?? .officer,
-            agencyCode: row.optionalString(3), mustChangePassword: try row.bool(4), sessionGeneration: try row.int(5))
+            agencyCode: row.optionalString(3), mustChangePassword: try row.bool(4), sessionGeneration: try row.int(5),
+            moderatesArea: row.optionalString(6))
     }
 
     /// Stores a new API token for `staffID` (only its SHA-256); returns the token's id.
@@ -144,7 +148,7 @@ public struct StaffStore: Sendable {
             guard
                 let row = try connection.query(
                     """
-                    SELECT s.id, s.name, s.role, s.agency_code, s.password_change_required, s.session_generation
+                    SELECT s.id, s.name, s.role, s.agency_code, s.password_change_required, s.session_generation, s.moderates_area
                     FROM api_tokens t JOIN staff s ON s.id = t.staff_id
                     WHERE t.token_hash = sha256(convert_to($1, 'UTF8')) AND t.revoked_at IS NULL AND s.active
                     """, [token]

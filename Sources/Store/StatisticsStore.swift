@@ -4,15 +4,58 @@ public import Postgres
 public import Statistics
 
 /// Every SQL statement behind statistics and open data.
+///
+/// With a streaming replica (`DATABASE_REPLICA_URL`), the two big reads go there: the full load of
+/// the facts and open-data exports. A load first waits until the replica has replayed everything
+/// the primary had committed when it began (at most `replicaPatience`, else it reads the primary),
+/// so a reload never goes back in time behind changes already applied from the change feed. An
+/// export is as old as the replica's lag (seconds at most on a healthy one); an unreachable replica
+/// sends both to the primary.
 public struct StatisticsStore: Sendable {
     let pool: ConnectionPool
+    /// Where loads and exports read: the replica's pool, or the primary's.
+    let readPool: ConnectionPool
+    let replicaPatience: Duration
 
-    public init(pool: ConnectionPool) {
+    public init(pool: ConnectionPool, replica: ConnectionPool? = nil, replicaPatience: Duration = .seconds(10)) {
         self.pool = pool
+        self.readPool = replica ?? pool
+        self.replicaPatience = replicaPatience
     }
 
     /// The facts of every case, read in one consistent snapshot through a cursor.
     public func loadFacts() async throws -> FactColumns {
+        try await Self.loadFacts(from: try await caughtUpReadPool())
+    }
+
+    /// The replica's pool once it has replayed all the primary had committed now; the primary's
+    /// when there is no replica, it cannot be reached, or it is more than `replicaPatience` behind.
+    func caughtUpReadPool() async throws -> ConnectionPool {
+        guard readPool !== pool else { return pool }
+        let position = try await pool.withConnection(idempotent: true) {
+            try $0.query("SELECT pg_current_wal_lsn()::text").rows[0].string(0)
+        }
+        let deadline = ContinuousClock.now + replicaPatience
+        while true {
+            let caughtUp = try? await readPool.withConnection(idempotent: true) {
+                try $0.query(
+                    "SELECT NOT pg_is_in_recovery() OR coalesce(pg_last_wal_replay_lsn() >= $1::pg_lsn, false)", [position]
+                ).rows[0].bool(0)
+            }
+            guard let caughtUp else { return pool }
+            if caughtUp { return readPool }
+            if ContinuousClock.now >= deadline { return pool }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+    }
+
+    /// Where an export reads: the replica if it answers, else the primary.
+    func exportPool() async -> ConnectionPool {
+        guard readPool !== pool else { return pool }
+        return await readPool.ping() ? readPool : pool
+    }
+
+    static func loadFacts(from pool: ConnectionPool) async throws -> FactColumns {
         try await pool.transaction(isolation: .repeatableRead) { connection in
             var columns = FactColumns()
             if let estimate = try connection.query("SELECT reltuples::bigint FROM pg_class WHERE relname = 'cases'").first?.int(0),
@@ -76,7 +119,7 @@ public struct StatisticsStore: Sendable {
             ("acknowledge_due", time("c.acknowledge_due"), nil), ("first_answer_due", time("c.first_answer_due"), nil),
             ("resolution_due", time("c.resolution_due"), nil),
             ("overdue", "CASE WHEN \(overdue) THEN 'true' ELSE 'false' END", overdue), ("rating", "c.rating", nil),
-            ("reopen_count", "c.reopen_count", nil),
+            ("reopen_count", "c.reopen_count", nil), ("me_too_count", "c.me_too_count", nil),
             ("title", defused("coalesce(c.public_title, c.title)"), "coalesce(c.public_title, c.title)"),
             ("text", defused("coalesce(c.public_text, c.text)"), "coalesce(c.public_text, c.text)"),
             // The display size of the first photo the public may see, the citizen's first: the path
@@ -111,7 +154,7 @@ public struct StatisticsStore: Sendable {
     ) async throws {
         let columns = Self.openDataColumns
         let nowSetting = "current_setting('siang.export_now')::timestamptz"
-        try await pool.withLease { lease in
+        try await exportPool().withLease { lease in
             try await lease.run { connection in
                 try connection.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
                 // COPY takes no bound parameters: the period and the time travel in settings of this transaction.

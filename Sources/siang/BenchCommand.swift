@@ -1,5 +1,6 @@
 import ArgumentParser
 import Classification
+import Domain
 import Foundation
 import Setup
 import ThaiText
@@ -9,7 +10,9 @@ struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure Siang's speed (build with -c release first).",
-        subcommands: [ClassifyBench.self, StatsBench.self, OutboxBench.self]
+        subcommands: [
+            ClassifyBench.self, StatsBench.self, OutboxBench.self, SimilarBench.self, SimilarPairsBench.self, ThemesBench.self,
+        ]
     )
 }
 
@@ -64,6 +67,25 @@ struct ClassifyBench: ParsableCommand {
         let classification = measure(texts: texts, bytes: bytes) {
             for text in texts { sink &+= classifier.classify(text).category.utf8.count }
         }
+        // As filing reads a text: classification and places, with the national gazetteer, and with
+        // the one Siang had before it knew the country (provinces, Bangkok's districts and subdistricts).
+        let areas = try SeedFiles.areas(seeds: home.seeds)
+        // The place finder reads the word boundaries the classifier found, as `TextAnalyzer` does.
+        var words = WordBoundaries()
+        func withPlaces(_ gazetteer: Gazetteer) -> Result {
+            measure(texts: texts, bytes: bytes) {
+                for text in texts {
+                    let units = ThaiNormalizer.normalizedUTF16(text)
+                    units.withUnsafeBufferPointer { normalized in
+                        sink &+= classifier.classify(normalized: normalized, words: &words).category.utf8.count
+                        sink &+= gazetteer.mentions(inNormalized: normalized, words: words).count
+                    }
+                }
+            }
+        }
+        let national = withPlaces(SeedFiles.gazetteer(areas: areas))
+        let bangkokOnly = withPlaces(
+            SeedFiles.gazetteer(areas: areas.filter { $0.level == .province || $0.code.hasPrefix("10") }))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         struct Report: Encodable {
@@ -72,11 +94,19 @@ struct ClassifyBench: ParsableCommand {
             var segmentation: Result
             var segmentation_to_token_strings: Result
             var segmentation_and_classification: Result
+            var classification_and_places: Result
+            var classification_and_places_bangkok_gazetteer: Result
+            /// classification_and_places ÷ the Bangkok gazetteer's (target ≥ 0.90).
+            var national_gazetteer_speed_ratio: Double
             var threads: Int
         }
         let output = Report(
             documents: texts.count, megabytes: Double(bytes) / 1_000_000, segmentation: segmentation,
-            segmentation_to_token_strings: tokenStrings, segmentation_and_classification: classification, threads: 1)
+            segmentation_to_token_strings: tokenStrings, segmentation_and_classification: classification,
+            classification_and_places: national, classification_and_places_bangkok_gazetteer: bangkokOnly,
+            national_gazetteer_speed_ratio: (national.documents_per_second / max(bangkokOnly.documents_per_second, 1) * 1000)
+                .rounded() / 1000,
+            threads: 1)
         FileHandle.standardOutput.write(try encoder.encode(output) + Data("\n".utf8))
         if sink == 42 { printError("") }  // keeps the work from being optimised away
     }

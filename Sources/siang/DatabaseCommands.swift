@@ -57,6 +57,9 @@ struct TokenCommand: AsyncParsableCommand {
         @Option(help: "A name for the account and token.")
         var name: String?
 
+        @Option(help: "A province's or district's code whose proposals the account also moderates, e.g. 1103.")
+        var moderates: String?
+
         func run() async throws {
             guard let role = StaffRole(rawValue: role) else {
                 throw ValidationError("--role must be officer, triage, admin or partner")
@@ -66,7 +69,7 @@ struct TokenCommand: AsyncParsableCommand {
                 let accounts = StaffAccounts(store: StaffStore(pool: database.pool))
                 let label = name ?? "\(role.rawValue) token\(agency.map { " for \($0)" } ?? "")"
                 do {
-                    let (token, _) = try await accounts.createToken(role: role, agencyCode: agency, name: label)
+                    let (token, _) = try await accounts.createToken(role: role, agencyCode: agency, name: label, moderatesArea: moderates)
                     print(token)
                 } catch let error as DomainError {
                     throw ValidationError(error.messageEN)

@@ -16,8 +16,8 @@ struct DemoCommand: AsyncParsableCommand {
         discussion: """
             Cases spread over the last --days days, with realistic categories, areas and agencies, and
             lifecycles: acknowledgements, transfers, results, overdue cases, ratings and appeals. Their
-            texts come from the seed corpus. The same --seed gives the same cases. A running server picks
-            them up at its next statistics reload (every 10 minutes) or restart.
+            texts come from the seed corpus. The same --seed gives the same cases. A running server is told
+            by the change feed and reloads its statistics (else at its next reload, or restart).
             """
     )
 

@@ -35,9 +35,16 @@ struct ServeCommand: AsyncParsableCommand {
         let database = try Database.open(settings: settings, logger: logger)
         do {
             try await database.waitUntilReachable(patience: settings.databaseStartupWait, logger: logger)
-            let runtime = try await SiangRuntime.prepare(
-                pool: database.pool, home: home, settings: settings, model: try model.map { try ModelFile.read(from: $0) },
+            var runtime = try await SiangRuntime.prepare(
+                pool: database.pool, replica: database.replica, home: home, settings: settings, model: try model.map { try ModelFile.read(from: $0) },
                 logger: logger)
+            if database.cluster != nil {
+                // Someone trying Siang on their own machine: one-time codes they ask for are readable here.
+                runtime.trialMessageLog = logger
+                if settings.notifications.smtp == nil || settings.notifications.smsGatewayURL == nil {
+                    logger.notice("private database: e-mail and SMS without a provider are written to this log, not sent")
+                }
+            }
             var configuration = ServerConfiguration(
                 host: settings.host, port: settings.port, maximumBodyBytes: settings.maximumBodyBytes,
                 caseCacheLifetime: .milliseconds(Int(settings.caseCacheSeconds * 1000)),
@@ -45,6 +52,8 @@ struct ServeCommand: AsyncParsableCommand {
                 statisticsLiveUpdates: settings.statisticsLiveUpdates, secureCookies: settings.secureCookies,
                 formPostsPerMinute: settings.formPostsPerMinute,
                 failedCredentialsPerMinute: settings.failedCredentialsPerMinute, behindProxy: settings.behindProxy)
+            configuration.followsCaseChanges = settings.statisticsChangeFeed
+            configuration.statisticsReloadInterval = .seconds(settings.statisticsReloadSeconds)
             configuration.rateLimits = settings.rateLimits
             configuration.metrics = settings.metrics
             let app = buildApplication(runtime: runtime, configuration: configuration, logger: logger)

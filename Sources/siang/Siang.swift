@@ -9,7 +9,7 @@ struct Siang: AsyncParsableCommand {
         subcommands: [
             ServeCommand.self, MigrateCommand.self, SeedCommand.self, TokenCommand.self, UserCommand.self, DemoCommand.self,
             ClassifyCommand.self, TrainCommand.self,
-            EvaluateCommand.self, SegmentCommand.self, BenchCommand.self, WebhookCommand.self,
+            EvaluateCommand.self, SegmentCommand.self, BenchCommand.self, WebhookCommand.self, AgenciesCommand.self,
         ]
     )
 }

@@ -33,6 +33,9 @@ struct UserCommand: AsyncParsableCommand {
         @Option(help: "The name shown for the account (default: the e-mail).")
         var name: String?
 
+        @Option(help: "A province's or district's code whose proposals the account also moderates, e.g. 1103.")
+        var moderates: String?
+
         @Flag(help: "Read the password from the first line of standard input instead of generating one.")
         var passwordStdin = false
 
@@ -53,7 +56,7 @@ struct UserCommand: AsyncParsableCommand {
                 let created: (staff: StaffMember, password: String)
                 do {
                     created = try await accounts.createUser(
-                        email: email, name: name, role: role, agencyCode: agency, password: password)
+                        email: email, name: name, role: role, agencyCode: agency, password: password, moderatesArea: moderates)
                 } catch let error as DomainError {
                     throw CommandFailure(error.messageEN)
                 }

@@ -365,6 +365,9 @@ class Flow:
         check(self.secret not in b.driver.current_url, "the secret is in the address")
         b.screenshot("filed")
         self.log(f"code {self.code}, secret shown ({len(self.secret)} characters)")
+        # The photo carried its GPS position and the form gave none: offered, with a link to the map.
+        check(b.present("#photo-location"), "the photo's position is not offered on the filed page")
+        check(b.present("#use-photo-location"), "no button to use the photo's position")
 
         self.begin("filed page reloaded")
         b.to_next_page(b.driver.refresh)
@@ -388,6 +391,18 @@ class Flow:
         b.screenshot("case-citizen")
         self.log(f"citizen view (cookie from filing), status {status}, agency {self.agency_name}, the photo's thumbnail")
 
+        self.begin("the photo's position accepted as the case's location")
+        b.open(f"/cases/{self.code}/filed")
+        b.page_checks()
+        b.click_to_next_page(b.find("#use-photo-location"))
+        b.at_path(rf"^/cases/{re.escape(self.code)}\?done=located$")
+        b.page_checks()
+        check(self.t["flash_located"] in b.driver.page_source, "the page does not say the location was saved")
+        b.open(f"/cases/{self.code}/filed")
+        check(not b.present("#photo-location"), "the position is still offered once the case has a location")
+        b.open(f"/cases/{self.code}")
+        self.log("the citizen accepted the photo's position; it is offered no more")
+
     def photos_shown(self, b, group, path, count=1):
         """`count` thumbnails under `group`, loaded (a broken image has no natural width), served from
         under `path`, no wider than the screen."""
@@ -396,6 +411,8 @@ class Flow:
         for image in images:
             src = image.get_attribute("src")
             check(path in src, f"{group} photo is served from {src!r}, expected under {path!r}")
+            # Thumbnails load lazily: on a phone's screen one below the fold loads once scrolled to, as a person would.
+            b.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", image)
             b.wait.until(lambda d: d.execute_script("return arguments[0].complete && arguments[0].naturalWidth > 0", image))
             width = b.driver.execute_script("return arguments[0].getBoundingClientRect().width", image)
             check(0 < width <= self.args.width, f"{group} thumbnail is {width}px wide at {self.args.width}px")

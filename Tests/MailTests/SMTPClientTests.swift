@@ -262,6 +262,43 @@ struct SMTPClientTests {
         }
     }
 
+    @Test("a batch goes over one connection; a refused recipient or message fails alone and the rest arrive")
+    func batchOverOneConnection() async throws {
+        try await withSMTPServer { server in
+            let batch = [
+                Self.message(to: ["somsri@example.com"]), Self.message(to: ["reject-me@example.com"]),
+                Self.message(to: ["somchai@example.org"]), Self.message(from: "refuse-data@siang.example"),
+                Self.message(to: ["malee@example.net"]),
+            ]
+            let outcomes = try await Self.client(Self.configuration(port: server.port)).send(batch)
+            let errors = outcomes.map { outcome -> SMTPError? in
+                if case .failure(let error) = outcome { error as? SMTPError } else { nil }
+            }
+            #expect(outcomes.count == 5)
+            #expect(errors.map { $0 == nil } == [true, false, true, false, true])
+            #expect(errors[1]?.step == .recipient("reject-me@example.com") && errors[1]?.isTransient == false)
+            #expect(errors[3]?.step == .message && errors[3]?.mayHaveBeenDelivered == false)
+            let received = try server.messages()
+            #expect(received.map(\.rcpt_tos) == [["somsri@example.com"], ["somchai@example.org"], ["malee@example.net"]])
+            #expect(Set(received.compactMap(\.client_port)).count == 1, "one connection: \(received.map(\.client_port))")
+        }
+    }
+
+    @Test("when the connection fails, every message of the batch fails as transient and none as possibly delivered")
+    func batchOnABrokenConnection() async throws {
+        try await withSMTPServer(.init(hangsUp: true)) { server in
+            let outcomes = try await Self.client(Self.configuration(port: server.port)).send([Self.message(), Self.message()])
+            for outcome in outcomes {
+                guard case .failure(let error as SMTPError) = outcome else {
+                    Issue.record("sent on a connection that hung up: \(outcome)")
+                    continue
+                }
+                #expect(error.isTransient && !error.mayHaveBeenDelivered)
+            }
+            #expect(outcomes.count == 2)
+        }
+    }
+
     @Test("falls back to HELO when the server refuses EHLO")
     func heloFallback() async throws {
         try await withSMTPServer(.init(refusesEHLO: true)) { server in

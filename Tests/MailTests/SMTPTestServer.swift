@@ -40,6 +40,8 @@ final class SMTPTestServer: Sendable {
         var mail_from: String
         var rcpt_tos: [String]
         var helo: String?
+        /// The client's port: the same for messages that came over one connection.
+        var client_port: Int?
         var auth: [String: String]?
         var tls: Bool
         var raw: String

@@ -88,6 +88,8 @@ class Recorder:
             "mail_from": envelope.mail_from,
             "rcpt_tos": envelope.rcpt_tos,
             "helo": session.host_name,
+            # Which connection brought it: messages sent over one connection share it.
+            "client_port": session.peer[1] if session.peer else None,
             "auth": session.auth_data if isinstance(session.auth_data, dict) else None,
             "tls": server.transport.get_extra_info("ssl_object") is not None,
             "raw": base64.b64encode(raw).decode("ascii"),

@@ -18,6 +18,8 @@ struct LayerTests {
         ("Web", ["Store", "Postgres", "CLibPQ"], "HTTP goes through Services, never around them"),
         ("Photos", ["Domain", "Store", "Postgres", "CLibPQ", "Services", "Web", "Hummingbird", "Pages", "Setup"],
          "photos only checks and cleans images; what they belong to is the services' business"),
+        ("Similarity", ["Domain", "Store", "Postgres", "CLibPQ", "Services", "Web", "Hummingbird", "Pages", "Setup"],
+         "similarity compares texts; which cases they are is the services' business"),
     ]
 
     static let sources = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()

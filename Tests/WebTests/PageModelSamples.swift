@@ -23,9 +23,20 @@ enum PageModelSamples {
             kinds: [FilingPage.Kind(value: "complaint", name: "ร้องเรียน", checked: true)], categories: [option],
             provinces: [option],
             districtGroups: [FilingPage.DistrictGroup(province: "10", provinceName: "กรุงเทพ", districts: [option])],
-            errors: errors),
+            subdistricts: [option], errors: errors, checked: true, similar: [similarItem], hasSimilar: true),
+        FollowedPage(code: "MT-1", secret: "s", caseCode: "SG-1", meTooCount: 2),
+        ClustersPage(
+            clusters: [
+                ClustersPage.Cluster(
+                    size: 2, main: "SG-1", members: "SG-2", sharedWords: "ท่อ",
+                    cases: [
+                        ClustersPage.Member(
+                            code: "SG-1", caseTitle: "t", text: "x", statusName: "s", areaName: "a", filedAt: "f", meTooCount: 1)
+                    ])
+            ], hasClusters: true, errors: errors),
         FiledPage(
-            code: "SG-1", secret: "s", statusName: "ใหม่", categoryName: "ถนน", agencyName: "เขต", dueFirstAnswer: "d"),
+            code: "SG-1", secret: "s", statusName: "ใหม่", categoryName: "ถนน", agencyName: "เขต", dueFirstAnswer: "d",
+            photoLocation: FiledPage.PhotoLocationOffer(lat: "13.7", lon: "100.5", mapURL: "https://www.openstreetmap.org/")),
         TrackPage(code: "SG-1", errors: errors),
         CasePage(case: citizenCase),
         ErrorPage(heading: "h", message: "m"),
@@ -64,7 +75,14 @@ enum PageModelSamples {
                     rank: "1", name: "เขต", filed: "1", answeredShare: "1", resolvedShare: "1", medianAnswer: "1",
                     satisfaction: "1", proposalsInTime: "1")
             ],
-            agencyNote: "n", openData: StatsPage.OpenData(csv: "/c", json: "/j", api: "/a")),
+            budgets: StatsPage.BudgetTable(rows: [
+                StatsPage.BudgetRow(
+                    name: "n", agency: "a", phase: "p", budget: "1", ballots: "1", turnout: "1", winners: "1", spent: "1")
+            ]),
+            agencyNote: "n", openData: StatsPage.OpenData(csv: "/c", json: "/j", api: "/a"),
+            consultations: [StatsPage.ConsultationRow(id: 1, title: "t", opinions: "1", participants: "1", responseDays: "2")],
+            duplicates: [StatsPage.DuplicateRow(category: "c", agency: "a", detected: "1", merged: "2", meToo: "3")],
+            hasDuplicates: true),
         InboxPage(
             heading: "h", staffLine: "s", isTriage: true, statuses: [option], categories: [option], overdueOnly: false,
             rows: [
@@ -93,7 +111,11 @@ enum PageModelSamples {
                 ballot: BudgetPage.Ballot(total: "t", hasBallot: true)),
             results: BudgetPage.Results(
                 ruleName: "r", ruleExplanation: "e", turnout: "t", spent: "s",
-                rows: [BudgetPage.ResultRow(title: "t", cost: "c", votes: "v", won: true, explanation: "e")], otherRule: "o"),
+                rows: [
+                    BudgetPage.ResultRow(
+                        title: "t", cost: "c", votes: "v", won: true, explanation: "e",
+                        proposal: .init(code: "PR-2026-4F7K2M", statusName: "s"))
+                ], otherRule: "o"),
             updates: [BudgetPage.Update(project: "p", progressName: "p", note: "n", at: "a")]),
         BudgetCodePage(roundID: 1, name: "n", codeID: 1, area: "1004", errors: errors),
         StaffBudgetListPage(rounds: [budgetRound], errors: errors, districts: [option]),
@@ -101,8 +123,10 @@ enum PageModelSamples {
             roundID: 1, name: "n", phaseName: "p", budget: "b", closeLabel: "c", isReview: true, canPublish: true,
             ideas: [StaffBudgetPage.Idea(id: 1, title: "t", text: "t", statusName: "s", contact: "c", open: true)],
             projects: [StaffBudgetPage.Project(title: "t", cost: "c", feasibility: "f", progressName: "p")], turnout: "t",
-            winners: [StaffBudgetPage.Winner(id: 1, title: "t", progressName: "p", options: [option])]),
-    ] + proposalPages
+            winners: [
+                StaffBudgetPage.Winner(id: 1, title: "t", progressName: "p", options: [option], proposalCode: "PR-2026-4F7K2M")
+            ]),
+    ] + proposalPages + consultationPages
 
     static let proposalPages: [any PageModel] = [
         ProposalListPage(
@@ -123,7 +147,8 @@ enum PageModelSamples {
         ProposalPage(
             proposal: ProposalPage.Details(
                 code: "PR-1", heading: "h", text: "t", statusCode: "published", statusName: "s", scopeName: "s",
-                categoryName: "c", cost: "1", supports: "1", threshold: "300", closes: "c", agencyName: "a"),
+                categoryName: "c", cost: "1", supports: "1", threshold: "300", closes: "c", agencyName: "a",
+                budgetRound: .init(roundID: 1, name: "n")),
             chart: "<svg></svg>", days: [ProposalPage.Day(day: "d", supports: "1")],
             answer: ProposalPage.Answer(
                 kindName: "k", answerText: "t", answeredAt: "a", due: "d", studyUntil: "s", late: true),
@@ -156,7 +181,12 @@ enum PageModelSamples {
             givenAt: "g", erasedAt: "e", none: false,
             entries: [CasePage.Privacy.Entry(at: "a", iso: "i", who: "w", reason: "r")], eraseLater: false,
             canErase: true),
-        errors: errors, photos: gallery, timeline: [CasePage.Event(at: "a", iso: "i", what: "w", note: "n")])
+        errors: errors, photos: gallery, timeline: [CasePage.Event(at: "a", iso: "i", what: "w", note: "n")],
+        meTooCount: 1, canFollow: true)
+
+    static let similarItem = SimilarItem(
+        code: "SG-1", similarTitle: "t", text: "x", statusName: "s", areaName: "a", filedAt: "f", meTooCount: 1, percent: 40,
+        sharedWords: "ท่อ")
 
     static let gallery = PhotoGallery(groups: [
         PhotoGallery.Group(
@@ -170,7 +200,7 @@ enum PageModelSamples {
 
     static let agencyCase = AgencyCasePage.Details(
         code: "SG-1", statusCode: "new", statusName: "ใหม่", overdue: true, caseTitle: "t", text: "t", kindName: "k",
-        categoryName: "c", predicted: "p", agencyName: "a", areaName: "a", address: "a", location: "13, 100",
+        categoryName: "c", predicted: "p", also: "t", agencyName: "a", areaName: "a", address: "a", location: "13, 100",
         filedAt: "f",
         dueAcknowledge: "d", dueFirstAnswer: "d", dueResolution: "d", rating: "5",
         contact: AgencyCasePage.Contact(name: "n", phone: "p", email: "e", anonymous: true), contactErased: "e",
@@ -188,5 +218,5 @@ enum PageModelSamples {
                 categoryOptions: [option],
                 reasonOptions: [option])
         ],
-        errors: errors, photos: gallery)
+        errors: errors, photos: gallery, similar: [similarItem], hasSimilar: true)
 }

@@ -75,6 +75,13 @@ final class Browser: @unchecked Sendable {
     }
 
     /// Files a case through the form; returns the filed page's code and secret.
+    /// This browser, signed in to the agency pages.
+    func signedIn(_ email: String, _ password: String) async throws -> Browser {
+        let form = try await get("/agency/sign-in")
+        _ = try await post("/agency/sign-in", [("email", email), ("password", password)], csrf: form.csrf)
+        return self
+    }
+
     func file(_ fields: [(String, String)]) async throws -> (code: String, secret: String) {
         let form = try await get("/file")
         let posted = try await post("/file", fields + [("idempotency_key", form.field("idempotency_key") ?? "")], csrf: form.csrf)
@@ -88,6 +95,16 @@ let potholeForm: [(String, String)] = [
     ("kind", "complaint"), ("text", "ถนนหน้าหมู่บ้านเป็นหลุมใหญ่มาก รถมอไซค์ตกหลุมล้มไปสองคันแล้วค่ะ"),
     ("province", "10"), ("district", "1047"), ("category", "road"),
 ]
+
+extension TestApp {
+    /// An officer (password "correct horse battery") of the agency `category` cases in Bang Na go to.
+    func createBangNaOfficer(for category: String, email: String, name: String? = nil) async throws {
+        let agencyCode = try #require(
+            runtime.reference.router.route(category: category, area: CaseArea(provinceCode: "10", districtCode: "1047")).agencyCode)
+        _ = try await StaffAccounts(store: StaffStore(pool: database.pool), passwordCost: 4).createUser(
+            email: email, name: name, role: .officer, agencyCode: agencyCode, password: "correct horse battery")
+    }
+}
 
 @Suite("Web pages")
 struct PageTests {
@@ -304,10 +321,7 @@ struct PageTests {
             password: "correct horse battery")
         try await app.run { client in
             let (code, _) = try await Browser(client).file(potholeForm)
-            let officer = Browser(client)
-            let signIn = try await officer.get("/agency/sign-in")
-            _ = try await officer.post(
-                "/agency/sign-in", [("email", "officer@bangna.example"), ("password", "correct horse battery")], csrf: signIn.csrf)
+            let officer = try await Browser(client).signedIn("officer@bangna.example", "correct horse battery")
             func forms() async throws -> Set<String> {
                 let page = try await officer.get("/agency/cases/\(code)")
                 return Set(StaffActionKind.allCases.map(\.rawValue).filter { page.html.contains("id=\"action-\($0)\"") })
@@ -323,18 +337,34 @@ struct PageTests {
             #expect(after.html.contains("<option value=\"sidewalk\" selected>"))
             _ = try await officer.post("/agency/cases/\(code)/actions", [("action", "accept")], csrf: page.csrf)
             #expect(try await forms() == ["start", "comment", "resolve", "reject", "transfer", "recategorise", "merge"])
+            #expect(!after.html.contains("id=\"case-also\""), "a pothole names no second problem")
+        }
+    }
+
+    @Test("the case page names the other problems the text mentions besides the case's category")
+    func secondaryCategoriesOnTheCasePage() async throws {
+        let app = try await TestApp.make()
+        try await app.createBangNaOfficer(for: "cables", email: "officer@cables.example")
+        try await app.run { client in
+            let form: [(String, String)] = [
+                ("kind", "complaint"), ("text", "สายสื่อสารห้อยต่ำพันกันรุงรัง และกิ่งไม้ใหญ่พาดสายจะหักลงมา"),
+                ("province", "10"), ("district", "1047"), ("category", "cables"),
+            ]
+            let (code, _) = try await Browser(client).file(form)
+            let officer = try await Browser(client).signedIn("officer@cables.example", "correct horse battery")
+            let page = try await officer.get("/agency/cases/\(code)")
+            let also = try #require(page.html.range(of: "<dd id=\"case-also\">").map { page.html[$0.upperBound...].prefix(40) })
+            #expect(also.hasPrefix("ต้นไม้"), "the second problem, by name: \(also)")
+            _ = try await officer.get("/language/en?back=/agency")
+            let english = try await officer.get("/agency/cases/\(code)")
+            #expect(english.html.contains("<dt>Also mentions</dt>"))
         }
     }
 
     @Test("an officer signs in, works a case from the inbox, and the citizen rates and appeals it")
     func officerAndCitizen() async throws {
         let app = try await TestApp.make()
-        let agencyCode = try #require(
-            app.runtime.reference.router.route(category: "road", area: CaseArea(provinceCode: "10", districtCode: "1047")).agencyCode)
-        let accounts = StaffAccounts(store: StaffStore(pool: app.database.pool), passwordCost: 4)
-        _ = try await accounts.createUser(
-            email: "officer@bangna.example", name: "เจ้าหน้าที่บางนา", role: .officer, agencyCode: agencyCode,
-            password: "correct horse battery")
+        try await app.createBangNaOfficer(for: "road", email: "officer@bangna.example", name: "เจ้าหน้าที่บางนา")
         try await app.run { client in
             let citizen = Browser(client)
             let (code, _) = try await citizen.file(
@@ -421,6 +451,11 @@ struct PageTests {
             #expect(reply.status == .ok)
             #expect(reply.string("category") == "road")
             #expect(reply.array("top").count == 3)
+            #expect(reply.array("also").isEmpty, "one problem: no second one named")
+            let two = try await client.send(
+                .post, "/api/v1/category-suggestion", json: ["text": "สายสื่อสารห้อยต่ำพันกันรุงรัง และกิ่งไม้ใหญ่พาดสายจะหักลงมา"])
+            #expect(two.string("category") == "cables")
+            #expect(two.array("also").compactMap { $0["category"] as? String } == ["trees"])
             let bad = try await client.send(.post, "/api/v1/category-suggestion", json: ["words": "x"])
             #expect(bad.status == .badRequest)
             #expect(bad.errorCode == "invalid_json")

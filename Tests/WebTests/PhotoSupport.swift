@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import NIOCore
+import TestSupport
 import Testing
 
 /// The team's photo test set (`Tests/Photos`) and what the photo tests need around it.
@@ -15,7 +16,18 @@ enum PhotoFixtures {
 
     /// Every piece of metadata Pillow finds in an image (`Tests/Photos/read_metadata.py`), read by a
     /// library other than the one that cleaned it.
-    static func metadata(of image: [UInt8]) throws -> [String: Any] {
+    static func metadata(of image: [UInt8]) async throws -> [String: Any] {
+        // JSON objects are not Sendable; the text crosses from the script's thread.
+        let text = try await onOwnThread { try readMetadata(of: image) }
+        guard let text, let list = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [[String: Any]], let first = list.first else {
+            Issue.record("read_metadata.py failed (needs Pillow: python3 -m pip install Pillow): \(text ?? "")")
+            return [:]
+        }
+        return first
+    }
+
+    /// The script's JSON answer; nil when it failed.
+    private static func readMetadata(of image: [UInt8]) throws -> String? {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("siang-served-\(UUID().uuidString)")
         try Data(image).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
@@ -30,14 +42,8 @@ enum PhotoFixtures {
         try process.run()
         process.waitUntilExit()
         try handle.close()
-        let data = try Data(contentsOf: output)
-        guard process.terminationStatus == 0,
-            let list = try JSONSerialization.jsonObject(with: data) as? [[String: Any]], let first = list.first
-        else {
-            Issue.record("read_metadata.py failed (needs Pillow: python3 -m pip install Pillow)")
-            return [:]
-        }
-        return first
+        guard process.terminationStatus == 0 else { return nil }
+        return try String(contentsOf: output, encoding: .utf8)
     }
 }
 

@@ -21,7 +21,7 @@ struct PhotoTests {
         let app = try await TestApp.make()
         try await app.run { client in
             let original = try PhotoFixtures.bytes("gps_serial.jpg")
-            let before = try PhotoFixtures.metadata(of: original)
+            let before = try await PhotoFixtures.metadata(of: original)
             #expect(before["gps_tags"] as? Int == 4, "the fixture must carry GPS for this test to mean anything")
             let filed = try await client.fileWithPhotos(bangNaPothole, photos: [("IMG_0001.JPG", original)])
             #expect(filed.status == .created, "\(filed.json)")
@@ -41,7 +41,7 @@ struct PhotoTests {
                 #expect(image.headers[HTTPField.Name("X-Content-Type-Options")!] == "nosniff")
                 #expect(image.headers[.cacheControl]?.hasPrefix("public") == true)
                 #expect(image.headers[.eTag] != nil)
-                let meta = try PhotoFixtures.metadata(of: image.bytes)
+                let meta = try await PhotoFixtures.metadata(of: image.bytes)
                 #expect(meta["format"] as? String == "JPEG")
                 #expect(meta["exif_tags"] as? Int == 0, "\(key): \(meta)")
                 #expect(meta["gps_tags"] as? Int == 0)
@@ -56,6 +56,67 @@ struct PhotoTests {
                 let again = try await client.image(url, headers: [.ifNoneMatch: image.headers[.eTag] ?? ""])
                 #expect(again.status == .notModified)
             }
+        }
+    }
+
+    @Test("a filing whose photos cannot be stored is not acknowledged and leaves no case behind")
+    func photosCommitWithTheCase() async throws {
+        let app = try await TestApp.make()
+        // The database refuses every photo row, as a full disk or a dropped connection would at that moment.
+        try await app.database.pool.withConnection { connection in
+            try connection.execute(
+                """
+                CREATE FUNCTION refuse_photo() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN RAISE EXCEPTION 'no room for photos'; END $$;
+                CREATE TRIGGER refuse_photo BEFORE INSERT ON case_photos FOR EACH ROW EXECUTE FUNCTION refuse_photo();
+                """)
+        }
+        try await app.run { client in
+            let filed = try await client.fileWithPhotos(bangNaPothole, photos: [("IMG_0001.JPG", try PhotoFixtures.bytes("gps_serial.jpg"))])
+            #expect(filed.status != .created, "\(filed.json)")
+            #expect(filed.status.code >= 500, "the failure is the server's, not the citizen's")
+            #expect(try await Self.count("cases", app) == 0, "the case went with its photos")
+            #expect(try await Self.count("outbox", app) == 0, "and so did its messages")
+        }
+    }
+
+    @Test("a photo's GPS position is offered, not used, when the filing has no location; the citizen may accept it once")
+    func photoLocationOffered() async throws {
+        let app = try await TestApp.make()
+        try await app.run { client in
+            let photo = [("IMG_0001.JPG", try PhotoFixtures.bytes("gps_serial.jpg"))]
+            let filed = try await client.fileWithPhotos(bangNaPothole, photos: photo)
+            #expect(filed.status == .created, "\(filed.json)")
+            let code = try #require(filed.string("code"))
+            let secret = try #require(filed.string("secret"))
+            // The fixture says 13° 44′ 12.34″ N, 100° 30′ 56.78″ E.
+            let offered = try #require(filed["photo_location"] as? [String: Any])
+            #expect(abs((offered["lat"] as? Double ?? 0) - 13.736761) < 0.000001)
+            #expect(abs((offered["lon"] as? Double ?? 0) - 100.515772) < 0.000001)
+            let before = try await client.send(.get, "/api/v1/cases/\(code)", headers: [Self.secretHeader: secret])
+            #expect(before.json["location"] == nil && before.string("location.lat") == nil, "offered, not used: \(before.json)")
+
+            let wrong = try await client.send(
+                .post, "/api/v1/cases/\(code)/location", json: ["lat": 13.736761, "lon": 100.515772],
+                headers: [Self.secretHeader: String(repeating: "0", count: secret.count)])
+            #expect(wrong.status.code >= 400 && wrong.status.code < 500)
+            let accepted = try await client.send(
+                .post, "/api/v1/cases/\(code)/location", json: ["lat": 13.736761, "lon": 100.515772],
+                headers: [Self.secretHeader: secret])
+            #expect(accepted.status == .ok, "\(accepted.json)")
+            let stored = try await app.database.pool.withConnection {
+                try $0.query("SELECT latitude, longitude FROM cases WHERE code = $1", [code]).first.map { (try $0.double(0), try $0.double(1)) }
+            }
+            #expect(stored?.0 == 13.736761 && stored?.1 == 100.515772)
+            let again = try await client.send(
+                .post, "/api/v1/cases/\(code)/location", json: ["lat": 14.0, "lon": 100.0], headers: [Self.secretHeader: secret])
+            #expect(again.errorCode == "case_has_location", "a location once set is not replaced this way")
+
+            var located = bangNaPothole
+            located["lat"] = 13.66
+            located["lon"] = 100.6
+            let withLocation = try await client.fileWithPhotos(located, photos: photo)
+            #expect(withLocation.status == .created && withLocation["photo_location"] == nil, "nothing to offer when one was given")
         }
     }
 

@@ -130,7 +130,10 @@ struct StatisticsHTTPTests {
             let catalog = try await client.send(.get, "/api/v1/open-data/catalog.json")
             #expect(catalog.string("@type") == "dcat:Catalog")
             let datasets = catalog.array("dcat:dataset")
-            #expect(datasets.map { $0["dct:identifier"] as? String } == ["siang-cases", "siang-statistics", "siang-proposals", "siang-budget-results"])
+            #expect(datasets.map { $0["dct:identifier"] as? String } == [
+                "siang-cases", "siang-statistics", "siang-proposals", "siang-budget-results", "siang-consultation-opinions",
+                "siang-consultation-themes", "siang-areas",
+            ])
             let fields = (datasets.first?["csvw:tableSchema"] as? [[String: Any]])?.compactMap { $0["csvw:name"] as? String }
             #expect(fields?.first == "code")
             #expect(fields?.contains("text") == true)

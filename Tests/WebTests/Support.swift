@@ -1,6 +1,5 @@
 import Classification
 import Domain
-import Domain
 import Foundation
 import HTTPTypes
 import Postgres
@@ -33,6 +32,22 @@ enum TestModel {
     static let shared = Task { try DefaultModel.load(home: TestDatabase.home) }
 }
 
+/// The seeded reference data with its indexes, built once: every fresh database is a copy of the
+/// same seeded template, and indexing the whole country's areas takes seconds in a debug build.
+enum TestReference {
+    static let shared = Task {
+        let database = try await TestDatabase.fresh()
+        do {
+            let loaded = try await SiangRuntime.loadReference(pool: database.pool, home: TestDatabase.home)
+            await database.pool.shutdown()
+            return loaded
+        } catch {
+            await database.pool.shutdown()
+            throw error
+        }
+    }
+}
+
 /// A Siang application on a fresh database, driven through HummingbirdTesting.
 struct TestApp {
     let database: TestDatabase.Handle
@@ -40,19 +55,36 @@ struct TestApp {
     let clock: TestClock
 
     /// - Parameter environment: settings as `SIANG_…` variables (say, LINE's), over `Config/siang.json`.
-    static func make(environment: [String: String] = [:]) async throws -> TestApp {
+    /// - Parameter before: run on the fresh database before the application starts (data it loads at start).
+    ///   The reference is loaded from the database after it; without it, the shared one is used.
+    static func make(
+        environment: [String: String] = [:], before: ((TestDatabase.Handle) async throws -> Void)? = nil
+    ) async throws -> TestApp {
         let database = try await TestDatabase.fresh()
+        try await before?(database)
         let clock = TestClock()
         let settings = try await SiangSettings.load(home: TestDatabase.home, environment: environment)
         let runtime = try await SiangRuntime.prepare(
             pool: database.pool, home: TestDatabase.home, settings: settings, model: try await TestModel.shared.value,
-            logger: TestDatabase.logger, clock: { clock.now() })
+            loaded: before == nil ? try await TestReference.shared.value : nil, logger: TestDatabase.logger,
+            clock: { clock.now() })
         return TestApp(database: database, runtime: runtime, clock: clock)
     }
 
     /// The configuration tests run with unless they say otherwise.
+    /// Without the change feed (`ServerConfiguration`'s default): each of the suite's hundreds of apps
+    /// would hold a listening connection and thread, reload everything as it starts listening, and
+    /// re-read every case it files; on a 2-core CI machine that slowed first answers past their
+    /// timeouts. The multi-instance tests turn it on (`followingChanges`).
     static let configuration = ServerConfiguration(
         maintenanceInterval: .seconds(3600), statisticsCacheLifetime: .zero, deliversNotifications: false)
+
+    /// `configuration` with the change feed on, as `serve` runs.
+    static let followingChanges: ServerConfiguration = {
+        var configuration = TestApp.configuration
+        configuration.followsCaseChanges = true
+        return configuration
+    }()
 
     /// Runs `body` against the application's router, then closes the database pool.
     func run(

@@ -1,12 +1,34 @@
 // Siang: small improvements on top of pages that work without JavaScript.
 (function () {
   "use strict";
+  // Appends an option per area under `parent` (GET /api/v1/areas?parent=…) to `list`.
+  var appendAreas = function (parent, list, value, label) {
+    fetch("/api/v1/areas?parent=" + encodeURIComponent(parent)).then(function (response) {
+      return response.ok ? response.json() : { areas: [] };
+    }).then(function (body) {
+      (body.areas || []).forEach(function (area) {
+        var option = document.createElement("option");
+        option.value = area[value];
+        if (label) option.textContent = area[label];
+        list.appendChild(option);
+      });
+    }).catch(function () {});
+  };
   // Districts: show only those of the chosen province.
   var province = document.getElementById("province");
   var district = document.getElementById("district");
   if (province && district) {
     var groups = Array.prototype.slice.call(district.querySelectorAll("optgroup"));
     var filter = function () {
+      // Another province's districts are fetched once, when it is first chosen.
+      if (province.value && window.fetch && !district.querySelector("optgroup[data-province='" + province.value + "']")) {
+        var group = document.createElement("optgroup");
+        group.setAttribute("data-province", province.value);
+        group.label = province.options[province.selectedIndex].text;
+        district.appendChild(group);
+        groups.push(group);
+        appendAreas(province.value, group, "code", "name_th");
+      }
       groups.forEach(function (group) {
         var match = group.getAttribute("data-province") === province.value;
         group.hidden = !match;
@@ -16,6 +38,14 @@
     };
     province.addEventListener("change", filter);
     filter();
+  }
+  // Subdistricts: offer the names of the chosen district's as the citizen types.
+  var subdistrictNames = document.getElementById("subdistrict-names");
+  if (district && subdistrictNames && window.fetch) {
+    district.addEventListener("change", function () {
+      subdistrictNames.textContent = "";
+      if (district.value) appendAreas(district.value, subdistrictNames, "name_th");
+    });
   }
   // Location: fill latitude and longitude from the device, when the citizen asks.
   var locate = document.getElementById("locate");

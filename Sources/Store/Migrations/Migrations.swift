@@ -18,7 +18,15 @@ public enum SiangMigrations {
         Migration(version: 12, name: "proposals, supports and answers", sql: proposals),
         Migration(version: 13, name: "participatory budgeting", sql: budgets),
         Migration(version: 14, name: "partner tokens that may only file", sql: partnerRole),
+        Migration(version: 15, name: "local governments and the subdistricts they cover", sql: localGovernments),
         Migration(version: 16, name: "photos of cases", sql: photos),
         Migration(version: 17, name: "e-mail and SMS notifications on the contact row", sql: contactNotifications),
+        Migration(version: 18, name: "duplicates: me-too follows and merged results", sql: similar),
+        Migration(version: 19, name: "consultations, opinions and themes", sql: consultations),
+        Migration(version: 21, name: "moderators of a province's or district's proposals", sql: proposalModerators),
+        Migration(version: 22, name: "budget winners become adopted proposals", sql: budgetWinners),
+        Migration(version: 23, name: "case changes notify listening instances", sql: caseChangeFeed),
+        Migration(version: 24, name: "emptying cases notifies listening instances", sql: caseTruncateFeed),
+        Migration(version: 25, name: "notices of new cases name the pool that filed them", sql: filedByOrigin),
     ]
 }

@@ -17,6 +17,8 @@ public struct APIError: Error, HTTPResponseError, Sendable {
     public var messageTH: String
     public var messageEN: String
     public var headers: HTTPFields = [:]
+    public var field: String?
+    public var suggestions: [String]?
 
     public init(status: HTTPResponse.Status, code: String, th: String, en: String) {
         self.status = status
@@ -36,6 +38,8 @@ public struct APIError: Error, HTTPResponseError, Sendable {
         case .unauthenticated: status = .unauthorized
         }
         self.init(status: status, code: error.code, th: error.messageTH, en: error.messageEN)
+        field = error.field
+        suggestions = error.suggestions
     }
 
     /// The error for a refused upload: 413 for a file over the byte limit, else 422.
@@ -52,6 +56,8 @@ public struct APIError: Error, HTTPResponseError, Sendable {
             var message_th: String
             var message_en: String
             var request_id: String?
+            var field: String?
+            var suggestions: [String]?
         }
         var error: Detail
     }
@@ -69,7 +75,7 @@ public struct APIError: Error, HTTPResponseError, Sendable {
         Body(
             error: .init(
                 code: code, message: english ? messageEN : messageTH, message_th: messageTH, message_en: messageEN,
-                request_id: requestID))
+                request_id: requestID, field: field, suggestions: suggestions))
     }
 
     static let malformedRequest = APIError.badRequest(

@@ -57,7 +57,7 @@ struct RatingJSON: Encodable {
     var rated_at: String?
 }
 
-struct LocationJSON: Encodable {
+struct LocationJSON: Codable {
     var lat: Double
     var lon: Double
 }
@@ -114,6 +114,8 @@ struct CaseJSON: Encodable {
     var timeline: [EventJSON]?
     /// The photos this viewer may see: the citizen's ("before") and officers' results ("after").
     var photos: [PhotoJSON]? = nil
+    /// How many citizens follow the case instead of filing it again ("me too").
+    var me_too_count: Int = 0
 }
 
 /// Builds the JSON shapes against the reference data.
@@ -178,7 +180,8 @@ struct CaseJSONBuilder {
                     name: $0.name, phone: $0.phone, email: $0.email, consent_version: $0.consentVersion,
                     consent_at: BangkokTime.format($0.consentAt))
             },
-            timeline: events.map { $0.map { event(from: $0, includeInternalFlag: isStaff, publicOnly: false) } })
+            timeline: events.map { $0.map { event(from: $0, includeInternalFlag: isStaff, publicOnly: false) } },
+            me_too_count: record.meTooCount)
     }
 
     /// The public view: redacted text and notes, no contact, no address, location to about 100 m.
@@ -201,7 +204,8 @@ struct CaseJSONBuilder {
             merged_into: state.mergedInto, transfer_count: nil, reopen_count: state.reopenCount,
             rating: state.rating.map { RatingJSON(stars: $0, comment: nil, rated_at: nil) }, can_rate: nil,
             can_reopen_until: nil, contact: nil,
-            timeline: events.map { event(from: $0, includeInternalFlag: false, publicOnly: true) })
+            timeline: events.map { event(from: $0, includeInternalFlag: false, publicOnly: true) },
+            me_too_count: record.meTooCount)
     }
 
     func due(_ record: CaseRecord) -> DueJSON {

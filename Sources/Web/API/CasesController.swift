@@ -22,6 +22,7 @@ struct CasesController {
         group.get("cases/{code}/data-access", use: dataAccess)
         group.post("cases/{code}/erase-contact", use: eraseContact)
         group.post("cases/{code}/photos", use: addPhotos)
+        group.post("cases/{code}/location", use: setLocation)
     }
 
     /// `POST /api/v1/cases`.
@@ -76,6 +77,15 @@ struct CasesController {
         var notice_th: String
         var notice_en: String
         var photos: [PhotoJSON]?
+        /// Where the first of the photos says it was taken, when the filing gave no location: offered,
+        /// not used, until the citizen accepts it (`POST …/location`).
+        var photo_location: LocationJSON?
+    }
+
+    struct LocatedJSON: Encodable {
+        var code: String
+        var lat: Double
+        var lon: Double
     }
 
     /// `POST /api/v1/cases`: the filing as JSON, or as `multipart/form-data` with the same JSON in a
@@ -102,21 +112,8 @@ struct CasesController {
                 th: "ประเภทต้องเป็น complaint (ร้องเรียน), suggestion (เสนอแนะ) หรือ inquiry (สอบถาม)",
                 en: "\"kind\" must be complaint, suggestion or inquiry.")
         }
-        var notify: [NotificationChannel] = []
-        for name in body.notify ?? [] {
-            guard let channel = NotificationChannel(rawValue: name), NotificationChannel.citizenChannels.contains(channel)
-            else {
-                throw APIError(
-                    status: .unprocessableContent, code: "invalid_notify",
-                    th: "ช่องทางแจ้งความคืบหน้าต้องเป็น email หรือ sms", en: "\"notify\" may hold \"email\" and \"sms\".")
-            }
-            if !notify.contains(channel) { notify.append(channel) }
-        }
-        guard let language = MessageLanguage(rawValue: body.language ?? "th") else {
-            throw APIError(
-                status: .unprocessableContent, code: "invalid_language", th: "ภาษาต้องเป็น th หรือ en",
-                en: "\"language\" must be th or en.")
-        }
+        let notify = try CitizenNotifyInput.channels(body.notify)
+        let language = try CitizenNotifyInput.language(body.language)
         let area = body.area.map { FilingRequest.AreaInput(province: $0.province, district: $0.district, subdistrict: $0.subdistrict) }
             ?? FilingRequest.AreaInput(province: body.province, district: body.district, subdistrict: body.subdistrict)
         let filing = FilingRequest(
@@ -135,11 +132,10 @@ struct CasesController {
             }
             idempotency = IdempotencyKey(key: key, requestFingerprint: try Self.fingerprint(of: body))
         }
-        let filed = try await cases.file(filing, idempotency: idempotency)
+        // The photos commit with the case, so a 201 means all of them are kept.
+        let filed = try await cases.file(filing, idempotency: idempotency, photos: cleaned)
         let record = filed.record
-        // Attached after the case committed; a retry with the same Idempotency-Key attaches what a failure
-        // here left out, and never the same file twice.
-        let attached = cleaned.isEmpty ? [] : try await photos.attach(cleaned, to: record, uploader: .citizen)
+        let attached = cleaned.isEmpty ? [] : try await photos.photos(of: record, for: .citizen)
         var output = FiledJSON(
             code: record.code, secret: filed.secret, status: CaseJSONBuilder.status(record.state.status),
             category: json.category(record, withPrediction: true), agency: json.name(agency: record.state.agencyCode),
@@ -148,6 +144,9 @@ struct CasesController {
             notice_th: "เก็บรหัสติดตามและรหัสลับไว้ รหัสลับจะแสดงครั้งนี้ครั้งเดียว ใช้สำหรับดูความคืบหน้า ให้คะแนน และอุทธรณ์",
             notice_en: "Keep the tracking code and the secret: the secret is shown only this once and is needed to follow, rate and appeal the case.")
         if !attached.isEmpty { output.photos = PhotoJSON.list(attached, audience: .citizen) }
+        if record.latitude == nil, let offered = cleaned.lazy.compactMap(\.location).first {
+            output.photo_location = LocationJSON(lat: offered.latitude, lon: offered.longitude)
+        }
         var headers: HTTPFields = [.location: "/api/v1/cases/\(record.code)", .cacheControl: "no-store"]
         if filed.isReplay { headers[.idempotentReplayed] = "true" }
         return try JSONResponse.make(output, status: .created, headers: headers)
@@ -302,6 +301,17 @@ struct CasesController {
         var erased_at: String?
         var message_th: String
         var message_en: String
+    }
+
+    /// `POST /api/v1/cases/{code}/location` (`lat`, `lon`, with the secret): the citizen accepts their
+    /// photo's position as the location of a case filed without one.
+    @Sendable func setLocation(_ request: Request, context: SiangRequestContext) async throws -> Response {
+        let code = try Self.code(context)
+        let secret = try Self.secret(request)
+        let body = try JSONBody.decode(LocationJSON.self, from: try await JSONBody.bytes(of: request, context: context))
+        let record = try await cases.setLocation(code: code, secret: secret, latitude: body.lat, longitude: body.lon)
+        return try JSONResponse.make(
+            LocatedJSON(code: record.code, lat: body.lat, lon: body.lon), headers: [.cacheControl: "no-store"])
     }
 
     @Sendable func eraseContact(_ request: Request, context: SiangRequestContext) async throws -> Response {

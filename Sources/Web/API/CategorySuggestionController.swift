@@ -46,12 +46,14 @@ struct CategorySuggestionController {
         var name_en: String
         var confidence: Double
         var top: [Candidate]
+        /// Other problems the text names besides `category` (usually none).
+        var also: [Candidate]
         /// Only when the request gave an area: the agency filing would route to (null: the triage desk).
         var agency: AgencyName??
         var triage: Bool?
 
         enum CodingKeys: String, CodingKey {
-            case category, name, name_th, name_en, confidence, top, agency, triage
+            case category, name, name_th, name_en, confidence, top, also, agency, triage
         }
 
         func encode(to encoder: any Encoder) throws {
@@ -62,6 +64,7 @@ struct CategorySuggestionController {
             try container.encode(name_en, forKey: .name_en)
             try container.encode(confidence, forKey: .confidence)
             try container.encode(top, forKey: .top)
+            try container.encode(also, forKey: .also)
             if let agency { try container.encode(agency, forKey: .agency) }
             try container.encodeIfPresent(triage, forKey: .triage)
         }
@@ -89,7 +92,8 @@ struct CategorySuggestionController {
             name: reference.categoryName(prediction.category, language),
             name_th: category?.nameTH ?? prediction.category, name_en: category?.nameEN ?? prediction.category,
             confidence: rounded(prediction.confidence),
-            top: prediction.top.map { Candidate(category: $0.category, score: rounded($0.score)) })
+            top: prediction.top.map { Candidate(category: $0.category, score: rounded($0.score)) },
+            also: prediction.also.map { Candidate(category: $0.category, score: rounded($0.score)) })
         if body.area != nil {
             suggestion.agency = .some(
                 placement.agencyCode.flatMap { code in

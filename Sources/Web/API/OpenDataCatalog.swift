@@ -71,6 +71,9 @@ struct OpenDataCatalog: Encodable {
         var spatial = "Thailand"
         var columns: [Column]?
         var distribution: [Distribution]
+        /// Where the data come from, and the credit their licence asks for.
+        var source: Reference?
+        var rights: String?
         enum CodingKeys: String, CodingKey {
             case id = "@id"
             case type = "@type"
@@ -87,6 +90,8 @@ struct OpenDataCatalog: Encodable {
             case spatial = "dct:spatial"
             case columns = "csvw:tableSchema"
             case distribution = "dcat:distribution"
+            case source = "dct:source"
+            case rights = "dct:rights"
         }
     }
 
@@ -171,6 +176,8 @@ struct OpenDataCatalog: Encodable {
                 cases, statistics,
                 proposalsDataset(base: base, license: license, publisher: publisher, periodicity: daily, modified: when),
                 budgetResults(base: base, license: license, publisher: publisher, modified: when),
+            ] + consultationDatasets(base: base, license: license, publisher: publisher, modified: when) + [
+                areas(base: base, publisher: publisher, modified: when)
             ])
     }
 }

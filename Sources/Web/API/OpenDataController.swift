@@ -43,6 +43,7 @@ struct OpenDataController {
         ("overdue", "boolean", "เกินกำหนด ณ เวลาที่ส่งออก", "Overdue at the time of export"),
         ("rating", "integer", "คะแนนความพึงพอใจ 1–5", "Satisfaction, 1 to 5 stars"),
         ("reopen_count", "integer", "จำนวนครั้งที่อุทธรณ์", "Number of appeals"),
+        ("me_too_count", "integer", "จำนวนคนที่ติดตามเรื่องนี้แทนการแจ้งซ้ำ (ฉันก็เจอ)", "Citizens following the case instead of filing it again (me too)"),
         ("title", "string", "หัวเรื่อง (ปิดข้อมูลส่วนบุคคลแล้ว)", "Title, personal data removed"),
         ("text", "string", "รายละเอียด (ปิดข้อมูลส่วนบุคคลแล้ว)", "Text, personal data removed"),
         ("photo_url", "string", "ที่อยู่รูปภาพ (ขนาดแสดงผล ไม่มีข้อมูลตำแหน่งหรือกล้อง) ต่อจากที่อยู่ของบริการ",

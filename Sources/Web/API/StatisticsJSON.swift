@@ -48,6 +48,7 @@ struct KeyJSON: Encodable {
     var agency: NameJSON?
     var province: NameJSON?
     var district: NameJSON?
+    var subdistrict: NameJSON?
     var status: NameJSON?
     var kind: NameJSON?
     var channel: String?
@@ -126,6 +127,7 @@ struct StatisticsJSONBuilder {
             case .agency: json.agency = agency(value)
             case .province: json.province = area(value)
             case .district: json.district = area(value)
+            case .subdistrict: json.subdistrict = area(value)
             case .status:
                 let status = statusNames(value)
                 json.status = NameJSON(code: value, name_th: status.th, name_en: status.en)

@@ -1,3 +1,4 @@
+import Classification
 import Domain
 import Foundation
 import Hummingbird
@@ -16,7 +17,11 @@ struct AgencyPages {
     let agency: AgencyService
     let accounts: StaffAccounts
     let citizen: CitizenPages
+    /// Reads the other problems a case's text names, for the officer to see (not stored: cheap to redo).
+    let analyzer: TextAnalyzer
     var photos: PhotoService { citizen.photos }
+    /// Likely duplicates on the case page, and the clusters page.
+    var duplicates: DuplicateService? = nil
 
     /// A signed-in session lasts a working day; signing in again starts a new one.
     static let sessionLifetime: Duration = .seconds(12 * 3600)
@@ -35,6 +40,8 @@ struct AgencyPages {
         signedIn.post("cases/{code}/actions", use: act)
         signedIn.get("cases/{code}/photos/{photo}/{file}", use: photo)
         signedIn.post("cases/{code}/photos/{photo}/hide", use: hidePhoto)
+        signedIn.get("clusters", use: clusters)
+        signedIn.post("clusters/merge", use: mergeCluster)
     }
 
     var reference: Reference { agency.reference }
@@ -240,6 +247,11 @@ struct AgencyPages {
             predicted: record.predictedCategory.flatMap {
                 $0 != state.categoryCode ? citizen.categoryName($0, view) : nil
             },
+            also: Optional(
+                analyzer.analyze(record.text).prediction.also.compactMap {
+                    $0.category != state.categoryCode ? citizen.categoryName($0.category, view) : nil
+                }.joined(separator: ", ")
+            ).flatMap { $0.isEmpty ? nil : $0 },
             agencyName: citizen.agencyName(state.agencyCode, view), areaName: citizen.areaName(record.area, view),
             address: record.address,
             location: record.latitude.flatMap { lat in record.longitude.map { String(format: "%.6f, %.6f", lat, $0) } },
@@ -269,8 +281,15 @@ struct AgencyPages {
             photos: PhotoGallery.make(
                 try await photos.photos(of: record, for: .staff), base: "/agency/cases/\(record.code)", view: view,
                 hideCode: staff.role == .partner ? nil : record.code))
+        var page = AgencyCasePage(case: details)
+        if let duplicates, staff.role != .partner {
+            page.case.similar = try await duplicates.similar(toCase: record.code, by: staff).similar.map {
+                citizen.similarItem($0, view: view)
+            }
+            page.case.hasSimilar = !page.case.similar.isEmpty
+        }
         return try kit.page(
-            AgencyCasePage(case: details), title: view.text("title_case", ["code": record.code]), view: view,
+            page, title: view.text("title_case", ["code": record.code]), view: view,
             request: request,
             status: status, flash: flash)
     }

@@ -21,6 +21,8 @@ struct CitizenPages {
     let figures: PageFigures
     /// Proposals' codes are followed with their secret from the same form.
     var proposals: ProposalService? = nil
+    /// "Already reported?" on the filing form, and "me too" codes on the tracking form.
+    var duplicates: DuplicateService? = nil
 
     static let trackCookie = "siang_track"
     static let newCaseCookie = "siang_new"
@@ -38,6 +40,7 @@ struct CitizenPages {
         router.post("cases/{code}/feedback", use: feedback)
         router.post("cases/{code}/reopen", use: reopen)
         router.post("cases/{code}/erase-contact", use: eraseContact)
+        router.post("cases/{code}/location", use: setLocation)
         router.get("cases/{code}/photos/{photo}/{file}", use: photo)
         router.get("language/{language}", use: switchLanguage)
     }
@@ -74,6 +77,7 @@ struct CitizenPages {
         var category: String?
         var province: String?
         var district: String?
+        var subdistrict: String?
         var address: String?
         var latitude: String?
         var longitude: String?
@@ -84,6 +88,8 @@ struct CitizenPages {
         var anonymous: String?
         var notify_email: String?
         var notify_sms: String?
+        /// Set by the "already reported?" button: show similar cases instead of filing.
+        var check: String?
     }
 
     @Sendable func fileForm(_ request: Request, context: SiangRequestContext) async throws -> Response {
@@ -94,7 +100,8 @@ struct CitizenPages {
     }
 
     func renderFileForm(
-        _ form: FilingForm, errors: [FormError], view: PageKit.View, request: Request, status: HTTPResponse.Status
+        _ form: FilingForm, errors: [FormError], view: PageKit.View, request: Request, status: HTTPResponse.Status,
+        similar: [SimilarItem]? = nil
     ) throws -> Response {
         let kind = CaseKind(rawValue: form.kind ?? "") ?? .complaint
         let language = view.language
@@ -109,7 +116,8 @@ struct CitizenPages {
                 latitude: form.latitude ?? "", longitude: form.longitude ?? "",
                 contactName: form.contact_name ?? "", contactPhone: form.contact_phone ?? "",
                 contactEmail: form.contact_email ?? "", consent: form.consent != nil, anonymous: form.anonymous != nil,
-                notifyEmail: form.notify_email != nil, notifySMS: form.notify_sms != nil),
+                notifyEmail: form.notify_email != nil, notifySMS: form.notify_sms != nil,
+                subdistrict: form.subdistrict ?? ""),
             kinds: CaseKind.allCases.map {
                 FilingPage.Kind(value: $0.rawValue, name: view.text("kind_\($0.rawValue)"), checked: $0 == kind)
             },
@@ -118,14 +126,22 @@ struct CitizenPages {
                 SelectOption(code: $0.code, name: $0.name(language), selected: $0.code == form.province)
             },
             districtGroups: provinces.compactMap { province -> FilingPage.DistrictGroup? in
-                guard let list = districts[province.code], !list.isEmpty else { return nil }
+                // Bangkok's and the chosen province's districts only: the page stays small; siang.js
+                // fetches another province's when it is chosen, and without script a subdistrict's name
+                // with the province places the case.
+                guard province.code == "10" || province.code == form.province || form.district?.hasPrefix(province.code) == true,
+                    let list = districts[province.code], !list.isEmpty
+                else { return nil }
                 return FilingPage.DistrictGroup(
                     province: province.code, provinceName: province.name(language),
                     districts: list.sorted { $0.name(language) < $1.name(language) }.map {
                         SelectOption(code: $0.code, name: $0.name(language), selected: $0.code == form.district)
                     })
             },
-            errors: errors)
+            subdistricts: reference.data.areas.filter { $0.level == .subdistrict && $0.parentCode == form.district }.map {
+                SelectOption(code: $0.code, name: $0.nameTH, selected: false)
+            },
+            errors: errors, checked: similar != nil, similar: similar ?? [], hasSimilar: !(similar ?? []).isEmpty)
         return try kit.page(model, title: view.text("title_file"), view: view, request: request, status: status)
     }
 
@@ -139,6 +155,7 @@ struct CitizenPages {
         let (form, upload) = try await kit.formWithFiles(
             FilingForm.self, from: request, context: context, maxFiles: photos.limits.maxCount, spool: photos.spool)
         let view = kit.view(request, context: context)
+        if form.check != nil, let duplicates { return try await checkSimilar(form, duplicates: duplicates, view: view, request: request) }
         // Photos are checked and cleaned before anything is filed: a bad one shows the form again.
         var cleaned: [CleanPhoto] = []
         do {
@@ -169,7 +186,8 @@ struct CitizenPages {
         let filing = FilingRequest(
             kind: CaseKind(rawValue: form.kind ?? "") ?? .complaint, text: form.text ?? "", title: form.title?.nonBlank,
             category: form.category?.nonBlank,
-            area: .init(province: form.province?.nonBlank, district: form.district?.nonBlank),
+            area: .init(
+                province: form.province?.nonBlank, district: form.district?.nonBlank, subdistrict: form.subdistrict?.nonBlank),
             latitude: coordinates.0, longitude: coordinates.1, address: form.address?.nonBlank,
             contact: contact.isEmpty ? nil : contact, anonymous: form.anonymous != nil, isPublic: true,
             consent: form.consent != nil ? .init(version: cases.rules.consentVersion, accepted: true) : nil, channel: "web",
@@ -180,19 +198,28 @@ struct CitizenPages {
         }
         let filed: FiledCase
         do {
-            filed = try await cases.file(filing, idempotency: idempotency)
+            filed = try await cases.file(filing, idempotency: idempotency, photos: cleaned)
         } catch let error as DomainError where error.kind == .invalid || error.kind == .conflict {
             let message = view.language.pick(error.messageTH, error.messageEN)
             return try renderFileForm(
-                form, errors: [FormError(message: message, field: Self.field(of: error.code))], view: view,
+                form,
+                errors: [
+                    FormError(
+                        message: message,
+                        field: error.field.map { String($0.split(separator: ".").last ?? "") } ?? Self.field(of: error.code))
+                ], view: view,
                 request: request,
                 status: .unprocessableContent)
         }
-        if !cleaned.isEmpty { _ = try await photos.attach(cleaned, to: filed.record, uploader: .citizen) }
         let code = filed.record.code
         var cookies = [kit.cookie(Self.trackCookie, filed.secret, path: "/cases/\(code)", maxAge: Self.trackLifetime)]
         if !filed.isReplay {
             cookies.append(kit.cookie(Self.newCaseCookie, filed.secret, path: "/cases/\(code)", maxAge: 600))
+        }
+        // The photo's position rides to the next page in the citizen's own browser, never stored unless accepted.
+        if filed.record.latitude == nil, let offered = cleaned.lazy.compactMap(\.location).first {
+            let value = Self.coordinate(offered.latitude) + "_" + Self.coordinate(offered.longitude)
+            cookies.append(kit.cookie(Self.photoLocationCookie, value, path: "/cases/\(code)", maxAge: 600))
         }
         return kit.redirect(to: "/cases/\(code)/filed", cookies: cookies)
     }
@@ -216,7 +243,7 @@ struct CitizenPages {
         [
             form.kind, form.title, form.text, form.category, form.province, form.district, form.address, form.latitude,
             form.longitude, form.contact_name, form.contact_phone, form.contact_email, form.consent, form.anonymous,
-            form.notify_email, form.notify_sms,
+            form.notify_email, form.notify_sms, form.subdistrict,
         ].map { ($0 ?? "").replacingOccurrences(of: "\u{1F}", with: " ") }.joined(separator: "\u{1F}")
     }
 
@@ -226,14 +253,65 @@ struct CitizenPages {
         let secret = request.cookies[Self.newCaseCookie]?.value
         let tracked = try await trackedCase(code: code, secret: secret ?? request.cookies[Self.trackCookie]?.value)
         guard case .citizen(let record, _) = tracked else { throw PageError.notFound }
-        let model = FiledPage(
+        var model = FiledPage(
             code: record.code, secret: secret, statusName: statusName(record.state.status, view),
             categoryName: categoryName(record.state.categoryCode, view),
             agencyName: agencyName(record.state.agencyCode, view),
             dueFirstAnswer: view.format.date(record.due.firstAnswer))
+        if record.latitude == nil, let offered = request.cookies[Self.photoLocationCookie].flatMap({ Self.location($0.value) }) {
+            let (lat, lon) = (Self.coordinate(offered.0), Self.coordinate(offered.1))
+            model.photoLocation = FiledPage.PhotoLocationOffer(
+                lat: lat, lon: lon, mapURL: "https://www.openstreetmap.org/?mlat=\(lat)&mlon=\(lon)#map=18/\(lat)/\(lon)")
+        }
         // Shown once: the cookie that carried the secret here is cleared by this answer.
         let clear = kit.cookie(Self.newCaseCookie, "", path: "/cases/\(record.code)", maxAge: 0)
         return try kit.page(model, title: view.text("title_filed"), view: view, request: request, cookies: [clear])
+    }
+
+    static let photoLocationCookie = "siang_photo_location"
+
+    /// A coordinate as the offer shows and posts it: six decimal places.
+    static func coordinate(_ value: Double) -> String { String(format: "%.6f", value) }
+
+    /// "lat_lon" (the offer's cookie; a cookie's value holds no comma), when both are numbers in range
+    /// (a cookie comes from the browser: an offer out of range is not shown).
+    static func location(_ text: String) -> (Double, Double)? {
+        let parts = text.split(separator: "_")
+        guard parts.count == 2, let lat = Double(parts[0]), let lon = Double(parts[1]), (-90...90).contains(lat),
+            (-180...180).contains(lon)
+        else { return nil }
+        return (lat, lon)
+    }
+
+    struct LocationForm: PostedForm {
+        var csrf: String?
+        var lat: String?
+        var lon: String?
+    }
+
+    /// The citizen accepts their photo's position as the case's location (the secret from this
+    /// browser's cookie, as for other citizen actions).
+    @Sendable func setLocation(_ request: Request, context: SiangRequestContext) async throws -> Response {
+        let form = try await kit.form(LocationForm.self, from: request, context: context)
+        let code = try Self.code(context)
+        guard let secret = request.cookies[Self.trackCookie]?.value else { return kit.redirect(to: "/track?code=\(code)") }
+        // Numbers here; whether they are a place on Earth is the service's to say.
+        guard let latitude = form.lat.flatMap(Double.init), let longitude = form.lon.flatMap(Double.init) else {
+            let view = kit.view(request, context: context)
+            return try await refusal(
+                request, context: context, words: view.language.pick("พิกัดไม่ถูกต้อง", "The position is not valid."),
+                status: .unprocessableContent)
+        }
+        let clear = kit.cookie(Self.photoLocationCookie, "", path: "/cases/\(code)", maxAge: 0)
+        do {
+            let record = try await cases.setLocation(code: code, secret: secret, latitude: latitude, longitude: longitude)
+            return kit.redirect(to: "/cases/\(record.code)?done=located", cookies: [clear])
+        } catch let error as DomainError where error.kind == .invalid || error.kind == .conflict {
+            let view = kit.view(request, context: context)
+            return try await refusal(
+                request, context: context, words: view.language.pick(error.messageTH, error.messageEN),
+                status: error.kind == .invalid ? .unprocessableContent : .conflict)
+        }
     }
 
     // MARK: Tracking
@@ -267,6 +345,12 @@ struct CitizenPages {
         {
             let cookie = kit.cookie(Self.trackCookie, secret, path: "/cases/\(record.code)", maxAge: Self.trackLifetime)
             return kit.redirect(to: "/cases/\(record.code)", cookies: [cookie])
+        }
+        if let duplicates,
+            let code = form.code.flatMap({ TrackingCode.canonical($0.trimmingCharacters(in: .whitespaces), prefix: DuplicateService.followPrefix) }),
+            Self.isCookieSafe(secret), !secret.isEmpty, (try? await duplicates.followed(code: code, secret: secret)) != nil
+        {
+            return kit.redirect(to: "/follows/\(code)", cookies: [FollowPages.cookie(kit, code: code, secret: secret)])
         }
         // One message for a wrong code and a wrong secret: the form must not tell which cases exist.
         let model = TrackPage(
@@ -303,7 +387,7 @@ struct CitizenPages {
         if secret != nil, case .public = tracked { context.credentialRefused.set() }
         let access = try await cases.contactAccess(of: tracked)
         let flashKey = request.uri.queryParameters.get("done").flatMap {
-            ["rated", "reopened", "erased", "nothing_to_erase"].contains($0) ? "flash_\($0)" : nil
+            ["rated", "reopened", "erased", "nothing_to_erase", "located"].contains($0) ? "flash_\($0)" : nil
         }
         return try await casePage(
             tracked, access: access, view: view, request: request, errors: [], flash: flashKey.map { view.text($0) },
@@ -355,7 +439,9 @@ struct CitizenPages {
                 CasePage.Event(
                     at: format.dateTime(event.at), iso: BangkokTime.format(event.at), what: eventName(event.kind, view),
                     note: isCitizen ? event.note : CaseJSONBuilder.publicNote(of: event))
-            })
+            },
+            meTooCount: record.meTooCount,
+            canFollow: !isCitizen && duplicates != nil && Duplicates.isFollowable(isPublic: record.isPublic, status: state.status))
         return try kit.page(
             CasePage(case: details), title: view.text("title_case", ["code": record.code]), view: view,
             request: request,

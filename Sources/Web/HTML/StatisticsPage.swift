@@ -17,6 +17,10 @@ final class PageFigures: Sendable {
         var unranked: [LeagueTable.Entry]
         /// Each agency's share of proposals answered by their deadline (all time), where it has one.
         var proposalShares: [String: Double] = [:]
+        /// Proposals by status and supports per month (all time: participation is not filtered by the page).
+        var proposals: ProposalStatistics.Figures?
+        /// Every budget round with its turnout and winners.
+        var budgetRounds: [BudgetService.RoundFigures] = []
     }
 
     let statistics: StatisticsService
@@ -27,10 +31,20 @@ final class PageFigures: Sendable {
 
     /// Proposals' figures, for the agencies' answers to proposals beside their complaints.
     let proposals: ProposalStatistics?
+    /// Consultations' participation and response times.
+    let consultations: ConsultationService?
 
-    init(statistics: StatisticsService, lifetime: Duration, proposals: ProposalStatistics? = nil) {
+    /// Budget rounds, for their turnout and results.
+    let budgets: BudgetService?
+
+    init(
+        statistics: StatisticsService, lifetime: Duration, proposals: ProposalStatistics? = nil, budgets: BudgetService? = nil,
+        consultations: ConsultationService? = nil
+    ) {
         self.statistics = statistics
         self.proposals = proposals
+        self.budgets = budgets
+        self.consultations = consultations
         self.pages = TimedCache(lifetime: lifetime)
     }
 
@@ -58,7 +72,8 @@ final class PageFigures: Sendable {
             ranked: league.ranked, unranked: league.unranked,
             proposalShares: try await proposals?.agencies().reduce(into: [:]) { shares, agency in
                 if let share = agency.shareInTime { shares[agency.agencyCode] = share }
-            } ?? [:])
+            } ?? [:],
+            proposals: try await proposals?.figures(), budgetRounds: try await budgets?.roundFigures() ?? [])
     }
 }
 
@@ -68,6 +83,8 @@ struct StatisticsPage {
     let kit: PageKit
     let figures: PageFigures
     let reference: Reference
+    /// Duplicates by category and agency; nil leaves the table out.
+    var duplicates: DuplicateService? = nil
 
     func addRoutes(to router: Router<SiangRequestContext>) {
         router.get("stats", use: show)
@@ -130,6 +147,15 @@ struct StatisticsPage {
                 valueHeading: view.text("chart_ratings"), points: starPoints, format: whole),
         ]
 
+        let participation = participationCharts(data, view: view, whole: whole)
+        let rounds = data.budgetRounds.map { figures in
+            StatsPage.BudgetRow(
+                name: figures.round.name, agency: reference.agencyName(figures.round.agencyCode, language),
+                phase: view.text("budget_phase_" + figures.phase.rawValue), budget: format.number(Int(figures.round.totalBudget)),
+                ballots: format.number(figures.ballots), turnout: format.percent(figures.turnout),
+                winners: figures.round.resultsPublishedAt == nil ? "–" : format.number(figures.winners.count),
+                spent: figures.round.resultsPublishedAt == nil ? "–" : format.number(Int(figures.spent)))
+        }
         let agencies = (data.ranked + data.unranked).prefix(200).map { entry in
             let figures = entry.figures
             return StatsPage.AgencyRow(
@@ -159,10 +185,26 @@ struct StatisticsPage {
             items.isEmpty ? path : path + "?" + items.map(PageKit.percentEncodedQueryItem).joined(separator: "&")
         }
         let selectedCategory = query.categories?.first
-        let areas = reference.data.areas.filter { $0.level != .subdistrict }.sorted {
+        // Provinces, Bangkok's districts and the districts of the province chosen (the page stays small).
+        let chosenProvince = query.area.map { String($0.prefix(2)) }
+        let areas = reference.data.areas.filter {
+            $0.level == .province || ($0.level == .district && ($0.parentCode == "10" || $0.parentCode == chosenProvince))
+        }.sorted {
             ($0.level == .province ? $0.code : $0.parentCode ?? "", $0.level == .province ? "" : $0.name(language))
                 < ($1.level == .province ? $1.code : $1.parentCode ?? "", $1.level == .province ? "" : $1.name(language))
         }
+        let duplicateRows = try await duplicates?.figures().prefix(200).map { row in
+            StatsPage.DuplicateRow(
+                category: reference.categoryName(row.category, language),
+                agency: row.agency.map { reference.agencyName($0, language) } ?? "–",
+                detected: format.number(row.detected), merged: format.number(row.merged), meToo: format.number(row.meToo))
+        } ?? []
+        let consultationRows = try await figures.consultations?.figures().map {
+            StatsPage.ConsultationRow(
+                id: $0.consultation.id, title: $0.consultation.title, opinions: format.number($0.participation.opinions),
+                participants: format.number($0.participation.participants),
+                responseDays: $0.responseDays.map { format.number($0, fractionDigits: 1) } ?? "–")
+        } ?? []
         let model = StatsPage(
             filters: StatsPage.Filters(from: from, to: to),
             categories: reference.data.categories.map {
@@ -174,13 +216,38 @@ struct StatisticsPage {
                     code: $0.code, name: $0.level == .province ? $0.name(language) : "— " + $0.name(language),
                     selected: $0.code == query.area)
             },
-            period: period, headline: headline, charts: charts, agencies: Array(agencies),
+            period: period, headline: headline, charts: charts + participation, agencies: Array(agencies),
+            budgets: rounds.isEmpty ? nil : StatsPage.BudgetTable(rows: rounds),
             agencyNote: view.text("stats_agency_note", ["min": String(figures.minimumCases)]),
             openData: StatsPage.OpenData(
                 csv: address("/api/v1/open-data/cases.csv", dateQuery),
                 json: address("/api/v1/open-data/cases.json", dateQuery),
-                api: address("/api/v1/stats", apiQuery + ["group_by=category"])))
+                api: address("/api/v1/stats", apiQuery + ["group_by=category"])),
+            consultations: consultationRows, duplicates: duplicateRows, hasDuplicates: !duplicateRows.isEmpty)
         return try kit.render(model, title: view.text("title_stats"), view: view, request: request, shared: true)
+    }
+
+    /// Proposals by status and supports per month, all time (their captions say so).
+    func participationCharts(_ data: PageFigures.StatisticsPageData, view: PageKit.View, whole: @escaping (Double) -> String)
+        -> [StatsPage.Chart]
+    {
+        guard let proposals = data.proposals else { return [] }
+        let format = view.format
+        return [
+            chart(
+                id: "proposals", draw: SVGChart.bars, heading: view.text("chart_proposals_heading"),
+                description: view.text("chart_proposals_desc"), labelHeading: view.text("proposals_status"),
+                valueHeading: view.text("chart_proposals"),
+                points: proposals.byStatus.map {
+                    ChartPoint(label: ProposalPages.statusName($0.status, view.language), value: Double($0.count))
+                }, format: whole),
+            chart(
+                id: "supports", draw: SVGChart.line, heading: view.text("chart_supports_heading"),
+                description: view.text("chart_supports_desc"), labelHeading: view.text("chart_month"),
+                valueHeading: view.text("chart_supports"),
+                points: proposals.supportsPerMonth.map { ChartPoint(label: format.month(key: $0.month), value: Double($0.supports)) },
+                format: whole),
+        ]
     }
 
     /// A chart and the table of its numbers, as the template shows them; none when every value is 0

@@ -19,6 +19,9 @@ struct AgencyCasePage: PageModel {
         var categoryName: String
         /// The classifier's category, when it differs from the case's.
         var predicted: String?
+        /// Other problems the classifier reads in the text (`Prediction.also`), besides the case's
+        /// category, as one line of names; nil when it reads none.
+        var also: String?
         var agencyName: String
         var areaName: String
         var address: String?
@@ -43,6 +46,9 @@ struct AgencyCasePage: PageModel {
         var errors: [FormError]
         /// The citizen's photos and the results, hidden ones marked; nil when there are none.
         var photos: PhotoGallery?
+        /// Open cases that look like this one (likely duplicates), best first.
+        var similar: [SimilarItem] = []
+        var hasSimilar: Bool = false
     }
 
     /// The citizen's contact details ("–" for a field not given); showing them is logged.

@@ -46,6 +46,10 @@ struct CasePage: PageModel {
         /// The photos this viewer may see, before and after; nil when there are none.
         var photos: PhotoGallery?
         var timeline: [Event]
+        /// How many citizens follow the case instead of filing it again ("me too").
+        var meTooCount: Int = 0
+        /// Whether the public may follow it now (public and open): the "me too" form shows.
+        var canFollow: Bool = false
     }
 
     /// A radio button of the rating form.

@@ -11,4 +11,14 @@ struct FiledPage: PageModel {
     var categoryName: String
     var agencyName: String
     var dueFirstAnswer: String
+    /// The position the citizen's photo carried, offered as the case's location (they choose).
+    var photoLocation: PhotoLocationOffer? = nil
+
+    struct PhotoLocationOffer: Sendable {
+        /// As posted back and shown: decimal degrees, six places (about 10 cm).
+        var lat: String
+        var lon: String
+        /// The position on OpenStreetMap, to check before accepting.
+        var mapURL: String
+    }
 }

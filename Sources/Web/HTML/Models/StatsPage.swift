@@ -13,9 +13,21 @@ struct StatsPage: PageModel {
     var headline: Headline
     var charts: [Chart]
     var agencies: [AgencyRow]
+    /// Participatory budgeting rounds; nil when there is none yet.
+    var budgets: BudgetTable?
     /// Which agencies are ranked (those with enough cases in the period).
     var agencyNote: String
     var openData: OpenData
+    /// Consultations: participation and how long the agency took to respond.
+    var consultations: [ConsultationRow] = []
+
+    struct ConsultationRow: Sendable {
+        var id: Int64
+        var title: String
+        var opinions: String
+        var participants: String
+        var responseDays: String
+    }
 
     struct Filters: Sendable {
         var from: String
@@ -67,6 +79,36 @@ struct StatsPage: PageModel {
         var satisfaction: String
         /// The share of proposals that reached the agency answered by their deadline.
         var proposalsInTime: String
+    }
+
+    struct BudgetTable: Sendable {
+        var rows: [BudgetRow]
+    }
+
+    /// A participatory budgeting round in the statistics: turnout and, once published, its winners.
+    struct BudgetRow: Sendable {
+        var name: String
+        var agency: String
+        var phase: String
+        var budget: String
+        var ballots: String
+        /// Ballots cast ÷ verified voters.
+        var turnout: String
+        /// The binding rule's chosen projects, and what they cost; "–" before the results.
+        var winners: String
+        var spent: String
+    }
+
+    /// Duplicates by category and agency: detected, merged, "me too" (`GET /api/v1/stats/duplicates`).
+    var duplicates: [DuplicateRow] = []
+    var hasDuplicates: Bool = false
+
+    struct DuplicateRow: Sendable {
+        var category: String
+        var agency: String
+        var detected: String
+        var merged: String
+        var meToo: String
     }
 
     /// The addresses of the same figures as open data.
