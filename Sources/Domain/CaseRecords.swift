@@ -21,12 +21,15 @@ public struct CaseFiling: Sendable, Equatable {
     public var address: String?
     public var predictedCategory: String?
     public var predictedConfidence: Double?
+    /// The classifier model version that made the prediction (nil: the default model).
+    public var modelVersion: Int64?
     public var filedAt: Date
 
     public init(
         kind: CaseKind, channel: String, title: String?, text: String, publicTitle: String?, publicText: String,
         publicRequested: Bool, anonymous: Bool, area: CaseArea, areaSource: AreaSource, latitude: Double?,
-        longitude: Double?, address: String?, predictedCategory: String?, predictedConfidence: Double?, filedAt: Date
+        longitude: Double?, address: String?, predictedCategory: String?, predictedConfidence: Double?, filedAt: Date,
+        modelVersion: Int64? = nil
     ) {
         self.kind = kind
         self.channel = channel
@@ -43,6 +46,7 @@ public struct CaseFiling: Sendable, Equatable {
         self.address = address
         self.predictedCategory = predictedCategory
         self.predictedConfidence = predictedConfidence
+        self.modelVersion = modelVersion
         self.filedAt = filedAt
     }
 }

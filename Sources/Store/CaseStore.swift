@@ -523,19 +523,36 @@ public struct CaseStore: Sendable {
     /// Cases whose category staff have settled, to retrain the classifier on: those an officer
     /// or the triage desk recategorised or placed (corrections), and those that reached a result
     /// in their category (confirmations). Text is the title and text as filed.
-    public func labelledCases(limit: Int = 200_000) async throws -> [(text: String, category: String, corrected: Bool)] {
+    public func labelledCases(limit: Int = 200_000) async throws -> [(id: Int64, text: String, category: String, corrected: Bool)] {
         try await pool.withConnection(idempotent: true) { connection in
             try connection.query(
                 """
-                SELECT concat_ws(E'\\n', c.title, c.text), c.category_code,
+                SELECT c.id, concat_ws(E'\\n', c.title, c.text), c.category_code,
                        EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = c.id AND e.kind IN ('recategorised', 'placed'))
                 FROM cases c
-                WHERE c.status IN ('resolved', 'closed')
-                   OR EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = c.id AND e.kind IN ('recategorised', 'placed'))
+                WHERE \(Self.settled)
                 ORDER BY c.id DESC
                 LIMIT $1
                 """, [limit]
-            ).rows.map { (try $0.string(0), try $0.string(1), try $0.bool(2)) }
+            ).rows.map { (Int64(try $0.int(0)), try $0.string(1), try $0.string(2), try $0.bool(3)) }
+        }
+    }
+
+    /// The cases `labelledCases` reads: a result reached in their category, or a category staff set.
+    static let settled = """
+        c.status IN ('resolved', 'closed')
+        OR EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = c.id AND e.kind IN ('recategorised', 'placed'))
+        """
+
+    /// How many cases `labelledCases` would return (without a limit).
+    public func labelledCaseCount() async throws -> Int {
+        try await pool.withConnection(idempotent: true) { connection in
+            try connection.query(
+                """
+                SELECT count(*) FROM cases c
+                WHERE \(Self.settled)
+                """
+            ).rows[0].int(0)
         }
     }
 

@@ -48,7 +48,7 @@ final class FilingWriter: Sendable {
             cases.map(\.citizenMessage?.subject), cases.map(\.citizenMessage?.body),
             cases.map { $0.notices.citizen?.event.rawValue }, cases.map { $0.notices.agencyEvent?.payload },
             cases.map { $0.notices.agencyEvent?.event.rawValue },
-            NotificationChannel.filingMessageChannels.map(\.rawValue),
+            NotificationChannel.filingMessageChannels.map(\.rawValue), cases.map(\.modelVersion),
         ]
         let result = try connection.query(
             """
@@ -60,24 +60,24 @@ final class FilingWriter: Sendable {
                     $23::timestamptz[], $24::timestamptz[], $25::timestamptz[], $26::timestamptz[], $27::text[],
                     $28::text[], $29::text[], $30::text[], $31::timestamptz[], $32::text[], $33::text[], $34::text[],
                     $35::boolean[], $36::text[], $37::text[], $38::text[], $39::text[], $40::text[], $41::text[],
-                    $42::text[], $43::text[], $44::text[])
+                    $42::text[], $43::text[], $44::text[], $46::bigint[])
                     WITH ORDINALITY AS i (
                         code, secret, kind, channel, title, text, public_title, public_text, is_public, anonymous,
                         status, province, district, subdistrict, area_source, latitude, longitude, address, predicted,
                         confidence, category, agency, filed_at, acknowledge_due, first_answer_due, resolution_due,
                         contact_name, contact_phone, contact_email, consent_version, consent_at, note, idempotency_key,
                         fingerprint, public_requested, language, notify_email, notify_sms, notify_line, message_subject,
-                        message_body, citizen_event, hook_payload, hook_event, n)
+                        message_body, citizen_event, hook_payload, hook_event, model_version, n)
             ), c AS (
                 INSERT INTO cases (
                     code, secret_hash, kind, channel, title, text, public_title, public_text, is_public, anonymous,
                     status, province_code, district_code, subdistrict_code, area_source, latitude, longitude, address,
                     predicted_category, predicted_confidence, category_code, agency_code, filed_at,
-                    acknowledge_due, first_answer_due, resolution_due, updated_at, public_requested)
+                    acknowledge_due, first_answer_due, resolution_due, updated_at, public_requested, model_version)
                 SELECT code, sha256(convert_to(secret, 'UTF8')), kind, channel, title, text, public_title, public_text,
                        is_public, anonymous, status, province, district, subdistrict, area_source, latitude, longitude,
                        address, predicted, confidence, category, agency, filed_at, acknowledge_due, first_answer_due,
-                       resolution_due, filed_at, public_requested
+                       resolution_due, filed_at, public_requested, model_version
                 FROM input ORDER BY n
                 RETURNING id, code
             ), events AS (

@@ -28,5 +28,6 @@ public enum SiangMigrations {
         Migration(version: 23, name: "case changes notify listening instances", sql: caseChangeFeed),
         Migration(version: 24, name: "emptying cases notifies listening instances", sql: caseTruncateFeed),
         Migration(version: 25, name: "notices of new cases name the pool that filed them", sql: filedByOrigin),
+        Migration(version: 26, name: "classifier model versions, and the version that classified each case", sql: modelVersions),
     ]
 }

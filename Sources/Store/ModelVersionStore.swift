@@ -1,0 +1,148 @@
+public import Domain
+public import Foundation
+public import Postgres
+
+/// Every SQL statement of classifier model versions, and the reads of settled cases they are
+/// trained and compared on.
+public struct ModelVersionStore: Sendable {
+    let pool: ConnectionPool
+
+    public init(pool: ConnectionPool) {
+        self.pool = pool
+    }
+
+    static let columns = "id, created_at, source, examples, held_out_from, state, promoted_at, replaced_version, report::text"
+
+    static func version(_ row: Row) throws -> ModelVersion {
+        guard let state = ModelVersion.State(rawValue: try row.string(5)) else {
+            throw PostgresError(kind: .other, message: "unknown model version state \(try row.string(5))")
+        }
+        return ModelVersion(
+            id: Int64(try row.int(0)), createdAt: try row.date(1), source: try row.string(2), examples: try row.int(3),
+            heldOutFrom: try row.optionalInt(4).map(Int64.init), state: state, promotedAt: try row.optionalDate(6),
+            replacedVersion: try row.optionalInt(7).map(Int64.init), report: try row.string(8))
+    }
+
+    /// Stores a newly trained model as a candidate; returns it.
+    public func add(
+        model: [UInt8], source: String, examples: Int, heldOutFrom: Int64?, report: String, at now: Date
+    ) async throws -> ModelVersion {
+        try await pool.withConnection { connection in
+            let rows = try connection.query(
+                """
+                INSERT INTO model_versions (created_at, source, examples, held_out_from, model, report, state)
+                VALUES ($1, $2, $3, $4, $5, $6::jsonb, 'candidate')
+                RETURNING \(Self.columns)
+                """, [now, source, examples, heldOutFrom, PostgresBytes(model), report]
+            ).rows
+            return try Self.version(rows[0])
+        }
+    }
+
+    /// Every version, newest first.
+    public func list() async throws -> [ModelVersion] {
+        try await pool.withConnection(idempotent: true) { connection in
+            try connection.query("SELECT \(Self.columns) FROM model_versions ORDER BY id DESC").rows.map(Self.version)
+        }
+    }
+
+    public func version(id: Int64) async throws -> ModelVersion? {
+        try await pool.withConnection(idempotent: true) { connection in
+            try connection.query("SELECT \(Self.columns) FROM model_versions WHERE id = $1", [id]).rows.first.map(Self.version)
+        }
+    }
+
+    /// The newest candidate, the one promotion takes when none is named.
+    public func newestCandidate() async throws -> ModelVersion? {
+        try await pool.withConnection(idempotent: true) { connection in
+            try connection.query(
+                "SELECT \(Self.columns) FROM model_versions WHERE state = 'candidate' ORDER BY id DESC LIMIT 1"
+            ).rows.first.map(Self.version)
+        }
+    }
+
+    /// When the newest version was made (nil: none ever was), for the retraining schedule.
+    public func newestCreatedAt() async throws -> Date? {
+        try await pool.withConnection(idempotent: true) { connection in
+            try connection.query("SELECT max(created_at) FROM model_versions").rows.first?.optionalDate(0)
+        }
+    }
+
+    /// A version's model file bytes.
+    public func model(id: Int64) async throws -> [UInt8]? {
+        try await pool.withConnection(idempotent: true) { connection in
+            try connection.query("SELECT model FROM model_versions WHERE id = $1", [id]).rows.first?.bytes(0)
+        }
+    }
+
+    /// The live version's id (nil: the default model is live). One index lookup: instances ask often.
+    public func liveID() async throws -> Int64? {
+        try await pool.withConnection(idempotent: true) { connection in
+            try connection.query("SELECT id FROM model_versions WHERE state = 'live'").rows.first.map { Int64(try $0.int(0)) }
+        }
+    }
+
+    /// Makes `id` live if the live version is still `expectedLive` (nil: none), recording `report`; the
+    /// version it replaces is retired. Returns false when the live version changed meanwhile or `id` is
+    /// not a candidate.
+    public func promote(id: Int64, expectedLive: Int64?, report: String, at now: Date) async throws -> Bool {
+        try await pool.transaction { connection in
+            // The lock orders promotions and rollbacks, so each sees the live version the other left.
+            try connection.execute("LOCK TABLE model_versions IN SHARE ROW EXCLUSIVE MODE")
+            let live = try connection.query("SELECT id FROM model_versions WHERE state = 'live'").rows.first.map { Int64(try $0.int(0)) }
+            guard live == expectedLive else { return false }
+            try connection.query("UPDATE model_versions SET state = 'retired' WHERE state = 'live'")
+            return try connection.query(
+                """
+                UPDATE model_versions SET state = 'live', promoted_at = $2, replaced_version = $3, report = $4::jsonb
+                WHERE id = $1 AND state IN ('candidate', 'refused', 'retired', 'rolled_back')
+                """, [id, now, expectedLive, report]
+            ).affectedRows == 1
+        }
+    }
+
+    /// Records that promotion found `id` worse than the live model.
+    public func refuse(id: Int64, report: String) async throws {
+        try await pool.withConnection { connection in
+            try connection.query(
+                "UPDATE model_versions SET state = 'refused', report = $2::jsonb WHERE id = $1 AND state = 'candidate'",
+                [id, report])
+        }
+    }
+
+    /// Takes the live version back to the one it replaced (nil: the default model). Returns the
+    /// version rolled back and the one live now, or nil when the default model is already live.
+    public func rollback() async throws -> (from: Int64, to: Int64?)? {
+        try await pool.transaction { connection in
+            try connection.execute("LOCK TABLE model_versions IN SHARE ROW EXCLUSIVE MODE")
+            guard let row = try connection.query(
+                "SELECT id, replaced_version FROM model_versions WHERE state = 'live'"
+            ).rows.first else { return nil }
+            let from = Int64(try row.int(0))
+            let to = try row.optionalInt(1).map(Int64.init)
+            try connection.query("UPDATE model_versions SET state = 'rolled_back' WHERE id = $1", [from])
+            if let to { try connection.query("UPDATE model_versions SET state = 'live' WHERE id = $1", [to]) }
+            return (from, to)
+        }
+    }
+
+    /// Per model version, the cases it classified and how many of them staff moved to another category.
+    public func accuracyByVersion() async throws -> [ModelVersionAccuracy] {
+        try await pool.withConnection(idempotent: true) { connection in
+            try connection.query(
+                """
+                SELECT c.model_version, count(*),
+                       count(*) FILTER (WHERE EXISTS (
+                           SELECT 1 FROM case_events e WHERE e.case_id = c.id AND e.kind = 'recategorised'))
+                FROM cases c
+                WHERE c.predicted_category IS NOT NULL
+                GROUP BY c.model_version
+                ORDER BY c.model_version NULLS FIRST
+                """
+            ).rows.map {
+                ModelVersionAccuracy(
+                    version: try $0.optionalInt(0).map(Int64.init), cases: try $0.int(1), recategorised: try $0.int(2))
+            }
+        }
+    }
+}
