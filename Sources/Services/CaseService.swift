@@ -106,7 +106,7 @@ public struct CaseService: Sendable {
             areaSource: placement.areaSource, latitude: request.latitude, longitude: request.longitude,
             address: request.address?.nonBlank,
             predictedCategory: placement.prediction.category, predictedConfidence: placement.prediction.confidence,
-            filedAt: now)
+            filedAt: now, modelVersion: placement.modelVersion)
         let subscriptions = request.notify.compactMap { channel -> NotificationSubscription? in
             let address: String? =
                 switch channel {

@@ -28,6 +28,8 @@ public struct Placement: Sendable {
     public var areaError: DomainError?
     /// Names in the text that fit several places and were left out rather than guessed.
     public var ambiguousPlaces: [Gazetteer.Ambiguity] = []
+    /// The model version that made the prediction (nil: the default model).
+    public var modelVersion: Int64?
 
     /// The status a case placed here starts in.
     public var status: CaseStatus { agencyCode == nil ? .triage : .assigned }
@@ -84,6 +86,6 @@ public struct Placer: Sendable {
             prediction: analysis.prediction, places: analysis.places, category: category, area: area,
             areaSource: areaSource, agencyCode: agency,
             triageReason: agency != nil ? nil : confident ? .noAgency : .unsure(confidence: analysis.prediction.confidence),
-            areaError: areaError, ambiguousPlaces: analysis.ambiguousPlaces)
+            areaError: areaError, ambiguousPlaces: analysis.ambiguousPlaces, modelVersion: analysis.modelVersion)
     }
 }

@@ -10,16 +10,48 @@ public struct TextAnalysis: Sendable {
     public var places: [PlaceMention]
     /// Names in the text that fit several places, none settled by another place named.
     public var ambiguousPlaces: [Gazetteer.Ambiguity] = []
+    /// The model version that made the prediction (nil: the default model trained from `Seeds/`).
+    public var modelVersion: Int64?
 }
 
 /// Classifies texts and finds places in them, from any task.
 ///
 /// ICU break iterators are not thread-safe, so each analysis borrows a classifier and a
 /// tokenizer from a small pool (made on demand, one per concurrent caller at most).
+///
+/// The model can be swapped while texts are analysed: the new model comes with its own pool, made
+/// before the swap as large as the old one had grown, so no request waits for a classifier to be
+/// built; analyses under way finish with the model they started with.
 public final class TextAnalyzer: Sendable {
-    public let model: ClassifierModel
     public let gazetteer: Gazetteer
-    private let idle = Mutex<[Worker]>([])
+    private let current: Mutex<Slot>
+
+    /// One model, its version, and its classifiers and tokenizers.
+    final class Slot: Sendable {
+        let model: ClassifierModel
+        /// nil: the default model trained from `Seeds/`.
+        let version: Int64?
+        private let idle = Mutex<[Worker]>([])
+        /// How many workers this slot has made: the pool a successor starts with.
+        let made = Atomic<Int>(0)
+
+        init(model: ClassifierModel, version: Int64?, workers: Int) throws {
+            self.model = model
+            self.version = version
+            let ready = try (0..<max(workers, 1)).map { _ in try Worker(model: model) }
+            made.store(ready.count, ordering: .relaxed)
+            idle.withLock { $0 = ready }
+        }
+
+        func borrow() -> Worker {
+            if let worker = idle.withLock({ $0.popLast() }) { return worker }
+            made.add(1, ordering: .relaxed)
+            // The first worker proved ICU works, so another cannot fail for want of data.
+            return try! Worker(model: model)
+        }
+
+        func giveBack(_ worker: Worker) { idle.withLock { $0.append(worker) } }
+    }
 
     /// One classifier and tokenizer, used by one caller at a time.
     final class Worker: @unchecked Sendable {
@@ -34,21 +66,34 @@ public final class TextAnalyzer: Sendable {
         }
     }
 
+    /// - Parameter version: the model's version in the database (nil: the default model).
     /// - Throws: `WordSegmenter.Unavailable` when ICU's data is missing (checked once, here).
-    public init(model: ClassifierModel, gazetteer: Gazetteer) throws {
-        self.model = model
+    public init(model: ClassifierModel, version: Int64? = nil, gazetteer: Gazetteer) throws {
         self.gazetteer = gazetteer
-        let first = try Worker(model: model)
-        idle.withLock { $0.append(first) }
+        current = Mutex(try Slot(model: model, version: version, workers: 1))
+    }
+
+    /// The model texts are classified with now.
+    public var model: ClassifierModel { current.withLock { $0.model } }
+
+    /// The version of the model texts are classified with now (nil: the default model).
+    public var modelVersion: Int64? { current.withLock { $0.version } }
+
+    /// Classifies with `model` from now on. Its classifiers are made here, before the swap.
+    public func swap(to model: ClassifierModel, version: Int64?) throws {
+        let grown = current.withLock { $0.made.load(ordering: .relaxed) }
+        let next = try Slot(model: model, version: version, workers: grown)
+        current.withLock { $0 = next }
     }
 
     /// The category prediction for `text` and the places it names.
     /// - Parameter context: codes of the area given with the text, which settle names several places share.
     public func analyze(_ text: String, context: Set<String> = []) -> TextAnalysis {
         let start = ContinuousClock.now
-        let worker = borrow()
+        let slot = current.withLock { $0 }
+        let worker = slot.borrow()
         defer {
-            idle.withLock { $0.append(worker) }
+            slot.giveBack(worker)
             CoreMetrics.Timer(label: "siang_classifier_seconds").record(duration: ContinuousClock.now - start)
         }
         let units = ThaiNormalizer.normalizedUTF16(text)
@@ -56,15 +101,18 @@ public final class TextAnalyzer: Sendable {
             // The classifier segments the text; the place finder reads the same word boundaries.
             let prediction = worker.classifier.classify(normalized: normalized, words: &worker.words)
             let places = gazetteer.places(inNormalized: normalized, words: worker.words, context: context)
-            return TextAnalysis(prediction: prediction, places: places.mentions, ambiguousPlaces: places.ambiguous)
+            return TextAnalysis(
+                prediction: prediction, places: places.mentions, ambiguousPlaces: places.ambiguous,
+                modelVersion: slot.version)
         }
     }
 
     /// The distinct content words of `text` (no stop words, no one-letter fragments), normalised:
     /// what "similar proposals" compares.
     public func contentWords(_ text: String) -> [String] {
-        let worker = borrow()
-        defer { idle.withLock { $0.append(worker) } }
+        let slot = current.withLock { $0 }
+        let worker = slot.borrow()
+        defer { slot.giveBack(worker) }
         return Self.contentWords(text, tokenizer: worker.tokenizer)
     }
 
@@ -76,11 +124,5 @@ public final class TextAnalyzer: Sendable {
             else { return nil }
             return token.text
         }
-    }
-
-    private func borrow() -> Worker {
-        if let worker = idle.withLock({ $0.popLast() }) { return worker }
-        // The first worker proved ICU works, so another cannot fail for want of data.
-        return try! Worker(model: model)
     }
 }
