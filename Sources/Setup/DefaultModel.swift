@@ -37,6 +37,10 @@ public enum DefaultModel {
     /// still tuned on the corpus.
     static let smoothing = 0.3
 
+    /// How model versions learnt from settled cases are trained: the default's features, every
+    /// parameter (the seed corpus's weight as background included) tuned by cross-validation on the cases.
+    public static let versionTrainer = Trainer()
+
     /// Trains the default model from the seed corpus and keywords, ignoring any cache.
     public static func train(home: SiangHome) throws -> ClassifierModel {
         try Trainer(parameters: ClassifierParameters(smoothing: smoothing)).train(

@@ -38,6 +38,10 @@ public struct SiangRuntime: Sendable {
     /// Where e-mail and SMS go when no provider is set for them: `siang serve` on a private database
     /// (someone trying Siang) writes them to its log; nil: they wait for a provider.
     public var trialMessageLog: Logger? = nil
+    /// The classifier's model versions, and what a new one is trained with (set by `prepare`).
+    public var models: ModelUpdates? = nil
+    public var modelTraining: ModelTrainingInputs? = nil
+    public var modelUpdateSettings = ModelUpdateSettings()
 
     public init(
         pool: ConnectionPool, reference: Reference, analyzer: TextAnalyzer, rules: ServiceRules,
@@ -79,21 +83,41 @@ public struct SiangRuntime: Sendable {
         // publicity followed the category, are hidden now, before anything is served or exported.
         let hidden = try await CaseStore(pool: pool).hidePublicCases(inCategories: settings.serviceRules.privateCategories)
         if hidden > 0 { logger.notice("cases in private categories hidden from the public", metadata: ["cases": "\(hidden)"]) }
-        let model = try model ?? DefaultModel.load(home: home)
+        let defaultModel = try model ?? DefaultModel.load(home: home)
+        let models = ModelUpdates(store: ModelVersionStore(pool: pool), cases: CaseStore(pool: pool), defaultModel: defaultModel)
+        var live: (version: Int64?, model: ClassifierModel) = (nil, defaultModel)
+        if let version = try await models.liveVersionID() {
+            do {
+                live = (version, try await models.model(id: version))
+            } catch {
+                // A live version that cannot be read must not keep the service down: classify with the default.
+                logger.error(
+                    "the live model version cannot be read; classifying with the default model",
+                    metadata: ["version": "\(version)", "error": "\(error)"])
+            }
+        }
+        if let version = live.version { logger.info("classifying with model version \(version)") }
         let statistics = StatisticsService(store: StatisticsStore(pool: pool, replica: replica), clock: clock)
         try await statistics.reload()
         var runtime = SiangRuntime(
-            pool: pool, reference: reference.reference, analyzer: try TextAnalyzer(model: model, gazetteer: reference.gazetteer),
+            pool: pool, reference: reference.reference,
+            analyzer: try TextAnalyzer(model: live.model, version: live.version, gazetteer: reference.gazetteer),
             rules: settings.serviceRules, statistics: statistics, renderer: try await PageRenderer.load(),
             catalogues: try Catalogues.load(), notifications: settings.notifications, line: settings.line, clock: clock)
         runtime.proposalRules = settings.proposals
         runtime.budgetVoterSecret = settings.budgetVoterSecret
         let similarity = try SimilarityIndex()
         // The team's training texts prime the IDF, so a common word weighs little even with few open cases.
-        similarity.addBackground(try SeedFiles.corpus(seeds: home.seeds).map(\.text))
+        let corpus = try SeedFiles.corpus(seeds: home.seeds)
+        similarity.addBackground(corpus.map(\.text))
         let indexed = try await DuplicateService.load(into: similarity, from: CaseStore(pool: pool))
         logger.info("similarity index loaded", metadata: ["cases": "\(indexed)"])
         runtime.similarity = similarity
+        runtime.models = models
+        runtime.modelTraining = ModelTrainingInputs(
+            trainer: DefaultModel.versionTrainer, taxonomy: try SeedFiles.taxonomy(seeds: home.seeds),
+            keywords: try SeedFiles.keywords(seeds: home.seeds), background: corpus)
+        runtime.modelUpdateSettings = settings.modelUpdates
         return runtime
     }
 }

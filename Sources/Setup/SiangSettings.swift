@@ -60,6 +60,8 @@ public struct SiangSettings: Sendable {
     public var rateLimits: RateLimitSettings = .unlimited
     /// Where `/metrics` is served, if anywhere (`metrics.*`).
     public var metrics = MetricsSettings()
+    /// How classifier model versions are followed and renewed (`classifier.*`).
+    public var modelUpdates = ModelUpdateSettings()
     /// Proposals' thresholds, periods, burst rule and supporter key (`proposals.*`).
     public var proposals: ProposalRules = .init()
     /// The key of budget voters' HMAC (`budgets.voter_secret`); nil for the one kept in the database.
@@ -120,6 +122,7 @@ public struct SiangSettings: Sendable {
         settings.statisticsReloadSeconds = max(1, config.int(forKey: "statistics.reload_seconds", default: 600))
         settings.rateLimits = RateLimitSettings.read(config)
         settings.metrics = MetricsSettings.read(config)
+        settings.modelUpdates = ModelUpdateSettings.read(config)
         settings.photos = PhotoLimits.read(config)
         return settings
     }

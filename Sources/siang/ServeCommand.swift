@@ -53,6 +53,7 @@ struct ServeCommand: AsyncParsableCommand {
                 formPostsPerMinute: settings.formPostsPerMinute,
                 failedCredentialsPerMinute: settings.failedCredentialsPerMinute, behindProxy: settings.behindProxy)
             configuration.followsCaseChanges = settings.statisticsChangeFeed
+            configuration.followsModelVersions = true
             configuration.statisticsReloadInterval = .seconds(settings.statisticsReloadSeconds)
             configuration.rateLimits = settings.rateLimits
             configuration.metrics = settings.metrics

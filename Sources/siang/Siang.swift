@@ -8,7 +8,7 @@ struct Siang: AsyncParsableCommand {
         abstract: "Siang (เสียง): complaints and public participation for Thai government.",
         subcommands: [
             ServeCommand.self, MigrateCommand.self, SeedCommand.self, TokenCommand.self, UserCommand.self, DemoCommand.self,
-            ClassifyCommand.self, TrainCommand.self,
+            ClassifyCommand.self, TrainCommand.self, ModelCommand.self,
             EvaluateCommand.self, SegmentCommand.self, BenchCommand.self, WebhookCommand.self, AgenciesCommand.self,
         ]
     )

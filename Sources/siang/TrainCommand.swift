@@ -1,7 +1,9 @@
 import ArgumentParser
 import Classification
+import Domain
 import Foundation
 import Setup
+import Services
 import Store
 import Web
 import ThaiText
@@ -21,8 +23,11 @@ struct TrainCommand: AsyncParsableCommand {
     )
     var fromDatabase = false
 
-    @Option(help: "Where to write the model.")
-    var output: String
+    @Option(help: "Where to write the model. Without it, --from-database alone stores the model in the database as a candidate version, compared with the live model (see `siang model`).")
+    var output: String?
+
+    @Option(help: "Settled cases needed to store a version (default: classifier.minimum_cases).")
+    var minimumCases: Int?
 
     @Option(help: "Column holding the text.")
     var textColumn = "text"
@@ -37,9 +42,13 @@ struct TrainCommand: AsyncParsableCommand {
 
     func validate() throws {
         if input == nil, !fromDatabase { throw ValidationError("give --input FILE.csv, --from-database, or both") }
+        if output == nil, input != nil {
+            throw ValidationError("give --output FILE (only --from-database alone stores a version in the database)")
+        }
     }
 
     func run() async throws {
+        guard let output else { return try await storeVersion() }
         let home = try SiangHome.locate()
         var taxonomy = try SeedFiles.taxonomy(seeds: home.seeds)
         var (examples, skipped) = try input.map {
@@ -70,6 +79,23 @@ struct TrainCommand: AsyncParsableCommand {
                     + (background.isEmpty ? "" : " and \(background.count) seed examples weighted \(model.parameters.backgroundWeight ?? 1)"))
                 + "; smoothing \(model.parameters.smoothing ?? 0), keyword weight \(model.parameters.keywordWeight ?? 0), temperature "
                 + String(format: "%.3f", model.parameters.temperature ?? 1) + "; wrote \(output)")
+    }
+
+    /// Trains on the settled cases but the newest fifth, with the seed corpus as background, and
+    /// stores the model as a candidate version compared with the live model on that fifth.
+    func storeVersion() async throws {
+        let home = try SiangHome.locate()
+        let inputs = ModelTrainingInputs(
+            trainer: tuning.trainer(), taxonomy: try SeedFiles.taxonomy(seeds: home.seeds),
+            keywords: try SeedFiles.keywords(seeds: home.seeds), background: try SeedFiles.corpus(seeds: home.seeds))
+        try await withModels { models, settings in
+            let (version, comparison) = try await models.train(
+                inputs, minimumCases: minimumCases ?? settings.modelUpdates.minimumCases,
+                margin: settings.modelUpdates.promotionMargin, at: Date())
+            print("version \(version.id) stored as a candidate, trained on \(version.examples) settled cases; "
+                + ModelCommand.describe(comparison))
+            print("to make it live: siang model promote \(version.id)")
+        }
     }
 }
 
