@@ -164,6 +164,10 @@ struct OpenDataCatalog: Encodable {
                     title: "Agency league table (JSON)", accessURL: Reference(id: base + "/api/v1/stats/agencies"),
                     downloadURL: Reference(id: base + "/api/v1/stats/agencies"), mediaType: "application/json", format: "JSON",
                     license: license),
+                Distribution(
+                    title: "Classifier accuracy by model version (JSON)", accessURL: Reference(id: base + "/api/v1/stats/classifier"),
+                    downloadURL: Reference(id: base + "/api/v1/stats/classifier"), mediaType: "application/json",
+                    format: "JSON", license: license),
             ])
         return OpenDataCatalog(
             id: base + "/api/v1/open-data/catalog.json",

@@ -85,6 +85,10 @@ struct StatisticsPage {
     let reference: Reference
     /// Duplicates by category and agency; nil leaves the table out.
     var duplicates: DuplicateService? = nil
+    /// Accuracy by classifier model version; nil leaves the table out.
+    var models: ModelUpdates? = nil
+    /// The version classifying now, marked live in that table.
+    var analyzer: TextAnalyzer? = nil
 
     func addRoutes(to router: Router<SiangRequestContext>) {
         router.get("stats", use: show)
@@ -205,6 +209,13 @@ struct StatisticsPage {
                 participants: format.number($0.participation.participants),
                 responseDays: $0.responseDays.map { format.number($0, fractionDigits: 1) } ?? "–")
         } ?? []
+        let live = analyzer?.modelVersion
+        let classifierRows = try await models?.accuracyByVersion().map { row in
+            StatsPage.ClassifierRow(
+                name: row.version.map { view.text("stats_model_numbered", ["version": String($0)]) } ?? view.text("stats_model_default"),
+                live: row.version == live, cases: format.number(row.cases), recategorised: format.number(row.recategorised),
+                kept: format.percent(row.cases == 0 ? nil : row.kept))
+        } ?? []
         let model = StatsPage(
             filters: StatsPage.Filters(from: from, to: to),
             categories: reference.data.categories.map {
@@ -223,7 +234,8 @@ struct StatisticsPage {
                 csv: address("/api/v1/open-data/cases.csv", dateQuery),
                 json: address("/api/v1/open-data/cases.json", dateQuery),
                 api: address("/api/v1/stats", apiQuery + ["group_by=category"])),
-            consultations: consultationRows, duplicates: duplicateRows, hasDuplicates: !duplicateRows.isEmpty)
+            consultations: consultationRows, duplicates: duplicateRows, hasDuplicates: !duplicateRows.isEmpty,
+            classifier: classifierRows)
         return try kit.render(model, title: view.text("title_stats"), view: view, request: request, shared: true)
     }
 

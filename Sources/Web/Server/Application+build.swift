@@ -22,6 +22,9 @@ public struct ServerConfiguration: Sendable {
     /// that several processes on one database agree within a second; off, they agree at each reload.
     /// Off unless asked for (`siang serve` asks, by its settings): the feed holds a connection.
     public var followsCaseChanges = false
+    /// Whether this process follows the live classifier model version and retrains on its schedule
+    /// (`ModelFollowService`, `classifier.*` settings). Off unless asked for (`siang serve` asks).
+    public var followsModelVersions = false
     /// How long a statistics answer may be reused while the data is unchanged (zero: never).
     public var statisticsCacheLifetime: Duration
     /// Whether statistics follow each change as it commits (else only the periodic reload).
@@ -132,6 +135,9 @@ public func buildApplication(
         proposals: services.proposalStatistics
     ).addRoutes(to: api)
     PhotoStatisticsController(photos: services.photos).addRoutes(to: api)
+    if let models = runtime.models {
+        ModelStatisticsController(models: models, analyzer: runtime.analyzer).addRoutes(to: api)
+    }
     OpenDataController(
         statistics: statistics, reference: runtime.reference, clock: runtime.clock, behindProxy: configuration.behindProxy
     ).addRoutes(to: api)
@@ -163,7 +169,9 @@ public func buildApplication(
         duplicates: services.duplicates)
     citizen.addRoutes(to: router)
     FollowPages(kit: kit, duplicates: services.duplicates, citizen: citizen).addRoutes(to: router)
-    StatisticsPage(kit: kit, figures: figures, reference: runtime.reference, duplicates: services.duplicates)
+    StatisticsPage(
+        kit: kit, figures: figures, reference: runtime.reference, duplicates: services.duplicates, models: runtime.models,
+        analyzer: runtime.analyzer)
         .addRoutes(to: router)
     PageAssets(renderer: runtime.renderer).addRoutes(to: router)
     let sessionStore = runtime.staffSessions(logger: logger)
@@ -206,6 +214,12 @@ public func buildApplication(
         background.append(
             CaseChangeService(
                 follower: services.caseChanges, reloadInterval: configuration.statisticsReloadInterval, logger: logger))
+    }
+    if configuration.followsModelVersions, let models = runtime.models {
+        background.append(
+            ModelFollowService(
+                analyzer: runtime.analyzer, models: models, training: runtime.modelTraining,
+                settings: runtime.modelUpdateSettings, clock: runtime.clock, logger: logger))
     }
     if configuration.metrics.port > 0 { background.append(metrics.application(settings: configuration.metrics, logger: logger)) }
     if configuration.deliversNotifications, let delivery = runtime.notificationDelivery(outbox: services.outbox) {

@@ -111,6 +111,17 @@ struct StatsPage: PageModel {
         var meToo: String
     }
 
+    /// Per classifier model version: cases categorised, moved by staff, share kept (`GET /api/v1/stats/classifier`).
+    var classifier: [ClassifierRow] = []
+
+    struct ClassifierRow: Sendable {
+        var name: String
+        var live: Bool
+        var cases: String
+        var recategorised: String
+        var kept: String
+    }
+
     /// The addresses of the same figures as open data.
     struct OpenData: Sendable {
         var csv: String

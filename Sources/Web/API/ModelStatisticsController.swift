@@ -1,0 +1,41 @@
+import Domain
+import Foundation
+import Hummingbird
+import Services
+
+/// `GET /api/v1/stats/classifier`: for each classifier model version, the cases it classified and the
+/// share whose category staff left as it chose: accuracy as the service lives it.
+struct ModelStatisticsController {
+    let models: ModelUpdates
+    let analyzer: TextAnalyzer
+
+    func addRoutes(to group: RouterGroup<SiangRequestContext>) {
+        group.get("stats/classifier", use: accuracy)
+    }
+
+    struct VersionJSON: Encodable {
+        /// nil: the default model trained from Seeds/.
+        var version: Int64?
+        var cases: Int
+        var recategorised: Int
+        var share_kept: Double?
+    }
+
+    struct AccuracyJSON: Encodable {
+        var live_version: Int64?
+        var versions: [VersionJSON]
+    }
+
+    @Sendable func accuracy(_ request: Request, context: SiangRequestContext) async throws -> Response {
+        let versions = try await models.accuracyByVersion()
+        return try JSONResponse.make(
+            AccuracyJSON(
+                live_version: analyzer.modelVersion,
+                versions: versions.map {
+                    VersionJSON(
+                        version: $0.version, cases: $0.cases, recategorised: $0.recategorised,
+                        share_kept: $0.cases == 0 ? nil : ($0.kept * 10_000).rounded() / 10_000)
+                }),
+            headers: [.cacheControl: "public, max-age=60"])
+    }
+}
