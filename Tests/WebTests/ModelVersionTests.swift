@@ -1,0 +1,210 @@
+import Classification
+import Domain
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Postgres
+import Services
+import Setup
+import Store
+import TestSupport
+import Testing
+import Web
+
+/// Classifier models learnt from settled cases: stored as versions, promoted only when not worse,
+/// rolled back, swapped into a running service without a restart, and recorded on every case.
+@Suite("Classifier model versions")
+struct ModelVersionTests {
+    /// Files `count` texts of the seed corpus (several categories) in Bang Na and marks them resolved:
+    /// settled cases whose categories are the corpus's own.
+    static func settleSeedCases(_ count: Int, app: TestApp, client: any TestClientProtocol) async throws -> [TrainingExample] {
+        let corpus = try SeedFiles.corpus(seeds: TestDatabase.home.seeds)
+        let categories = ["road", "drainage", "lighting", "cleanliness", "sidewalk"]
+        var examples: [TrainingExample] = []
+        for index in 0..<count {
+            let category = categories[index % categories.count]
+            let example = corpus.filter { $0.category == category }[index / categories.count]
+            _ = try await client.file([
+                "text": example.text, "category": category, "area": ["province": "กรุงเทพมหานคร", "district": "บางนา"],
+            ])
+            examples.append(example)
+        }
+        try await app.database.pool.withConnection { try $0.execute("UPDATE cases SET status = 'resolved'") }
+        return examples
+    }
+
+    /// A model that has learnt every category as the next one: worse than any sensible model.
+    static func wrongModel() async throws -> ClassifierModel {
+        let home = TestDatabase.home
+        let taxonomy = try SeedFiles.taxonomy(seeds: home.seeds)
+        let shifted = try SeedFiles.corpus(seeds: home.seeds).map { example in
+            let index = taxonomy.categories.firstIndex(of: example.category) ?? 0
+            return TrainingExample(text: example.text, category: taxonomy.categories[(index + 1) % taxonomy.categories.count])
+        }
+        return try Trainer(parameters: ClassifierParameters(smoothing: 0.3, keywordWeight: 0, temperature: 1))
+            .train(examples: shifted, taxonomy: taxonomy, keywords: [])
+    }
+
+    static func models(_ app: TestApp) throws -> ModelUpdates { try #require(app.runtime.models) }
+
+    static func store(_ app: TestApp) -> ModelVersionStore { ModelVersionStore(pool: app.database.pool) }
+
+    /// The id of the first case of the newest fifth, as training would hold it out.
+    static func heldOutFrom(_ app: TestApp) async throws -> Int64 {
+        let settled = try await CaseStore(pool: app.database.pool).labelledCases()
+        return try #require(settled.prefix(max(1, Int((Double(settled.count) * ModelUpdates.heldOutShare).rounded()))).last?.id)
+    }
+
+    @Test("promotion refuses a worse model and keeps the live one; a model as good is promoted; rollback restores the one before")
+    func promoteRefuseRollback() async throws {
+        let app = try await TestApp.make()
+        try await app.run { client in
+            _ = try await Self.settleSeedCases(20, app: app, client: client)
+            let models = try Self.models(app)
+            let from = try await Self.heldOutFrom(app)
+            let worse = try await Self.store(app).add(
+                model: Array(try ModelFile.encode(try await Self.wrongModel())), source: "test", examples: 1, heldOutFrom: from,
+                report: "{}", at: Date())
+            await #expect(throws: ModelUpdateError.self) { try await models.promote(id: worse.id, margin: 0.01, at: Date()) }
+            #expect(try await Self.store(app).version(id: worse.id)?.state == .refused)
+            #expect(try await models.liveVersionID() == nil, "the default model stays live")
+
+            let same = try await Self.store(app).add(
+                model: Array(try ModelFile.encode(try await TestModel.shared.value)), source: "test", examples: 1,
+                heldOutFrom: from, report: "{}", at: Date())
+            let comparison = try await models.promote(id: same.id, margin: 0.01, at: Date())
+            #expect(comparison.heldOut == 4)
+            #expect(comparison.candidate == comparison.live)
+            #expect(try await models.liveVersionID() == same.id)
+
+            // Forced, the worse one goes live over the good one; rolling back returns to the good one,
+            // and rolling back again to the default model.
+            _ = try await models.promote(id: worse.id, margin: 0.01, force: true, at: Date())
+            #expect(try await models.liveVersionID() == worse.id)
+            let back = try await models.rollback()
+            #expect(back.from == worse.id && back.to == same.id)
+            #expect(try await models.liveVersionID() == same.id)
+            #expect(try await Self.store(app).version(id: worse.id)?.state == .rolledBack)
+            let toDefault = try await models.rollback()
+            #expect(toDefault.to == nil)
+            #expect(try await models.liveVersionID() == nil)
+            await #expect(throws: ModelUpdateError.nothingToRollBack) { try await models.rollback() }
+        }
+    }
+
+    @Test("a version trained from the settled cases holds out the newest fifth and is stored as a candidate with its comparison")
+    func trainFromSettledCases() async throws {
+        let app = try await TestApp.make()
+        try await app.run { client in
+            _ = try await Self.settleSeedCases(25, app: app, client: client)
+            let models = try Self.models(app)
+            let home = TestDatabase.home
+            let inputs = ModelTrainingInputs(
+                trainer: Trainer(parameters: ClassifierParameters(smoothing: 0.3, keywordWeight: 1, temperature: 1)),
+                taxonomy: try SeedFiles.taxonomy(seeds: home.seeds), keywords: try SeedFiles.keywords(seeds: home.seeds),
+                background: [])
+            await #expect(throws: ModelUpdateError.tooFewSettledCases(have: 25, need: 500)) {
+                try await models.train(inputs, minimumCases: 500, margin: 0.01, at: Date())
+            }
+            let (version, comparison) = try await models.train(inputs, minimumCases: 10, margin: 0.01, at: Date())
+            #expect(version.state == .candidate)
+            #expect(version.examples == 20)
+            #expect(version.heldOutFrom == (try await Self.heldOutFrom(app)))
+            #expect(comparison.heldOut == 5)
+            #expect(comparison.liveVersion == nil)
+            #expect(ModelComparison.decode(version.report) == comparison, "the report kept is the comparison made")
+            #expect(try await models.list().map(\.id) == [version.id])
+        }
+    }
+
+    @Test("a running service swaps to the promoted version without a restart, losing no filing, and each case records its version")
+    func swapUnderLoad() async throws {
+        let app = try await TestApp.make(environment: ["SIANG_CLASSIFIER_CHECK_SECONDS": "1", "SIANG_CLASSIFIER_RETRAIN_HOURS": "0"])
+        var configuration = TestApp.configuration
+        configuration.followsModelVersions = true
+        try await app.run(configuration: configuration) { client in
+            let models = try Self.models(app)
+            let version = try await Self.store(app).add(
+                model: Array(try ModelFile.encode(try await TestModel.shared.value)), source: "test", examples: 1,
+                heldOutFrom: nil, report: "{}", at: Date())
+            // Filings go on while the version is promoted, rolled back and promoted again.
+            let statuses = try await withThrowingTaskGroup(of: [Int].self) { group in
+                for _ in 0..<4 {
+                    group.addTask {
+                        var statuses: [Int] = []
+                        for _ in 0..<15 { statuses.append(Int(try await client.send(.post, "/api/v1/cases", json: bangNaPothole).status.code)) }
+                        return statuses
+                    }
+                }
+                group.addTask {
+                    _ = try await models.promote(id: version.id, margin: 0, force: true, at: Date())
+                    try await Self.waitUntil { app.runtime.analyzer.modelVersion == version.id }
+                    _ = try await models.rollback()
+                    try await Self.waitUntil { app.runtime.analyzer.modelVersion == nil }
+                    _ = try await models.promote(id: version.id, margin: 0, force: true, at: Date())
+                    try await Self.waitUntil { app.runtime.analyzer.modelVersion == version.id }
+                    return []
+                }
+                return try await group.reduce(into: []) { $0 += $1 }
+            }
+            #expect(statuses.count == 60)
+            #expect(statuses.allSatisfy { $0 == 201 }, "\(statuses.filter { $0 != 201 })")
+            let after = try await client.file(bangNaPothole)
+            let recorded = try await app.database.pool.withConnection { connection in
+                try connection.query("SELECT code, model_version FROM cases").rows.map {
+                    (try $0.string(0), try $0.optionalInt(1).map(Int64.init))
+                }
+            }
+            #expect(recorded.count == 61)
+            #expect(recorded.allSatisfy { $0.1 == nil || $0.1 == version.id })
+            #expect(recorded.first { $0.0 == after.code }?.1 == version.id, "a filing after the swap records the version")
+        }
+    }
+
+    @Test("statistics show each version's cases and the share whose category staff kept")
+    func accuracyByVersion() async throws {
+        let app = try await TestApp.make()
+        try await app.run { client in
+            let token = try await app.token(agency: "bma-district-1047")
+            let first = try await client.file(bangNaPothole)
+            _ = try await client.file(bangNaPothole)
+            let models = try Self.models(app)
+            let version = try await Self.store(app).add(
+                model: Array(try ModelFile.encode(try await TestModel.shared.value)), source: "test", examples: 1,
+                heldOutFrom: nil, report: "{}", at: Date())
+            _ = try await models.promote(id: version.id, margin: 0, force: true, at: Date())
+            try app.runtime.analyzer.swap(to: try await models.model(id: version.id), version: version.id)
+            _ = try await client.file(bangNaPothole)
+            #expect(try await client.act(first.code, token: token, ["action": "recategorise", "category": "drainage"]).status == .ok)
+
+            let figures = try await client.send(.get, "/api/v1/stats/classifier")
+            #expect(figures.status == .ok)
+            #expect(figures.int("live_version") == Int(version.id))
+            let rows = figures.array("versions")
+            let defaultRow = try #require(rows.first { $0["version"] == nil })
+            #expect(defaultRow["cases"] as? Int == 2)
+            #expect(defaultRow["recategorised"] as? Int == 1)
+            #expect(defaultRow["share_kept"] as? Double == 0.5)
+            let versionRow = try #require(rows.first { $0["version"] as? Int == Int(version.id) })
+            #expect(versionRow["cases"] as? Int == 1)
+            #expect(versionRow["recategorised"] as? Int == 0)
+
+            for (language, words) in [("th", ["แบบจำลองตั้งต้น", "รุ่นที่ \(version.id) (ใช้อยู่)", "50.0%"]), ("en", ["Default model", "Version \(version.id) (live)"])] {
+                let response = try await client.executeRequest(
+                    uri: "/stats", method: .get, headers: [.acceptLanguage: language], body: nil)
+                let page = String(buffer: response.body)
+                #expect(page.contains("table-classifier"))
+                for word in words { #expect(page.contains(word), "\(language): \(word)") }
+            }
+        }
+    }
+
+    static func waitUntil(_ condition: @Sendable () -> Bool) async throws {
+        let deadline = ContinuousClock.now + .seconds(60)
+        while !condition() {
+            guard ContinuousClock.now < deadline else { throw CancellationError() }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+    }
+}
