@@ -23,8 +23,7 @@ struct ModelCommand: AsyncParsableCommand {
         func run() async throws {
             try await withModels { models, _ in
                 let versions = try await models.list()
-                if versions.isEmpty { print("no versions: the default model (trained from Seeds/) is live") }
-                if !versions.contains(where: { $0.state == .live }) { print("live: the default model") }
+                if !versions.contains(where: { $0.state == .live }) { print("live: the default model (trained from Seeds/)") }
                 for version in versions { print(ModelCommand.line(version)) }
             }
         }
@@ -78,7 +77,8 @@ struct ModelCommand: AsyncParsableCommand {
     }
 }
 
-/// Runs `body` with the model versions of the configured database; their refusals become usage errors.
+/// Runs `body` with the model versions of the configured database; a refusal is printed as one line
+/// and the command fails (exit status 1), without the usage text a mistyped command gets.
 func withModels(_ body: (ModelUpdates, SiangSettings) async throws -> Void) async throws {
     try await withDatabase { database, home, logger in
         try await Migrator.migrate(pool: database.pool, migrations: SiangMigrations.all, logger: logger)
@@ -89,7 +89,8 @@ func withModels(_ body: (ModelUpdates, SiangSettings) async throws -> Void) asyn
         do {
             try await body(models, settings)
         } catch let error as ModelUpdateError {
-            throw ValidationError(error.description)
+            printError("refused: \(error)")
+            throw ExitCode.failure
         }
     }
 }
