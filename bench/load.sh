@@ -154,20 +154,34 @@ PY
     sink_pids="$sink_pids $!"
     psql -q "host=$socket user=siang dbname=siang" -c \
         "INSERT INTO agency_webhooks (agency_code, url, secret, created_at) SELECT code, 'http://127.0.0.1:$hook_port/hook', 'bench', now() FROM agencies"
-    # Off and on take turns (ROUNDS of each, default 3), so that the tables' growth, checkpoints and
-    # the machine's other work fall on both alike; the totals of each are the figures to compare.
-    rm -f "$work/off.txt" "$work/on.txt"
-    for round in $(seq 1 "${ROUNDS:-3}"); do
-        stop_server
-        start_server SIANG_NOTIFICATIONS_ENABLED=false
-        echo "filing, notifications off (round $round): $connections connections for ${duration}s (e-mail asked for, nothing written)"
-        measured_filing "$work/notify-bodies.jsonl" notifications_off "$work/off.txt"
-        stop_server
+    # Off and on take turns (ROUNDS of each, default 3) in the order off on, on off, …, so that the
+    # tables' growth (each run adds tens of thousands of cases), checkpoints and the machine's other work
+    # fall on both alike; the totals of each are the figures to compare. (Always off before on, "on" ran
+    # on the bigger database every time.)
+    start_notifying_server() {
         start_server SIANG_SMTP_HOST=127.0.0.1 SIANG_SMTP_PORT="$smtp_port" SIANG_SMTP_SECURITY=none \
             SIANG_NOTIFICATIONS_DELIVERY_INTERVAL_MS=200
-        echo "filing, notifications on (round $round): $connections connections for ${duration}s (an e-mail and a webhook event per case)"
-        measured_filing "$work/notify-bodies.jsonl" notifications_on "$work/on.txt"
+    }
+    rm -f "$work/off.txt" "$work/on.txt"
+    for round in $(seq 1 "${ROUNDS:-3}"); do
+        turns="off on"
+        [ $((round % 2)) = 0 ] && turns="on off"
+        for turn in $turns; do
+            stop_server
+            if [ "$turn" = off ]; then
+                start_server SIANG_NOTIFICATIONS_ENABLED=false
+                echo "filing, notifications off (round $round): $connections connections for ${duration}s (e-mail asked for, nothing written)"
+                measured_filing "$work/notify-bodies.jsonl" notifications_off "$work/off.txt"
+            else
+                start_notifying_server
+                echo "filing, notifications on (round $round): $connections connections for ${duration}s (an e-mail and a webhook event per case)"
+                measured_filing "$work/notify-bodies.jsonl" notifications_on "$work/on.txt"
+            fi
+        done
     done
+    # The drain below needs a server that delivers (an even round ends with "off").
+    stop_server
+    start_notifying_server
     compare_turns "$work/off.txt" "$work/on.txt" notifications
     # The receivers are small Python servers, far slower than a provider: report how far delivery got
     # in DRAIN_SECONDS (default 30) after filing stopped, and why anything failed.
