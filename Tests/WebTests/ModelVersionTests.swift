@@ -200,6 +200,70 @@ struct ModelVersionTests {
         }
     }
 
+    @Test("siang model lists, promotes and rolls back the database's versions; a refusal is one line and exit status 1",
+        .timeLimit(.minutes(5)))
+    func modelCommands() async throws {
+        let app = try await TestApp.make()
+        try await app.run { _ in
+            let version = try await Self.store(app).add(
+                model: Array(try ModelFile.encode(try await TestModel.shared.value)), source: "test", examples: 1,
+                heldOutFrom: nil, report: "{}", at: Date())
+            let database = Self.url(app.database)
+            let listed = try await Self.siang(["model", "list"], database: database)
+            #expect(listed.status == 0, "\(listed.error)")
+            #expect(listed.output.contains("live: the default model"))
+            #expect(listed.output.contains("\(version.id)\tcandidate"))
+
+            let promoted = try await Self.siang(["model", "promote", "\(version.id)", "--force"], database: database)
+            #expect(promoted.status == 0, "\(promoted.error)")
+            #expect(try await Self.models(app).liveVersionID() == version.id)
+
+            let back = try await Self.siang(["model", "rollback"], database: database)
+            #expect(back.output.contains("version \(version.id) rolled back; live now: the default model"), "\(back.error)")
+            let refused = try await Self.siang(["model", "rollback"], database: database)
+            #expect(refused.status == 1)
+            #expect(refused.error.contains("refused: the default model is live already"))
+            #expect(!refused.error.contains("Usage"))
+        }
+    }
+
+    /// The test database as `DATABASE_URL`.
+    static func url(_ database: TestDatabase.Handle) -> String {
+        guard database.connectionString.contains("://"), var url = URLComponents(string: database.connectionString) else {
+            return database.connectionString + " dbname=\(database.name)"
+        }
+        url.path = "/" + database.name
+        return url.string ?? database.connectionString
+    }
+
+    /// Runs the built `siang` binary from the repository with `arguments`, on `database`.
+    static func siang(_ arguments: [String], database: String) async throws -> (status: Int32, output: String, error: String) {
+        let binary = URL(fileURLWithPath: try FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+            .deletingLastPathComponent().appendingPathComponent("siang").path
+        try #require(FileManager.default.isExecutableFile(atPath: binary), "build siang first: \(binary)")
+        return try await onOwnThread {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: binary)
+            process.arguments = arguments
+            process.currentDirectoryURL = URL(fileURLWithPath: TestDatabase.home.path)
+            var environment = ProcessInfo.processInfo.environment
+            environment["DATABASE_URL"] = database
+            environment["LOG_LEVEL"] = "warning"
+            process.environment = environment
+            let output = Pipe()
+            let error = Pipe()
+            process.standardOutput = output
+            process.standardError = error
+            try process.run()
+            // Read to the end before waiting (the output is small: warnings only), so the child never
+            // blocks on a full pipe.
+            let outputData = output.fileHandleForReading.readDataToEndOfFile()
+            let errorData = error.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return (process.terminationStatus, String(decoding: outputData, as: UTF8.self), String(decoding: errorData, as: UTF8.self))
+        }
+    }
+
     static func waitUntil(_ condition: @Sendable () -> Bool) async throws {
         let deadline = ContinuousClock.now + .seconds(60)
         while !condition() {
