@@ -45,19 +45,22 @@ public struct ModelVersion: Sendable, Equatable {
     }
 }
 
-/// How often staff changed the category the model chose, for the cases one model version classified.
+/// How often the category the model chose was the one a case finished in, for the finished cases one
+/// model version classified.
 public struct ModelVersionAccuracy: Sendable, Equatable {
     /// nil: the default model trained from `Seeds/`.
     public var version: Int64?
+    /// Finished cases (resolved or closed) it classified.
     public var cases: Int
-    public var recategorised: Int
+    /// Of those, how many finished in another category than it chose.
+    public var changed: Int
 
-    public init(version: Int64?, cases: Int, recategorised: Int) {
+    public init(version: Int64?, cases: Int, changed: Int) {
         self.version = version
         self.cases = cases
-        self.recategorised = recategorised
+        self.changed = changed
     }
 
-    /// The share of cases whose category staff left as the model chose it.
-    public var kept: Double { cases == 0 ? 0 : Double(cases - recategorised) / Double(cases) }
+    /// The share of finished cases whose category was the one the model chose.
+    public var kept: Double { cases == 0 ? 0 : Double(cases - changed) / Double(cases) }
 }

@@ -70,6 +70,8 @@ public enum ModelUpdateError: Error, Equatable, CustomStringConvertible {
     /// Another promotion or rollback changed the live model meanwhile.
     case liveChanged
     case nothingToRollBack
+    case alreadyLive(Int64)
+    case notCandidate(Int64, String)
 
     public var description: String {
         switch self {
@@ -83,6 +85,9 @@ public enum ModelUpdateError: Error, Equatable, CustomStringConvertible {
                 + " (margin " + Self.figure(comparison.margin) + ")"
         case .liveChanged: "the live model changed meanwhile; try again"
         case .nothingToRollBack: "the default model is live already; there is nothing to roll back"
+        case .alreadyLive(let id): "version \(id) is live already"
+        case .notCandidate(let id, let state):
+            "version \(id) is \(state), not a candidate; promote it with --force to take it back"
         }
     }
 
@@ -173,26 +178,34 @@ public struct ModelUpdates: Sendable {
             liveVersion: live.version, margin: margin)
     }
 
-    /// Promotes version `id` (nil: the newest candidate) if, on the settled cases it was not trained
-    /// on, it scores no worse than the live model beyond `margin`, or if `force`d. A refused
-    /// candidate is marked so.
+    /// Promotes version `id` (nil: the newest candidate) if it scores no worse than the live model
+    /// beyond `margin` on the settled cases neither was trained on (those from the later of the two
+    /// held-out slices on), or if `force`d. A refused candidate is marked so. Only a candidate is
+    /// promoted; `force` also takes back a version refused, retired or rolled back.
     /// - Throws: `ModelUpdateError`.
     public func promote(id: Int64?, margin: Double, force: Bool = false, at now: Date) async throws -> ModelComparison {
         let found: ModelVersion?
         if let id { found = try await store.version(id: id) } else { found = try await store.newestCandidate() }
         guard let version = found else { throw id.map { ModelUpdateError.noSuchVersion($0) } ?? .noCandidate }
+        guard version.state != .live else { throw ModelUpdateError.alreadyLive(version.id) }
+        guard force || version.state == .candidate else { throw ModelUpdateError.notCandidate(version.id, version.state.rawValue) }
         let candidate = try await model(id: version.id)
-        let heldOut = try await cases.labelledCases()
-            .filter { settled in version.heldOutFrom.map { settled.id >= $0 } ?? false }
-            .map { TrainingExample(text: $0.text, category: $0.category) }
+        var liveFrom: Int64?
+        if let live = try await store.liveID() { liveFrom = try await store.version(id: live)?.heldOutFrom }
+        let from = [version.heldOutFrom, liveFrom].compactMap { $0 }.max()
+        var heldOut: [TrainingExample] = []
+        if let from {
+            heldOut = try await cases.labelledCases(from: from).map { TrainingExample(text: $0.text, category: $0.category) }
+        }
         // With nothing to score on, "not worse" cannot be shown.
         guard !heldOut.isEmpty || force else { throw ModelUpdateError.tooFewSettledCases(have: 0, need: 1) }
-        let comparison = try await compare(candidate, on: heldOut, heldOutFrom: version.heldOutFrom, margin: margin)
+        let comparison = try await compare(candidate, on: heldOut, heldOutFrom: from, margin: margin)
         guard force || comparison.candidateNotWorse else {
             try await store.refuse(id: version.id, report: comparison.json)
             throw ModelUpdateError.worseThanLive(comparison)
         }
-        guard try await store.promote(id: version.id, expectedLive: comparison.liveVersion, report: comparison.json, at: now)
+        guard try await store.promote(
+            id: version.id, expectedLive: comparison.liveVersion, force: force, report: comparison.json, at: now)
         else { throw ModelUpdateError.liveChanged }
         return comparison
     }
@@ -206,8 +219,8 @@ public struct ModelUpdates: Sendable {
 
     public func list() async throws -> [ModelVersion] { try await store.list() }
 
-    /// Per version, the cases it classified and how many staff moved; it reads every case, so it is
-    /// computed at most once a minute (for the statistics page and API alike).
+    /// Per version, the finished cases it classified and how many finished in another category; it reads
+    /// every case, so it is computed at most once a minute (for the statistics page and API alike).
     public func accuracyByVersion() async throws -> [ModelVersionAccuracy] {
         try await accuracyFigures.value(key: 0) { try await store.accuracyByVersion() }
     }

@@ -84,7 +84,8 @@ public struct SiangRuntime: Sendable {
         let hidden = try await CaseStore(pool: pool).hidePublicCases(inCategories: settings.serviceRules.privateCategories)
         if hidden > 0 { logger.notice("cases in private categories hidden from the public", metadata: ["cases": "\(hidden)"]) }
         let defaultModel = try model ?? DefaultModel.load(home: home)
-        let models = ModelUpdates(store: ModelVersionStore(pool: pool), cases: CaseStore(pool: pool), defaultModel: defaultModel)
+        let models = ModelUpdates(
+            store: ModelVersionStore(pool: pool, replica: replica), cases: CaseStore(pool: pool), defaultModel: defaultModel)
         var live: (version: Int64?, model: ClassifierModel) = (nil, defaultModel)
         if let version = try await models.liveVersionID() {
             do {

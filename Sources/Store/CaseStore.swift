@@ -523,17 +523,20 @@ public struct CaseStore: Sendable {
     /// Cases whose category staff have settled, to retrain the classifier on: those an officer
     /// or the triage desk recategorised or placed (corrections), and those that reached a result
     /// in their category (confirmations). Text is the title and text as filed.
-    public func labelledCases(limit: Int = 200_000) async throws -> [(id: Int64, text: String, category: String, corrected: Bool)] {
+    /// Newest first; `from` keeps those from that case id on.
+    public func labelledCases(
+        from: Int64? = nil, limit: Int = 200_000
+    ) async throws -> [(id: Int64, text: String, category: String, corrected: Bool)] {
         try await pool.withConnection(idempotent: true) { connection in
             try connection.query(
                 """
                 SELECT c.id, concat_ws(E'\\n', c.title, c.text), c.category_code,
                        EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = c.id AND e.kind IN ('recategorised', 'placed'))
                 FROM cases c
-                WHERE \(Self.settled)
+                WHERE (\(Self.settled)) AND ($2::bigint IS NULL OR c.id >= $2)
                 ORDER BY c.id DESC
                 LIMIT $1
-                """, [limit]
+                """, [limit, from]
             ).rows.map { (Int64(try $0.int(0)), try $0.string(1), try $0.string(2), try $0.bool(3)) }
         }
     }

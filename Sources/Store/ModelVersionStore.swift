@@ -6,9 +6,12 @@ public import Postgres
 /// trained and compared on.
 public struct ModelVersionStore: Sendable {
     let pool: ConnectionPool
+    /// Where the accuracy figures (a read of every finished case) are read, when there is a replica.
+    let replica: ConnectionPool?
 
-    public init(pool: ConnectionPool) {
+    public init(pool: ConnectionPool, replica: ConnectionPool? = nil) {
         self.pool = pool
+        self.replica = replica
     }
 
     static let columns = "id, created_at, source, examples, held_out_from, state, promoted_at, replaced_version, report::text"
@@ -83,21 +86,24 @@ public struct ModelVersionStore: Sendable {
     }
 
     /// Makes `id` live if the live version is still `expectedLive` (nil: none), recording `report`; the
-    /// version it replaces is retired. Returns false when the live version changed meanwhile or `id` is
-    /// not a candidate.
-    public func promote(id: Int64, expectedLive: Int64?, report: String, at now: Date) async throws -> Bool {
+    /// version it replaces is retired. Only a candidate is promoted, unless `force` also allows a version
+    /// refused, retired or rolled back. Returns false when the live version changed meanwhile, or `id` is
+    /// live already or not in a state that may be promoted; nothing changes then.
+    public func promote(id: Int64, expectedLive: Int64?, force: Bool, report: String, at now: Date) async throws -> Bool {
         try await pool.transaction { connection in
             // The lock orders promotions and rollbacks, so each sees the live version the other left.
             try connection.execute("LOCK TABLE model_versions IN SHARE ROW EXCLUSIVE MODE")
             let live = try connection.query("SELECT id FROM model_versions WHERE state = 'live'").rows.first.map { Int64(try $0.int(0)) }
-            guard live == expectedLive else { return false }
+            guard live == expectedLive, live != id else { return false }
+            let allowed = force ? ["candidate", "refused", "retired", "rolled_back"] : ["candidate"]
+            let target = try connection.query(
+                "SELECT 1 FROM model_versions WHERE id = $1 AND state = ANY($2::text[]) FOR UPDATE", [id, allowed])
+            guard !target.rows.isEmpty else { return false }
             try connection.query("UPDATE model_versions SET state = 'retired' WHERE state = 'live'")
-            return try connection.query(
-                """
-                UPDATE model_versions SET state = 'live', promoted_at = $2, replaced_version = $3, report = $4::jsonb
-                WHERE id = $1 AND state IN ('candidate', 'refused', 'retired', 'rolled_back')
-                """, [id, now, expectedLive, report]
-            ).affectedRows == 1
+            try connection.query(
+                "UPDATE model_versions SET state = 'live', promoted_at = $2, replaced_version = $3, report = $4::jsonb WHERE id = $1",
+                [id, now, expectedLive, report])
+            return true
         }
     }
 
@@ -110,38 +116,50 @@ public struct ModelVersionStore: Sendable {
         }
     }
 
-    /// Takes the live version back to the one it replaced (nil: the default model). Returns the
-    /// version rolled back and the one live now, or nil when the default model is already live.
+    /// Takes the live version back to the one it replaced: the nearest version along the chain of
+    /// replaced versions that is still retired (one rolled back or refused meanwhile is skipped; a chain
+    /// that comes round to itself, after versions were promoted again, ends at the default model).
+    /// Returns the version rolled back and the one live now (nil: the default model), or nil when the
+    /// default model is already live.
     public func rollback() async throws -> (from: Int64, to: Int64?)? {
         try await pool.transaction { connection in
             try connection.execute("LOCK TABLE model_versions IN SHARE ROW EXCLUSIVE MODE")
-            guard let row = try connection.query(
-                "SELECT id, replaced_version FROM model_versions WHERE state = 'live'"
-            ).rows.first else { return nil }
-            let from = Int64(try row.int(0))
-            let to = try row.optionalInt(1).map(Int64.init)
+            var chain: [Int64: (state: String, replaced: Int64?)] = [:]
+            for row in try connection.query("SELECT id, state, replaced_version FROM model_versions").rows {
+                chain[Int64(try row.int(0))] = (try row.string(1), try row.optionalInt(2).map(Int64.init))
+            }
+            guard let from = chain.first(where: { $0.value.state == "live" })?.key else { return nil }
+            var seen: Set<Int64> = [from]
+            var to = chain[from]?.replaced
+            while let candidate = to, chain[candidate]?.state != "retired" || seen.contains(candidate) {
+                guard seen.insert(candidate).inserted else {
+                    to = nil
+                    break
+                }
+                to = chain[candidate]?.replaced
+            }
             try connection.query("UPDATE model_versions SET state = 'rolled_back' WHERE id = $1", [from])
             if let to { try connection.query("UPDATE model_versions SET state = 'live' WHERE id = $1", [to]) }
             return (from, to)
         }
     }
 
-    /// Per model version, the cases it classified and how many of them staff moved to another category.
+    /// Per model version, the finished cases (resolved or closed) it classified, and how many of them
+    /// finished in another category than it chose: staff moved them, or the citizen had chosen another.
+    /// One pass over the cases, on the replica when there is one.
     public func accuracyByVersion() async throws -> [ModelVersionAccuracy] {
-        try await pool.withConnection(idempotent: true) { connection in
+        try await (replica ?? pool).withConnection(idempotent: true) { connection in
             try connection.query(
                 """
-                SELECT c.model_version, count(*),
-                       count(*) FILTER (WHERE EXISTS (
-                           SELECT 1 FROM case_events e WHERE e.case_id = c.id AND e.kind = 'recategorised'))
-                FROM cases c
-                WHERE c.predicted_category IS NOT NULL
-                GROUP BY c.model_version
-                ORDER BY c.model_version NULLS FIRST
+                SELECT model_version, count(*), count(*) FILTER (WHERE category_code IS DISTINCT FROM predicted_category)
+                FROM cases
+                WHERE status IN ('resolved', 'closed') AND predicted_category IS NOT NULL
+                GROUP BY model_version
+                ORDER BY model_version NULLS FIRST
                 """
             ).rows.map {
                 ModelVersionAccuracy(
-                    version: try $0.optionalInt(0).map(Int64.init), cases: try $0.int(1), recategorised: try $0.int(2))
+                    version: try $0.optionalInt(0).map(Int64.init), cases: try $0.int(1), changed: try $0.int(2))
             }
         }
     }

@@ -83,7 +83,7 @@ enum PageModelSamples {
             consultations: [StatsPage.ConsultationRow(id: 1, title: "t", opinions: "1", participants: "1", responseDays: "2")],
             duplicates: [StatsPage.DuplicateRow(category: "c", agency: "a", detected: "1", merged: "2", meToo: "3")],
             hasDuplicates: true,
-            classifier: [StatsPage.ClassifierRow(name: "n", live: true, cases: "2", recategorised: "1", kept: "50%")]),
+            classifier: [StatsPage.ClassifierRow(name: "n", live: true, cases: "2", changed: "1", kept: "50%")]),
         InboxPage(
             heading: "h", staffLine: "s", isTriage: true, statuses: [option], categories: [option], overdueOnly: false,
             rows: [

@@ -3,8 +3,8 @@ import Foundation
 import Hummingbird
 import Services
 
-/// `GET /api/v1/stats/classifier`: for each classifier model version, the cases it classified and the
-/// share whose category staff left as it chose: accuracy as the service lives it.
+/// `GET /api/v1/stats/classifier`: for each classifier model version, the finished cases it classified
+/// and the share that finished in the category it chose: accuracy as the service lives it.
 struct ModelStatisticsController {
     let models: ModelUpdates
     let analyzer: TextAnalyzer
@@ -17,7 +17,7 @@ struct ModelStatisticsController {
         /// nil: the default model trained from Seeds/.
         var version: Int64?
         var cases: Int
-        var recategorised: Int
+        var category_changed: Int
         var share_kept: Double?
     }
 
@@ -33,7 +33,7 @@ struct ModelStatisticsController {
                 live_version: analyzer.modelVersion,
                 versions: versions.map {
                     VersionJSON(
-                        version: $0.version, cases: $0.cases, recategorised: $0.recategorised,
+                        version: $0.version, cases: $0.cases, category_changed: $0.changed,
                         share_kept: $0.cases == 0 ? nil : ($0.kept * 10_000).rounded() / 10_000)
                 }),
             headers: [.cacheControl: "public, max-age=60"])

@@ -210,10 +210,11 @@ struct StatisticsPage {
                 responseDays: $0.responseDays.map { format.number($0, fractionDigits: 1) } ?? "–")
         } ?? []
         let live = analyzer?.modelVersion
-        let classifierRows = try await models?.accuracyByVersion().map { row in
+        // The table is a bonus: if its figures cannot be read, the page goes on without it.
+        let classifierRows = (try? await models?.accuracyByVersion())?.map { row in
             StatsPage.ClassifierRow(
                 name: row.version.map { view.text("stats_model_numbered", ["version": String($0)]) } ?? view.text("stats_model_default"),
-                live: row.version == live, cases: format.number(row.cases), recategorised: format.number(row.recategorised),
+                live: row.version == live, cases: format.number(row.cases), changed: format.number(row.changed),
                 kept: format.percent(row.cases == 0 ? nil : row.kept))
         } ?? []
         let model = StatsPage(

@@ -10,8 +10,8 @@ import Setup
 /// `siang model` or another instance). Every `retrainHours` it also trains a version from the cases
 /// staff settled and promotes it when it is not worse than the live one.
 ///
-/// Several instances may each train once in the same hour; the second candidate is then compared with
-/// the first, promoted or refused like any other.
+/// Several instances may each train in the same check interval; the second candidate is then compared
+/// with the first, promoted or refused like any other.
 struct ModelFollowService: Service {
     let analyzer: TextAnalyzer
     let models: ModelUpdates
@@ -22,9 +22,16 @@ struct ModelFollowService: Service {
 
     func run() async throws {
         guard settings.checkSeconds > 0 else { return }
+        // Training is tried at most once every `retrainHours` here, whatever came of it: a failure, or too
+        // few settled cases, waits for the next turn rather than costing seconds of CPU every check.
+        var lastTry: ContinuousClock.Instant?
         while !Task.isCancelledOrShuttingDown {
             await follow()
-            await retrainIfDue()
+            if settings.retrainHours > 0,
+                lastTry.map({ ContinuousClock.now - $0 >= .seconds(settings.retrainHours * 3600) }) ?? true
+            {
+                if await retrainIfDue() { lastTry = .now }
+            }
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(settings.checkSeconds)) }
         }
     }
@@ -43,17 +50,18 @@ struct ModelFollowService: Service {
         }
     }
 
-    /// Trains and offers a new version when the newest is older than `retrainHours`.
-    func retrainIfDue() async {
-        guard settings.retrainHours > 0, let training else { return }
+    /// Trains and offers a new version when the newest (made here or by any instance) is older than
+    /// `retrainHours`. Returns whether it tried (counted the settled cases, or trained).
+    func retrainIfDue() async -> Bool {
+        guard settings.retrainHours > 0, let training else { return false }
         do {
             let now = clock()
             if let newest = try await models.newestVersionCreatedAt(),
                 now.timeIntervalSince(newest) < settings.retrainHours * 3600
             {
-                return
+                return false
             }
-            guard try await models.settledCaseCount() >= settings.minimumCases else { return }
+            guard try await models.settledCaseCount() >= settings.minimumCases else { return true }
             let (version, _) = try await models.train(
                 training, minimumCases: settings.minimumCases, margin: settings.promotionMargin, at: now)
             let comparison = try await models.promote(id: version.id, margin: settings.promotionMargin, at: clock())
@@ -67,8 +75,9 @@ struct ModelFollowService: Service {
         } catch let error as ModelUpdateError {
             logger.notice("classifier model version not promoted", metadata: ["reason": "\(error)"])
         } catch {
-            logger.warning("training a classifier model version failed; will retry", metadata: ["error": "\(error)"])
+            logger.warning("training a classifier model version failed; will try again next turn", metadata: ["error": "\(error)"])
         }
+        return true
     }
 }
 

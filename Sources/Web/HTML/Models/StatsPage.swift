@@ -111,14 +111,14 @@ struct StatsPage: PageModel {
         var meToo: String
     }
 
-    /// Per classifier model version: cases categorised, moved by staff, share kept (`GET /api/v1/stats/classifier`).
+    /// Per classifier model version: finished cases categorised, finished in another category, share kept (`GET /api/v1/stats/classifier`).
     var classifier: [ClassifierRow] = []
 
     struct ClassifierRow: Sendable {
         var name: String
         var live: Bool
         var cases: String
-        var recategorised: String
+        var changed: String
         var kept: String
     }
 
