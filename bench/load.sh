@@ -116,15 +116,15 @@ off, on = total(sys.argv[1]), total(sys.argv[2])
 print(f"RESULT filing_{sys.argv[3]} off_rps={off:.1f} on_rps={on:.1f} on_over_off={on / off:.3f}")
 PY
 }
+# Off and on take turns in the order off on, on off, … (round 1, 2, …).
+turn_order() { if [ $(($1 % 2)) = 0 ]; then echo "on off"; else echo "off on"; fi; }
 if [ "$overhead" = 1 ]; then
     # Off and on take turns on the same database (ROUNDS of each, default 3), in the order off on, on off,
     # … so that the database's growth falls on both alike; each run's CPU per filing too, which the
     # machine's other work disturbs less than the rate does.
     rm -f "$work/ops-off.txt" "$work/ops-on.txt"
     for round in $(seq 1 "${ROUNDS:-3}"); do
-        turns="off on"
-        [ $((round % 2)) = 0 ] && turns="on off"
-        for turn in $turns; do
+        for turn in $(turn_order "$round"); do
             stop_server
             if [ "$turn" = on ]; then ops=("${ops_on[@]}"); else ops=("${ops_off[@]}"); fi
             start_server
@@ -164,9 +164,7 @@ PY
     }
     rm -f "$work/off.txt" "$work/on.txt"
     for round in $(seq 1 "${ROUNDS:-3}"); do
-        turns="off on"
-        [ $((round % 2)) = 0 ] && turns="on off"
-        for turn in $turns; do
+        for turn in $(turn_order "$round"); do
             stop_server
             if [ "$turn" = off ]; then
                 start_server SIANG_NOTIFICATIONS_ENABLED=false
