@@ -23,6 +23,10 @@ struct MetricsTests {
         configuration.metrics = MetricsSettings(token: token)
         configuration.behindProxy = true
         configuration.rateLimits = RateLimitSettings(rates: [.exports: .init(perMinute: 60, burst: 1, tokenPerMinute: 60)])
+        // The allowances' clock stands still: a machine slow enough to take a second between the two
+        // exports below would otherwise refill the one allowed, and nothing would be refused.
+        let stopped = ContinuousClock.now
+        configuration.rateLimitClock = { stopped }
         return configuration
     }
 
