@@ -190,10 +190,19 @@ struct HardeningTests {
         }
     }
 
+    /// `perMinute` failed credential tries a minute per client, behind a proxy, on a clock that stands
+    /// still: however slow the machine, no try comes back mid-test (one CI run took 224 s over one test).
+    static func guessLimited(_ perMinute: Int) -> ServerConfiguration {
+        var configuration = ServerConfiguration(failedCredentialsPerMinute: perMinute, behindProxy: true)
+        let stopped = ContinuousClock.now
+        configuration.rateLimitClock = { stopped }
+        return configuration
+    }
+
     @Test("wrong tracking secrets from one address get 429 with Retry-After; the citizen elsewhere is not locked out")
     func secretGuessing() async throws {
         let app = try await TestApp.make()
-        try await app.run(configuration: ServerConfiguration(failedCredentialsPerMinute: 5, behindProxy: true)) { client in
+        try await app.run(configuration: Self.guessLimited(5)) { client in
             let (code, secret, _) = try await client.file(bangNaPothole)
             let attacker: HTTPFields = [Self.xForwardedFor: "203.0.113.7", .trackingSecret: "wrongwrongwrongwrongwron"]
             var statuses: [HTTPResponse.Status] = []
@@ -224,7 +233,7 @@ struct HardeningTests {
     @Test("wrong secrets sent in parallel cannot outrun the allowance: each takes its try before it is checked")
     func parallelGuessing() async throws {
         let app = try await TestApp.make()
-        try await app.run(configuration: ServerConfiguration(failedCredentialsPerMinute: 5, behindProxy: true)) { client in
+        try await app.run(configuration: Self.guessLimited(5)) { client in
             let (code, _, _) = try await client.file(bangNaPothole)
             let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
                 for _ in 0..<30 {
@@ -245,7 +254,7 @@ struct HardeningTests {
     @Test("guessing the secret through the case page's cookie is limited too, though a wrong cookie shows the public page")
     func cookieGuessing() async throws {
         let app = try await TestApp.make()
-        try await app.run(configuration: ServerConfiguration(failedCredentialsPerMinute: 3, behindProxy: true)) { client in
+        try await app.run(configuration: Self.guessLimited(3)) { client in
             let (code, secret, _) = try await client.file(bangNaPothole)
             var statuses: [HTTPResponse.Status] = []
             for _ in 0..<5 {
@@ -267,7 +276,7 @@ struct HardeningTests {
     func validTokenNotFoundIsNoGuess() async throws {
         let app = try await TestApp.make()
         let token = try await app.token(agency: "bma-district-1047")
-        try await app.run(configuration: ServerConfiguration(failedCredentialsPerMinute: 3, behindProxy: true)) { client in
+        try await app.run(configuration: Self.guessLimited(3)) { client in
             let officer: HTTPFields = [Self.xForwardedFor: "192.0.2.4", .authorization: "Bearer \(token)"]
             for _ in 0..<6 {
                 let elsewhere = try await client.send(.get, "/api/v1/agency/cases/SG-2026-AAAAAA", headers: officer)
@@ -322,11 +331,7 @@ struct HardeningTests {
     func tokenGuessing() async throws {
         let app = try await TestApp.make()
         let token = try await app.token(agency: "bma-district-1047")
-        // The allowances' clock stands still, so however slow the machine no try comes back mid-test.
-        var configuration = ServerConfiguration(failedCredentialsPerMinute: 3, behindProxy: true)
-        let stopped = ContinuousClock.now
-        configuration.rateLimitClock = { stopped }
-        try await app.run(configuration: configuration) { client in
+        try await app.run(configuration: Self.guessLimited(3)) { client in
             let guess: HTTPFields = [Self.xForwardedFor: "203.0.113.9", .authorization: "Bearer siang_guess"]
             for _ in 0..<3 { #expect(try await client.send(.get, "/api/v1/agency/me", headers: guess).status == .unauthorized) }
             let limited = try await client.send(.get, "/api/v1/agency/me", headers: guess)
