@@ -1,4 +1,4 @@
-import Domain
+public import Domain
 
 /// Codes of one dimension (categories, agencies, areas, channels) numbered from 1; 0 means none.
 public struct CodeBook: Sendable {
@@ -54,7 +54,11 @@ public struct FactColumns: Sendable {
     public var agencies = CodeBook()
     public var areas = CodeBook()
     public var channels = CodeBook()
-    var positions: [Int64: Int32] = [:]
+    /// Where each case is, by id: ids come from a sequence, so mostly dense from 1, and an array
+    /// indexed by id (position + 1; 0 for none) costs 4 bytes a case and no hashing.
+    var slots: [Int32] = []
+    /// Positions of ids too far beyond the others to be slots (never, from the sequence).
+    var farPositions: [Int64: Int32] = [:]
 
     public init() {}
 
@@ -93,23 +97,52 @@ public struct FactColumns: Sendable {
 
     /// Adds a case, or replaces its facts if it is already there.
     public mutating func upsert(_ facts: CaseFacts) {
+        upsert(
+            FactRow(
+                id: facts.id, filedAt: facts.filedAt, category: number(facts.category, in: .category),
+                agency: number(facts.agency, in: .agency), province: number(facts.provinceCode, in: .area),
+                district: number(facts.districtCode, in: .area), subdistrict: number(facts.subdistrictCode, in: .area),
+                status: Self.number(facts.status), kind: Self.number(facts.kind), channel: number(facts.channel, in: .channel),
+                acknowledgedAt: facts.acknowledgedAt, firstAnsweredAt: facts.firstAnsweredAt, resolvedAt: facts.resolvedAt,
+                acknowledgeDue: facts.acknowledgeDue, firstAnswerDue: facts.firstAnswerDue, resolutionDue: facts.resolutionDue,
+                reopenCount: Int32(clamping: facts.reopenCount), rating: Int32(facts.rating ?? 0)))
+    }
+
+    /// The dimensions whose values are codes, numbered by a code book.
+    public enum CodeDimension: Sendable {
+        case category, agency, area, channel
+    }
+
+    /// The number of `code` in `dimension`'s code book, adding it if new; 0 for none.
+    public mutating func number(_ code: String?, in dimension: CodeDimension) -> Int32 {
+        switch dimension {
+        case .category: return categories.number(code)
+        case .agency: return agencies.number(code)
+        case .area: return areas.number(code)
+        case .channel: return channels.number(code)
+        }
+    }
+
+    public static func number(_ status: CaseStatus) -> Int32 { Int32(statuses.firstIndex(of: status)!) }
+    public static func number(_ kind: CaseKind) -> Int32 { Int32(kinds.firstIndex(of: kind)!) }
+
+    /// Adds a case given as numbers, or replaces its facts if it is already there (a full load
+    /// numbers its codes itself, without making a string of each).
+    public mutating func upsert(_ row: FactRow) {
         func offset(_ time: Int64?) -> Int32 {
             guard let time else { return -1 }
-            return Int32(clamping: max(0, time - facts.filedAt))
+            return Int32(clamping: max(0, time - row.filedAt))
         }
-        let day = BangkokCalendar.day(facts.filedAt)
+        let day = BangkokCalendar.day(row.filedAt)
         let values = (
-            facts.filedAt, day, BangkokCalendar.month(ofDay: day), categories.number(facts.category),
-            agencies.number(facts.agency), areas.number(facts.provinceCode), areas.number(facts.districtCode),
-            areas.number(facts.subdistrictCode), Int32(Self.statuses.firstIndex(of: facts.status)!),
-            Int32(Self.kinds.firstIndex(of: facts.kind)!), channels.number(facts.channel)
+            row.filedAt, day, BangkokCalendar.month(ofDay: day), row.category, row.agency, row.province, row.district,
+            row.subdistrict, row.status, row.kind, row.channel
         )
         let times = (
-            offset(facts.acknowledgedAt), offset(facts.firstAnsweredAt), offset(facts.resolvedAt),
-            offset(facts.acknowledgeDue), offset(facts.firstAnswerDue), offset(facts.resolutionDue),
-            Int32(clamping: facts.reopenCount), Int32(facts.rating ?? 0)
+            offset(row.acknowledgedAt), offset(row.firstAnsweredAt), offset(row.resolvedAt), offset(row.acknowledgeDue),
+            offset(row.firstAnswerDue), offset(row.resolutionDue), row.reopenCount, row.rating
         )
-        if let index = positions[facts.id].map(Int.init) {
+        if let index = position(of: row.id) {
             (filed[index], self.day[index], month[index], category[index], agency[index], province[index]) =
                 (values.0, values.1, values.2, values.3, values.4, values.5)
             (district[index], subdistrict[index], status[index], kind[index], channel[index]) =
@@ -119,8 +152,8 @@ public struct FactColumns: Sendable {
             (firstAnswerDue[index], resolutionDue[index], reopens[index], rating[index]) = (times.4, times.5, times.6, times.7)
             return
         }
-        positions[facts.id] = Int32(ids.count)
-        ids.append(facts.id)
+        setPosition(Int32(ids.count), of: row.id)
+        ids.append(row.id)
         filed.append(values.0)
         self.day.append(values.1)
         month.append(values.2)
@@ -142,11 +175,38 @@ public struct FactColumns: Sendable {
         rating.append(times.7)
     }
 
+    func position(of id: Int64) -> Int? {
+        if id >= 0, id < slots.count, case let slot = slots[Int(id)], slot > 0 { return Int(slot) - 1 }
+        return farPositions.isEmpty ? nil : farPositions[id].map(Int.init)
+    }
+
+    private mutating func setPosition(_ position: Int32, of id: Int64) {
+        // A slot array at most twice as long as there are cases (plus a margin) stays cheap.
+        let limit = 2 * Int64(ids.count) + 1_000_000
+        guard id >= 0, id < limit else {
+            farPositions[id] = position
+            return
+        }
+        if id >= slots.count {
+            // Growing by doubling: appending one slot at a time must not copy the array each time.
+            if id >= slots.capacity { slots.reserveCapacity(max(Int(id) + 1, slots.capacity * 2)) }
+            slots.append(contentsOf: repeatElement(0, count: Int(id) + 1 - slots.count))
+        }
+        slots[Int(id)] = position + 1
+    }
+
     public mutating func reserveCapacity(_ capacity: Int) {
         ids.reserveCapacity(capacity)
         filed.reserveCapacity(capacity)
         for keyPath in Self.int32Columns { self[keyPath: keyPath].reserveCapacity(capacity) }
-        positions.reserveCapacity(capacity)
+        slots.reserveCapacity(capacity + 1)
+    }
+
+    /// Bytes the columns hold (their capacity), for reporting memory.
+    public var memoryBytes: Int {
+        var bytes = (ids.capacity + filed.capacity) * 8 + slots.capacity * 4 + farPositions.capacity * 16
+        for keyPath in Self.int32Columns { bytes += self[keyPath: keyPath].capacity * 4 }
+        return bytes
     }
 
     nonisolated(unsafe) static let int32Columns: [WritableKeyPath<FactColumns, [Int32]>] = [
@@ -154,4 +214,52 @@ public struct FactColumns: Sendable {
         \.acknowledged, \.firstAnswered, \.resolved, \.acknowledgeDue, \.firstAnswerDue, \.resolutionDue, \.reopens,
         \.rating,
     ]
+}
+
+/// One case's facts with its codes already numbered (`FactColumns.number`). Times are Unix seconds.
+public struct FactRow: Sendable {
+    public var id: Int64
+    public var filedAt: Int64
+    public var category: Int32
+    public var agency: Int32
+    public var province: Int32
+    public var district: Int32
+    public var subdistrict: Int32
+    public var status: Int32
+    public var kind: Int32
+    public var channel: Int32
+    public var acknowledgedAt: Int64?
+    public var firstAnsweredAt: Int64?
+    public var resolvedAt: Int64?
+    public var acknowledgeDue: Int64
+    public var firstAnswerDue: Int64
+    public var resolutionDue: Int64
+    public var reopenCount: Int32
+    /// Stars, 0 for none.
+    public var rating: Int32
+
+    public init(
+        id: Int64, filedAt: Int64, category: Int32, agency: Int32, province: Int32, district: Int32, subdistrict: Int32,
+        status: Int32, kind: Int32, channel: Int32, acknowledgedAt: Int64?, firstAnsweredAt: Int64?, resolvedAt: Int64?,
+        acknowledgeDue: Int64, firstAnswerDue: Int64, resolutionDue: Int64, reopenCount: Int32, rating: Int32
+    ) {
+        self.id = id
+        self.filedAt = filedAt
+        self.category = category
+        self.agency = agency
+        self.province = province
+        self.district = district
+        self.subdistrict = subdistrict
+        self.status = status
+        self.kind = kind
+        self.channel = channel
+        self.acknowledgedAt = acknowledgedAt
+        self.firstAnsweredAt = firstAnsweredAt
+        self.resolvedAt = resolvedAt
+        self.acknowledgeDue = acknowledgeDue
+        self.firstAnswerDue = firstAnswerDue
+        self.resolutionDue = resolutionDue
+        self.reopenCount = reopenCount
+        self.rating = rating
+    }
 }

@@ -63,75 +63,66 @@ public struct StatisticsStore: Sendable {
             {
                 columns.reserveCapacity(estimate)
             }
-            try connection.cursor(
+            // Binary: times arrive as numbers, not text to parse, and codes are numbered from their bytes.
+            try connection.startCopyOut(
                 """
-                SELECT id, extract(epoch FROM filed_at)::bigint, category_code, agency_code, province_code, district_code,
-                       subdistrict_code, status, kind, channel, extract(epoch FROM acknowledged_at)::bigint,
-                       extract(epoch FROM first_answered_at)::bigint, extract(epoch FROM resolved_at)::bigint,
-                       extract(epoch FROM acknowledge_due)::bigint, extract(epoch FROM first_answer_due)::bigint,
-                       extract(epoch FROM resolution_due)::bigint, reopen_count, rating
-                FROM cases
-                """, batch: 10_000
-            ) { result in
-                for row in result.rows { columns.upsert(try Self.facts(row)) }
-                return true
+                COPY (SELECT id, filed_at, category_code, agency_code, province_code, district_code, subdistrict_code, status,
+                             kind, channel, acknowledged_at, first_answered_at, resolved_at, acknowledge_due,
+                             first_answer_due, resolution_due, reopen_count, rating
+                      FROM cases) TO STDOUT WITH (FORMAT binary)
+                """)
+            var reader = BinaryCopyReader()
+            var codes = FactCodes()
+            while let data = try connection.readCopyData(upTo: 1 << 20) {
+                try reader.read(data) { row in columns.upsert(try codes.row(row, numberingIn: &columns)) }
             }
             return columns
         }
     }
 
-    static func facts(_ row: Row) throws -> CaseFacts {
-        guard let status = CaseStatus(rawValue: try row.string(7)), let kind = CaseKind(rawValue: try row.string(8)) else {
-            throw Row.DecodingError(column: 7, expected: "status and kind", text: row.optionalString(7))
+    /// One published column of open data: its name, the SQL that reads it, and what kind of value
+    /// it is (how CSV and JSON Lines write it).
+    public struct OpenDataColumn: Sendable {
+        public let name: String
+        let sql: String
+        let value: Value
+
+        enum Value {
+            case text
+            /// Free text: in CSV a leading `= + - @` (and tab, carriage return) gets an apostrophe,
+            /// so that a spreadsheet does not run it as a formula.
+            case formulaSafeText
+            /// A timestamptz, written in ISO 8601 in Bangkok time, to the second.
+            case time
+            case integer
+            case boolean
         }
-        func time(_ column: Int) throws -> Int64? { try row.optionalInt(column).map(Int64.init) }
-        return CaseFacts(
-            id: Int64(try row.int(0)), filedAt: Int64(try row.int(1)), category: try row.string(2),
-            agency: row.optionalString(3), provinceCode: row.optionalString(4), districtCode: row.optionalString(5),
-            subdistrictCode: row.optionalString(6), status: status, kind: kind, channel: try row.string(9),
-            acknowledgedAt: try time(10), firstAnsweredAt: try time(11), resolvedAt: try time(12),
-            acknowledgeDue: Int64(try row.int(13)), firstAnswerDue: Int64(try row.int(14)),
-            resolutionDue: Int64(try row.int(15)), reopenCount: try row.int(16), rating: try row.optionalInt(17))
     }
 
-    /// The published columns of open data, in order: name, SQL for CSV, SQL for JSON (nil: same).
+    /// The published columns of open data, in order.
     ///
     /// Public columns only: the redacted text (`public_text`, or `text` where redaction found
-    /// nothing to remove and `public_text` is NULL), never contact data. Times are ISO 8601 in
-    /// Bangkok time. `$now` stands for the export's time, for the overdue flag.
-    public static let openDataColumns: [(name: String, csv: String, json: String?)] = {
-        func time(_ column: String) -> String {
-            "to_char(\(column) AT TIME ZONE 'Asia/Bangkok', 'YYYY-MM-DD\"T\"HH24:MI:SS\"+07:00\"')"
+    /// nothing to remove and `public_text` is NULL), never contact data. `$now` stands for the
+    /// export's time, for the overdue flag.
+    public static let openDataColumns: [OpenDataColumn] = {
+        func column(_ name: String, _ sql: String, _ value: OpenDataColumn.Value) -> OpenDataColumn {
+            OpenDataColumn(name: name, sql: sql, value: value)
         }
-        // A cell a spreadsheet would run as a formula gets a leading apostrophe (CSV only).
-        func defused(_ expression: String) -> String {
-            "CASE WHEN left(\(expression), 1) IN ('=', '+', '-', '@', E'\\t', E'\\r') THEN '''' || \(expression) "
-                + "ELSE \(expression) END"
-        }
-        let overdue = CaseRulesSQL.overdue(at: "$now")
+        let times = ["filed_at", "acknowledged_at", "first_answered_at", "resolved_at", "closed_at", "acknowledge_due",
+            "first_answer_due", "resolution_due"]
         return [
-            ("code", "c.code", nil), ("kind", "c.kind", nil), ("category", "c.category_code", nil),
-            ("category_name_th", "cat.name_th", nil), ("agency", "c.agency_code", nil),
-            ("agency_name_th", "ag.name_th", nil), ("province", "c.province_code", nil),
-            ("district", "c.district_code", nil), ("status", "c.status", nil), ("filed_at", time("c.filed_at"), nil),
-            ("acknowledged_at", time("c.acknowledged_at"), nil), ("first_answered_at", time("c.first_answered_at"), nil),
-            ("resolved_at", time("c.resolved_at"), nil), ("closed_at", time("c.closed_at"), nil),
-            ("acknowledge_due", time("c.acknowledge_due"), nil), ("first_answer_due", time("c.first_answer_due"), nil),
-            ("resolution_due", time("c.resolution_due"), nil),
-            ("overdue", "CASE WHEN \(overdue) THEN 'true' ELSE 'false' END", overdue), ("rating", "c.rating", nil),
-            ("reopen_count", "c.reopen_count", nil), ("me_too_count", "c.me_too_count", nil),
-            ("title", defused("coalesce(c.public_title, c.title)"), "coalesce(c.public_title, c.title)"),
-            ("text", defused("coalesce(c.public_text, c.text)"), "coalesce(c.public_text, c.text)"),
+            column("code", "c.code", .text), column("kind", "c.kind", .text), column("category", "c.category_code", .text),
+            column("category_name_th", "cat.name_th", .text), column("agency", "c.agency_code", .text),
+            column("agency_name_th", "ag.name_th", .text), column("province", "c.province_code", .text),
+            column("district", "c.district_code", .text), column("status", "c.status", .text),
+        ] + times.map { column($0, "c.\($0)", .time) } + [
+            column("overdue", "coalesce(\(CaseRulesSQL.overdue(at: "$now")), false)", .boolean), column("rating", "c.rating", .integer),
+            column("reopen_count", "c.reopen_count", .integer), column("me_too_count", "c.me_too_count", .integer),
+            column("title", "coalesce(c.public_title, c.title)", .formulaSafeText),
+            column("text", "coalesce(c.public_text, c.text)", .formulaSafeText),
             // The display size of the first photo the public may see, the citizen's first: the path
             // `CasePhoto.path(.display)` gives, under the service's address.
-            (
-                "photo_url",
-                """
-                (SELECT '/photos/' || p.token || '/display' || CASE p.content_type WHEN 'image/webp' THEN '.webp' ELSE '.jpg' END
-                 FROM case_photos p WHERE p.case_id = c.id AND p.hidden_reason IS NULL
-                 ORDER BY p.uploader <> 'citizen', p.id LIMIT 1)
-                """, nil
-            ),
+            column("photo_url", "p.url", .text),
         ]
     }()
 
@@ -139,6 +130,13 @@ public struct StatisticsStore: Sendable {
         FROM cases c
         JOIN categories cat ON cat.code = c.category_code
         LEFT JOIN agencies ag ON ag.code = c.agency_code
+        LEFT JOIN (
+            SELECT DISTINCT ON (case_id) case_id,
+                   '/photos/' || token || '/display' || CASE content_type WHEN 'image/webp' THEN '.webp' ELSE '.jpg' END AS url
+            FROM case_photos
+            WHERE hidden_reason IS NULL
+            ORDER BY case_id, uploader <> 'citizen', id
+        ) p ON p.case_id = c.id
         WHERE c.is_public
           AND c.filed_at >= coalesce(nullif(current_setting('siang.export_from'), '')::timestamptz, '-infinity')
           AND c.filed_at < coalesce(nullif(current_setting('siang.export_before'), '')::timestamptz, 'infinity')
@@ -165,32 +163,22 @@ public struct StatisticsStore: Sendable {
                     """, [from?.postgresText ?? "", before?.postgresText ?? "", now.postgresText ?? ""])
             }
             do {
-                switch format {
-                case .csv:
-                    let select = columns.map { "\($0.csv.replacingOccurrences(of: "$now", with: nowSetting)) AS \($0.name)" }
-                    let sql =
-                        "COPY (SELECT \(select.joined(separator: ", ")) \(Self.openDataFrom)) TO STDOUT WITH (FORMAT csv, HEADER true)"
-                    try await lease.run { try $0.startCopyOut(sql) }
-                    while let chunk = try await lease.run({ try $0.readCopyData(upTo: chunkBytes) }) {
-                        try await body(chunk)
+                let select = columns.map { $0.sql.replacingOccurrences(of: "$now", with: nowSetting) }
+                try await lease.run {
+                    try $0.startCopyOut(
+                        "COPY (SELECT \(select.joined(separator: ", ")) \(Self.openDataFrom)) TO STDOUT WITH (FORMAT binary)")
+                }
+                let export = ExportState(rows: OpenDataRows(columns: columns, format: format, capacity: chunkBytes + 64 * 1024))
+                if format == .csv { export.rows.header() }
+                // Rows are read and written on the connection's thread; the chunks are sent from here.
+                while let chunk = try await lease.run({ connection -> [UInt8]? in
+                    while export.rows.bytes.count < chunkBytes {
+                        guard let data = try connection.readCopyData(upTo: chunkBytes) else { break }
+                        try export.reader.read(data) { export.rows.write($0) }
                     }
-                case .jsonLines:
-                    let pairs = columns.map { "'\($0.name)', \(($0.json ?? $0.csv).replacingOccurrences(of: "$now", with: nowSetting))" }
-                    let sql = "DECLARE open_data NO SCROLL CURSOR FOR SELECT json_build_object(\(pairs.joined(separator: ", ")))::text \(Self.openDataFrom)"
-                    try await lease.run { try $0.execute(sql) }
-                    while true {
-                        let chunk = try await lease.run { connection -> [UInt8] in
-                            var bytes: [UInt8] = []
-                            bytes.reserveCapacity(chunkBytes)
-                            for row in try connection.query("FETCH 1000 FROM open_data").rows {
-                                bytes.append(contentsOf: try row.string(0).utf8)
-                                bytes.append(0x0A)
-                            }
-                            return bytes
-                        }
-                        if chunk.isEmpty { break }
-                        try await body(chunk)
-                    }
+                    return export.rows.bytes.isEmpty ? nil : export.rows.take()
+                }) {
+                    try await body(chunk)
                 }
                 try await lease.run { try $0.execute("COMMIT") }
             } catch {
@@ -199,5 +187,101 @@ public struct StatisticsStore: Sendable {
                 throw error
             }
         }
+    }
+}
+
+/// What an export carries from one read on the connection's thread to the next (one at a time).
+private final class ExportState: @unchecked Sendable {
+    var reader = BinaryCopyReader()
+    var rows: OpenDataRows
+
+    init(rows: OpenDataRows) {
+        self.rows = rows
+    }
+}
+
+/// Numbers the codes of fact rows read from a binary COPY, remembering each code's number by its
+/// bytes: ten million rows hold a few thousand distinct codes, and making a string of each
+/// would be most of the load's cost.
+struct FactCodes {
+    private var numbers: [FactColumns.CodeDimension: [ShortCode: Int32]] = [:]
+    private var statuses: [ShortCode: Int32] = [:]
+    private var kinds: [ShortCode: Int32] = [:]
+
+    struct Unreadable: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    mutating func row(_ row: BinaryCopyRow, numberingIn columns: inout FactColumns) throws -> FactRow {
+        func required<T>(_ value: T?, _ field: Int) throws -> T {
+            guard let value else { throw Unreadable(description: "case facts: field \(field) is NULL") }
+            return value
+        }
+        return FactRow(
+            id: try required(row.integer(0), 0), filedAt: try required(row.unixSeconds(1), 1),
+            category: number(row, 2, .category, &columns), agency: number(row, 3, .agency, &columns),
+            province: number(row, 4, .area, &columns), district: number(row, 5, .area, &columns),
+            subdistrict: number(row, 6, .area, &columns), status: try status(row, 7), kind: try kind(row, 8),
+            channel: number(row, 9, .channel, &columns), acknowledgedAt: row.unixSeconds(10),
+            firstAnsweredAt: row.unixSeconds(11), resolvedAt: row.unixSeconds(12),
+            acknowledgeDue: try required(row.unixSeconds(13), 13), firstAnswerDue: try required(row.unixSeconds(14), 14),
+            resolutionDue: try required(row.unixSeconds(15), 15), reopenCount: Int32(clamping: row.integer(16) ?? 0),
+            rating: Int32(clamping: row.integer(17) ?? 0))
+    }
+
+    private mutating func number(
+        _ row: BinaryCopyRow, _ field: Int, _ dimension: FactColumns.CodeDimension, _ columns: inout FactColumns
+    ) -> Int32 {
+        if row.isNull(field) { return 0 }
+        let bytes = row.bytes(field)
+        guard let key = ShortCode(bytes) else { return columns.number(String(decoding: bytes, as: UTF8.self), in: dimension) }
+        if let number = numbers[dimension]?[key] { return number }
+        let number = columns.number(String(decoding: bytes, as: UTF8.self), in: dimension)
+        numbers[dimension, default: [:]][key] = number
+        return number
+    }
+
+    private mutating func status(_ row: BinaryCopyRow, _ field: Int) throws -> Int32 {
+        let bytes = row.bytes(field)
+        let key = ShortCode(bytes)
+        if let key, let number = statuses[key] { return number }
+        let text = String(decoding: bytes, as: UTF8.self)
+        guard let status = CaseStatus(rawValue: text) else { throw Unreadable(description: "case facts: status \(text)") }
+        if let key { statuses[key] = FactColumns.number(status) }
+        return FactColumns.number(status)
+    }
+
+    private mutating func kind(_ row: BinaryCopyRow, _ field: Int) throws -> Int32 {
+        let bytes = row.bytes(field)
+        let key = ShortCode(bytes)
+        if let key, let number = kinds[key] { return number }
+        let text = String(decoding: bytes, as: UTF8.self)
+        guard let kind = CaseKind(rawValue: text) else { throw Unreadable(description: "case facts: kind \(text)") }
+        if let key { kinds[key] = FactColumns.number(kind) }
+        return FactColumns.number(kind)
+    }
+}
+
+/// A code of up to 31 bytes packed into four words: hashed and compared without an allocation.
+struct ShortCode: Hashable {
+    var words: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+
+    init?(_ bytes: UnsafeRawBufferPointer) {
+        guard bytes.count < 32 else { return nil }
+        withUnsafeMutableBytes(of: &words) { raw in
+            if bytes.count > 0 { raw.copyMemory(from: bytes) }
+            raw[31] = UInt8(bytes.count)
+        }
+    }
+
+    static func == (lhs: ShortCode, rhs: ShortCode) -> Bool {
+        lhs.words.0 == rhs.words.0 && lhs.words.1 == rhs.words.1 && lhs.words.2 == rhs.words.2 && lhs.words.3 == rhs.words.3
+    }
+
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(words.0)
+        hasher.combine(words.1)
+        hasher.combine(words.2)
+        hasher.combine(words.3)
     }
 }

@@ -4,13 +4,17 @@ import Foundation
 import Setup
 import Services
 import Statistics
+import Postgres
+import Store
 import Web
 
-/// `siang bench stats`: the statistics engine alone, on one thread, over generated cases.
+/// `siang bench stats`: the statistics engine alone, on one thread, over generated cases or the
+/// database's.
 ///
-/// The same cases `siang demo` writes, kept in memory only, so the cost of each public
-/// statistics query can be seen without HTTP, caching or a database (`bench/stats.sh`
-/// measures those end to end).
+/// By default the same cases `siang demo` writes, kept in memory only, so the cost of each public
+/// statistics query can be seen without HTTP, caching or a database (`bench/stats.sh` and
+/// `bench/scale.sh` measure those end to end). With `--from-database` the facts are loaded as a
+/// server loads them at start, and the load's speed and the facts' memory are reported too.
 struct StatsBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "stats",
@@ -25,6 +29,9 @@ struct StatsBench: AsyncParsableCommand {
 
     @Option(help: "Seconds to run each query for.")
     var seconds = 1.0
+
+    @Flag(help: "Load the facts of the database's cases (as serve does at start) instead of generating them.")
+    var fromDatabase = false
 
     func validate() throws {
         guard cases > 0, cases <= 20_000_000 else { throw ValidationError("--cases must be from 1 to 20,000,000") }
@@ -42,28 +49,31 @@ struct StatsBench: AsyncParsableCommand {
     struct Report: Encodable {
         var cases: Int
         var facts_built_seconds: Double
+        /// With --from-database: the cases table's size on disk, and how fast the load read it.
+        var table_mb: Double?
+        var load_mb_per_second: Double?
+        var facts_memory_mb: Double
         var threads: Int
         var queries: [Timing]
     }
 
     func run() async throws {
-        let home = try SiangHome.locate()
-        let reference = Reference(try SeedFiles.referenceData(home: home))
-        let corpus = try SeedFiles.corpus(seeds: home.seeds).map { ($0.text, $0.category) }
         let now = Date()
-        let generator = DemoGenerator(
-            reference: reference, corpus: corpus, days: days, now: now, rules: try await SiangSettings.load(home: home).serviceRules)
-        let stream = generator.stream(count: cases)
         let clock = ContinuousClock()
         let started = clock.now
-        var columns = FactColumns()
-        columns.reserveCapacity(cases)
-        var id: Int64 = 0
-        while case let batch = stream.next(count: 10_000), !batch.isEmpty {
-            for generated in batch {
-                id += 1
-                columns.upsert(StatisticsService.facts(of: generated, id: id))
+        var tableBytes: Int?
+        let columns: FactColumns
+        if fromDatabase {
+            var loaded = FactColumns()
+            try await withDatabase { database, _, _ in
+                tableBytes = try await database.pool.withConnection(idempotent: true) {
+                    try $0.query("SELECT pg_table_size('cases')").rows[0].int(0)
+                }
+                loaded = try await StatisticsStore(pool: database.pool).loadFacts()
             }
+            columns = loaded
+        } else {
+            columns = try await generated(now: now)
         }
         let built = (clock.now - started).seconds
 
@@ -104,8 +114,32 @@ struct StatsBench: AsyncParsableCommand {
         let timings = queries.map { name, query in measure(name, query) }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        let report = Report(cases: columns.count, facts_built_seconds: (built * 10).rounded() / 10, threads: 1, queries: timings)
+        let megabytes = tableBytes.map { Double($0) / 1_048_576 }
+        let report = Report(
+            cases: columns.count, facts_built_seconds: (built * 10).rounded() / 10, table_mb: megabytes.map { $0.rounded() },
+            load_mb_per_second: megabytes.map { ($0 / built).rounded() },
+            facts_memory_mb: (Double(columns.memoryBytes) / 1_048_576).rounded(), threads: 1, queries: timings)
         FileHandle.standardOutput.write(try encoder.encode(report) + Data("\n".utf8))
+    }
+
+    /// The cases `siang demo` would write, as facts.
+    func generated(now: Date) async throws -> FactColumns {
+        let home = try SiangHome.locate()
+        let reference = Reference(try SeedFiles.referenceData(home: home))
+        let corpus = try SeedFiles.corpus(seeds: home.seeds).map { ($0.text, $0.category) }
+        let generator = DemoGenerator(
+            reference: reference, corpus: corpus, days: days, now: now, rules: try await SiangSettings.load(home: home).serviceRules)
+        let stream = generator.stream(count: cases)
+        var columns = FactColumns()
+        columns.reserveCapacity(cases)
+        var id: Int64 = 0
+        while case let batch = stream.next(count: 10_000), !batch.isEmpty {
+            for generated in batch {
+                id += 1
+                columns.upsert(StatisticsService.facts(of: generated, id: id))
+            }
+        }
+        return columns
     }
 
     func measure(_ name: String, _ query: () -> Int) -> Timing {

@@ -127,6 +127,20 @@ struct StatisticsEngineTests {
         #expect(all.first?.resolved == 1)
         #expect(all.first?.resolution.median == Double(2 * day))
     }
+
+    @Test("cases are found by id whether ids are dense, sparse or far beyond the others")
+    func idsFarApart() {
+        var columns = FactColumns()
+        let ids: [Int64] = [3, 1, 2_000_000, 9_000_000_000_000, 7]
+        for id in ids { columns.upsert(facts(id, filed: november, status: .assigned)) }
+        // Each again, resolved: replaced in place, not added.
+        for id in ids { columns.upsert(facts(id, filed: november, status: .resolved, resolved: day)) }
+        let all = StatisticsEngine.figures(columns, query: StatisticsQuery(), now: november + 3 * day)
+        #expect(columns.count == ids.count)
+        #expect(all.first?.filed == ids.count)
+        #expect(all.first?.resolved == ids.count)
+        #expect(all.first?.open == 0)
+    }
 }
 
 @Suite("League table and trends")

@@ -29,5 +29,6 @@ public enum SiangMigrations {
         Migration(version: 24, name: "emptying cases notifies listening instances", sql: caseTruncateFeed),
         Migration(version: 25, name: "notices of new cases name the pool that filed them", sql: filedByOrigin),
         Migration(version: 26, name: "classifier model versions, and the version that classified each case", sql: modelVersions),
+        Migration(version: 27, name: "photos found by their case", sql: photosByCase),
     ]
 }
