@@ -9,9 +9,10 @@ import Statistics
 /// and drops their cached tracking reads.
 ///
 /// A process sees its own changes on the feed too (not its filings, which the feed skips: they were
-/// applied as they committed); counting a case again is harmless (its facts are replaced, by id). Whenever the feed (re)starts listening, and every `reloadInterval` as a safety
-/// net, the statistics are reloaded whole, in the same sequence as the changes, so a reload never
-/// overwrites a newer change read before it.
+/// applied as they committed); counting a case again is harmless (its facts are replaced, by id).
+/// Whenever the feed (re)starts listening (the first load of a start, or after changes went unseen),
+/// and every `reloadInterval` if one is given, the statistics are reloaded whole, in the same
+/// sequence as the changes, so a reload never overwrites a newer change read before it.
 public final class CaseChangeFollower: Sendable {
     let feed: CaseChangeFeed
     let store: CaseStore
@@ -110,9 +111,10 @@ public final class CaseChangeFollower: Sendable {
     /// Reloads the statistics whole and catches up the rest; whether that worked.
     private func reload(logger: Logger, reason: String) async -> Bool {
         do {
-            try await statistics.reload()
+            var metadata = try await statistics.reload().metadata
             try await caughtUp()
-            logger.debug("statistics reloaded", metadata: ["reason": "\(reason)"])
+            metadata["reason"] = "\(reason)"
+            logger.notice("statistics loaded", metadata: metadata)
             return true
         } catch {
             logger.warning("statistics reload failed; will retry", metadata: ["error": "\(error)", "reason": "\(reason)"])

@@ -1,4 +1,5 @@
 import CoreMetrics
+public import Logging
 public import Domain
 public import Foundation
 public import Statistics
@@ -6,9 +7,9 @@ public import Store
 import Metrics
 import Synchronization
 
-/// Keeps the in-memory statistics current: a full load from the database at start and every
-/// so often (for changes made by other processes), and each change this process commits as
-/// it happens.
+/// Keeps the in-memory statistics current: a full load from the database at start (and again
+/// whenever the change feed had to reconnect, or every so often without a feed), and each change
+/// this process or another commits as it happens.
 ///
 /// Every figure the API and the pages publish is asked of this service and computed over a
 /// snapshot of the facts, once per question and `cacheLifetime` (one cache, keyed by the typed
@@ -18,6 +19,17 @@ public final class StatisticsService: Sendable {
     let store: StatisticsStore
     let clock: @Sendable () -> Date
     let cache: TimedCache<Question, Dated<Answer>>
+    /// Whether a full load has completed: until then there are no figures to give. Shared by the
+    /// services `reusingAnswers` makes, which share the facts.
+    private let loaded: Flag
+
+    final class Flag: Sendable {
+        let value = Atomic(false)
+    }
+
+    /// Asked for figures before the first full load completed (a server answers before its load,
+    /// which takes tens of seconds at national size, so that it can say it is not ready yet).
+    public struct NotLoaded: Error {}
 
     /// A question whose answer is cached.
     enum Question: Hashable {
@@ -59,11 +71,27 @@ public final class StatisticsService: Sendable {
         self.live = live
         self.clock = clock
         self.cache = TimedCache(lifetime: cacheLifetime)
+        self.loaded = Flag()
+    }
+
+    private init(sharing other: StatisticsService, cacheLifetime: Duration) {
+        store = other.store
+        live = other.live
+        clock = other.clock
+        cache = TimedCache(lifetime: cacheLifetime)
+        loaded = other.loaded
     }
 
     /// The same facts, answering with its own cache of `lifetime`.
     public func reusingAnswers(for lifetime: Duration) -> StatisticsService {
-        StatisticsService(store: store, live: live, cacheLifetime: lifetime, clock: clock)
+        StatisticsService(sharing: self, cacheLifetime: lifetime)
+    }
+
+    /// Whether the facts of every case are in memory (a full load has completed).
+    public var isLoaded: Bool { loaded.value.load(ordering: .acquiring) }
+
+    private func requireLoaded() throws {
+        guard isLoaded else { throw NotLoaded() }
     }
 
     /// Whole seconds an answer may be reused, for HTTP caching headers.
@@ -73,6 +101,7 @@ public final class StatisticsService: Sendable {
 
     /// The figures of each group of `query`.
     public func figures(_ query: StatisticsQuery) async throws -> Dated<[GroupFigures]> {
+        try requireLoaded()
         let (live, clock) = (self.live, self.clock)
         let answer = try await cache.value(key: .figures(query)) {
             let now = Int64(clock().timeIntervalSince1970)
@@ -100,6 +129,7 @@ public final class StatisticsService: Sendable {
     public func published(
         _ form: String, query: StatisticsQuery, publish: @escaping @Sendable () async throws -> [UInt8]
     ) async throws -> [UInt8] {
+        try requireLoaded()
         let answer = try await cache.value(key: .published(form: form, query: query)) {
             Dated(value: .published(try await publish()), computedAt: 0)
         }
@@ -109,6 +139,7 @@ public final class StatisticsService: Sendable {
 
     /// What rose most over the last 7 and 30 days.
     public func trends() async throws -> Dated<[TrendWindow]> {
+        try requireLoaded()
         let (live, clock) = (self.live, self.clock)
         let answer = try await cache.value(key: .trends) {
             let now = Int64(clock().timeIntervalSince1970)
@@ -143,7 +174,8 @@ public final class StatisticsService: Sendable {
     // MARK: Keeping the facts current
 
     /// Reloads every case's facts from the database.
-    public func reload() async throws {
+    @discardableResult
+    public func reload() async throws -> Load {
         let start = ContinuousClock.now
         live.beginReload()
         let columns: FactColumns
@@ -154,7 +186,25 @@ public final class StatisticsService: Sendable {
             throw error
         }
         live.replace(with: columns)
-        CoreMetrics.Timer(label: "siang_statistics_reload_seconds").record(duration: ContinuousClock.now - start)
+        loaded.value.store(true, ordering: .releasing)
+        let elapsed = ContinuousClock.now - start
+        CoreMetrics.Timer(label: "siang_statistics_reload_seconds").record(duration: elapsed)
+        return Load(
+            cases: columns.count,
+            seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
+            memoryBytes: columns.memoryBytes)
+    }
+
+    /// What a full load read and how long it took.
+    public struct Load: Sendable {
+        public var cases: Int
+        public var seconds: Double
+        public var memoryBytes: Int
+
+        /// For the log line of a load.
+        public var metadata: Logger.Metadata {
+            ["cases": "\(cases)", "seconds": "\((seconds * 10).rounded() / 10)", "memory_mb": "\(memoryBytes / 1_048_576)"]
+        }
     }
 
     /// Counts a case as it now is (call after the change committed).

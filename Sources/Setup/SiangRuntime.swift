@@ -66,9 +66,11 @@ public struct SiangRuntime: Sendable {
     /// - Parameter model: a model to use instead of the default one trained from `Seeds/`.
     /// - Parameter loaded: the reference as `loadReference` built it from a database with the same
     ///   reference data, to reuse instead of loading and indexing it again.
+    /// - Parameter loadStatistics: whether to load every case's facts now; `serve` leaves that to its
+    ///   background services, so that it answers (and says it is not ready) while they load.
     public static func prepare(
         pool: ConnectionPool, replica: ConnectionPool? = nil, home: SiangHome, settings: SiangSettings,
-        model: ClassifierModel? = nil, loaded: LoadedReference? = nil, logger: Logger,
+        model: ClassifierModel? = nil, loaded: LoadedReference? = nil, loadStatistics: Bool = true, logger: Logger,
         clock: @escaping @Sendable () -> Date = { Date() }
     ) async throws -> SiangRuntime {
         try await Migrator.migrate(pool: pool, migrations: SiangMigrations.all, logger: logger)
@@ -99,7 +101,7 @@ public struct SiangRuntime: Sendable {
         }
         if let version = live.version { logger.info("classifying with model version \(version)") }
         let statistics = StatisticsService(store: StatisticsStore(pool: pool, replica: replica), clock: clock)
-        try await statistics.reload()
+        if loadStatistics { try await statistics.reload() }
         var runtime = SiangRuntime(
             pool: pool, reference: reference.reference,
             analyzer: try TextAnalyzer(model: live.model, version: live.version, gazetteer: reference.gazetteer),

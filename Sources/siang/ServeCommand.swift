@@ -37,7 +37,7 @@ struct ServeCommand: AsyncParsableCommand {
             try await database.waitUntilReachable(patience: settings.databaseStartupWait, logger: logger)
             var runtime = try await SiangRuntime.prepare(
                 pool: database.pool, replica: database.replica, home: home, settings: settings, model: try model.map { try ModelFile.read(from: $0) },
-                logger: logger)
+                loadStatistics: false, logger: logger)
             if database.cluster != nil {
                 // Someone trying Siang on their own machine: one-time codes they ask for are readable here.
                 runtime.trialMessageLog = logger

@@ -57,6 +57,42 @@ struct StatisticsHTTPTests {
         }
     }
 
+    @Test("a server answers while it loads its statistics: /readyz, the API and the page say 503 until the load is done")
+    func loading() async throws {
+        // One connection holds the cases, and the background services' waiting for it take more.
+        let app = try await TestApp.make(loadStatistics: false, poolSize: 8)
+        // The load in the background (`StatisticsUpkeep`) waits while another transaction holds the cases.
+        try await app.database.pool.withLease { lease in
+            try await lease.run { try $0.execute("BEGIN; LOCK TABLE cases IN ACCESS EXCLUSIVE MODE") }
+            try await app.run { client in
+                let ready = try await client.send(.get, "/readyz")
+                #expect(ready.status == .serviceUnavailable)
+                #expect(ready.json["status"] as? String == "loading statistics")
+                let stats = try await client.send(.get, "/api/v1/stats", headers: [.acceptLanguage: "en"])
+                #expect(stats.status == .serviceUnavailable)
+                #expect(stats.errorCode == "statistics_loading")
+                #expect(stats.string("error.message")?.contains("being loaded") == true)
+                #expect(stats.headers[.retryAfter] == "5")
+                let page = try await client.executeRequest(uri: "/stats", method: .get, headers: [.acceptLanguage: "th"], body: nil)
+                #expect(page.status == .serviceUnavailable)
+                #expect(String(buffer: page.body).contains("กำลังเตรียมข้อมูลสถิติ"))
+
+                try await lease.run { try $0.execute("ROLLBACK") }
+                var answer = try await client.send(.get, "/readyz")
+                for _ in 0..<600 where answer.status != .ok {
+                    try await Task.sleep(for: .milliseconds(100))
+                    answer = try await client.send(.get, "/readyz")
+                }
+                #expect(answer.status == .ok)
+                _ = try await client.file(bangNaPothole)
+                app.runtime.statistics.live.apply()
+                let loaded = try await client.send(.get, "/api/v1/stats")
+                #expect(loaded.status == .ok)
+                #expect(loaded.array("groups").first?["filed"] as? Int == 1)
+            }
+        }
+    }
+
     @Test("the league table ranks agencies with enough cases and lists the others unranked")
     func league() async throws {
         let app = try await TestApp.make()
@@ -120,6 +156,17 @@ struct StatisticsHTTPTests {
             let objects = try jsonText.split(separator: "\n").map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [String: Any] }
             #expect(objects.count == 12)
             #expect(objects.allSatisfy { $0["contact"] == nil && $0["phone"] == nil })
+            // Values keep their kinds: times in Bangkok to the second, numbers, booleans, null.
+            let first = try #require(objects.first)
+            #expect((first["filed_at"] as? String)?.wholeMatch(of: /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+07:00/) != nil)
+            #expect(first["overdue"] as? Bool == false)
+            #expect(first["reopen_count"] as? Int == 0)
+            #expect(first["rating"] is NSNull)
+            #expect(first["acknowledged_at"] is NSNull)
+            #expect((first["text"] as? String)?.hasPrefix("=HYPERLINK(\"x\")") == true)
+            // The CSV has the same text, quoted, its quotes doubled.
+            #expect(csv.contains("\"'=HYPERLINK(\"\"x\"\")"))
+            #expect(csv.contains("," + (first["filed_at"] as? String ?? "?") + ","))
             for secret in secrets { #expect(!jsonText.contains(secret), "\(secret) leaked") }
 
             let none = try await client.executeRequest(uri: "/api/v1/open-data/cases.csv?from=2000-01-01&to=2000-01-02", method: .get, headers: [:], body: nil)

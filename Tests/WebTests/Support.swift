@@ -57,16 +57,20 @@ struct TestApp {
     /// - Parameter environment: settings as `SIANG_…` variables (say, LINE's), over `Config/siang.json`.
     /// - Parameter before: run on the fresh database before the application starts (data it loads at start).
     ///   The reference is loaded from the database after it; without it, the shared one is used.
+    /// - Parameter loadStatistics: false to start as `serve` does, before the statistics are loaded.
+    /// - Parameter poolSize: connections to the database (a test that holds some needs more).
     static func make(
-        environment: [String: String] = [:], before: ((TestDatabase.Handle) async throws -> Void)? = nil
+        environment: [String: String] = [:], loadStatistics: Bool = true, poolSize: Int = 3,
+        before: ((TestDatabase.Handle) async throws -> Void)? = nil
     ) async throws -> TestApp {
-        let database = try await TestDatabase.fresh()
+        let database = try await TestDatabase.fresh(poolSize: poolSize)
         try await before?(database)
         let clock = TestClock()
         let settings = try await SiangSettings.load(home: TestDatabase.home, environment: environment)
         let runtime = try await SiangRuntime.prepare(
             pool: database.pool, home: TestDatabase.home, settings: settings, model: try await TestModel.shared.value,
-            loaded: before == nil ? try await TestReference.shared.value : nil, logger: TestDatabase.logger,
+            loaded: before == nil ? try await TestReference.shared.value : nil, loadStatistics: loadStatistics,
+            logger: TestDatabase.logger,
             clock: { clock.now() })
         return TestApp(database: database, runtime: runtime, clock: clock)
     }

@@ -98,6 +98,16 @@ public struct APIError: Error, HTTPResponseError, Sendable {
         status: .serviceUnavailable, code: "unavailable", th: "ระบบไม่พร้อมให้บริการชั่วคราว กรุณาลองใหม่ภายหลัง",
         en: "The service is temporarily unavailable; please try again later.")
 
+    /// Statistics asked for while a server that has just started is still loading them.
+    static let statisticsLoading: APIError = {
+        var error = APIError(
+            status: .serviceUnavailable, code: "statistics_loading",
+            th: "ระบบกำลังเตรียมข้อมูลสถิติหลังเริ่มทำงาน กรุณาลองใหม่ในอีกสักครู่",
+            en: "Statistics are being loaded after a restart; please try again in a few seconds.")
+        error.headers[.retryAfter] = "5"
+        return error
+    }()
+
     static func badRequest(_ code: String, th: String, en: String) -> APIError {
         APIError(status: .badRequest, code: code, th: th, en: en)
     }

@@ -11,6 +11,10 @@ struct HealthController {
             guard await services.databaseIsReachable() else {
                 return try JSONResponse.make(["status": "database unreachable"], status: .serviceUnavailable)
             }
+            // Statistics load in the background after a start (tens of seconds at national size).
+            guard services.statistics.isLoaded else {
+                return try JSONResponse.make(["status": "loading statistics"], status: .serviceUnavailable)
+            }
             return try JSONResponse.make(["status": "ready"])
         }
     }

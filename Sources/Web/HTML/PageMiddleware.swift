@@ -39,6 +39,8 @@ struct PageErrorMiddleware: RouterMiddleware {
             case let error as HTTPError where error.status.code < 500:
                 page = PageError(status: error.status, heading: "error_generic_heading", message: "error_bad_form")
             case let error as APIError where error.status.code < 500: page = .refused(error)
+            case is StatisticsService.NotLoaded:
+                page = PageError(status: .serviceUnavailable, heading: "error_generic_heading", message: "error_statistics_loading")
             case let error where SiangServices.meansUnavailable(error):
                 context.logger.error("database unavailable", metadata: ["error": "\(error)"])
                 page = PageError(status: .serviceUnavailable, heading: "error_generic_heading", message: "error_internal")

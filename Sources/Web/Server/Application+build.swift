@@ -205,15 +205,15 @@ public func buildApplication(
         MaintenanceService(
             upkeep: services.upkeep, interval: configuration.maintenanceInterval, logger: logger,
             proposals: services.proposals),
+        // With the change feed, the follower loads the statistics when it starts listening and again
+        // only when it had to reconnect (changes streamed meanwhile were missed): no reload on a timer.
         StatisticsUpkeep(
-            statistics: statistics,
+            statistics: statistics, loadsAtStart: !configuration.followsCaseChanges,
             reloadInterval: configuration.followsCaseChanges ? nil : configuration.statisticsReloadInterval, logger: logger),
         sessionStore,
     ]
     if configuration.followsCaseChanges {
-        background.append(
-            CaseChangeService(
-                follower: services.caseChanges, reloadInterval: configuration.statisticsReloadInterval, logger: logger))
+        background.append(CaseChangeService(follower: services.caseChanges, reloadInterval: nil, logger: logger))
     }
     if configuration.followsModelVersions, let models = runtime.models {
         background.append(

@@ -6,8 +6,9 @@ import Services
 /// one database then answer as one service (statistics, tracking caches) within a second of a change.
 struct CaseChangeService: Service, CustomStringConvertible {
     let follower: CaseChangeFollower
-    /// How often statistics are reloaded whole besides (the safety net for anything missed).
-    let reloadInterval: Duration
+    /// How often statistics are reloaded whole besides (nil: only when the feed had to reconnect,
+    /// the one time changes can go unseen).
+    let reloadInterval: Duration?
     let logger: Logger
 
     var description: String { "CaseChangeService" }

@@ -66,12 +66,23 @@ extension Task where Success == Never, Failure == Never {
 /// Keeps the in-memory statistics current: applies the changes posted by requests every
 /// second, and reloads every case from the database every `reloadInterval` (to see what other
 /// processes changed) unless that is nil (the change feed reloads them: `CaseChangeService`).
+/// With `loadsAtStart`, it first loads them (retrying every few seconds while the database is away)
+/// if nobody has yet: until then the statistics answer 503 and `/readyz` says so.
 struct StatisticsUpkeep: Service {
     let statistics: StatisticsService
+    var loadsAtStart = false
     let reloadInterval: Duration?
     let logger: Logger
 
     func run() async throws {
+        while loadsAtStart, !statistics.isLoaded, !Task.isCancelledOrShuttingDown {
+            do {
+                try await Self.load(statistics, logger: logger)
+            } catch {
+                logger.warning("statistics could not be loaded; will retry", metadata: ["error": "\(error)"])
+                try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(3)) }
+            }
+        }
         var sinceReload = Duration.zero
         while !Task.isCancelledOrShuttingDown {
             statistics.live.apply()
@@ -86,6 +97,12 @@ struct StatisticsUpkeep: Service {
                 }
             }
         }
+    }
+
+    /// Loads every case's facts and says how it went (the first load of a start is worth a line).
+    static func load(_ statistics: StatisticsService, logger: Logger) async throws {
+        let load = try await statistics.reload()
+        logger.notice("statistics loaded", metadata: load.metadata)
     }
 }
 

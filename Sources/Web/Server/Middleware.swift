@@ -38,6 +38,8 @@ struct ErrorMiddleware: RouterMiddleware {
             return try APIError.malformedRequest.response(from: request, context: context)
         case let error as HTTPError:
             return try apiError(for: error.status).response(from: request, context: context)
+        case is StatisticsService.NotLoaded:
+            return try APIError.statisticsLoading.response(from: request, context: context)
         case let error where SiangServices.meansUnavailable(error):
             context.logger.error("database unavailable", metadata: ["error": "\(error)"])
             var unavailable = APIError.unavailable
