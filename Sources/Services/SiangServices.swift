@@ -109,6 +109,17 @@ public struct SiangServices: Sendable {
         self.line = line.map { LineChat(cases: caseService, store: conversations, configuration: $0) }
     }
 
+    /// Loads every case's facts and brings the similarity index up to the open cases: what a start
+    /// without the change feed does in the background (with it, the feed does it as it starts listening).
+    public func loadCases() async throws -> StatisticsService.Load {
+        let load = try await statistics.reload()
+        try await DuplicateService.catchUp(duplicates.index, from: duplicates.store)
+        return load
+    }
+
+    /// Whether the similarity index holds every open case ("already reported?" misses none).
+    public var openCasesIndexed: Bool { duplicates.index.isComplete }
+
     /// Whether the database answers now (readiness).
     public func databaseIsReachable() async -> Bool {
         await pool.ping()

@@ -66,8 +66,9 @@ public struct SiangRuntime: Sendable {
     /// - Parameter model: a model to use instead of the default one trained from `Seeds/`.
     /// - Parameter loaded: the reference as `loadReference` built it from a database with the same
     ///   reference data, to reuse instead of loading and indexing it again.
-    /// - Parameter loadStatistics: whether to load every case's facts now; `serve` leaves that to its
-    ///   background services, so that it answers (and says it is not ready) while they load.
+    /// - Parameter loadStatistics: whether to load every case's facts and index the open ones for
+    ///   "already reported?" now; `serve` leaves both to its background services (`SiangServices.loadCases`),
+    ///   so that it answers, and says it is not ready, while they load.
     public static func prepare(
         pool: ConnectionPool, replica: ConnectionPool? = nil, home: SiangHome, settings: SiangSettings,
         model: ClassifierModel? = nil, loaded: LoadedReference? = nil, loadStatistics: Bool = true, logger: Logger,
@@ -113,8 +114,10 @@ public struct SiangRuntime: Sendable {
         // The team's training texts prime the IDF, so a common word weighs little even with few open cases.
         let corpus = try SeedFiles.corpus(seeds: home.seeds)
         similarity.addBackground(corpus.map(\.text))
-        let indexed = try await DuplicateService.load(into: similarity, from: CaseStore(pool: pool))
-        logger.info("similarity index loaded", metadata: ["cases": "\(indexed)"])
+        if loadStatistics {
+            let indexed = try await DuplicateService.load(into: similarity, from: CaseStore(pool: pool))
+            logger.info("similarity index loaded", metadata: ["cases": "\(indexed)"])
+        }
         runtime.similarity = similarity
         runtime.models = models
         runtime.modelTraining = ModelTrainingInputs(

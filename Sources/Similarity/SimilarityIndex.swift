@@ -70,6 +70,15 @@ public final class SimilarityIndex: Sendable {
     public let limits: SimilarityLimits
     let state = Mutex(State())
     private let idle = Mutex<[FeaturesBox]>([])
+    private let complete = Atomic(false)
+
+    /// Whether it holds every open case: a full load or catch-up has completed (`markComplete`).
+    /// Until then, "already reported?" may miss cases.
+    public var isComplete: Bool { complete.load(ordering: .acquiring) }
+
+    public func markComplete() {
+        complete.store(true, ordering: .releasing)
+    }
 
     final class FeaturesBox: @unchecked Sendable {
         let features: TextFeatures

@@ -15,6 +15,9 @@ struct HealthController {
             guard services.statistics.isLoaded else {
                 return try JSONResponse.make(["status": "loading statistics"], status: .serviceUnavailable)
             }
+            guard services.openCasesIndexed else {
+                return try JSONResponse.make(["status": "indexing open cases"], status: .serviceUnavailable)
+            }
             return try JSONResponse.make(["status": "ready"])
         }
     }

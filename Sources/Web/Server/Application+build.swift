@@ -201,15 +201,18 @@ public func buildApplication(
         .addRoutes(to: router, sessions: sessions)
 
     inspectRouter(router)
+    // With the change feed, the follower loads every case when it starts listening and again only when
+    // it had to reconnect (changes streamed meanwhile were missed): no reload on a timer.
+    var statisticsUpkeep = StatisticsUpkeep(statistics: statistics, reloadInterval: nil, logger: logger)
+    if !configuration.followsCaseChanges {
+        statisticsUpkeep.loadAtStart = { try await services.loadCases() }
+        statisticsUpkeep.reloadInterval = configuration.statisticsReloadInterval
+    }
     var background: [any Service] = [
         MaintenanceService(
             upkeep: services.upkeep, interval: configuration.maintenanceInterval, logger: logger,
             proposals: services.proposals),
-        // With the change feed, the follower loads the statistics when it starts listening and again
-        // only when it had to reconnect (changes streamed meanwhile were missed): no reload on a timer.
-        StatisticsUpkeep(
-            statistics: statistics, loadsAtStart: !configuration.followsCaseChanges,
-            reloadInterval: configuration.followsCaseChanges ? nil : configuration.statisticsReloadInterval, logger: logger),
+        statisticsUpkeep,
         sessionStore,
     ]
     if configuration.followsCaseChanges {

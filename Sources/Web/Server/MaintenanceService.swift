@@ -66,18 +66,26 @@ extension Task where Success == Never, Failure == Never {
 /// Keeps the in-memory statistics current: applies the changes posted by requests every
 /// second, and reloads every case from the database every `reloadInterval` (to see what other
 /// processes changed) unless that is nil (the change feed reloads them: `CaseChangeService`).
-/// With `loadsAtStart`, it first loads them (retrying every few seconds while the database is away)
-/// if nobody has yet: until then the statistics answer 503 and `/readyz` says so.
+/// With `loadAtStart`, it first loads every case (`SiangServices.loadCases`), retrying every few seconds
+/// while the database is away, if nobody has yet: until then the statistics answer 503 and `/readyz`
+/// says so.
 struct StatisticsUpkeep: Service {
     let statistics: StatisticsService
-    var loadsAtStart = false
-    let reloadInterval: Duration?
+    var loadAtStart: (@Sendable () async throws -> StatisticsService.Load)?
+    var reloadInterval: Duration?
     let logger: Logger
 
+    init(statistics: StatisticsService, reloadInterval: Duration?, logger: Logger) {
+        self.statistics = statistics
+        self.reloadInterval = reloadInterval
+        self.logger = logger
+    }
+
     func run() async throws {
-        while loadsAtStart, !statistics.isLoaded, !Task.isCancelledOrShuttingDown {
+        while let loadAtStart, !statistics.isLoaded, !Task.isCancelledOrShuttingDown {
             do {
-                try await Self.load(statistics, logger: logger)
+                let load = try await loadAtStart()
+                logger.notice("statistics loaded", metadata: load.metadata)
             } catch {
                 logger.warning("statistics could not be loaded; will retry", metadata: ["error": "\(error)"])
                 try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(3)) }
@@ -97,12 +105,6 @@ struct StatisticsUpkeep: Service {
                 }
             }
         }
-    }
-
-    /// Loads every case's facts and says how it went (the first load of a start is worth a line).
-    static func load(_ statistics: StatisticsService, logger: Logger) async throws {
-        let load = try await statistics.reload()
-        logger.notice("statistics loaded", metadata: load.metadata)
     }
 }
 
