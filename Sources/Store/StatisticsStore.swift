@@ -126,7 +126,11 @@ public struct StatisticsStore: Sendable {
         ]
     }()
 
-    static let openDataFrom = """
+    /// What open data reads, for the period [from, before) with `now` as the export's time, all
+    /// written into the statement as literals: COPY takes no bound parameters, and a setting read
+    /// with `current_setting` and cast for each of ten million rows cost as much as the rest.
+    static func openDataFrom(from: Date?, before: Date?) -> String {
+        """
         FROM cases c
         JOIN categories cat ON cat.code = c.category_code
         LEFT JOIN agencies ag ON ag.code = c.agency_code
@@ -138,12 +142,18 @@ public struct StatisticsStore: Sendable {
             ORDER BY case_id, uploader <> 'citizen', id
         ) p ON p.case_id = c.id
         WHERE c.is_public
-          AND c.filed_at >= coalesce(nullif(current_setting('siang.export_from'), '')::timestamptz, '-infinity')
-          AND c.filed_at < coalesce(nullif(current_setting('siang.export_before'), '')::timestamptz, 'infinity')
-        ORDER BY c.filed_at, c.id
+          AND c.filed_at >= \(timeLiteral(from) ?? "'-infinity'")
+          AND c.filed_at < \(timeLiteral(before) ?? "'infinity'")
+        ORDER BY c.id
         """
+    }
 
-    /// Streams the public cases filed in [from, before) in filing order, as chunks of bytes in
+    /// A time as an SQL literal (made from a `Date`, never from text a client sent).
+    static func timeLiteral(_ date: Date?) -> String? {
+        date.flatMap(\.postgresText).map { "'\($0)'::timestamptz" }
+    }
+
+    /// Streams the public cases filed in [from, before) in the order they were filed (by id), as chunks of bytes in
     /// `format`, over a connection held for the whole export; `body` may await (writing to a
     /// slow client) between chunks, which keeps memory constant whatever the size.
     public func exportOpenData(
@@ -151,23 +161,12 @@ public struct StatisticsStore: Sendable {
         _ body: ([UInt8]) async throws -> Void
     ) async throws {
         let columns = Self.openDataColumns
-        let nowSetting = "current_setting('siang.export_now')::timestamptz"
+        let select = columns.map { $0.sql.replacingOccurrences(of: "$now", with: Self.timeLiteral(now)!) }
+        let sql = "COPY (SELECT \(select.joined(separator: ", ")) \(Self.openDataFrom(from: from, before: before))) TO STDOUT WITH (FORMAT binary)"
         try await exportPool().withLease { lease in
-            try await lease.run { connection in
-                try connection.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
-                // COPY takes no bound parameters: the period and the time travel in settings of this transaction.
-                try connection.query(
-                    """
-                    SELECT set_config('siang.export_from', $1, true), set_config('siang.export_before', $2, true),
-                           set_config('siang.export_now', $3, true)
-                    """, [from?.postgresText ?? "", before?.postgresText ?? "", now.postgresText ?? ""])
-            }
+            try await lease.run { try $0.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") }
             do {
-                let select = columns.map { $0.sql.replacingOccurrences(of: "$now", with: nowSetting) }
-                try await lease.run {
-                    try $0.startCopyOut(
-                        "COPY (SELECT \(select.joined(separator: ", ")) \(Self.openDataFrom)) TO STDOUT WITH (FORMAT binary)")
-                }
+                try await lease.run { try $0.startCopyOut(sql) }
                 let export = ExportState(rows: OpenDataRows(columns: columns, format: format, capacity: chunkBytes + 64 * 1024))
                 if format == .csv { export.rows.header() }
                 // Rows are read and written on the connection's thread; the chunks are sent from here.
