@@ -100,8 +100,6 @@ else
     since "$started" > "$work/demo.txt"
 fi
 result demo_seconds "$(cat "$work/demo.txt")"
-result database_gb "$(psql_in "$work" -c "SELECT round(pg_database_size('siang') / 1073741824.0, 1)")"
-result cases "$(psql_in "$work" -c "SELECT count(*) FROM cases")"
 
 echo "== 2. the statistics engine over the database's facts (siang bench stats --from-database)"
 (cd "$work" && SIANG_HOME="$repo" LOG_LEVEL=warning "$siang" bench stats --from-database --seconds 1) > "$work/engine.json"
@@ -123,6 +121,9 @@ PY
 
 echo "== 3. serve: start, statistics load, memory"
 start_server "$work"
+# The demo stops the private cluster it started; serve has started it again.
+result database_gb "$(psql_in "$work" -c "SELECT round(pg_database_size('siang') / 1073741824.0, 1)")"
+result cases "$(psql_in "$work" -c "SELECT count(*) FROM cases")"
 result serve_listening_seconds "$listening_seconds"
 result serve_ready_seconds "$ready_seconds"
 result serve_memory_mb "$(memory)"

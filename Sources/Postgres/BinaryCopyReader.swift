@@ -120,7 +120,8 @@ public struct BinaryCopyRow {
     /// microseconds from 2000-01-01 UTC.
     public func unixSeconds(_ field: Int) -> Int64? {
         guard let micros = integer(field) else { return nil }
-        let seconds = micros >= 0 ? micros / 1_000_000 : (micros - 999_999) / 1_000_000
+        // Rounded down without overflow (−infinity is Int64.min).
+        let seconds = micros / 1_000_000 - (micros % 1_000_000 < 0 ? 1 : 0)
         return seconds + 946_684_800
     }
 }

@@ -38,7 +38,11 @@ public final class CaseChangeFollower: Sendable {
     private enum Step: Sendable {
         case feed(CaseChangeFeed.Event)
         case reloadDue
+        case retryDue
     }
+
+    /// How long after a failed reload it is tried again if no change comes first.
+    static let retryDelay = Duration.seconds(5)
 
     /// Follows the feed until `stop()`.
     /// - Parameter reloadInterval: how often the statistics are reloaded whole regardless; nil: never.
@@ -59,21 +63,37 @@ public final class CaseChangeFollower: Sendable {
             }
             feed.start()
             var missed = Set<Int64>()
-            // A reload that failed (the database away) is tried again with the next step.
+            // A reload that failed (the database away) is tried again with the next change, or in a few
+            // seconds if none comes: a quiet service must not stay unready.
             var reloadOwed = false
+            func owe(_ owed: Bool) {
+                if owed, !reloadOwed {
+                    group.addTask {
+                        try? await Task.sleep(for: Self.retryDelay)
+                        if !Task.isCancelled { input.yield(.retryDue) }
+                    }
+                }
+                reloadOwed = owed
+            }
             for await step in steps {
                 switch step {
                 case .feed(.resync):
                     missed = []
                     store.forgetAllCached()
-                    reloadOwed = !(await reload(logger: logger, reason: "change feed listening"))
+                    owe(!(await reload(logger: logger, reason: "change feed listening")))
                 case .reloadDue:
-                    reloadOwed = !(await reload(logger: logger, reason: "periodic"))
+                    owe(!(await reload(logger: logger, reason: "periodic")))
+                case .retryDue:
+                    if reloadOwed {
+                        reloadOwed = false
+                        owe(!(await reload(logger: logger, reason: "retry")))
+                    }
                 case .feed(.lost(let reason)):
                     logger.warning("case change feed lost; reconnecting", metadata: ["error": "\(reason)"])
                 case .feed(.changed(let ids)):
                     if reloadOwed {
-                        reloadOwed = !(await reload(logger: logger, reason: "retry"))
+                        reloadOwed = false
+                        owe(!(await reload(logger: logger, reason: "retry")))
                     }
                     // Cases a failed re-read left behind go with the next ones.
                     let wanted = ids.union(missed)

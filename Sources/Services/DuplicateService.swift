@@ -65,6 +65,21 @@ public struct DuplicateService: Sendable {
     /// reassigned are (re)indexed, those no longer open and public forgotten. Cases it already knows as
     /// they are cost no segmentation, so the catch-up at start-up is mostly one read.
     public static func catchUp(_ index: SimilarityIndex, from store: CaseStore) async throws {
+        // Filings and changes go on meanwhile (minutes at national size): those are newer than the snapshot.
+        index.beginCatchUp()
+        let seen: Set<Int64>
+        do {
+            seen = try await read(into: index, from: store)
+        } catch {
+            index.abandonCatchUp()
+            throw error
+        }
+        index.endCatchUp(keeping: seen)
+        index.markComplete()
+    }
+
+    /// Indexes the open public cases of a snapshot that the index does not know as they are; returns all their ids.
+    private static func read(into index: SimilarityIndex, from store: CaseStore) async throws -> Set<Int64> {
         let seen = Mutex(Set<Int64>())
         try await store.searchableCases { batch in
             // Segmenting the texts is the work (a million open cases take minutes on one core): shared
@@ -74,12 +89,11 @@ public struct DuplicateService: Sendable {
                 for found in batch[(batch.count * part / parts)..<(batch.count * (part + 1) / parts)] {
                     guard let info = indexed(found) else { continue }
                     seen.withLock { _ = $0.insert(found.id) }
-                    if index.info(of: found.id) != info { index.upsert(info, text: found.text) }
+                    if index.info(of: found.id) != info { index.upsertFromSnapshot(info, text: found.text) }
                 }
             }
         }
-        index.keepOnly(seen.withLock { $0 })
-        index.markComplete()
+        return seen.withLock { $0 }
     }
 
     /// A searchable case as the index keeps it; nil when its area is too vague to compare by.

@@ -109,11 +109,13 @@ public struct SiangServices: Sendable {
         self.line = line.map { LineChat(cases: caseService, store: conversations, configuration: $0) }
     }
 
-    /// Loads every case's facts and brings the similarity index up to the open cases: what a start
-    /// without the change feed does in the background (with it, the feed does it as it starts listening).
-    public func loadCases() async throws -> StatisticsService.Load {
-        let load = try await statistics.reload()
-        try await DuplicateService.catchUp(duplicates.index, from: duplicates.store)
+    /// Loads every case's facts and brings the similarity index up to the open cases, whichever is
+    /// not done yet: what a start without the change feed does in the background (with it, the feed
+    /// does it as it starts listening). Returns the statistics' load if it made one.
+    public func loadCases() async throws -> StatisticsService.Load? {
+        var load: StatisticsService.Load?
+        if !statistics.isLoaded { load = try await statistics.reload() }
+        if !openCasesIndexed { try await DuplicateService.catchUp(duplicates.index, from: duplicates.store) }
         return load
     }
 

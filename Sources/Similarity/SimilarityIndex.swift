@@ -102,6 +102,9 @@ public final class SimilarityIndex: Sendable {
         var df = DocumentFrequencies()
         /// Texts of words and word pairs seen, to explain matches (n-grams are not shown).
         var labels: [UInt64: String] = [:]
+        /// While a catch-up runs (`beginCatchUp`): the cases changed live meanwhile, which are newer
+        /// than the catch-up's snapshot and must not be overwritten or forgotten by it.
+        var touchedDuringCatchUp: Set<Int64>?
     }
 
     /// - Throws: `WordSegmenter.Unavailable` when ICU's data is missing (checked once, here).
@@ -123,9 +126,23 @@ public final class SimilarityIndex: Sendable {
 
     /// Adds a case, or replaces what the index knew of it (its text, place or agency changed).
     public func upsert(_ info: IndexedCase, text: String) {
+        upsert(info, text: text, fromSnapshot: false)
+    }
+
+    /// `upsert` for a catch-up: skipped when the case changed live since the catch-up began.
+    public func upsertFromSnapshot(_ info: IndexedCase, text: String) {
+        upsert(info, text: text, fromSnapshot: true)
+    }
+
+    private func upsert(_ info: IndexedCase, text: String, fromSnapshot: Bool) {
         let terms = withFeatures { $0.terms(of: text) }
         let document = Self.document(info, terms: terms, settings: settings)
         state.withLock { state in
+            if fromSnapshot {
+                if state.touchedDuringCatchUp?.contains(info.id) == true { return }
+            } else {
+                state.touchedDuringCatchUp?.insert(info.id)
+            }
             Self.remove(info.id, from: &state)
             for term in terms where term.kind != .characters && state.labels[term.hash] == nil {
                 state.labels[term.hash] = term.text
@@ -150,14 +167,37 @@ public final class SimilarityIndex: Sendable {
 
     /// Forgets a case (closed, made private, merged). Unknown ids are ignored.
     public func remove(id: Int64) {
-        state.withLock { Self.remove(id, from: &$0) }
+        state.withLock { state in
+            state.touchedDuringCatchUp?.insert(id)
+            Self.remove(id, from: &state)
+        }
     }
 
-    /// Forgets every case not in `ids` (those closed or made private while changes were not followed).
-    public func keepOnly(_ ids: Set<Int64>) {
+    /// Starts a catch-up from a snapshot of the open cases: from now on, cases changed live are
+    /// remembered, and the catch-up leaves them as they are.
+    public func beginCatchUp() {
+        state.withLock { $0.touchedDuringCatchUp = [] }
+    }
+
+    /// Ends a catch-up: forgets every case the snapshot did not hold (closed or made private while
+    /// changes were not followed), except those changed live since it began.
+    public func endCatchUp(keeping ids: Set<Int64>) {
         state.withLock { state in
-            for id in state.documents.keys where !ids.contains(id) { Self.remove(id, from: &state) }
+            let touched = state.touchedDuringCatchUp ?? []
+            state.touchedDuringCatchUp = nil
+            for id in state.documents.keys where !ids.contains(id) && !touched.contains(id) { Self.remove(id, from: &state) }
         }
+    }
+
+    /// Ends a catch-up that failed half-way, forgetting nothing.
+    public func abandonCatchUp() {
+        state.withLock { $0.touchedDuringCatchUp = nil }
+    }
+
+    /// Forgets every case not in `ids`.
+    public func keepOnly(_ ids: Set<Int64>) {
+        beginCatchUp()
+        endCatchUp(keeping: ids)
     }
 
     /// What the index knows of a case's place, category and agency (nil: not indexed).

@@ -182,7 +182,9 @@ public struct FactColumns: Sendable {
 
     private mutating func setPosition(_ position: Int32, of id: Int64) {
         // A slot array at most twice as long as there are cases (plus a margin) stays cheap.
-        let limit = 2 * Int64(ids.count) + 1_000_000
+        // The capacity counts too: a full load reserves it for every case, and reads them in the table's
+        // order, not by id.
+        let limit = 2 * Int64(max(ids.count, ids.capacity)) + 1_000_000
         guard id >= 0, id < limit else {
             farPositions[id] = position
             return

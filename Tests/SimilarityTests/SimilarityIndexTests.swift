@@ -51,6 +51,24 @@ import ThaiText
         #expect(index.count == 3)
     }
 
+    @Test func aCatchUpFromAnOlderSnapshotLeavesCasesChangedLiveMeanwhileAsTheyAre() {
+        index.beginCatchUp()
+        // Live, while the catch-up reads: case 5 filed, case 2 closed, case 3 moved to another category.
+        index.upsert(IndexedCase(id: 5, area: "1033", category: "noise"), text: "เสียงเพลงดังจากร้านเหล้าทุกคืน")
+        index.remove(id: 2)
+        index.upsert(IndexedCase(id: 3, area: "1033", category: "sidewalk"), text: "ทางเท้าพังหน้าโรงเรียน")
+        // The snapshot, older: case 2 still open, case 3 as it was, case 5 not yet there.
+        index.upsertFromSnapshot(IndexedCase(id: 2, area: "1033", category: "drainage"), text: "ท่อระบายน้ำอุดตัน น้ำท่วมขังหน้าตลาด")
+        index.upsertFromSnapshot(IndexedCase(id: 3, area: "1033", category: "roads"), text: "ถนนเป็นหลุมใหญ่ หน้าโรงเรียน รถจักรยานยนต์ล้ม")
+        index.endCatchUp(keeping: [1, 2, 3])
+        #expect(index.info(of: 5)?.category == "noise")
+        #expect(index.info(of: 2) == nil)
+        #expect(index.info(of: 3)?.category == "sidewalk")
+        // Case 4 was in neither the snapshot nor the live changes: closed while nobody followed.
+        #expect(index.info(of: 4) == nil)
+        #expect(index.info(of: 1) != nil)
+    }
+
     @Test func removingACaseLeavesTheOthersOfItsAreaAsIfItHadNeverBeenThere() throws {
         let text = "ท่อระบายน้ำอุดตัน น้ำท่วมขังหน้าตลาด"
         let both = try SimilarityIndex()

@@ -67,11 +67,10 @@ extension Task where Success == Never, Failure == Never {
 /// second, and reloads every case from the database every `reloadInterval` (to see what other
 /// processes changed) unless that is nil (the change feed reloads them: `CaseChangeService`).
 /// With `loadAtStart`, it first loads every case (`SiangServices.loadCases`), retrying every few seconds
-/// while the database is away, if nobody has yet: until then the statistics answer 503 and `/readyz`
-/// says so.
+/// until that has worked: until then the statistics answer 503 and `/readyz` says so.
 struct StatisticsUpkeep: Service {
     let statistics: StatisticsService
-    var loadAtStart: (@Sendable () async throws -> StatisticsService.Load)?
+    var loadAtStart: (@Sendable () async throws -> StatisticsService.Load?)?
     var reloadInterval: Duration?
     let logger: Logger
 
@@ -82,10 +81,10 @@ struct StatisticsUpkeep: Service {
     }
 
     func run() async throws {
-        while let loadAtStart, !statistics.isLoaded, !Task.isCancelledOrShuttingDown {
+        while let loadAtStart, !Task.isCancelledOrShuttingDown {
             do {
-                let load = try await loadAtStart()
-                logger.notice("statistics loaded", metadata: load.metadata)
+                if let load = try await loadAtStart() { logger.notice("statistics loaded", metadata: load.metadata) }
+                break
             } catch {
                 logger.warning("statistics could not be loaded; will retry", metadata: ["error": "\(error)"])
                 try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(3)) }
