@@ -153,10 +153,12 @@ queries=(
 )
 for query in "${queries[@]}"; do
     # 16 clients ask at once a question not asked before (nothing cached): the slowest answer.
+    clients=()
     for _ in $(seq 16); do
         curl -s -o /dev/null -w "%{time_total}\n" "http://127.0.0.1:$port$query" &
+        clients+=($!)
     done > "$work/first.txt"
-    wait
+    wait "${clients[@]}"  # not the server, also a child of this script
     wrk -t2 -c16 -d"${duration}s" --latency "http://127.0.0.1:$port$query" > "$work/wrk.txt" 2>&1 || true
     python3 - "$query" "$work/wrk.txt" "$work/first.txt" "$results" << 'PY'
 import re, sys
