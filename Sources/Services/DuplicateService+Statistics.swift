@@ -2,6 +2,7 @@ import Domain
 import Foundation
 import Similarity
 import Store
+import Synchronization
 
 /// Duplicates in figures: by category and agency, how many open cases look like another (detected),
 /// how many were merged into another, and how many "me too"s replaced a filing.
@@ -34,7 +35,18 @@ extension DuplicateService {
                 row.meToo += count.meToo
                 rows[key(count.category, count.agency)] = row
             }
-            return rows.values.sorted { ($0.category, $0.agency ?? "") < ($1.category, $1.agency ?? "") }
+            let figures = rows.values.sorted { ($0.category, $0.agency ?? "") < ($1.category, $1.agency ?? "") }
+            latest.value.withLock { $0 = figures }
+            return figures
         }
+    }
+
+    /// The figures as last computed, without waiting; nil until the first computation ends. Asking
+    /// starts one in the background when they are older than `cacheLifetime`: with a million open
+    /// cases a computation takes minutes, which a page must not wait for.
+    public func latestFigures() -> [DuplicateFigures]? {
+        let service = self
+        Task { _ = try? await service.figures() }
+        return latest.value.withLock { $0 }
     }
 }

@@ -37,6 +37,12 @@ public struct DuplicateService: Sendable {
     let clock: @Sendable () -> Date
     let notifications: NotificationComposer?
     let figuresCache: TimedCache<Int, [DuplicateFigures]>
+    /// The figures as last computed, for pages that must not wait for them.
+    let latest = LatestFigures()
+
+    final class LatestFigures: Sendable {
+        let value = Mutex<[DuplicateFigures]?>(nil)
+    }
 
     /// - Parameter figuresLifetime: how long the duplicate figures of statistics are reused.
     public init(

@@ -197,7 +197,8 @@ struct StatisticsPage {
             ($0.level == .province ? $0.code : $0.parentCode ?? "", $0.level == .province ? "" : $0.name(language))
                 < ($1.level == .province ? $1.code : $1.parentCode ?? "", $1.level == .province ? "" : $1.name(language))
         }
-        let duplicateRows = try await duplicates?.figures().prefix(200).map { row in
+        // As last computed: at national size a computation takes minutes (a search per open case).
+        let duplicateRows = duplicates?.latestFigures()?.prefix(200).map { row in
             StatsPage.DuplicateRow(
                 category: reference.categoryName(row.category, language),
                 agency: row.agency.map { reference.agencyName($0, language) } ?? "–",
