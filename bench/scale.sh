@@ -130,27 +130,8 @@ result serve_memory_mb "$(memory)"
 grep -h "statistics loaded" "$work/serve.log" | tail -1 | sed 's/^/RESULT log /' || true
 
 echo "== 4. statistics under 16 clients, each query starting uncached"
-year_ago=$(date -d "-365 days" +%Y-%m-%d)
-today=$(date +%Y-%m-%d)
-queries=(
-    "/api/v1/stats"
-    "/api/v1/stats?group_by=category"
-    "/api/v1/stats?group_by=agency"
-    "/api/v1/stats?group_by=province"
-    "/api/v1/stats?group_by=district"
-    "/api/v1/stats?group_by=status"
-    "/api/v1/stats?group_by=month"
-    "/api/v1/stats?group_by=category,month"
-    "/api/v1/stats?group_by=district,month&from=$year_ago&to=$today"
-    "/api/v1/stats?group_by=week&from=$year_ago&to=$today"
-    "/api/v1/stats?group_by=day&from=$year_ago&to=$today"
-    "/api/v1/stats?group_by=kind,channel&from=$year_ago&to=$today"
-    "/api/v1/stats?group_by=month&category=road,flooding&area=10&from=$year_ago&to=$today"
-    "/api/v1/stats/agencies"
-    "/api/v1/stats/agencies?from=$year_ago&to=$today"
-    "/api/v1/stats/trends"
-    "/stats"
-)
+source "$repo/bench/stats-queries.sh"
+queries+=("/stats")
 for query in "${queries[@]}"; do
     # 16 clients ask at once a question not asked before (nothing cached): the slowest answer.
     clients=()

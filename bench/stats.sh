@@ -54,26 +54,7 @@ rss() { grep -E "^(VmRSS|VmHWM)" "/proc/$(pgrep -f "$siang serve" | head -1)/sta
 echo "== siang demo --cases $cases --days 365"
 (cd "$work" && SIANG_HOME="$repo" LOG_LEVEL=warning "$siang" demo --cases "$cases" --days 365 | sed 's/^/RESULT demo /')
 
-year_ago=$(date -d "-365 days" +%Y-%m-%d)
-today=$(date +%Y-%m-%d)
-queries=(
-    "/api/v1/stats"
-    "/api/v1/stats?group_by=category"
-    "/api/v1/stats?group_by=agency"
-    "/api/v1/stats?group_by=province"
-    "/api/v1/stats?group_by=district"
-    "/api/v1/stats?group_by=status"
-    "/api/v1/stats?group_by=month"
-    "/api/v1/stats?group_by=category,month"
-    "/api/v1/stats?group_by=district,month&from=$year_ago&to=$today"
-    "/api/v1/stats?group_by=week&from=$year_ago&to=$today"
-    "/api/v1/stats?group_by=day&from=$year_ago&to=$today"
-    "/api/v1/stats?group_by=kind,channel&from=$year_ago&to=$today"
-    "/api/v1/stats?group_by=month&category=road,flooding&area=10&from=$year_ago&to=$today"
-    "/api/v1/stats/agencies"
-    "/api/v1/stats/agencies?from=$year_ago&to=$today"
-    "/api/v1/stats/trends"
-)
+source "$repo/bench/stats-queries.sh"
 
 measure_queries() {  # label what query…
     local label=$1 what=$2
