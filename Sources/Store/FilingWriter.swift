@@ -117,7 +117,14 @@ final class FilingWriter: Sendable {
                     created_at, event, channel, recipient, case_id, agency_code, body, next_attempt_at, retry_window_from)
                 SELECT i.filed_at, i.hook_event, 'webhook', w.id::text, c.id, i.agency, i.hook_payload, i.filed_at,
                        i.filed_at
-                FROM c JOIN input i USING (code) JOIN agency_webhooks w ON w.agency_code = i.agency AND w.active
+                FROM c JOIN input i USING (code)
+                -- Each case's agency's webhooks through their index. As a plain join the planner, which
+                -- cannot know how few rows a batch has, read every webhook of every agency for each batch
+                -- (with a webhook per agency, most of what notifications added to a filing's cost).
+                -- OFFSET 0 keeps the subquery from being flattened into such a join.
+                CROSS JOIN LATERAL (
+                    SELECT w.id FROM agency_webhooks w WHERE w.agency_code = i.agency AND w.active OFFSET 0
+                ) w
                 WHERE i.hook_payload IS NOT NULL ORDER BY i.n, w.id
             )
             SELECT c.id, c.code FROM c

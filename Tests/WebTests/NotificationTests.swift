@@ -130,6 +130,54 @@ struct NotificationTests {
         }
     }
 
+    @Test("filings written together tell each case's agency's active webhooks, and no other agency's")
+    func filingsTogetherReachTheirAgencysWebhooks() async throws {
+        let app = try await TestApp.make()
+        let phraNakhon = "bma-district-1001"
+        // Bang Na has two webhooks and a removed one, Phra Nakhon one, Chiang Mai's agencies none.
+        let active = try await app.database.pool.withConnection { connection in
+            try connection.query(
+                """
+                INSERT INTO agency_webhooks (agency_code, url, secret, active, created_at)
+                VALUES ($1, 'http://127.0.0.1:9/a', 's', true, now()), ($1, 'http://127.0.0.1:9/b', 's', true, now()),
+                       ($1, 'http://127.0.0.1:9/removed', 's', false, now()), ($2, 'http://127.0.0.1:9/c', 's', true, now())
+                RETURNING id, agency_code, active
+                """, [Self.bangNa, phraNakhon]
+            ).rows.reduce(into: [String: Set<String>]()) { hooks, row in
+                if try row.bool(2) { hooks[try row.string(1), default: []].insert(try row.string(0)) }
+            }
+        }
+        let places: [(area: JSONObject, hooks: Set<String>)] = [
+            (["province": "10", "district": "1047"], active[Self.bangNa] ?? []),
+            (["province": "10", "district": "1001"], active[phraNakhon] ?? []),
+            (["province": "50"], []),
+        ]
+        try await app.run { client in
+            // Filed at once, so that the writer stores them in shared statements.
+            let filed = try await withThrowingTaskGroup(of: (code: String, place: Int).self) { group in
+                for index in 0..<30 {
+                    group.addTask {
+                        var body = bangNaPothole
+                        body["area"] = places[index % places.count].area
+                        return (try await client.file(body).code, index % places.count)
+                    }
+                }
+                return try await group.reduce(into: [(code: String, place: Int)]()) { $0.append($1) }
+            }
+            let told = try await app.database.pool.withConnection { connection in
+                try connection.query(
+                    "SELECT c.code, o.recipient FROM outbox o JOIN cases c ON c.id = o.case_id WHERE o.channel = 'webhook'"
+                ).rows.reduce(into: [String: [String]]()) { told, row in told[try row.string(0), default: []].append(try row.string(1)) }
+            }
+            #expect(filed.count == 30)
+            for (code, place) in filed {
+                let recipients = told[code] ?? []
+                #expect(recipients.count == places[place].hooks.count, "one event per webhook, no duplicates: \(code)")
+                #expect(Set(recipients) == places[place].hooks, "\(code) in place \(place)")
+            }
+        }
+    }
+
     @Test("each change the citizen should hear of writes their message in the language they filed in; a refused action writes none")
     func changesNotify() async throws {
         let app = try await TestApp.make()
