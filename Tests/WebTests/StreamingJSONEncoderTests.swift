@@ -39,6 +39,34 @@ struct StreamingJSONEncoderTests {
         #expect(text.contains(#""list":[{"code":"a"},{"code":"b","score":1}]"#))
     }
 
+    @Test("an object written field by field is byte for byte what the encoder writes for the same value")
+    func objectWriterMatchesEncoder() throws {
+        struct Event: Encodable {
+            struct Part: Encodable {
+                var code: String
+                var agency: String?
+                var note: String?
+            }
+            var first: Part
+            var second: Part
+            var `internal`: Bool
+        }
+        let first = Event.Part(code: "SG-2026-ABC123", agency: nil, note: "ถนน \"พัง\" \\\nบรรทัดใหม่\t\u{1}")
+        let second = Event.Part(code: "", agency: "bma-district-1047", note: nil)
+        let json = JSONObjectWriter()
+        for (key, part) in [("first", first), ("second", second)] {
+            json.object(key) { json in
+                json.string("code", part.code)
+                json.string("agency", part.agency)
+                json.string("note", part.note)
+            }
+        }
+        json.bool("internal", false)
+        let expected = try StreamingJSONEncoder().encode(Event(first: first, second: second, internal: false))
+        #expect(String(decoding: json.bytes, as: UTF8.self) == String(decoding: expected, as: UTF8.self))
+        #expect(JSONObjectWriter().bytes == Array("{}".utf8))
+    }
+
     @Test("non-finite numbers are refused rather than written as invalid JSON")
     func nonFinite() {
         #expect(throws: EncodingError.self) { try StreamingJSONEncoder().encode(Inner(code: "x", score: .infinity)) }
