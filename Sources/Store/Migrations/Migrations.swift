@@ -30,5 +30,6 @@ public enum SiangMigrations {
         Migration(version: 25, name: "notices of new cases name the pool that filed them", sql: filedByOrigin),
         Migration(version: 26, name: "classifier model versions, and the version that classified each case", sql: modelVersions),
         Migration(version: 27, name: "photos found by their case", sql: photosByCase),
+        Migration(version: 28, name: "outbox rows without a foreign-key check on their case", sql: outboxWithoutCaseCheck),
     ]
 }
