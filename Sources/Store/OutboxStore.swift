@@ -93,7 +93,9 @@ public struct OutboxStore: Sendable {
                        w.url, w.secret
                 FROM claimed m
                 LEFT JOIN cases c ON c.id = m.case_id
-                LEFT JOIN agency_webhooks w ON m.channel = 'webhook' AND w.id::text = m.recipient
+                -- By the webhook's key (a webhook message's recipient is its id): comparing as text read
+                -- every webhook for each claim.
+                LEFT JOIN agency_webhooks w ON w.id = CASE WHEN m.channel = 'webhook' THEN m.recipient::bigint END
                 ORDER BY m.id
                 """, [now, limit, now.addingTimeInterval(lease)]
             ).rows.map { row in
