@@ -194,12 +194,6 @@ public final class SimilarityIndex: Sendable {
         state.withLock { $0.touchedDuringCatchUp = nil }
     }
 
-    /// Forgets every case not in `ids`.
-    public func keepOnly(_ ids: Set<Int64>) {
-        beginCatchUp()
-        endCatchUp(keeping: ids)
-    }
-
     /// What the index knows of a case's place, category and agency (nil: not indexed).
     public func info(of id: Int64) -> IndexedCase? { state.withLock { $0.documents[id]?.info } }
 
