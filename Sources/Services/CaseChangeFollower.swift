@@ -11,8 +11,8 @@ import Statistics
 /// A process sees its own changes on the feed too (not its filings, which the feed skips: they were
 /// applied as they committed); counting a case again is harmless (its facts are replaced, by id).
 /// Whenever the feed (re)starts listening (the first load of a start, or after changes went unseen),
-/// and every `reloadInterval` if one is given, the statistics are reloaded whole, in the same
-/// sequence as the changes, so a reload never overwrites a newer change read before it.
+/// and only then, the statistics are reloaded whole, in the same sequence as the changes, so a reload
+/// never overwrites a newer change read before it.
 public final class CaseChangeFollower: Sendable {
     let feed: CaseChangeFeed
     let store: CaseStore
@@ -37,7 +37,6 @@ public final class CaseChangeFollower: Sendable {
 
     private enum Step: Sendable {
         case feed(CaseChangeFeed.Event)
-        case reloadDue
         case retryDue
     }
 
@@ -45,21 +44,12 @@ public final class CaseChangeFollower: Sendable {
     static let retryDelay = Duration.seconds(5)
 
     /// Follows the feed until `stop()`.
-    /// - Parameter reloadInterval: how often the statistics are reloaded whole regardless; nil: never.
-    public func run(reloadInterval: Duration?, logger: Logger) async {
+    public func run(logger: Logger) async {
         let (steps, input) = AsyncStream.makeStream(of: Step.self)
         await withTaskGroup(of: Void.self) { group in
             group.addTask { [feed] in
                 for await event in feed.events { input.yield(.feed(event)) }
                 input.finish()
-            }
-            if let reloadInterval {
-                group.addTask {
-                    while !Task.isCancelled {
-                        try? await Task.sleep(for: reloadInterval)
-                        if !Task.isCancelled { input.yield(.reloadDue) }
-                    }
-                }
             }
             feed.start()
             var missed = Set<Int64>()
@@ -81,8 +71,6 @@ public final class CaseChangeFollower: Sendable {
                     missed = []
                     store.forgetAllCached()
                     owe(!(await reload(logger: logger, reason: "change feed listening")))
-                case .reloadDue:
-                    owe(!(await reload(logger: logger, reason: "periodic")))
                 case .retryDue:
                     if reloadOwed {
                         reloadOwed = false

@@ -38,9 +38,11 @@ public struct SiangSettings: Sendable {
     /// Whether statistics follow each change as it happens (else only their periodic reload).
     public var statisticsLiveUpdates: Bool
     /// Whether case changes other processes commit reach this one at once (`statistics.change_feed`,
-    /// PostgreSQL LISTEN/NOTIFY), besides the periodic reload.
+    /// PostgreSQL LISTEN/NOTIFY), instead of the periodic reload: with the feed, statistics are
+    /// reloaded whole only when it (re)starts listening.
     public var statisticsChangeFeed = true
-    /// How often statistics are reloaded from the database whole (`statistics.reload_seconds`).
+    /// How often statistics are reloaded from the database whole (`statistics.reload_seconds`), without
+    /// the change feed.
     public var statisticsReloadSeconds = 600
     /// Whether cookies are marked Secure: true when browsers reach Siang over HTTPS.
     public var secureCookies: Bool

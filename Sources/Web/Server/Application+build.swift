@@ -216,7 +216,7 @@ public func buildApplication(
         sessionStore,
     ]
     if configuration.followsCaseChanges {
-        background.append(CaseChangeService(follower: services.caseChanges, reloadInterval: nil, logger: logger))
+        background.append(CaseChangeService(follower: services.caseChanges, logger: logger))
     }
     if configuration.followsModelVersions, let models = runtime.models {
         background.append(

@@ -6,9 +6,6 @@ import Services
 /// one database then answer as one service (statistics, tracking caches) within a second of a change.
 struct CaseChangeService: Service, CustomStringConvertible {
     let follower: CaseChangeFollower
-    /// How often statistics are reloaded whole besides (nil: only when the feed had to reconnect,
-    /// the one time changes can go unseen).
-    let reloadInterval: Duration?
     let logger: Logger
 
     var description: String { "CaseChangeService" }
@@ -17,7 +14,7 @@ struct CaseChangeService: Service, CustomStringConvertible {
         let follower = self.follower
         await withTaskCancellationHandler {
             await withGracefulShutdownHandler {
-                await follower.run(reloadInterval: reloadInterval, logger: logger)
+                await follower.run(logger: logger)
             } onGracefulShutdown: {
                 follower.stop()
             }
