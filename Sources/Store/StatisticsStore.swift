@@ -242,23 +242,25 @@ struct FactCodes {
     }
 
     private mutating func status(_ row: BinaryCopyRow, _ field: Int) throws -> Int32 {
-        let bytes = row.bytes(field)
-        let key = ShortCode(bytes)
-        if let key, let number = statuses[key] { return number }
-        let text = String(decoding: bytes, as: UTF8.self)
-        guard let status = CaseStatus(rawValue: text) else { throw Unreadable(description: "case facts: status \(text)") }
-        if let key { statuses[key] = FactColumns.number(status) }
-        return FactColumns.number(status)
+        try Self.fixed(row, field, "status", in: &statuses, number: FactColumns.number(_:) as (CaseStatus) -> Int32)
     }
 
     private mutating func kind(_ row: BinaryCopyRow, _ field: Int) throws -> Int32 {
+        try Self.fixed(row, field, "kind", in: &kinds, number: FactColumns.number(_:) as (CaseKind) -> Int32)
+    }
+
+    /// The number of a value from a fixed set (a status, a kind), remembered by its bytes; a value
+    /// outside the set is an error.
+    private static func fixed<Value: RawRepresentable<String>>(
+        _ row: BinaryCopyRow, _ field: Int, _ name: String, in numbers: inout [ShortCode: Int32], number: (Value) -> Int32
+    ) throws -> Int32 {
         let bytes = row.bytes(field)
         let key = ShortCode(bytes)
-        if let key, let number = kinds[key] { return number }
+        if let key, let known = numbers[key] { return known }
         let text = String(decoding: bytes, as: UTF8.self)
-        guard let kind = CaseKind(rawValue: text) else { throw Unreadable(description: "case facts: kind \(text)") }
-        if let key { kinds[key] = FactColumns.number(kind) }
-        return FactColumns.number(kind)
+        guard let value = Value(rawValue: text) else { throw Unreadable(description: "case facts: \(name) \(text)") }
+        if let key { numbers[key] = number(value) }
+        return number(value)
     }
 }
 
