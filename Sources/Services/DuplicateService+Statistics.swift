@@ -18,35 +18,36 @@ extension DuplicateService {
     /// The figures, by category then agency. Detection groups every agency's open cases (`clusters`), which
     /// costs a search per open case: the answer is kept for `cacheLifetime` (`DuplicateService.figures`).
     public func figures() async throws -> [DuplicateFigures] {
-        try await figuresCache.value(key: 0) { [self] in
-            var rows: [String: DuplicateFigures] = [:]
-            func key(_ category: String, _ agency: String?) -> String { category + "\u{1F}" + (agency ?? "") }
-            for agency in index.agencies {
-                for cluster in index.clusters(agency: agency) {
-                    for id in cluster.ids {
-                        guard let info = index.info(id: id) else { continue }
-                        rows[key(info.category, agency), default: .init(category: info.category, agency: agency, detected: 0, merged: 0, meToo: 0)].detected += 1
-                    }
+        try await figuresCache.value(key: 0) { [self] in try await computeFigures() }
+    }
+
+    private func computeFigures() async throws -> [DuplicateFigures] {
+        var rows: [String: DuplicateFigures] = [:]
+        func key(_ category: String, _ agency: String?) -> String { category + "\u{1F}" + (agency ?? "") }
+        for agency in index.agencies {
+            for cluster in index.clusters(agency: agency) {
+                for id in cluster.ids {
+                    guard let info = index.info(id: id) else { continue }
+                    rows[key(info.category, agency), default: .init(category: info.category, agency: agency, detected: 0, merged: 0, meToo: 0)].detected += 1
                 }
             }
-            for count in try await store.duplicateCounts() {
-                var row = rows[key(count.category, count.agency)] ?? .init(category: count.category, agency: count.agency, detected: 0, merged: 0, meToo: 0)
-                row.merged += count.merged
-                row.meToo += count.meToo
-                rows[key(count.category, count.agency)] = row
-            }
-            let figures = rows.values.sorted { ($0.category, $0.agency ?? "") < ($1.category, $1.agency ?? "") }
-            latest.value.withLock { $0 = figures }
-            return figures
         }
+        for count in try await store.duplicateCounts() {
+            var row = rows[key(count.category, count.agency)] ?? .init(category: count.category, agency: count.agency, detected: 0, merged: 0, meToo: 0)
+            row.merged += count.merged
+            row.meToo += count.meToo
+            rows[key(count.category, count.agency)] = row
+        }
+        let figures = rows.values.sorted { ($0.category, $0.agency ?? "") < ($1.category, $1.agency ?? "") }
+        latest.value.withLock { $0 = figures }
+        return figures
     }
 
     /// The figures as last computed, without waiting; nil until the first computation ends. Asking
     /// starts one in the background when they are older than `cacheLifetime`: with a million open
     /// cases a computation takes minutes, which a page must not wait for.
     public func latestFigures() -> [DuplicateFigures]? {
-        let service = self
-        Task { _ = try? await service.figures() }
+        figuresCache.refresh(key: 0) { [self] in try await computeFigures() }
         return latest.value.withLock { $0 }
     }
 }

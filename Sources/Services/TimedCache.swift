@@ -24,27 +24,40 @@ public final class TimedCache<Key: Hashable & Sendable, Value: Sendable>: Sendab
     /// The value for `key`: a recent one, or one computed now.
     public func value(key: Key, compute: @escaping @Sendable () async throws -> Value) async throws -> Value {
         guard lifetime > .zero else { return try await compute() }
+        return try await entry(key, compute: compute).value
+    }
+
+    /// Starts computing the value for `key` in the background unless a recent one is there or on its
+    /// way; returns at once (for a page that shows what was last computed and must not wait).
+    public func refresh(key: Key, compute: @escaping @Sendable () async throws -> Value) {
+        guard lifetime > .zero else {
+            Task { _ = try? await compute() }
+            return
+        }
+        _ = entry(key, compute: compute)
+    }
+
+    private func entry(_ key: Key, compute: @escaping @Sendable () async throws -> Value) -> Task<Value, any Error> {
         let now = ContinuousClock.now
-        let (task, created) = entries.withLock { entries -> (Task<Value, any Error>, ContinuousClock.Instant) in
-            if let entry = entries[key], now - entry.created < lifetime {
-                return (entry.task, entry.created)
-            }
+        return entries.withLock { entries in
+            if let entry = entries[key], now - entry.created < lifetime { return entry.task }
             if entries.count >= capacity {
                 entries = entries.filter { now - $0.value.created < lifetime }
                 if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
             }
-            let task = Task { try await compute() }
-            entries[key] = Entry(created: now, task: task)
-            return (task, now)
-        }
-        do {
-            return try await task.value
-        } catch {
-            // A failure is not remembered: the next caller tries again.
-            entries.withLock { entries in
-                if entries[key]?.created == created { entries[key] = nil }
+            let task = Task { [self] in
+                do {
+                    return try await compute()
+                } catch {
+                    // A failure is not remembered: the next caller tries again.
+                    self.entries.withLock { entries in
+                        if entries[key]?.created == now { entries[key] = nil }
+                    }
+                    throw error
+                }
             }
-            throw error
+            entries[key] = Entry(created: now, task: task)
+            return task
         }
     }
 }

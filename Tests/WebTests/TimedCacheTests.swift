@@ -51,4 +51,21 @@ struct TimedCacheTests {
         await #expect(throws: Failure.self) { try await cache.value(key: "k") { throw Failure() } }
         #expect(try await cache.value(key: "k") { [7] } == [7])
     }
+
+    @Test("a refresh starts one computation in the background and returns at once; callers then share it")
+    func refresh() async throws {
+        let cache = TimedCache<String, [UInt8]>(lifetime: .seconds(60))
+        let counter = Counter()
+        let release = AsyncStream.makeStream(of: Void.self)
+        let slow: @Sendable () async throws -> [UInt8] = {
+            for await _ in release.stream { break }  // runs until the test lets it finish
+            return counter.next()
+        }
+        cache.refresh(key: "figures", compute: slow)  // returns while the computation waits
+        cache.refresh(key: "figures", compute: slow)  // one already on its way: none started
+        #expect(counter.value.load(ordering: .relaxed) == 0)
+        release.continuation.yield()
+        #expect(try await cache.value(key: "figures") { counter.next() } == [1], "the refreshed answer, not a new one")
+        #expect(counter.value.load(ordering: .relaxed) == 1)
+    }
 }
