@@ -1,6 +1,7 @@
 import Synchronization
 
-/// Answers by key, reused for `lifetime`; one computation per key at a time. A zero lifetime
+/// Answers by key, reused for `lifetime` after they were computed; one computation per key at a
+/// time (a caller who comes while it runs waits for it, however long it takes). A zero lifetime
 /// computes every time.
 ///
 /// Why a fixed lifetime rather than "until the facts change": with filings arriving every
@@ -10,7 +11,15 @@ import Synchronization
 public final class TimedCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     struct Entry {
         var created: ContinuousClock.Instant
+        /// When the computation ended; nil while it runs.
+        var finished: ContinuousClock.Instant?
         var task: Task<Value, any Error>
+
+        /// Whether callers should take this entry's answer: its computation still runs (a second one
+        /// would only repeat it), or ended less than `lifetime` ago.
+        func isFresh(at now: ContinuousClock.Instant, lifetime: Duration) -> Bool {
+            finished.map { now - $0 < lifetime } ?? true
+        }
     }
 
     private let entries = Mutex<[Key: Entry]>([:])
@@ -28,26 +37,27 @@ public final class TimedCache<Key: Hashable & Sendable, Value: Sendable>: Sendab
     }
 
     /// Starts computing the value for `key` in the background unless a recent one is there or on its
-    /// way; returns at once (for a page that shows what was last computed and must not wait).
+    /// way; returns at once (for a page that shows what was last computed and must not wait). With a
+    /// zero lifetime, one computation at a time.
     public func refresh(key: Key, compute: @escaping @Sendable () async throws -> Value) {
-        guard lifetime > .zero else {
-            Task { _ = try? await compute() }
-            return
-        }
         _ = entry(key, compute: compute)
     }
 
     private func entry(_ key: Key, compute: @escaping @Sendable () async throws -> Value) -> Task<Value, any Error> {
         let now = ContinuousClock.now
         return entries.withLock { entries in
-            if let entry = entries[key], now - entry.created < lifetime { return entry.task }
+            if let entry = entries[key], entry.isFresh(at: now, lifetime: lifetime) { return entry.task }
             if entries.count >= capacity {
-                entries = entries.filter { now - $0.value.created < lifetime }
+                entries = entries.filter { $0.value.isFresh(at: now, lifetime: lifetime) }
                 if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
             }
             let task = Task { [self] in
                 do {
-                    return try await compute()
+                    let value = try await compute()
+                    self.entries.withLock { entries in
+                        if entries[key]?.created == now { entries[key]?.finished = ContinuousClock.now }
+                    }
+                    return value
                 } catch {
                     // A failure is not remembered: the next caller tries again.
                     self.entries.withLock { entries in

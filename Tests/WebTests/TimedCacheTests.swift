@@ -52,20 +52,55 @@ struct TimedCacheTests {
         #expect(try await cache.value(key: "k") { [7] } == [7])
     }
 
+    /// A computation that runs until the test lets it end, counting how many started and ended.
+    final class Gate: Sendable {
+        let open = Atomic(false)
+        let started = Atomic(0)
+        let ended = Atomic(0)
+
+        func compute() async throws -> [UInt8] {
+            let number = started.add(1, ordering: .relaxed).newValue
+            while !open.load(ordering: .relaxed) { try await Task.sleep(for: .milliseconds(2)) }
+            ended.add(1, ordering: .relaxed)
+            return [UInt8(number)]
+        }
+    }
+
+    /// Waits until `condition` holds (at most five seconds: a busy machine may be slow to start a task).
+    func eventually(_ condition: () -> Bool) async throws {
+        for _ in 0..<500 where !condition() { try await Task.sleep(for: .milliseconds(10)) }
+    }
+
     @Test("a refresh starts one computation in the background and returns at once; callers then share it")
     func refresh() async throws {
         let cache = TimedCache<String, [UInt8]>(lifetime: .seconds(60))
-        let counter = Counter()
-        let release = AsyncStream.makeStream(of: Void.self)
-        let slow: @Sendable () async throws -> [UInt8] = {
-            for await _ in release.stream { break }  // runs until the test lets it finish
-            return counter.next()
+        let gate = Gate()
+        cache.refresh(key: "figures") { try await gate.compute() }  // returns while the computation waits
+        cache.refresh(key: "figures") { try await gate.compute() }  // one already on its way: none started
+        try await eventually { gate.started.load(ordering: .relaxed) > 0 }
+        try await Task.sleep(for: .milliseconds(20))
+        #expect(gate.started.load(ordering: .relaxed) == 1)
+        gate.open.store(true, ordering: .relaxed)
+        #expect(try await cache.value(key: "figures") { [99] } == [1], "the refreshed answer, not a new one")
+    }
+
+    @Test("a computation longer than the lifetime is not started again while it runs, zero lifetime too")
+    func longComputation() async throws {
+        for lifetime in [Duration.milliseconds(10), .zero] {
+            let cache = TimedCache<String, [UInt8]>(lifetime: lifetime)
+            let gate = Gate()
+            cache.refresh(key: "figures") { try await gate.compute() }
+            try await eventually { gate.started.load(ordering: .relaxed) > 0 }
+            try await Task.sleep(for: .milliseconds(30))  // past the lifetime, still running
+            cache.refresh(key: "figures") { try await gate.compute() }
+            try await Task.sleep(for: .milliseconds(20))
+            #expect(gate.started.load(ordering: .relaxed) == 1, "lifetime \(lifetime)")
+            gate.open.store(true, ordering: .relaxed)
+            try await eventually { gate.ended.load(ordering: .relaxed) == 1 }
+            try await Task.sleep(for: .milliseconds(30))
+            cache.refresh(key: "figures") { try await gate.compute() }  // ended and expired: computed again
+            try await eventually { gate.started.load(ordering: .relaxed) == 2 }
+            #expect(gate.started.load(ordering: .relaxed) == 2, "lifetime \(lifetime): an ended answer expires")
         }
-        cache.refresh(key: "figures", compute: slow)  // returns while the computation waits
-        cache.refresh(key: "figures", compute: slow)  // one already on its way: none started
-        #expect(counter.value.load(ordering: .relaxed) == 0)
-        release.continuation.yield()
-        #expect(try await cache.value(key: "figures") { counter.next() } == [1], "the refreshed answer, not a new one")
-        #expect(counter.value.load(ordering: .relaxed) == 1)
     }
 }
