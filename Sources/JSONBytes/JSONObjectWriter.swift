@@ -12,11 +12,13 @@ public final class JSONObjectWriter {
     /// A string field; nothing when `value` is nil (as an encoder omits nil optionals).
     public func string(_ key: String, _ value: String?) {
         guard let value else { return }
+        precondition(writer.frameCount > 0, "a field written after the object's bytes were taken")
         writer.writeKey(key, inFrame: writer.frameCount - 1)
         writer.writeString(value)
     }
 
     public func bool(_ key: String, _ value: Bool) {
+        precondition(writer.frameCount > 0, "a field written after the object's bytes were taken")
         writer.writeKey(key, inFrame: writer.frameCount - 1)
         writer.writeRaw(value ? "true" : "false")
     }
@@ -24,13 +26,14 @@ public final class JSONObjectWriter {
     /// A nested object, its fields written by `fields`.
     public func object(_ key: String, _ fields: (JSONObjectWriter) -> Void) {
         let depth = writer.frameCount
+        precondition(depth > 0, "a field written after the object's bytes were taken")
         writer.writeKey(key, inFrame: depth - 1)
         writer.open(.object, atDepth: depth)
         fields(self)
         writer.close(toDepth: depth)
     }
 
-    /// The object, closed.
+    /// The object, closed: nothing may be written after.
     public var bytes: [UInt8] {
         writer.close(toDepth: 0)
         return writer.bytes

@@ -94,8 +94,10 @@ public struct OutboxStore: Sendable {
                 FROM claimed m
                 LEFT JOIN cases c ON c.id = m.case_id
                 -- By the webhook's key (a webhook message's recipient is its id): comparing as text read
-                -- every webhook for each claim.
-                LEFT JOIN agency_webhooks w ON w.id = CASE WHEN m.channel = 'webhook' THEN m.recipient::bigint END
+                -- every webhook for each claim. A recipient that is not an id finds no webhook (and its
+                -- message dies as "the webhook was removed") rather than failing every claim.
+                LEFT JOIN agency_webhooks w
+                    ON w.id = CASE WHEN m.channel = 'webhook' AND m.recipient ~ '^[0-9]{1,18}$' THEN m.recipient::bigint END
                 ORDER BY m.id
                 """, [now, limit, now.addingTimeInterval(lease)]
             ).rows.map { row in

@@ -119,7 +119,17 @@ struct NotificationTests {
                 let event = try #require(try JSONSerialization.jsonObject(with: Data(posted.body)) as? [String: Any])
                 #expect(event["type"] as? String == "case.filed")
                 #expect(posted.headers[HTTPField.Name("Siang-Event-Id")!] == event["id"] as? String)
-                #expect(((event["data"] as? [String: Any])?["case"] as? [String: Any])?["code"] as? String == code)
+                let data = try #require(event["data"] as? [String: Any])
+                let filedCase = try #require(data["case"] as? [String: Any])
+                #expect(filedCase["code"] as? String == code)
+                #expect(filedCase["agency"] as? String == Self.bangNa && filedCase["province"] as? String == "10")
+                #expect(filedCase["district"] as? String == "1047" && filedCase["kind"] as? String == "complaint")
+                #expect(filedCase["status"] as? String == "assigned" && filedCase["category"] is String)
+                #expect((filedCase["filed_at"] as? String)?.hasSuffix("+07:00") == true)
+                let change = try #require(data["change"] as? [String: Any])
+                #expect(change["kind"] as? String == "filed" && change["to_status"] as? String == "assigned")
+                #expect(change["from_status"] == nil && change["note"] == nil, "nothing written for what is not there")
+                #expect(change["internal"] as? Bool == false)
 
                 // Staff see both, delivered.
                 let seen = try await client.send(
