@@ -131,6 +131,29 @@ public final class ConnectionPool: Sendable {
                 throw ConnectionPool.closedError
             }
         }
+
+        /// Runs `COPY … TO STDOUT` (`sql`) and hands its output to `body` in chunks of at least
+        /// `chunkBytes` (the last may be smaller) as they come. The next chunk is read on the pool's
+        /// thread while `body` works on the one before: read and worked on in turns, the database and
+        /// the caller each waited for the other about half the time. At most two chunks are held.
+        public func copyOut(_ sql: String, chunkBytes: Int, _ body: ([UInt8]) async throws -> Void) async throws {
+            try await run { try $0.startCopyOut(sql) }
+            let read: @Sendable () async throws -> [UInt8]? = { [self] in
+                try await run { try $0.readCopyData(upTo: chunkBytes) }
+            }
+            var next = Task(operation: read)
+            do {
+                while let chunk = try await next.value {
+                    next = Task(operation: read)
+                    try await body(chunk)
+                }
+            } catch {
+                // A read may still be under way: the connection is left alone until it ends, before the
+                // caller closes or reuses it.
+                _ = try? await next.value
+                throw error
+            }
+        }
     }
 
     /// Holds one connection for the whole of `body`; it returns to the pool afterwards (or is

@@ -23,7 +23,7 @@ public struct StatisticsStore: Sendable {
         self.replicaPatience = replicaPatience
     }
 
-    /// The facts of every case, read in one consistent snapshot through a cursor.
+    /// The facts of every case, read in one consistent snapshot with a binary COPY.
     public func loadFacts() async throws -> FactColumns {
         try await Self.loadFacts(from: try await caughtUpReadPool())
     }
@@ -56,28 +56,39 @@ public struct StatisticsStore: Sendable {
     }
 
     static func loadFacts(from pool: ConnectionPool) async throws -> FactColumns {
-        try await pool.transaction(isolation: .repeatableRead) { connection in
-            var columns = FactColumns()
-            if let estimate = try connection.query("SELECT reltuples::bigint FROM pg_class WHERE relname = 'cases'").first?.int(0),
-                estimate > 0
-            {
-                // The planner's count is an estimate: one case beyond the room reserved would double every column.
-                columns.reserveCapacity(estimate + estimate / 16 + 1024)
+        try await pool.withLease { lease in
+            // One snapshot for the estimate and the rows.
+            try await lease.run { try $0.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") }
+            do {
+                var columns = FactColumns()
+                let estimate = try await lease.run {
+                    try $0.query("SELECT reltuples::bigint FROM pg_class WHERE relname = 'cases'").first?.int(0)
+                }
+                if let estimate, estimate > 0 {
+                    // The planner's count is an estimate: one case beyond the room reserved would double every column.
+                    columns.reserveCapacity(estimate + estimate / 16 + 1024)
+                }
+                // Binary: times arrive as numbers, not text to parse, and codes are numbered from their bytes.
+                // The rows are counted here while the connection's thread reads the next ones.
+                var reader = BinaryCopyReader()
+                var codes = FactCodes()
+                try await lease.copyOut(
+                    """
+                    COPY (SELECT id, filed_at, category_code, agency_code, province_code, district_code, subdistrict_code, status,
+                                 kind, channel, acknowledged_at, first_answered_at, resolved_at, acknowledge_due,
+                                 first_answer_due, resolution_due, reopen_count, rating
+                          FROM cases) TO STDOUT WITH (FORMAT binary)
+                    """, chunkBytes: 1 << 20
+                ) { data in
+                    try reader.read(data) { row in columns.upsert(try codes.row(row, numberingIn: &columns)) }
+                }
+                try await lease.run { try $0.execute("COMMIT") }
+                return columns
+            } catch {
+                // A load cut off mid-copy leaves the connection mid-protocol: closed, not reused.
+                _ = try? await lease.run { $0.close() }
+                throw error
             }
-            // Binary: times arrive as numbers, not text to parse, and codes are numbered from their bytes.
-            try connection.startCopyOut(
-                """
-                COPY (SELECT id, filed_at, category_code, agency_code, province_code, district_code, subdistrict_code, status,
-                             kind, channel, acknowledged_at, first_answered_at, resolved_at, acknowledge_due,
-                             first_answer_due, resolution_due, reopen_count, rating
-                      FROM cases) TO STDOUT WITH (FORMAT binary)
-                """)
-            var reader = BinaryCopyReader()
-            var codes = FactCodes()
-            while let data = try connection.readCopyData(upTo: 1 << 20) {
-                try reader.read(data) { row in columns.upsert(try codes.row(row, numberingIn: &columns)) }
-            }
-            return columns
         }
     }
 
@@ -167,19 +178,15 @@ public struct StatisticsStore: Sendable {
         try await exportPool().withLease { lease in
             try await lease.run { try $0.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") }
             do {
-                try await lease.run { try $0.startCopyOut(sql) }
-                let export = ExportState(rows: OpenDataRows(columns: columns, format: format, capacity: chunkBytes + 64 * 1024))
-                if format == .csv { export.rows.header() }
-                // Rows are read and written on the connection's thread; the chunks are sent from here.
-                while let chunk = try await lease.run({ connection -> [UInt8]? in
-                    while export.rows.bytes.count < chunkBytes {
-                        guard let data = try connection.readCopyData(upTo: chunkBytes) else { break }
-                        try export.reader.read(data) { export.rows.write($0) }
-                    }
-                    return export.rows.bytes.isEmpty ? nil : export.rows.take()
-                }) {
-                    try await body(chunk)
+                var reader = BinaryCopyReader()
+                var rows = OpenDataRows(columns: columns, format: format, capacity: 2 * chunkBytes)
+                if format == .csv { rows.header() }
+                // Rows are formatted here while the connection's thread reads the next ones.
+                try await lease.copyOut(sql, chunkBytes: chunkBytes) { data in
+                    try reader.read(data) { rows.write($0) }
+                    if !rows.bytes.isEmpty { try await body(rows.take()) }
                 }
+                if !rows.bytes.isEmpty { try await body(rows.take()) }
                 try await lease.run { try $0.execute("COMMIT") }
             } catch {
                 // A client that went away leaves the export mid-way: the connection is closed, not reused.
@@ -187,16 +194,6 @@ public struct StatisticsStore: Sendable {
                 throw error
             }
         }
-    }
-}
-
-/// What an export carries from one read on the connection's thread to the next (one at a time).
-private final class ExportState: @unchecked Sendable {
-    var reader = BinaryCopyReader()
-    var rows: OpenDataRows
-
-    init(rows: OpenDataRows) {
-        self.rows = rows
     }
 }
 
