@@ -133,24 +133,39 @@ public final class ConnectionPool: Sendable {
         }
 
         /// Runs `COPY … TO STDOUT` (`sql`) and hands its output to `body` in chunks of at least
-        /// `chunkBytes` (the last may be smaller) as they come. The next chunk is read on the pool's
-        /// thread while `body` works on the one before: read and worked on in turns, the database and
-        /// the caller each waited for the other about half the time. At most two chunks are held.
-        public func copyOut(_ sql: String, chunkBytes: Int, _ body: ([UInt8]) async throws -> Void) async throws {
+        /// `chunkBytes` (the last may be smaller) as they come. The connection's thread reads up to
+        /// `ahead` chunks ahead while `body` works: read and worked on in turns, the database and the
+        /// caller each waited for the other a good part of the time. At most `ahead` + 1 chunks are held.
+        public func copyOut(
+            _ sql: String, chunkBytes: Int, ahead: Int = 4, _ body: ([UInt8]) async throws -> Void
+        ) async throws {
             try await run { try $0.startCopyOut(sql) }
-            let read: @Sendable () async throws -> [UInt8]? = { [self] in
-                try await run { try $0.readCopyData(upTo: chunkBytes) }
-            }
-            var next = Task(operation: read)
-            do {
-                while let chunk = try await next.value {
-                    next = Task(operation: read)
-                    try await body(chunk)
+            let (chunks, delivered) = AsyncThrowingStream.makeStream(of: [UInt8].self)
+            // One credit per chunk the reader may read before `body` has taken the ones before.
+            let (credits, credit) = AsyncStream.makeStream(of: Void.self)
+            for _ in 0..<max(1, ahead) { credit.yield() }
+            let reader = Task { [self] in
+                do {
+                    for await _ in credits {
+                        guard let chunk = try await run({ try $0.readCopyData(upTo: chunkBytes) }) else { break }
+                        delivered.yield(chunk)
+                    }
+                    delivered.finish()
+                } catch {
+                    delivered.finish(throwing: error)
                 }
+            }
+            do {
+                for try await chunk in chunks {
+                    try await body(chunk)
+                    credit.yield()
+                }
+                await reader.value
             } catch {
-                // A read may still be under way: the connection is left alone until it ends, before the
-                // caller closes or reuses it.
-                _ = try? await next.value
+                // The reader may still be reading: the connection is left alone until it stops, before
+                // the caller closes or reuses it.
+                credit.finish()
+                await reader.value
                 throw error
             }
         }

@@ -1,0 +1,45 @@
+import Domain
+import Foundation
+import Postgres
+import Setup
+import Statistics
+import Store
+import Synchronization
+import TestSupport
+import Testing
+
+/// Reading a COPY ahead of its consumer (`ConnectionPool.Lease.copyOut`), through the two that use it.
+@Suite("Reading COPY ahead")
+struct CopyOutTests {
+    struct ClientGone: Error {}
+
+    @Test("an export whose client goes away mid-way stops, and the pool's one connection serves the next export whole")
+    func abandonedExport() async throws {
+        let database = try await TestDatabase.fresh(poolSize: 1)
+        let settings = try await SiangSettings.load(home: TestDatabase.home, environment: [:])
+        try await BrowserFlowTests.loadBackgroundCases(pool: database.pool, settings: settings)
+        let store = StatisticsStore(pool: database.pool)
+        let (cases, published) = try await database.pool.withConnection { connection in
+            let row = try connection.query("SELECT count(*), count(*) FILTER (WHERE is_public) FROM cases").rows[0]
+            return (try row.int(0), try row.int(1))
+        }
+        #expect(published > 1_000, "enough rows for many small chunks")
+
+        let sent = Atomic(0)
+        await #expect(throws: ClientGone.self) {
+            try await store.exportOpenData(.csv, from: nil, before: nil, now: Date(), chunkBytes: 4096) { _ in
+                // The second chunk cannot be sent: the rest of the copy is never read.
+                if sent.add(1, ordering: .relaxed).newValue == 2 { throw ClientGone() }
+            }
+        }
+        #expect(sent.load(ordering: .relaxed) == 2)
+
+        let lines = Atomic(0)
+        try await store.exportOpenData(.csv, from: nil, before: nil, now: Date(), chunkBytes: 4096) { chunk in
+            lines.add(chunk.count { $0 == 0x0A }, ordering: .relaxed)
+        }
+        #expect(lines.load(ordering: .relaxed) == published + 1, "the header and every published case")
+        #expect(try await store.loadFacts().count == cases)
+        await database.pool.shutdown()
+    }
+}
