@@ -136,6 +136,10 @@ public final class ConnectionPool: Sendable {
         /// `chunkBytes` (the last may be smaller) as they come. The connection's thread reads up to
         /// `ahead` chunks ahead while `body` works: read and worked on in turns, the database and the
         /// caller each waited for the other a good part of the time. At most `ahead` + 1 chunks are held.
+        ///
+        /// Returns only once the whole copy was handed over. When `body` throws or the calling task is
+        /// cancelled (`CancellationError`), the reading stops after the read under way, and the copy is
+        /// left unfinished: close the connection rather than reuse it.
         public func copyOut(
             _ sql: String, chunkBytes: Int, ahead: Int = 4, _ body: ([UInt8]) async throws -> Void
         ) async throws {
@@ -144,30 +148,50 @@ public final class ConnectionPool: Sendable {
             // One credit per chunk the reader may read before `body` has taken the ones before.
             let (credits, credit) = AsyncStream.makeStream(of: Void.self)
             for _ in 0..<max(1, ahead) { credit.yield() }
-            let reader = Task { [self] in
+            let stop = StopFlag()
+            // True once the copy was read to its end.
+            let reader = Task { [self] () -> Bool in
                 do {
                     for await _ in credits {
-                        guard let chunk = try await run({ try $0.readCopyData(upTo: chunkBytes) }) else { break }
+                        // Credits given before the stop are not spent: no read starts after it.
+                        if stop.isSet { break }
+                        guard let chunk = try await run({ try $0.readCopyData(upTo: chunkBytes) }) else {
+                            delivered.finish()
+                            return true
+                        }
                         delivered.yield(chunk)
                     }
-                    delivered.finish()
                 } catch {
                     delivered.finish(throwing: error)
+                    return false
                 }
+                delivered.finish()
+                return false
+            }
+            // Whatever ends the consumer, the reader stops, and the connection is left alone until it has.
+            func stopReading() async -> Bool {
+                stop.set()
+                credit.finish()
+                return await reader.value
             }
             do {
+                // A cancelled task's iteration ends early without an error: told apart below.
                 for try await chunk in chunks {
                     try await body(chunk)
                     credit.yield()
                 }
-                await reader.value
             } catch {
-                // The reader may still be reading: the connection is left alone until it stops, before
-                // the caller closes or reuses it.
-                credit.finish()
-                await reader.value
+                _ = await stopReading()
                 throw error
             }
+            // Cancelled, the iteration may also have ended with chunks unread.
+            guard await stopReading(), !Task.isCancelled else { throw CancellationError() }
+        }
+
+        private final class StopFlag: Sendable {
+            private let value = Atomic(false)
+            var isSet: Bool { value.load(ordering: .acquiring) }
+            func set() { value.store(true, ordering: .releasing) }
         }
     }
 

@@ -42,4 +42,36 @@ struct CopyOutTests {
         #expect(try await store.loadFacts().count == cases)
         await database.pool.shutdown()
     }
+
+    @Test(
+        "an export whose task is cancelled mid-way ends with an error, never as if whole, and frees its connection",
+        .timeLimit(.minutes(2)))
+    func cancelledExport() async throws {
+        let database = try await TestDatabase.fresh(poolSize: 1)
+        let settings = try await SiangSettings.load(home: TestDatabase.home, environment: [:])
+        try await BrowserFlowTests.loadBackgroundCases(pool: database.pool, settings: settings)
+        let store = StatisticsStore(pool: database.pool)
+        let published = try await database.pool.withConnection {
+            try $0.query("SELECT count(*) FROM cases WHERE is_public").rows[0].int(0)
+        }
+
+        let sent = Atomic(0)
+        let export = Task {
+            try await store.exportOpenData(.csv, from: nil, before: nil, now: Date(), chunkBytes: 4096) { _ in
+                sent.add(1, ordering: .relaxed)
+                // A slow client that does not notice the cancellation itself.
+                try? await Task.sleep(for: .milliseconds(20))
+            }
+        }
+        for _ in 0..<500 where sent.load(ordering: .relaxed) == 0 { try await Task.sleep(for: .milliseconds(10)) }
+        export.cancel()
+        await #expect(throws: (any Error).self) { try await export.value }
+
+        let lines = Atomic(0)
+        try await store.exportOpenData(.csv, from: nil, before: nil, now: Date(), chunkBytes: 4096) { chunk in
+            lines.add(chunk.count { $0 == 0x0A }, ordering: .relaxed)
+        }
+        #expect(lines.load(ordering: .relaxed) == published + 1)
+        await database.pool.shutdown()
+    }
 }
