@@ -15,19 +15,24 @@ public final class TimedCache<Key: Hashable & Sendable, Value: Sendable>: Sendab
         var finished: ContinuousClock.Instant?
         var task: Task<Value, any Error>
 
-        /// Whether callers should take this entry's answer: its computation still runs (a second one
-        /// would only repeat it), or ended less than `lifetime` ago.
-        func isFresh(at now: ContinuousClock.Instant, lifetime: Duration) -> Bool {
-            finished.map { now - $0 < lifetime } ?? true
+        /// Whether callers should take this entry's answer: it ended less than `lifetime` ago, or its
+        /// computation still runs (a second one would only repeat it) and has not run for longer than
+        /// `patience` (one that hangs must not hold every caller for good).
+        func isFresh(at now: ContinuousClock.Instant, lifetime: Duration, patience: Duration) -> Bool {
+            if let finished { return now - finished < lifetime }
+            return now - created < patience
         }
     }
 
     private let entries = Mutex<[Key: Entry]>([:])
     public let lifetime: Duration
+    /// How long a computation still running is waited for before a caller starts another.
+    let patience: Duration
     let capacity = 500
 
-    public init(lifetime: Duration = .seconds(10)) {
+    public init(lifetime: Duration = .seconds(10), patience: Duration = .seconds(900)) {
         self.lifetime = lifetime
+        self.patience = patience
     }
 
     /// The value for `key`: a recent one, or one computed now.
@@ -46,9 +51,9 @@ public final class TimedCache<Key: Hashable & Sendable, Value: Sendable>: Sendab
     private func entry(_ key: Key, compute: @escaping @Sendable () async throws -> Value) -> Task<Value, any Error> {
         let now = ContinuousClock.now
         return entries.withLock { entries in
-            if let entry = entries[key], entry.isFresh(at: now, lifetime: lifetime) { return entry.task }
+            if let entry = entries[key], entry.isFresh(at: now, lifetime: lifetime, patience: patience) { return entry.task }
             if entries.count >= capacity {
-                entries = entries.filter { $0.value.isFresh(at: now, lifetime: lifetime) }
+                entries = entries.filter { $0.value.isFresh(at: now, lifetime: lifetime, patience: patience) }
                 if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
             }
             let task = Task { [self] in
