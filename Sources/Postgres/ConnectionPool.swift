@@ -195,6 +195,23 @@ public final class ConnectionPool: Sendable {
         }
     }
 
+    /// Runs `body` on a leased connection inside one read-only snapshot (`REPEATABLE READ READ ONLY`),
+    /// for long reads such as a `Lease.copyOut`. If `body` throws, the connection is closed rather than
+    /// returned: a copy cut off mid-way leaves it mid-protocol.
+    public func withReadOnlySnapshot<T: Sendable>(_ body: (Lease) async throws -> T) async throws -> T {
+        try await withLease { lease in
+            try await lease.run { try $0.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") }
+            do {
+                let value = try await body(lease)
+                try await lease.run { try $0.execute("COMMIT") }
+                return value
+            } catch {
+                _ = try? await lease.run { $0.close() }
+                throw error
+            }
+        }
+    }
+
     /// Holds one connection for the whole of `body`; it returns to the pool afterwards (or is
     /// dropped if it broke). Use sparingly: a lease keeps a connection from everyone else.
     public func withLease<T: Sendable>(_ body: (Lease) async throws -> T) async throws -> T {

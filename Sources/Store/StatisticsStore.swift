@@ -56,39 +56,31 @@ public struct StatisticsStore: Sendable {
     }
 
     static func loadFacts(from pool: ConnectionPool) async throws -> FactColumns {
-        try await pool.withLease { lease in
-            // One snapshot for the estimate and the rows.
-            try await lease.run { try $0.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") }
-            do {
-                var columns = FactColumns()
-                let estimate = try await lease.run {
-                    try $0.query("SELECT reltuples::bigint FROM pg_class WHERE relname = 'cases'").first?.int(0)
-                }
-                if let estimate, estimate > 0 {
-                    // The planner's count is an estimate: one case beyond the room reserved would double every column.
-                    columns.reserveCapacity(estimate + estimate / 16 + 1024)
-                }
-                // Binary: times arrive as numbers, not text to parse, and codes are numbered from their bytes.
-                // The rows are counted here while the connection's thread reads the next ones.
-                var reader = BinaryCopyReader()
-                var codes = FactCodes()
-                try await lease.copyOut(
-                    """
-                    COPY (SELECT id, filed_at, category_code, agency_code, province_code, district_code, subdistrict_code, status,
-                                 kind, channel, acknowledged_at, first_answered_at, resolved_at, acknowledge_due,
-                                 first_answer_due, resolution_due, reopen_count, rating
-                          FROM cases) TO STDOUT WITH (FORMAT binary)
-                    """, chunkBytes: 1 << 20
-                ) { data in
-                    try reader.read(data) { row in columns.upsert(try codes.row(row, numberingIn: &columns)) }
-                }
-                try await lease.run { try $0.execute("COMMIT") }
-                return columns
-            } catch {
-                // A load cut off mid-copy leaves the connection mid-protocol: closed, not reused.
-                _ = try? await lease.run { $0.close() }
-                throw error
+        // One snapshot for the estimate and the rows.
+        try await pool.withReadOnlySnapshot { lease in
+            var columns = FactColumns()
+            let estimate = try await lease.run {
+                try $0.query("SELECT reltuples::bigint FROM pg_class WHERE relname = 'cases'").first?.int(0)
             }
+            if let estimate, estimate > 0 {
+                // The planner's count is an estimate: one case beyond the room reserved would double every column.
+                columns.reserveCapacity(estimate + estimate / 16 + 1024)
+            }
+            // Binary: times arrive as numbers, not text to parse, and codes are numbered from their bytes.
+            // The rows are counted here while the connection's thread reads the next ones.
+            var reader = BinaryCopyReader()
+            var codes = FactCodes()
+            try await lease.copyOut(
+                """
+                COPY (SELECT id, filed_at, category_code, agency_code, province_code, district_code, subdistrict_code, status,
+                             kind, channel, acknowledged_at, first_answered_at, resolved_at, acknowledge_due,
+                             first_answer_due, resolution_due, reopen_count, rating
+                      FROM cases) TO STDOUT WITH (FORMAT binary)
+                """, chunkBytes: 1 << 20
+            ) { data in
+                try reader.read(data) { row in columns.upsert(try codes.row(row, numberingIn: &columns)) }
+            }
+            return columns
         }
     }
 
@@ -175,24 +167,17 @@ public struct StatisticsStore: Sendable {
         let columns = Self.openDataColumns
         let select = columns.map { $0.sql.replacingOccurrences(of: "$now", with: Self.timeLiteral(now)!) }
         let sql = "COPY (SELECT \(select.joined(separator: ", ")) \(Self.openDataFrom(from: from, before: before))) TO STDOUT WITH (FORMAT binary)"
-        try await exportPool().withLease { lease in
-            try await lease.run { try $0.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY") }
-            do {
-                var reader = BinaryCopyReader()
-                var rows = OpenDataRows(columns: columns, format: format, capacity: 2 * chunkBytes)
-                if format == .csv { rows.header() }
-                // Rows are formatted here while the connection's thread reads the next ones.
-                try await lease.copyOut(sql, chunkBytes: chunkBytes) { data in
-                    try reader.read(data) { rows.write($0) }
-                    if !rows.bytes.isEmpty { try await body(rows.take()) }
-                }
+        // A client that goes away leaves the export mid-way: the connection is then closed, not reused.
+        try await exportPool().withReadOnlySnapshot { lease in
+            var reader = BinaryCopyReader()
+            var rows = OpenDataRows(columns: columns, format: format, capacity: 2 * chunkBytes)
+            if format == .csv { rows.header() }
+            // Rows are formatted here while the connection's thread reads the next ones.
+            try await lease.copyOut(sql, chunkBytes: chunkBytes) { data in
+                try reader.read(data) { rows.write($0) }
                 if !rows.bytes.isEmpty { try await body(rows.take()) }
-                try await lease.run { try $0.execute("COMMIT") }
-            } catch {
-                // A client that went away leaves the export mid-way: the connection is closed, not reused.
-                _ = try? await lease.run { $0.close() }
-                throw error
             }
+            if !rows.bytes.isEmpty { try await body(rows.take()) }
         }
     }
 }
