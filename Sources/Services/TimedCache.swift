@@ -1,8 +1,8 @@
 import Synchronization
 
 /// Answers by key, reused for `lifetime` after they were computed; one computation per key at a
-/// time (a caller who comes while it runs waits for it, however long it takes). A zero lifetime
-/// computes every time.
+/// time (a caller who comes while it runs waits for it, unless it has run longer than `patience`).
+/// A zero lifetime computes every time.
 ///
 /// Why a fixed lifetime rather than "until the facts change": with filings arriving every
 /// second the facts always change, and every popular question would be recomputed every second
