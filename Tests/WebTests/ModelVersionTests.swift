@@ -295,6 +295,59 @@ struct ModelVersionTests {
         }
     }
 
+    @Test("administrators list, promote and roll back versions through the API; a worse one is refused with 409, other staff with 403")
+    func administratorsThroughTheAPI() async throws {
+        let app = try await TestApp.make()
+        try await app.run { client in
+            _ = try await Self.settleSeedCases(20, app: app, client: client)
+            let from = try await Self.heldOutFrom(app)
+            let worse = try await Self.store(app).add(
+                model: Array(try ModelFile.encode(try await Self.wrongModel())), source: "test", examples: 16, heldOutFrom: from,
+                report: "{}", at: Date())
+            let same = try await Self.store(app).add(
+                model: Array(try ModelFile.encode(try await TestModel.shared.value)), source: "test", examples: 16,
+                heldOutFrom: from, report: "{}", at: Date())
+            let admin: HTTPFields = [.authorization: "Bearer \(try await app.token(role: .admin, agency: nil))"]
+            let officer: HTTPFields = [.authorization: "Bearer \(try await app.token(agency: "bma-district-1047"))"]
+
+            for (method, path) in [(HTTPRequest.Method.get, "models"), (.post, "models/\(same.id)/promote"), (.post, "models/rollback"), (.post, "models")] {
+                let refused = try await client.send(method, "/api/v1/agency/\(path)", headers: officer)
+                #expect(refused.status == .forbidden && refused.errorCode == "administrators_only", "\(path): \(refused.json)")
+            }
+            #expect(try await Self.models(app).liveVersionID() == nil, "an officer's promotion changed nothing")
+
+            let listed = try await client.send(.get, "/api/v1/agency/models", headers: admin)
+            #expect(listed.status == .ok)
+            #expect(listed["live_version"] == nil, "absent: the default model")
+            #expect(listed.bool("default_model.live") == true)
+            #expect(listed.array("versions").compactMap { $0["id"] as? Int } == [Int(same.id), Int(worse.id)], "newest first")
+
+            let worseTried = try await client.send(.post, "/api/v1/agency/models/\(worse.id)/promote", headers: admin)
+            #expect(worseTried.status == .conflict && worseTried.errorCode == "model_worse_than_live", "\(worseTried.json)")
+            #expect(try await Self.store(app).version(id: worse.id)?.state == .refused)
+            let badMargin = try await client.send(.post, "/api/v1/agency/models/\(same.id)/promote", json: ["margin": 2], headers: admin)
+            #expect(badMargin.status == .unprocessableContent && badMargin.errorCode == "invalid_margin")
+            let noVersion = try await client.send(.post, "/api/v1/agency/models/abc/promote", headers: admin)
+            #expect(noVersion.status == .notFound && noVersion.errorCode == "model_version_not_found")
+
+            let promoted = try await client.send(.post, "/api/v1/agency/models/\(same.id)/promote", headers: admin)
+            #expect(promoted.status == .ok, "\(promoted.json)")
+            #expect(promoted.int("comparison.held_out") == 4)
+            #expect(promoted.bool("comparison.candidate_not_worse") == true)
+            let after = try await client.send(.get, "/api/v1/agency/models", headers: admin)
+            #expect(after.int("live_version") == Int(same.id))
+            #expect(after.array("versions").first?["comparison"] is [String: Any], "the comparison it passed is kept")
+
+            let back = try await client.send(.post, "/api/v1/agency/models/rollback", headers: admin)
+            #expect(back.status == .ok && back.int("rolled_back") == Int(same.id) && back["live_version"] == nil)
+            let nothing = try await client.send(.post, "/api/v1/agency/models/rollback", headers: admin)
+            #expect(nothing.status == .conflict && nothing.errorCode == "nothing_to_roll_back")
+            // 20 settled cases are fewer than the 500 training waits for by default.
+            let training = try await client.send(.post, "/api/v1/agency/models", headers: admin)
+            #expect(training.status == .conflict && training.errorCode == "too_few_settled_cases", "\(training.json)")
+        }
+    }
+
     /// A flag one task sets and others read.
     final class Flag: Sendable {
         private let value = Mutex(false)

@@ -85,7 +85,7 @@ enum PageModelSamples {
             hasDuplicates: true,
             classifier: [StatsPage.ClassifierRow(name: "n", live: true, cases: "2", changed: "1", kept: "50%")]),
         InboxPage(
-            heading: "h", staffLine: "s", isTriage: true, statuses: [option], categories: [option], overdueOnly: false,
+            heading: "h", staffLine: "s", isTriage: true, isAdmin: true, statuses: [option], categories: [option], overdueOnly: false,
             rows: [
                 InboxPage.Row(
                     code: "SG-1", subject: "s", categoryName: "c", filedAt: "f", statusName: "s", overdue: true,
@@ -94,6 +94,17 @@ enum PageModelSamples {
             ],
             nextPage: "/agency?after=1"),
         AgencyCasePage(case: agencyCase),
+        ModelVersionsPage(
+            liveName: "รุ่น 2", defaultIsLive: false,
+            defaultFinished: ModelVersionsPage.Finished(cases: "10", changed: "2", kept: "80%"),
+            versions: [
+                ModelVersionsPage.Row(
+                    id: 2, name: "รุ่น 2", state: "candidate", stateName: "รอพิจารณา", isLive: true, createdAt: "c",
+                    examples: "400", comparison: "0.800 / 0.700", notWorse: true,
+                    finished: ModelVersionsPage.Finished(cases: "5", changed: "1", kept: "80%"), canPromote: true,
+                    canForce: true)
+            ],
+            hasVersions: true, canRollback: true, canTrain: true, rule: "r", errors: errors),
         PasswordPage(required: true, errors: errors, newHint: "h"),
         SignInPage(email: "e", errors: errors),
         BudgetListPage(rounds: [budgetRound]),

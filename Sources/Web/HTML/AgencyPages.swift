@@ -191,6 +191,7 @@ struct AgencyPages {
             heading: heading,
             staffLine: view.text("staff_line", ["name": staff.name, "role": view.text("role_\(staff.role.rawValue)")]),
             isTriage: staff.role != .officer,
+            isAdmin: staff.role == .admin,
             statuses: CaseStatus.allCases.map {
                 SelectOption(code: $0.rawValue, name: citizen.statusName($0, view), selected: $0 == status)
             },

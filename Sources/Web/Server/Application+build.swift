@@ -146,6 +146,11 @@ public func buildApplication(
     AgencyController(agency: agency, photos: services.photos, json: json).addRoutes(to: staffRoutes)
     DuplicatesStaffController(duplicates: services.duplicates, agency: agency, json: json).addRoutes(to: staffRoutes)
     NotificationsController(agency: agency).addRoutes(to: staffRoutes)
+    if let models = runtime.models {
+        ModelVersionsStaffController(
+            models: models, training: runtime.modelTraining, settings: runtime.modelUpdateSettings, clock: runtime.clock
+        ).addRoutes(to: staffRoutes)
+    }
     ProposalsStaffController(proposals: services.proposals, json: proposalJSON).addRoutes(to: staffRoutes)
     BudgetStaffController(budgets: services.budgets).addRoutes(to: staffRoutes)
     ConsultationsStaffController(consultations: services.consultations).addRoutes(to: staffRoutes)
@@ -195,6 +200,12 @@ public func buildApplication(
     budgetPages.addRoutes(to: router)
     BudgetStaffPages(kit: kit, budgets: services.budgets, accounts: accounts, pages: budgetPages)
         .addRoutes(to: router, sessions: sessions)
+    if let models = runtime.models {
+        ModelVersionPages(
+            kit: kit, models: models, training: runtime.modelTraining, settings: runtime.modelUpdateSettings,
+            accounts: accounts, clock: runtime.clock
+        ).addRoutes(to: router, sessions: sessions)
+    }
     let consultationPages = ConsultationPages(kit: kit, consultations: services.consultations, reference: runtime.reference)
     consultationPages.addRoutes(to: router)
     ConsultationStaffPages(kit: kit, consultations: services.consultations, accounts: accounts, pages: consultationPages)

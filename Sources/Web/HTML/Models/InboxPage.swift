@@ -9,6 +9,8 @@ struct InboxPage: PageModel {
     var staffLine: String
     /// Whether the link to the triage queue shows (triage desk and administrators).
     var isTriage: Bool
+    /// Whether the link to the classifier's model versions shows (administrators).
+    var isAdmin: Bool
     var statuses: [SelectOption]
     var categories: [SelectOption]
     var overdueOnly: Bool
