@@ -20,6 +20,10 @@ struct ModelVersionTests {
     /// Files `count` texts of the seed corpus (several categories) in Bang Na and marks them resolved:
     /// settled cases whose categories are the corpus's own.
     static func settleSeedCases(_ count: Int, app: TestApp, client: any TestClientProtocol) async throws -> [TrainingExample] {
+        try await settleSeedCases(count, pool: app.database.pool, client: client)
+    }
+
+    static func settleSeedCases(_ count: Int, pool: ConnectionPool, client: any TestClientProtocol) async throws -> [TrainingExample] {
         let corpus = try SeedFiles.corpus(seeds: TestDatabase.home.seeds)
         let categories = ["road", "drainage", "lighting", "cleanliness", "sidewalk"]
         var examples: [TrainingExample] = []
@@ -31,7 +35,7 @@ struct ModelVersionTests {
             ])
             examples.append(example)
         }
-        try await app.database.pool.withConnection { try $0.execute("UPDATE cases SET status = 'resolved'") }
+        try await pool.withConnection { try $0.execute("UPDATE cases SET status = 'resolved'") }
         return examples
     }
 
@@ -52,8 +56,10 @@ struct ModelVersionTests {
     static func store(_ app: TestApp) -> ModelVersionStore { ModelVersionStore(pool: app.database.pool) }
 
     /// The id of the first case of the newest fifth, as training would hold it out.
-    static func heldOutFrom(_ app: TestApp) async throws -> Int64 {
-        let settled = try await CaseStore(pool: app.database.pool).labelledCases()
+    static func heldOutFrom(_ app: TestApp) async throws -> Int64 { try await heldOutFrom(pool: app.database.pool) }
+
+    static func heldOutFrom(pool: ConnectionPool) async throws -> Int64 {
+        let settled = try await CaseStore(pool: pool).labelledCases()
         return try #require(settled.prefix(max(1, Int((Double(settled.count) * ModelUpdates.heldOutShare).rounded()))).last?.id)
     }
 

@@ -57,7 +57,7 @@ struct ModelVersionPages {
             return ModelVersionsPage.Row(
                 id: version.id, name: name(version.id), state: version.state.rawValue,
                 stateName: view.text("models_state_\(version.state.rawValue)"), isLive: version.state == .live,
-                createdAt: format.dateTime(version.createdAt), examples: format.number(version.examples),
+                createdAt: format.dateTime(version.createdAt), examples: view.text("models_examples", ["count": format.number(version.examples)]),
                 comparison: item.comparison.map { comparison in
                     view.text(
                         "models_comparison_line",
