@@ -77,7 +77,10 @@ public struct Gazetteer: Sendable {
             var phraseEntries: [[Int]] = []
             for (index, entry) in entries.enumerated() {
                 for name in [entry.name] + entry.altNames {
-                    let normalized = ThaiNormalizer.normalize(name).filter { $0 != " " }
+                    var normalized = ThaiNormalizer.normalize(name)
+                    if normalized.utf8.contains(0x20) {
+                        normalized = String(String.UnicodeScalarView(normalized.unicodeScalars.filter { $0 != " " }))
+                    }
                     guard !normalized.isEmpty else { continue }
                     if let existing = phraseIndex[normalized] {
                         if !phraseEntries[existing].contains(index) { phraseEntries[existing].append(index) }
