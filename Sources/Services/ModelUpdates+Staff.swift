@@ -53,9 +53,9 @@ extension ModelUpdates {
     }
 
     /// `rollback`, by an administrator, with refusals a person can read.
-    public func rollback(by staff: StaffMember) async throws -> (from: Int64, to: Int64?) {
+    public func rollback(expectedLive: Int64?, by staff: StaffMember) async throws -> (from: Int64, to: Int64?) {
         try Self.checkAdministrator(staff)
-        return try await refusingPlainly { try await rollback() }
+        return try await refusingPlainly { try await rollback(expectedLive: expectedLive) }
     }
 
     /// `train`, by an administrator, with refusals a person can read.
@@ -112,10 +112,36 @@ extension ModelUpdateError {
             return DomainError(
                 .conflict, code: "model_already_live", th: "แบบจำลองรุ่น \(id) ใช้งานอยู่แล้ว", en: "Version \(id) is live already.")
         case .notCandidate(let id, let state):
+            let names = ModelVersion.State(rawValue: state).map(Self.stateNames) ?? (th: state, en: state)
             return DomainError(
                 .conflict, code: "model_not_candidate",
-                th: "แบบจำลองรุ่น \(id) ไม่ได้รอพิจารณา (สถานะ \(state)) ต้องเลือก \"บังคับ\" จึงนำกลับมาใช้ได้",
-                en: "Version \(id) is \(state), not a candidate; promote it with force to take it back.")
+                th: "แบบจำลองรุ่น \(id) ไม่ได้รอพิจารณา (สถานะ: \(names.th)) ต้องเลือก \"บังคับ\" จึงนำกลับมาใช้ได้",
+                en: "Version \(id) is \(names.en), not a candidate; promote it with force to take it back.")
+        case .nothingToCompareOn:
+            return DomainError(
+                .conflict, code: "nothing_to_compare_on",
+                th: "ไม่มีเรื่องที่ยุติแล้วซึ่งทั้งสองรุ่นไม่ได้ใช้ฝึก จึงทดสอบเทียบไม่ได้ หากต้องการใช้รุ่นนี้ต้องเลือก \"บังคับ\"",
+                en: "No settled case was left out of both models' training, so they cannot be compared; promote with force to use this version.")
+        case .trainingInProgress:
+            return DomainError(
+                .conflict, code: "training_in_progress", th: "กำลังฝึกแบบจำลองรุ่นใหม่อยู่ โปรดรอให้เสร็จก่อน",
+                en: "A version is being trained already; wait for it to finish.")
+        case .trainingFailed(let reason):
+            return DomainError(
+                .conflict, code: "training_failed",
+                th: "ฝึกแบบจำลองไม่สำเร็จ: \(reason) (เช่น มีเรื่องที่ยุติในหมวดหมู่ที่ไม่มีในรายการหมวดหมู่แล้ว)",
+                en: "Training failed: \(reason) (for instance, settled cases in a category the taxonomy no longer has).")
+        }
+    }
+
+    /// A version's state in words, as the model versions page names it.
+    static func stateNames(_ state: ModelVersion.State) -> (th: String, en: String) {
+        switch state {
+        case .candidate: ("รอพิจารณา", "a candidate")
+        case .live: ("ใช้อยู่", "live")
+        case .retired: ("เลิกใช้", "retired")
+        case .refused: ("ไม่ผ่าน", "refused")
+        case .rolledBack: ("ย้อนกลับแล้ว", "rolled back")
         }
     }
 }

@@ -3,6 +3,7 @@ public import Domain
 public import Foundation
 import NIOPosix
 public import Store
+import Synchronization
 
 /// What a model version is trained with besides the settled cases: the taxonomy, the keyword rules
 /// and the seed corpus as general knowledge (`Seeds/`), and the training settings.
@@ -72,6 +73,12 @@ public enum ModelUpdateError: Error, Equatable, CustomStringConvertible {
     case nothingToRollBack
     case alreadyLive(Int64)
     case notCandidate(Int64, String)
+    /// No settled case was left out of both models' training, so "not worse" cannot be shown.
+    case nothingToCompareOn
+    /// A version is being trained already (by this instance).
+    case trainingInProgress
+    /// Training itself failed (for instance, settled cases in a category the taxonomy no longer has).
+    case trainingFailed(String)
 
     public var description: String {
         switch self {
@@ -88,6 +95,9 @@ public enum ModelUpdateError: Error, Equatable, CustomStringConvertible {
         case .alreadyLive(let id): "version \(id) is live already"
         case .notCandidate(let id, let state):
             "version \(id) is \(state), not a candidate; promote it with --force to take it back"
+        case .nothingToCompareOn: "no settled case was left out of both models' training to compare them on; promote with --force"
+        case .trainingInProgress: "a version is being trained already; wait for it"
+        case .trainingFailed(let reason): "training failed: \(reason)"
         }
     }
 
@@ -103,6 +113,9 @@ public struct ModelUpdates: Sendable {
     /// The model live when no version is: the default model trained from `Seeds/`.
     public let defaultModel: ClassifierModel
     private let accuracyFigures = TimedCache<Int, [ModelVersionAccuracy]>(lifetime: .seconds(60))
+    /// One training at a time: each reads every settled case and takes seconds of the blocking pool's
+    /// few threads, which sign-ins need too.
+    private let training = TrainingGate()
 
     /// The newest fifth of the settled cases is held out for comparing models.
     public static let heldOutShare = 0.2
@@ -141,6 +154,8 @@ public struct ModelUpdates: Sendable {
     public func train(
         _ inputs: ModelTrainingInputs, minimumCases: Int, margin: Double, at now: Date
     ) async throws -> (version: ModelVersion, comparison: ModelComparison) {
+        guard training.enter() else { throw ModelUpdateError.trainingInProgress }
+        defer { training.leave() }
         let settled = try await cases.labelledCases()  // newest first
         guard settled.count >= max(minimumCases, 2) else {
             throw ModelUpdateError.tooFewSettledCases(have: settled.count, need: max(minimumCases, 2))
@@ -151,9 +166,14 @@ public struct ModelUpdates: Sendable {
             TrainingExample(text: $0.text, category: $0.category, weight: $0.corrected ? 2 : 1)
         }
         // Training takes seconds of CPU: on a thread of its own, not one of the tasks' few.
-        let model = try await NIOThreadPool.singleton.runIfActive {
-            try inputs.trainer.train(
-                examples: training, background: inputs.background, taxonomy: inputs.taxonomy, keywords: inputs.keywords)
+        let model: ClassifierModel
+        do {
+            model = try await NIOThreadPool.singleton.runIfActive {
+                try inputs.trainer.train(
+                    examples: training, background: inputs.background, taxonomy: inputs.taxonomy, keywords: inputs.keywords)
+            }
+        } catch let error as TrainingError {
+            throw ModelUpdateError.trainingFailed(error.description)
         }
         let heldOutFrom = heldOut.last?.id
         let comparison = try await compare(
@@ -198,10 +218,15 @@ public struct ModelUpdates: Sendable {
             heldOut = try await cases.labelledCases(from: from).map { TrainingExample(text: $0.text, category: $0.category) }
         }
         // With nothing to score on, "not worse" cannot be shown.
-        guard !heldOut.isEmpty || force else { throw ModelUpdateError.tooFewSettledCases(have: 0, need: 1) }
+        guard !heldOut.isEmpty || force else { throw ModelUpdateError.nothingToCompareOn }
         let comparison = try await compare(candidate, on: heldOut, heldOutFrom: from, margin: margin)
         guard force || comparison.candidateNotWorse else {
-            try await store.refuse(id: version.id, report: comparison.json)
+            guard try await store.refuse(id: version.id, report: comparison.json) else {
+                // Promoted (by force) or refused by someone else meanwhile: say what it is now.
+                let now = try await store.version(id: version.id)
+                if now?.state == .live { throw ModelUpdateError.alreadyLive(version.id) }
+                throw ModelUpdateError.liveChanged
+            }
             throw ModelUpdateError.worseThanLive(comparison)
         }
         guard try await store.promote(
@@ -210,11 +235,16 @@ public struct ModelUpdates: Sendable {
         return comparison
     }
 
-    /// Makes the version the live one replaced live again (or the default model).
-    /// - Throws: `ModelUpdateError.nothingToRollBack` when the default model is live.
-    public func rollback() async throws -> (from: Int64, to: Int64?) {
-        guard let done = try await store.rollback() else { throw ModelUpdateError.nothingToRollBack }
-        return done
+    /// Makes the version the live one replaced live again (or the default model); with `expectedLive`,
+    /// only if that version is the live one.
+    /// - Throws: `ModelUpdateError.nothingToRollBack` when the default model is live, `.liveChanged`
+    ///   when another version than `expectedLive` is.
+    public func rollback(expectedLive: Int64? = nil) async throws -> (from: Int64, to: Int64?) {
+        switch try await store.rollback(expectedLive: expectedLive) {
+        case .rolledBack(let from, let to): return (from, to)
+        case .defaultLive: throw ModelUpdateError.nothingToRollBack
+        case .liveChanged: throw ModelUpdateError.liveChanged
+        }
     }
 
     public func list() async throws -> [ModelVersion] { try await store.list() }
@@ -224,4 +254,19 @@ public struct ModelUpdates: Sendable {
     public func accuracyByVersion() async throws -> [ModelVersionAccuracy] {
         try await accuracyFigures.value(key: 0) { try await store.accuracyByVersion() }
     }
+}
+
+/// Lets one training in at a time.
+final class TrainingGate: Sendable {
+    private let busy = Mutex(false)
+
+    func enter() -> Bool {
+        busy.withLock { busy in
+            guard !busy else { return false }
+            busy = true
+            return true
+        }
+    }
+
+    func leave() { busy.withLock { $0 = false } }
 }

@@ -107,28 +107,33 @@ public struct ModelVersionStore: Sendable {
         }
     }
 
-    /// Records that promotion found `id` worse than the live model.
-    public func refuse(id: Int64, report: String) async throws {
+    /// Records that promotion found `id` worse than the live model; false when it is no longer a
+    /// candidate (someone promoted or refused it meanwhile).
+    @discardableResult
+    public func refuse(id: Int64, report: String) async throws -> Bool {
         try await pool.withConnection { connection in
             try connection.query(
-                "UPDATE model_versions SET state = 'refused', report = $2::jsonb WHERE id = $1 AND state = 'candidate'",
-                [id, report])
+                "UPDATE model_versions SET state = 'refused', report = $2::jsonb WHERE id = $1 AND state = 'candidate' RETURNING id",
+                [id, report]
+            ).rows.count == 1
         }
     }
 
     /// Takes the live version back to the one it replaced: the nearest version along the chain of
     /// replaced versions that is still retired (one rolled back or refused meanwhile is skipped; a chain
     /// that comes round to itself, after versions were promoted again, ends at the default model).
-    /// Returns the version rolled back and the one live now (nil: the default model), or nil when the
-    /// default model is already live.
-    public func rollback() async throws -> (from: Int64, to: Int64?)? {
+    /// With `expectedLive`, only that version is rolled back: a second click on the same button, sent
+    /// after the first had rolled it back, must not roll back the version before it too.
+    public func rollback(expectedLive: Int64? = nil) async throws -> RollbackOutcome {
         try await pool.transaction { connection in
             try connection.execute("LOCK TABLE model_versions IN SHARE ROW EXCLUSIVE MODE")
             var chain: [Int64: (state: String, replaced: Int64?)] = [:]
             for row in try connection.query("SELECT id, state, replaced_version FROM model_versions").rows {
                 chain[Int64(try row.int(0))] = (try row.string(1), try row.optionalInt(2).map(Int64.init))
             }
-            guard let from = chain.first(where: { $0.value.state == "live" })?.key else { return nil }
+            let live = chain.first(where: { $0.value.state == "live" })?.key
+            if let expectedLive, live != expectedLive { return .liveChanged }
+            guard let from = live else { return .defaultLive }
             var seen: Set<Int64> = [from]
             var to = chain[from]?.replaced
             while let candidate = to, chain[candidate]?.state != "retired" || seen.contains(candidate) {
@@ -140,8 +145,17 @@ public struct ModelVersionStore: Sendable {
             }
             try connection.query("UPDATE model_versions SET state = 'rolled_back' WHERE id = $1", [from])
             if let to { try connection.query("UPDATE model_versions SET state = 'live' WHERE id = $1", [to]) }
-            return (from, to)
+            return .rolledBack(from: from, to: to)
         }
+    }
+
+    public enum RollbackOutcome: Sendable, Equatable {
+        /// `from` was live; `to` is now (nil: the default model).
+        case rolledBack(from: Int64, to: Int64?)
+        /// The default model is live already.
+        case defaultLive
+        /// Another version than the one expected is live.
+        case liveChanged
     }
 
     /// Per model version, the finished cases (resolved or closed) it classified, and how many of them

@@ -1,14 +1,15 @@
 #!/usr/bin/env python3
 """Drives headless Chromium through an administrator managing the classifier's model versions.
 
-An administrator signs in, follows the inbox's link to the model versions, and finds two candidate
+An officer finds no link to the model versions and is refused the page (403). An administrator
+signs in, follows the inbox's link to the model versions, and finds two candidate
 versions and the default model live. Promoting the worse one is refused on the page with the
 comparison (it stays, marked refused); promoting the other makes it live; rolling back makes the
 default model live again. Every page goes through the citizen flow's checks (language, no error
 summary unless one is expected, no alert, no console or CSP errors, nothing wider than the screen).
 
     python3 Tests/Browser/model_versions_flow.py --base-url http://localhost:8080 \\
-        --admin-email … --password '…' --worse 1 --good 2 --screenshots artifacts/browser
+        --admin-email … --officer-email … --password '…' --worse 1 --good 2 --screenshots artifacts/browser
 """
 
 import argparse
@@ -47,6 +48,7 @@ class Flow(CitizenFlow):
             self.language = saved_language
 
     def run(self):
+        self.officer_kept_out(self.browser("officer"))
         b = self.browser("admin")
         self.sign_in(b)
         self.versions_listed(b)
@@ -83,19 +85,42 @@ class Flow(CitizenFlow):
         self.shot(b, "listed")
         self.log("two candidates and the default model live")
 
+    def refusal_checks(self, b):
+        """The page checks for a page that shows an expected refusal (answered 409): the language,
+        nothing wider than the screen, and no console message but the refused load."""
+        lang = b.driver.find_element("tag name", "html").get_attribute("lang")
+        check(lang == self.language, f"html[lang] is {lang!r}")
+        scroll, client = b.driver.execute_script(
+            "var e = document.documentElement; return [e.scrollWidth, e.clientWidth];")
+        check(scroll <= client, f"the refusal is wider than the screen: {scroll}px in {client}px")
+        logged = [entry.get("message", "") for entry in b.driver.get_log("browser")]
+        check(logged and all("409" in message for message in logged), f"expected only the 409 in the console: {logged}")
+
+    def officer_kept_out(self, b):
+        self.begin("an officer is kept out")
+        b.open("/agency/sign-in")
+        b.type("#email", self.args.officer_email)
+        b.type("#password", self.args.password)
+        b.click_to_next_page(b.find("#sign-in-submit"))
+        b.at_path(r"^/agency/?$")
+        b.page_checks()
+        check(not b.present("#models-link"), "an officer's inbox links to the model versions")
+        b.open("/agency/models")
+        check(not b.present("#model-versions"), "an officer sees the model versions")
+        check("403" in " ".join(entry.get("message", "") for entry in b.driver.get_log("browser")),
+              "the model versions page did not answer an officer 403")
+        self.log("an officer gets 403 and no link")
+
     def worse_refused(self, b):
         self.begin("promoting the worse version")
         b.click_to_next_page(b.find(f"#model-{self.args.worse} .promote-model"))
+        self.refusal_checks(b)
         check(b.present("#errors"), "no refusal shown for a worse model")
         check("แย่กว่ารุ่นที่ใช้อยู่" in b.text("#errors"), f"the refusal does not say why: {b.text('#errors')!r}")
         check(self.state(b, self.args.worse) == "refused", "the worse version is not marked refused")
         check(b.present(f"#model-{self.args.worse} .force-model"), "a refused version cannot be taken back by force")
         check(self.state(b, "default") == "live", "the default model is no longer live after a refusal")
         self.shot(b, "refused")
-        # The refusal is answered 409, which Chromium logs as a failed load: expected here, so not
-        # left for the next page's console check.
-        logged = [entry.get("message", "") for entry in b.driver.get_log("browser")]
-        check(all("409" in message for message in logged), f"unexpected console messages: {logged}")
         self.log("refused, with the comparison")
 
     def good_promoted(self, b):
@@ -127,7 +152,8 @@ def arguments():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--base-url", required=True)
     parser.add_argument("--admin-email", required=True)
-    parser.add_argument("--password", required=True)
+    parser.add_argument("--officer-email", required=True, help="an officer, who must be kept out")
+    parser.add_argument("--password", required=True, help="both accounts' password")
     parser.add_argument("--worse", required=True, help="the id of a candidate worse than the default model")
     parser.add_argument("--good", required=True, help="the id of a candidate as good as the default model")
     parser.add_argument("--screenshots", required=True)

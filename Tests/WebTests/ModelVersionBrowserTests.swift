@@ -45,8 +45,13 @@ struct ModelVersionBrowserTests {
             pool: database.pool, home: TestDatabase.home, settings: settings, model: try await TestModel.shared.value,
             logger: TestDatabase.logger)
         let admin = "admin.\(UUID().uuidString.prefix(6))@siang.go.th"
-        _ = try await StaffAccounts(store: StaffStore(pool: database.pool), passwordCost: 4).createUser(
+        let officer = "officer.\(UUID().uuidString.prefix(6))@bangna.go.th"
+        let accounts = StaffAccounts(store: StaffStore(pool: database.pool), passwordCost: 4)
+        _ = try await accounts.createUser(
             email: admin, name: "ผู้ดูแลระบบ (ทดสอบ)", role: .admin, agencyCode: nil, password: Self.password)
+        _ = try await accounts.createUser(
+            email: officer, name: "เจ้าหน้าที่เขตบางนา (ทดสอบ)", role: .officer, agencyCode: "bma-district-1047",
+            password: Self.password)
         let app = buildApplication(
             runtime: runtime,
             configuration: ServerConfiguration(
@@ -68,7 +73,7 @@ struct ModelVersionBrowserTests {
             let result = try await BrowserTools.runScript(
                 Self.script,
                 arguments: [
-                    "--base-url", "http://localhost:\(port)", "--admin-email", admin, "--password", Self.password,
+                    "--base-url", "http://localhost:\(port)", "--admin-email", admin, "--officer-email", officer, "--password", Self.password,
                     "--worse", String(worse.id), "--good", String(good.id), "--screenshots", screenshots.path,
                     "--width", String(width),
                 ], tries: 1)

@@ -316,11 +316,21 @@ struct ModelVersionTests {
             let admin: HTTPFields = [.authorization: "Bearer \(try await app.token(role: .admin, agency: nil))"]
             let officer: HTTPFields = [.authorization: "Bearer \(try await app.token(agency: "bma-district-1047"))"]
 
-            for (method, path) in [(HTTPRequest.Method.get, "models"), (.post, "models/\(same.id)/promote"), (.post, "models/rollback"), (.post, "models")] {
-                let refused = try await client.send(method, "/api/v1/agency/\(path)", headers: officer)
+            let before = try await Self.models(app).list()
+            for (method, path) in [
+                (HTTPRequest.Method.get, "models"), (.post, "models/\(same.id)/promote"), (.post, "models/abc/promote"),
+                (.post, "models/rollback"), (.post, "models"),
+            ] {
+                let refused = try await client.send(method, "/api/v1/agency/\(path)", json: ["margin": 2, "force": true], headers: officer)
                 #expect(refused.status == .forbidden && refused.errorCode == "administrators_only", "\(path): \(refused.json)")
             }
-            #expect(try await Self.models(app).liveVersionID() == nil, "an officer's promotion changed nothing")
+            #expect(try await Self.models(app).list() == before, "an officer's requests changed no version and made none")
+
+            for body in ["null", "[]", "{\"force\": \"yes\"}"] {
+                let malformed = try await client.send(.post, "/api/v1/agency/models/\(same.id)/promote", raw: body, headers: admin)
+                #expect(malformed.status == .badRequest && malformed.errorCode == "invalid_json", "\(body): \(malformed.json)")
+            }
+            #expect(try await Self.models(app).list() == before, "malformed promotions changed nothing")
 
             let listed = try await client.send(.get, "/api/v1/agency/models", headers: admin)
             #expect(listed.status == .ok)
@@ -336,7 +346,7 @@ struct ModelVersionTests {
             let noVersion = try await client.send(.post, "/api/v1/agency/models/abc/promote", headers: admin)
             #expect(noVersion.status == .notFound && noVersion.errorCode == "model_version_not_found")
 
-            let promoted = try await client.send(.post, "/api/v1/agency/models/\(same.id)/promote", headers: admin)
+            let promoted = try await client.send(.post, "/api/v1/agency/models/\(same.id)/promote", raw: " \n", headers: admin)
             #expect(promoted.status == .ok, "\(promoted.json)")
             #expect(promoted.int("comparison.held_out") == 4)
             #expect(promoted.bool("comparison.candidate_not_worse") == true)
@@ -344,8 +354,11 @@ struct ModelVersionTests {
             #expect(after.int("live_version") == Int(same.id))
             #expect(after.array("versions").first?["comparison"] is [String: Any], "the comparison it passed is kept")
 
-            let back = try await client.send(.post, "/api/v1/agency/models/rollback", headers: admin)
+            let back = try await client.send(.post, "/api/v1/agency/models/rollback", json: ["from": Int(same.id)], headers: admin)
             #expect(back.status == .ok && back.int("rolled_back") == Int(same.id) && back["live_version"] == nil)
+            // The same click again, or a rollback of a version no longer live, rolls nothing else back.
+            let again = try await client.send(.post, "/api/v1/agency/models/rollback", json: ["from": Int(same.id)], headers: admin)
+            #expect(again.status == .conflict && again.errorCode == "live_model_changed", "\(again.json)")
             let nothing = try await client.send(.post, "/api/v1/agency/models/rollback", headers: admin)
             #expect(nothing.status == .conflict && nothing.errorCode == "nothing_to_roll_back")
             // 20 settled cases are fewer than the 500 training waits for by default.

@@ -104,7 +104,7 @@ enum PageModelSamples {
                     finished: ModelVersionsPage.Finished(cases: "5", changed: "1", kept: "80%"), canPromote: true,
                     canForce: true)
             ],
-            hasVersions: true, canRollback: true, canTrain: true, rule: "r", errors: errors),
+            hasVersions: true, liveVersion: 2, canTrain: true, rule: "r", errors: errors),
         PasswordPage(required: true, errors: errors, newHint: "h"),
         SignInPage(email: "e", errors: errors),
         BudgetListPage(rounds: [budgetRound]),

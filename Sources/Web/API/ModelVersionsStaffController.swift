@@ -14,6 +14,9 @@ struct ModelVersionsStaffController {
     let settings: ModelUpdateSettings
     let clock: @Sendable () -> Date
 
+    /// nil when instances do not follow the live version (`classifier.check_seconds` 0).
+    var swapSeconds: Int? { settings.checkSeconds > 0 ? settings.checkSeconds : nil }
+
     func addRoutes(to group: RouterGroup<SiangRequestContext>) {
         group.get("models", use: list)
         group.post("models", use: train)
@@ -97,8 +100,9 @@ struct ModelVersionsStaffController {
         var default_model: DefaultJSON
         var versions: [VersionJSON]
         var promotion_margin: Double
-        /// How soon running instances use a newly live version.
-        var swap_within_seconds: Int
+        /// How soon running instances use a newly live version (absent: only after a restart, when
+        /// `classifier.check_seconds` is 0).
+        var swap_within_seconds: Int?
 
         struct DefaultJSON: Encodable {
             var live: Bool
@@ -114,7 +118,7 @@ struct ModelVersionsStaffController {
                 live_version: overview.liveVersion,
                 default_model: .init(live: overview.liveVersion == nil, finished: FinishedJSON(overview.defaultModelFinished)),
                 versions: overview.versions.map(VersionJSON.init), promotion_margin: settings.promotionMargin,
-                swap_within_seconds: settings.checkSeconds),
+                swap_within_seconds: swapSeconds),
             headers: [.cacheControl: "no-store"])
     }
 
@@ -126,20 +130,19 @@ struct ModelVersionsStaffController {
     struct PromotedJSON: Encodable {
         var promoted: Int64
         var comparison: ComparisonJSON
-        var swap_within_seconds: Int
+        var swap_within_seconds: Int?
     }
 
     /// `POST /api/v1/agency/models/{id}/promote` with an optional `{"force": bool, "margin": 0…1}`.
     @Sendable func promote(_ request: Request, context: SiangRequestContext) async throws -> Response {
         let staff = try AgencyController.staff(context)
-        let bytes = try await JSONBody.bytes(of: request, context: context)
-        let body = bytes.allSatisfy { [0x20, 0x0A, 0x0D, 0x09].contains($0) }
-            ? PromoteBody() : try JSONBody.decode(PromoteBody.self, from: bytes)
+        try ModelUpdates.checkAdministrator(staff)
+        let body = try await Self.optionalBody(PromoteBody.self, default: PromoteBody(), request: request, context: context)
         let margin = try Self.margin(body.margin, default: settings.promotionMargin)
         let id = try Self.versionID(context)
         let comparison = try await models.promote(id: id, margin: margin, force: body.force ?? false, by: staff, at: clock())
         return try JSONResponse.make(
-            PromotedJSON(promoted: id, comparison: ComparisonJSON(comparison), swap_within_seconds: settings.checkSeconds),
+            PromotedJSON(promoted: id, comparison: ComparisonJSON(comparison), swap_within_seconds: swapSeconds),
             headers: [.cacheControl: "no-store"])
     }
 
@@ -147,14 +150,23 @@ struct ModelVersionsStaffController {
         var rolled_back: Int64
         /// nil: the default model.
         var live_version: Int64?
-        var swap_within_seconds: Int
+        var swap_within_seconds: Int?
     }
 
-    /// `POST /api/v1/agency/models/rollback`: the version the live one replaced is live again.
+    struct RollbackBody: Decodable {
+        /// The version the caller saw live: nothing is rolled back when another is live now.
+        var from: Int64?
+    }
+
+    /// `POST /api/v1/agency/models/rollback` with an optional `{"from": id}`: the version the live one
+    /// replaced is live again.
     @Sendable func rollback(_ request: Request, context: SiangRequestContext) async throws -> Response {
-        let done = try await models.rollback(by: try AgencyController.staff(context))
+        let staff = try AgencyController.staff(context)
+        try ModelUpdates.checkAdministrator(staff)
+        let body = try await Self.optionalBody(RollbackBody.self, default: RollbackBody(), request: request, context: context)
+        let done = try await models.rollback(expectedLive: body.from, by: staff)
         return try JSONResponse.make(
-            RolledBackJSON(rolled_back: done.from, live_version: done.to, swap_within_seconds: settings.checkSeconds),
+            RolledBackJSON(rolled_back: done.from, live_version: done.to, swap_within_seconds: swapSeconds),
             headers: [.cacheControl: "no-store"])
     }
 
@@ -178,6 +190,15 @@ struct ModelVersionsStaffController {
     static let trainingUnavailable = APIError(
         status: .conflict, code: "training_unavailable", th: "บริการนี้ไม่ได้ตั้งค่าให้ฝึกแบบจำลอง",
         en: "This service is not set up to train models.")
+
+    /// A JSON body that may be left out (empty or only white space): then `fallback`.
+    static func optionalBody<T: Decodable>(
+        _ type: T.Type, default fallback: T, request: Request, context: SiangRequestContext
+    ) async throws -> T {
+        let bytes = try await JSONBody.bytes(of: request, context: context)
+        guard !bytes.allSatisfy({ [0x20, 0x0A, 0x0D, 0x09].contains($0) }) else { return fallback }
+        return try JSONBody.decode(type, from: bytes)
+    }
 
     /// The `{id}` of the path; anything but a positive number is no version.
     static func versionID(_ context: SiangRequestContext) throws -> Int64 {

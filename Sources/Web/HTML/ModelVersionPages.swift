@@ -30,10 +30,16 @@ struct ModelVersionPages {
         let view = kit.view(request, context: context)
         let flash = request.uri.queryParameters.get("done").flatMap { done in
             ["trained", "promoted", "rolled-back"].contains(done)
-                ? view.text("models_done_\(done.replacingOccurrences(of: "-", with: "_"))",
-                    ["seconds": String(settings.checkSeconds)]) : nil
+                ? view.text("models_done_\(done.replacingOccurrences(of: "-", with: "_"))") + (done == "trained" ? "" : " " + swapText(view))
+                : nil
         }
         return try await page(request, context: context, view: view, errors: [], status: .ok, flash: flash)
+    }
+
+    /// When running instances use a newly live version.
+    func swapText(_ view: PageKit.View) -> String {
+        settings.checkSeconds > 0
+            ? view.text("models_swap_within", ["seconds": String(settings.checkSeconds)]) : view.text("models_swap_restart")
     }
 
     func page(
@@ -76,13 +82,13 @@ struct ModelVersionPages {
         let model = ModelVersionsPage(
             liveName: name(overview.liveVersion), defaultIsLive: overview.liveVersion == nil,
             defaultFinished: finished(overview.defaultModelFinished), versions: rows, hasVersions: !rows.isEmpty,
-            canRollback: overview.liveVersion != nil, canTrain: training != nil,
+            liveVersion: overview.liveVersion, canTrain: training != nil,
             rule: view.text(
                 "models_rule",
                 [
                     "margin": format.number(settings.promotionMargin, fractionDigits: 3),
-                    "minimum": format.number(settings.minimumCases), "seconds": String(settings.checkSeconds),
-                ]),
+                    "minimum": format.number(settings.minimumCases),
+                ]) + " " + swapText(view),
             errors: errors)
         return try kit.page(model, title: view.text("models_heading"), view: view, request: request, status: status, flash: flash)
     }
@@ -95,6 +101,7 @@ struct ModelVersionPages {
     @Sendable func promote(_ request: Request, context: SiangRequestContext) async throws -> Response {
         let staff = try AgencyPages.staff(context)
         let form = try await kit.form(PromoteForm.self, from: request, context: context)
+        try ModelUpdates.checkAdministrator(staff)
         guard let id = context.parameters.get("id").flatMap({ Int64($0) }), id > 0 else { throw PageError.notFound }
         return try await refusalsShown(request, context: context, done: "promoted") {
             _ = try await models.promote(
@@ -102,17 +109,25 @@ struct ModelVersionPages {
         }
     }
 
+    struct RollbackForm: PostedForm {
+        var csrf: String?
+        /// The version live when the page was shown: a second click rolls nothing else back.
+        var live: String?
+    }
+
     @Sendable func rollback(_ request: Request, context: SiangRequestContext) async throws -> Response {
         let staff = try AgencyPages.staff(context)
-        _ = try await kit.form(AgencyPages.CSRFForm.self, from: request, context: context)
+        let form = try await kit.form(RollbackForm.self, from: request, context: context)
+        guard let live = form.live.flatMap({ Int64($0) }) else { throw PageError.notFound }
         return try await refusalsShown(request, context: context, done: "rolled-back") {
-            _ = try await models.rollback(by: staff)
+            _ = try await models.rollback(expectedLive: live, by: staff)
         }
     }
 
     @Sendable func train(_ request: Request, context: SiangRequestContext) async throws -> Response {
         let staff = try AgencyPages.staff(context)
         _ = try await kit.form(AgencyPages.CSRFForm.self, from: request, context: context)
+        try ModelUpdates.checkAdministrator(staff)
         guard let training else { throw PageError.notFound }
         return try await refusalsShown(request, context: context, done: "trained") {
             _ = try await models.train(

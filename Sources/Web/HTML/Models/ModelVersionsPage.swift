@@ -11,7 +11,8 @@ struct ModelVersionsPage: PageModel {
     var defaultFinished: Finished?
     var versions: [Row]
     var hasVersions: Bool
-    var canRollback: Bool
+    /// The live version (nil: the default model, and nothing to roll back).
+    var liveVersion: Int64?
     var canTrain: Bool
     /// The rule in words: the margin, and how soon instances swap.
     var rule: String
