@@ -187,7 +187,7 @@ let package = Package(
         .testTarget(
             name: "CLITests",
             dependencies: [
-                "siang", "Classification", "Domain", "Setup", "Services", "ThaiText", "TestSupport",
+                "siang", "Classification", "Domain", "JSONBytes", "Setup", "Services", "ThaiText", "TestSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

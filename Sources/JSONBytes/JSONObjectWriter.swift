@@ -23,6 +23,56 @@ public final class JSONObjectWriter {
         writer.writeRaw(value ? "true" : "false")
     }
 
+    /// A number, written as `StreamingJSONEncoder` writes a `Double` (a whole number without a
+    /// fraction); `null` for infinity or NaN, which JSON cannot hold.
+    public func number(_ key: String, _ value: Double) {
+        precondition(writer.frameCount > 0, "a field written after the object's bytes were taken")
+        writer.writeKey(key, inFrame: writer.frameCount - 1)
+        if (try? writer.writeDouble(value)) == nil { writer.writeRaw("null") }
+    }
+
+    /// An explicit `null`.
+    public func null(_ key: String) {
+        precondition(writer.frameCount > 0, "a field written after the object's bytes were taken")
+        writer.writeKey(key, inFrame: writer.frameCount - 1)
+        writer.writeRaw("null")
+    }
+
+    /// A value already encoded as JSON, written as it is.
+    public func raw(_ key: String, json: [UInt8]) {
+        precondition(writer.frameCount > 0, "a field written after the object's bytes were taken")
+        writer.writeKey(key, inFrame: writer.frameCount - 1)
+        writer.bytes.append(contentsOf: json)
+    }
+
+    /// An array of strings.
+    public func strings(_ key: String, _ values: [String]) {
+        let depth = writer.frameCount
+        precondition(depth > 0, "a field written after the object's bytes were taken")
+        writer.writeKey(key, inFrame: depth - 1)
+        writer.open(.array, atDepth: depth)
+        for value in values {
+            writer.beginElement(inFrame: depth)
+            writer.writeString(value)
+        }
+        writer.close(toDepth: depth)
+    }
+
+    /// An array of objects, one per item, each item's fields written by `fields`.
+    public func objects<Item>(_ key: String, _ items: [Item], _ fields: (JSONObjectWriter, Item) -> Void) {
+        let depth = writer.frameCount
+        precondition(depth > 0, "a field written after the object's bytes were taken")
+        writer.writeKey(key, inFrame: depth - 1)
+        writer.open(.array, atDepth: depth)
+        for item in items {
+            writer.beginElement(inFrame: depth)
+            writer.open(.object, atDepth: depth + 1)
+            fields(self, item)
+            writer.close(toDepth: depth + 1)
+        }
+        writer.close(toDepth: depth)
+    }
+
     /// A nested object, its fields written by `fields`.
     public func object(_ key: String, _ fields: (JSONObjectWriter) -> Void) {
         let depth = writer.frameCount

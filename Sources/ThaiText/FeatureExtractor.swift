@@ -64,7 +64,12 @@ public final class FeatureExtractor {
     }
 
     private func extract(_ text: UnsafeBufferPointer<UInt16>, onToken: (Range<Int>) -> Void) -> [UInt64] {
+        // Collected in a local array (the buffer kept from the last text): each access to the
+        // class's own property is checked for exclusivity at run time, once per feature.
+        var features = self.features
+        self.features = []
         features.removeAll(keepingCapacity: true)
+        defer { self.features = features }
         var previous: UInt64? = nil
         let settings = self.settings
         tokenizer.forEachToken(in: text) { range, kind, hash in

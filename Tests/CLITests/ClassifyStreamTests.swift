@@ -1,6 +1,7 @@
 import Classification
 import Domain
 import Foundation
+import JSONBytes
 import Setup
 import Services
 @testable import siang
@@ -67,6 +68,28 @@ struct ClassifyStreamTests {
         #expect((output["error"] as? [String: Any])?["code"] as? String == code)
         let next = try object(stream.process(#"{"id": 2, "text": "เสียงดังจากผับทุกคืน"}"#))
         #expect(next["category"] is String)
+    }
+
+    @Test(
+        "each answer written field by field is byte for byte what the encoder writes for it",
+        arguments: [
+            #"{"id": 7, "text": "น้ำประปาไม่ไหลมาสามวันแล้วค่ะ บ้านอยู่ จ.ขอนแก่น"}"#,
+            #"{"id": "a\"b", "text": "ไฟฟ้าดับทั้งซอย หม้อแปลงระเบิด", "province": "10"}"#,
+            #"{"id": 7.25, "text": "สายสื่อสารห้อยต่ำพันกันรุงรัง และกิ่งไม้ใหญ่พาดสายจะหักลงมา"}"#,
+            #"{"id": null, "text": "ถนนเป็นหลุมบ่อ ยางมะตอยหลุดร่อน", "province": "สมุทรปราการ", "district": "บางพลีย์"}"#,
+            #"{"id": [1, {"b": true}], "text": "ถนนเป็นหลุมบ่อ ต.ท่าข้าม"}"#,
+            #"{"id": false, "text": "ถนนเป็นหลุมบ่อ ยางมะตอยหลุดร่อน", "province": "สมุทรปราการ", "district": "บางพลี"}"#,
+            #"{"text": ""}"#,
+            #"{"id": 1e300, "text": "ขยะ\nไม่เก็บ\t\u0001 มาสองอาทิตย์ \\ เหม็นมาก ซอยรามคำแหง 24 เขตบางกะปิ"}"#,
+        ])
+    func writtenAsEncoded(line: String) throws {
+        var line = line
+        let answer = line.withUTF8 { stream.answer(for: $0) }
+        guard case .output(let output) = answer else {
+            Issue.record("\(line) was not answered")
+            return
+        }
+        #expect(ClassifyStream.write(output) == (try StreamingJSONEncoder().encode(output)))
     }
 
     @Test("blank lines are skipped; empty text is still answered")

@@ -67,6 +67,22 @@ struct StreamingJSONEncoderTests {
         #expect(JSONObjectWriter().bytes == Array("{}".utf8))
     }
 
+    @Test("numbers with up to four decimals, written by digits, are spelt as Swift spells them, and so are all others")
+    func decimals() throws {
+        var values: [Double] = (1...120_000).map { Double($0) / 10_000 }
+        values += values.prefix(20_000).map { -$0 }
+        values += [0.00005, 1e-7, 0.1 + 0.2, 1.0 / 3, 123_456_789.1234, 999_999_999.9999, 1e9 + 0.5, 2.5e12 + 0.25, 0.12345, -0.0001]
+        values += (0..<2_000).map { Double($0) * 0.7311 }
+        for value in values {
+            let written = String(decoding: try StreamingJSONEncoder().encode([value]), as: UTF8.self)
+            let expected = value == value.rounded() && abs(value) < 1e15 ? "[\(Int64(value))]" : "[\(value)]"
+            if written != expected {
+                Issue.record("\(value) written as \(written), not \(expected)")
+                return
+            }
+        }
+    }
+
     @Test("non-finite numbers are refused rather than written as invalid JSON")
     func nonFinite() {
         #expect(throws: EncodingError.self) { try StreamingJSONEncoder().encode(Inner(code: "x", score: .infinity)) }
