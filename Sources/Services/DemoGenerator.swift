@@ -47,16 +47,24 @@ public struct DemoGenerator: Sendable {
         var remaining: Int
         var sequence: UInt64 = 0
         let taken: Set<String>
+        let seed: UInt64
+        /// With segments, each segment's cases come from a generator seeded for that segment, so a
+        /// load can start at any segment and make the same cases as a load that went through.
+        let segmentSize: Int?
+        /// Cases made so far (from the start of the whole stream).
+        var produced = 0
         let categories: [(String, Double)]
         let provinces: [String]
         let bangkokDistricts: [String]
         let bangkokSubdistricts: [String: [String]]
 
-        init(generator: DemoGenerator, count: Int, seed: UInt64, taken: Set<String>) {
+        init(generator: DemoGenerator, count: Int, seed: UInt64, taken: Set<String>, segmentSize: Int? = nil) {
             self.generator = generator
             self.random = DemoRandom(seed: seed)
             self.remaining = count
             self.taken = taken
+            self.seed = seed
+            self.segmentSize = segmentSize
             let total = DemoGenerator.categoryWeights.values.reduce(0, +)
             var cumulative = 0.0
             categories = DemoGenerator.categoryWeights.sorted { $0.key < $1.key }.compactMap { code, weight in
@@ -78,8 +86,31 @@ public struct DemoGenerator: Sendable {
             remaining -= size
             var cases: [BulkCase] = []
             cases.reserveCapacity(size)
-            for _ in 0..<size { cases.append(makeCase()) }
+            for _ in 0..<size {
+                if let segmentSize, produced % segmentSize == 0 {
+                    random = DemoRandom(seed: Self.segmentSeed(seed, segment: produced / segmentSize))
+                }
+                cases.append(makeCase())
+                produced += 1
+            }
             return cases
+        }
+
+        /// Moves to case `index` (a segment's first): only in a segmented stream without codes taken
+        /// beforehand, where case `n`'s code is the `n + 1`th of the counter.
+        func start(at index: Int) {
+            precondition(segmentSize.map { index % $0 == 0 } ?? (index == 0), "a stream starts at a segment")
+            precondition(taken.isEmpty, "codes already taken would shift the counter")
+            remaining -= index - produced
+            produced = index
+            sequence = UInt64(index)
+        }
+
+        static func segmentSeed(_ seed: UInt64, segment: Int) -> UInt64 {
+            var mixed = (seed ^ 0x5E61_E17_5EED) &+ UInt64(segment) &* 0x9E37_79B9_7F4A_7C15
+            mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
+            return mixed ^ (mixed >> 31)
         }
 
         func makeCase() -> BulkCase {
@@ -246,6 +277,14 @@ public struct DemoGenerator: Sendable {
     /// A stream of `count` cases.
     public func stream(count: Int, seed: UInt64 = 2026, taken: Set<String> = []) -> Stream {
         Stream(generator: self, count: count, seed: seed, taken: taken)
+    }
+
+    /// A stream of `count` cases in segments of `segmentSize`, starting at case `start` (a segment's
+    /// first): the cases of a segmented demo load, the same whether the load went through or resumed.
+    public func segmentedStream(count: Int, seed: UInt64, segmentSize: Int, startingAt start: Int) -> Stream {
+        let stream = Stream(generator: self, count: count, seed: seed, taken: [], segmentSize: segmentSize)
+        stream.start(at: start)
+        return stream
     }
 }
 

@@ -18,6 +18,11 @@ struct DemoCommand: AsyncParsableCommand {
             lifecycles: acknowledgements, transfers, results, overdue cases, ratings and appeals. Their
             texts come from the seed corpus. The same --seed gives the same cases. A running server is told
             by the change feed and reloads its statistics (else at its next reload, or restart).
+
+            Into a database without cases, the cases are committed in segments (--segment-size) and the
+            progress recorded: if the load is interrupted, the same command continues where it stopped
+            (the proposals, loaded before the cases, are not loaded again). Into a database with cases
+            they go in one transaction: all or nothing.
             """
     )
 
@@ -36,6 +41,12 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: "Seed of the generator.")
     var seed: UInt64 = 2026
 
+    @Option(help: "Cases committed at a time into an empty database: how much an interruption loses.")
+    var segmentSize = 1_000_000
+
+    @Flag(help: "Start over, emptying the cases of an interrupted load with other arguments, instead of refusing.")
+    var restart = false
+
     func validate() throws {
         guard cases > 0 || proposals > 0 else { throw ValidationError("give --cases, --proposals or both") }
         guard (0...50_000_000).contains(cases) else { throw ValidationError("--cases must be from 1 to 50,000,000") }
@@ -44,6 +55,7 @@ struct DemoCommand: AsyncParsableCommand {
             throw ValidationError("--supports needs --proposals, and must be up to 500,000,000")
         }
         guard days > 0, days <= 3650 else { throw ValidationError("--days must be from 1 to 3,650") }
+        guard (1_000...10_000_000).contains(segmentSize) else { throw ValidationError("--segment-size must be from 1,000 to 10,000,000") }
     }
 
     func run() async throws {
@@ -54,19 +66,52 @@ struct DemoCommand: AsyncParsableCommand {
             let reference = Reference(try await referenceStore.load())
             let settings = try await SiangSettings.load(home: home)
             let corpus = try SeedFiles.corpus(seeds: home.seeds).map { ($0.text, $0.category) }
-            if proposals > 0 {
+            let loader = BulkLoader(pool: database.pool)
+            var resuming: SegmentedLoad?
+            if cases > 0, let previous = try await loader.segmentedLoad(), !previous.finished {
+                if previous.matches(total: cases, seed: seed, days: days) {
+                    resuming = previous
+                    print("resuming the interrupted load: \(previous.loaded) of \(previous.total) cases were loaded")
+                } else if restart {
+                    try await loader.discardSegmentedLoad()
+                    print("the interrupted load of \(previous.total) cases was emptied; starting over")
+                } else {
+                    printError(
+                        "an interrupted load of \(previous.total) cases (--seed \(previous.seed) --days \(previous.days)) is "
+                            + "unfinished: run `siang demo --cases \(previous.total) --seed \(previous.seed) --days \(previous.days)` to "
+                            + "continue it, or add --restart to empty its cases and load these instead")
+                    throw ExitCode.failure
+                }
+            }
+            if proposals > 0, resuming == nil {
                 try await loadProposals(pool: database.pool, reference: reference, corpus: corpus, settings: settings)
             }
             guard cases > 0 else { return }
-            let loader = BulkLoader(pool: database.pool)
-            let taken = try await loader.existingCodes()
-            let generator = DemoGenerator(
-                reference: reference, corpus: corpus, days: days, now: Date(), rules: settings.serviceRules)
-            let stream = generator.stream(count: cases, seed: seed, taken: taken)
             let start = ContinuousClock.now
-            let loaded = try await loader.load(count: cases) {
-                let batch = stream.next(count: 10_000)
-                return batch.isEmpty ? nil : batch
+            var loaded: Int
+            // Whole seconds, recorded with the load: a resumed load makes the same cases.
+            let now = Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down))
+            let segmented: SegmentedLoad?
+            if let resuming {
+                segmented = resuming
+            } else {
+                segmented = try await loader.beginSegmentedLoad(
+                    total: cases, seed: seed, days: days, generatedAt: now, segmentSize: segmentSize)
+            }
+            if let segmented {
+                let generator = DemoGenerator(
+                    reference: reference, corpus: corpus, days: days, now: segmented.generatedAt, rules: settings.serviceRules)
+                let stream = generator.segmentedStream(
+                    count: cases, seed: seed, segmentSize: segmented.segmentSize, startingAt: segmented.loaded)
+                loaded = try await loader.continueSegmentedLoad(segmented) { stream.next(count: $0) }
+            } else {
+                let generator = DemoGenerator(
+                    reference: reference, corpus: corpus, days: days, now: now, rules: settings.serviceRules)
+                let stream = generator.stream(count: cases, seed: seed, taken: try await loader.existingCodes())
+                loaded = try await loader.load(count: cases) {
+                    let batch = stream.next(count: 10_000)
+                    return batch.isEmpty ? nil : batch
+                }
             }
             let elapsed = ContinuousClock.now - start
             let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18

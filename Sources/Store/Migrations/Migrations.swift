@@ -31,5 +31,6 @@ public enum SiangMigrations {
         Migration(version: 26, name: "classifier model versions, and the version that classified each case", sql: modelVersions),
         Migration(version: 27, name: "photos found by their case", sql: photosByCase),
         Migration(version: 28, name: "outbox rows without a foreign-key check on their case", sql: outboxWithoutCaseCheck),
+        Migration(version: 29, name: "demo loads resumed where they stopped", sql: demoLoads),
     ]
 }
