@@ -99,7 +99,10 @@ public struct DemoGenerator: Sendable {
         /// Moves to case `index` (a segment's first): only in a segmented stream without codes taken
         /// beforehand, where case `n`'s code is the `n + 1`th of the counter.
         func start(at index: Int) {
-            precondition(segmentSize.map { index % $0 == 0 } ?? (index == 0), "a stream starts at a segment")
+            // A load interrupted after its last segment (while its indexes were built) starts at the end.
+            precondition(
+                segmentSize.map { index % $0 == 0 } ?? (index == 0) || index == produced + remaining,
+                "a stream starts at a segment, or at its end")
             precondition(taken.isEmpty, "codes already taken would shift the counter")
             remaining -= index - produced
             produced = index

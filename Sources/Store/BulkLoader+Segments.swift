@@ -82,13 +82,18 @@ extension BulkLoader {
     public func continueSegmentedLoad(
         _ load: SegmentedLoad, next: @escaping @Sendable (_ limit: Int) -> [BulkCase]
     ) async throws -> Int {
+        // The cases and their timelines go over two connections at once.
+        guard pool.configuration.maximumConnections >= 2 else {
+            throw PostgresError(kind: .other, message: "a demo load needs a pool of at least 2 connections (database.pool_size)")
+        }
         var loaded = load.loaded
-        if loaded > 0 {
-            // A segment committed without its timeline (the two go over two connections) is undone.
-            let end = load.firstID + Int64(loaded)
+        if loaded > 0, loaded < load.total {
+            // Cases of a segment committed without its timelines are undone. (No timeline lies beyond
+            // `loaded`: timelines commit with the progress, after their cases.) Only the load's own ids:
+            // a case filed meanwhile by a running server is not the load's to remove.
+            let (from, to) = (load.firstID + Int64(loaded), load.firstID + Int64(load.total))
             try await pool.withConnection { connection in
-                try connection.query("DELETE FROM case_events WHERE case_id >= $1", [end])
-                try connection.query("DELETE FROM cases WHERE id >= $1", [end])
+                try connection.query("DELETE FROM cases WHERE id >= $1 AND id < $2", [from, to])
             }
         }
         while loaded < load.total {
@@ -114,55 +119,74 @@ extension BulkLoader {
         let timelines = ChunkQueue()
         let casesCommitted = CommitSignal()
         let freeze = first ? " WITH (FREEZE)" : ""
-        async let copiedCases: Void = pool.withConnection { connection in
-            defer { timelines.finish() }
+        let pool = self.pool
+        // Each side tells the other when it stops, whatever stopped it: a failure before its
+        // connection was even given (a pool timeout) must not leave the other waiting for good.
+        async let copiedCases: Void = {
             do {
-                try connection.execute("SET synchronous_commit = off")
-                try connection.inTransaction { connection in
-                    if first {
-                        try connection.execute("TRUNCATE cases, case_contacts, idempotency_keys, contact_reads, case_subscriptions, outbox, outbox_attempts, case_photos, photo_blobs, case_follows")
-                    }
-                    var nextID = firstID
-                    var remaining = size
-                    _ = try connection.copyIn(Self.copyCases + freeze) {
-                        guard remaining > 0 else { return nil }
-                        let batch = next(min(10_000, remaining))
-                        guard !batch.isEmpty else { return nil }
-                        remaining -= batch.count
-                        var cases = CopyWriter(capacity: batch.count * 700)
-                        var events = CopyWriter(capacity: batch.count * 600)
-                        nextID = Self.append(batch, from: nextID, cases: &cases, events: &events)
-                        timelines.push(events.bytes)
-                        return cases.bytes
-                    }
-                    if timelines.failed { throw PostgresError(kind: .other, message: "the timelines could not be loaded") }
-                    guard remaining == 0 else {
-                        throw PostgresError(kind: .other, message: "the generator ended \(remaining) cases early")
-                    }
+                try await pool.withConnection { connection in
+                    try Self.copySegmentCases(
+                        connection, size: size, firstID: firstID, first: first, freeze: freeze, timelines: timelines,
+                        next: next)
                 }
                 casesCommitted.settle(committed: true)
+                timelines.finish()
             } catch {
                 casesCommitted.settle(committed: false)
+                timelines.finish()
                 throw error
             }
-        }
-        async let copiedEvents: Void = pool.withConnection { connection in
+        }()
+        async let copiedEvents: Void = {
             do {
-                try connection.execute("SET synchronous_commit = off")
-                try connection.inTransaction { connection in
-                    if first { try connection.execute("TRUNCATE case_events") }
-                    _ = try connection.copyIn(Self.copyEvents + freeze) { timelines.pop() }
-                    guard casesCommitted.wait() else {
-                        throw PostgresError(kind: .other, message: "the cases of this segment were not loaded")
+                try await pool.withConnection { connection in
+                    try connection.execute("SET synchronous_commit = off")
+                    try connection.inTransaction { connection in
+                        if first { try connection.execute("TRUNCATE case_events") }
+                        _ = try connection.copyIn(Self.copyEvents + freeze) { timelines.pop() }
+                        guard casesCommitted.wait() else {
+                            throw PostgresError(kind: .other, message: "the cases of this segment were not loaded")
+                        }
+                        try connection.query("UPDATE demo_loads SET loaded = $1", [loadedAfter])
                     }
-                    try connection.query("UPDATE demo_loads SET loaded = $1", [loadedAfter])
                 }
             } catch {
                 timelines.fail()
                 throw error
             }
-        }
+        }()
         _ = try await (copiedCases, copiedEvents)
+    }
+
+    /// The cases of one segment, in one transaction; their timelines handed to `timelines` as they go.
+    private static func copySegmentCases(
+        _ connection: Connection, size: Int, firstID: Int64, first: Bool, freeze: String, timelines: ChunkQueue,
+        next: (Int) -> [BulkCase]
+    ) throws {
+        try connection.execute("SET synchronous_commit = off")
+        try connection.inTransaction { connection in
+            if first {
+                try connection.execute("TRUNCATE cases, case_contacts, idempotency_keys, contact_reads, case_subscriptions, outbox, outbox_attempts, case_photos, photo_blobs, case_follows")
+            }
+            var nextID = firstID
+            var remaining = size
+            _ = try connection.copyIn(Self.copyCases + freeze) {
+                // The timelines' side gave up: stop making cases nobody will keep.
+                guard remaining > 0, !timelines.failed else { return nil }
+                let batch = next(min(10_000, remaining))
+                guard !batch.isEmpty else { return nil }
+                remaining -= batch.count
+                var cases = CopyWriter(capacity: batch.count * 700)
+                var events = CopyWriter(capacity: batch.count * 600)
+                nextID = Self.append(batch, from: nextID, cases: &cases, events: &events)
+                timelines.push(events.bytes)
+                return cases.bytes
+            }
+            if timelines.failed { throw PostgresError(kind: .other, message: "the timelines could not be loaded") }
+            guard remaining == 0 else {
+                throw PostgresError(kind: .other, message: "the generator ended \(remaining) cases early")
+            }
+        }
     }
 }
 

@@ -38,13 +38,13 @@ struct DemoCommand: AsyncParsableCommand {
     @Option(help: "Over how many days back from now.")
     var days = 365
 
-    @Option(help: "Seed of the generator.")
+    @Option(help: "Seed of the generator (the same seed and segment size give the same cases).")
     var seed: UInt64 = 2026
 
     @Option(help: "Cases committed at a time into an empty database: how much an interruption loses.")
     var segmentSize = 1_000_000
 
-    @Flag(help: "Start over, emptying the cases of an interrupted load with other arguments, instead of refusing.")
+    @Flag(help: "Start over: empty the cases of an unfinished load (its own, in a database that had none) first.")
     var restart = false
 
     func validate() throws {
@@ -69,12 +69,16 @@ struct DemoCommand: AsyncParsableCommand {
             let loader = BulkLoader(pool: database.pool)
             var resuming: SegmentedLoad?
             if cases > 0, let previous = try await loader.segmentedLoad(), !previous.finished {
-                if previous.matches(total: cases, seed: seed, days: days) {
-                    resuming = previous
-                    print("resuming the interrupted load: \(previous.loaded) of \(previous.total) cases were loaded")
-                } else if restart {
+                if restart {
                     try await loader.discardSegmentedLoad()
                     print("the interrupted load of \(previous.total) cases was emptied; starting over")
+                } else if previous.matches(total: cases, seed: seed, days: days) {
+                    resuming = previous
+                    print("resuming the interrupted load: \(previous.loaded) of \(previous.total) cases were loaded")
+                    if previous.segmentSize != segmentSize {
+                        print("(in its own segments of \(previous.segmentSize) cases)")
+                    }
+                    if proposals > 0 { print("the proposals were loaded before its cases: not loaded again") }
                 } else {
                     printError(
                         "an interrupted load of \(previous.total) cases (--seed \(previous.seed) --days \(previous.days)) is "

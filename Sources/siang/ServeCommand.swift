@@ -4,6 +4,7 @@ import Foundation
 import Hummingbird
 import Logging
 import Setup
+import Store
 import Web
 
 /// `siang serve`: the HTTP service.
@@ -38,6 +39,11 @@ struct ServeCommand: AsyncParsableCommand {
             var runtime = try await SiangRuntime.prepare(
                 pool: database.pool, replica: database.replica, home: home, settings: settings, model: try model.map { try ModelFile.read(from: $0) },
                 loadStatistics: false, logger: logger)
+            if let load = try await BulkLoader(pool: database.pool).segmentedLoad(), !load.finished {
+                // Its indexes and the timelines' foreign key are built only when it ends.
+                logger.warning(
+                    "a demo load is unfinished (\(load.loaded) of \(load.total) cases): cases are served without their indexes; run `siang demo --cases \(load.total) --seed \(load.seed) --days \(load.days)` to finish it, or add --restart to empty it")
+            }
             if database.cluster != nil {
                 // Someone trying Siang on their own machine: one-time codes they ask for are readable here.
                 runtime.trialMessageLog = logger
