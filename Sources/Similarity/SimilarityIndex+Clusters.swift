@@ -14,7 +14,7 @@ extension SimilarityIndex {
     /// linked cases joined transitively. Largest first, then by oldest member; single cases left out.
     public func clusters(agency: String, minimumSize: Int = 2) -> [SimilarityCluster] {
         let ids = state.withLock { state in
-            state.documents.values.filter { $0.info.agency == agency }.map(\.info.id).sorted()
+            state.allDocuments.filter { $0.info.agency == agency }.map(\.info.id).sorted()
         }
         var parent = Dictionary(uniqueKeysWithValues: ids.map { ($0, $0) })
         func root(_ id: Int64) -> Int64 {
@@ -56,12 +56,12 @@ extension SimilarityIndex {
 extension SimilarityIndex {
     /// Agencies holding indexed cases, sorted.
     public var agencies: [String] {
-        state.withLock { Set($0.documents.values.compactMap(\.info.agency)).sorted() }
+        state.withLock { Set($0.allDocuments.compactMap(\.info.agency)).sorted() }
     }
 
     /// The category and agency of an indexed case.
     public func info(id: Int64) -> IndexedCase? {
-        state.withLock { $0.documents[id]?.info }
+        state.withLock { $0.document(id)?.info }
     }
 
     /// Approximate bytes the index holds (documents, posting lists, frequencies, labels): what the
@@ -69,12 +69,13 @@ extension SimilarityIndex {
     public var approximateBytes: Int {
         state.withLock { state in
             var bytes = 0
-            for document in state.documents.values {
+            bytes += state.documents.count * 8 + state.slots.count * 16 + state.freeSlots.count * 4
+            for document in state.allDocuments {
                 bytes += 96 + document.info.area.utf8.count + document.info.category.utf8.count
-                bytes += (document.terms.count + document.placeTerms.count) * 12 + 64
+                bytes += (document.terms.count + document.placeTerms.count) * 9 + 64
             }
             for area in state.postings.values {
-                for list in area.values { bytes += 48 + list.count * 8 }
+                for list in area.values { bytes += 48 + list.count * 4 }
             }
             bytes += state.df.termCount * 24
             for label in state.labels.values { bytes += 40 + label.utf8.count }

@@ -89,22 +89,55 @@ public final class SimilarityIndex: Sendable {
         var info: IndexedCase
         /// Distinct terms of the problem, ascending.
         var terms: [UInt64]
-        /// (1 + ln tf) × kind weight, per term.
-        var frequencies: [Float]
+        /// Per term, its count in the text (at most 127) and, in the high bit, whether it is a character
+        /// n-gram: a byte where a weight took four, over a hundred terms a case (`weight(of:)`).
+        var counts: [UInt8]
         /// Distinct terms naming the place, ascending, and theirs.
         var placeTerms: [UInt64]
-        var placeFrequencies: [Float]
+        var placeCounts: [UInt8]
     }
 
+    /// The index's content. Cases sit in slots (numbers reused when a case leaves), and posting
+    /// lists hold slots: four bytes an entry where a case id took eight, a hundred entries a case.
     struct State {
-        var documents: [Int64: Document] = [:]
-        var postings: [String: [UInt64: [Int64]]] = [:]
+        var documents: [Document?] = []
+        var slots: [Int64: UInt32] = [:]
+        var freeSlots: [UInt32] = []
+        var postings: [String: [UInt64: [UInt32]]] = [:]
         var df = DocumentFrequencies()
         /// Texts of words and word pairs seen, to explain matches (n-grams are not shown).
         var labels: [UInt64: String] = [:]
         /// While a catch-up runs (`beginCatchUp`): the cases changed live meanwhile, which are newer
         /// than the catch-up's snapshot and must not be overwritten or forgotten by it.
         var touchedDuringCatchUp: Set<Int64>?
+
+        func document(_ id: Int64) -> Document? { slots[id].flatMap { documents[Int($0)] } }
+
+        var allDocuments: some Sequence<Document> { documents.lazy.compactMap { $0 } }
+
+        var count: Int { slots.count }
+
+        /// A slot for a new case: a free one, or a new one at the end.
+        mutating func place(_ document: Document) -> UInt32 {
+            let slot: UInt32
+            if let free = freeSlots.popLast() {
+                slot = free
+                documents[Int(slot)] = document
+            } else {
+                slot = UInt32(documents.count)
+                documents.append(document)
+            }
+            slots[document.info.id] = slot
+            return slot
+        }
+    }
+
+    /// (1 + ln tf) for tf 0…127, as a document's weight was computed when it was kept as a Float.
+    static let sublinear: [Float] = (0..<128).map { $0 == 0 ? 0 : 1 + Float(log(Double($0))) }
+
+    /// The term frequency weight a count byte stands for: (1 + ln tf) × the kind's weight.
+    static func weight(of count: UInt8, characterWeight: Float) -> Float {
+        count & 0x80 != 0 ? sublinear[Int(count & 0x7F)] * characterWeight : sublinear[Int(count & 0x7F)]
     }
 
     /// - Throws: `WordSegmenter.Unavailable` when ICU's data is missing (checked once, here).
@@ -148,10 +181,10 @@ public final class SimilarityIndex: Sendable {
                 state.labels[term.hash] = term.text
             }
             state.df.add(document.terms + document.placeTerms)
+            let slot = state.place(document)
             // In place: a copy of the area's postings taken out and put back would be copied whole on
             // the first write (it is shared with the state), once per filing.
-            for term in document.terms { state.postings[info.area, default: [:]][term, default: []].append(info.id) }
-            state.documents[info.id] = document
+            for term in document.terms { state.postings[info.area, default: [:]][term, default: []].append(slot) }
         }
     }
 
@@ -185,7 +218,8 @@ public final class SimilarityIndex: Sendable {
         state.withLock { state in
             let touched = state.touchedDuringCatchUp ?? []
             state.touchedDuringCatchUp = nil
-            for id in state.documents.keys where !ids.contains(id) && !touched.contains(id) { Self.remove(id, from: &state) }
+            let leaving = state.slots.keys.filter { !ids.contains($0) && !touched.contains($0) }
+            for id in leaving { Self.remove(id, from: &state) }
         }
     }
 
@@ -195,7 +229,7 @@ public final class SimilarityIndex: Sendable {
     }
 
     /// What the index knows of a case's place, category and agency (nil: not indexed).
-    public func info(of id: Int64) -> IndexedCase? { state.withLock { $0.documents[id]?.info } }
+    public func info(of id: Int64) -> IndexedCase? { state.withLock { $0.document(id)?.info } }
 
     /// Replaces the whole content at once (start-up), in the order given.
     public func load(_ cases: [(IndexedCase, String)]) {
@@ -203,7 +237,7 @@ public final class SimilarityIndex: Sendable {
     }
 
     private static func document(_ info: IndexedCase, terms: [Term], settings: SimilaritySettings) -> Document {
-        func frequencies(_ terms: [Term]) -> ([UInt64], [Float]) {
+        func counted(_ terms: [Term]) -> ([UInt64], [UInt8]) {
             var counts: [UInt64: (count: Int, kind: Term.Kind)] = [:]
             for term in terms { counts[term.hash, default: (0, term.kind)].count += 1 }
             let sorted = counts.keys.sorted()
@@ -211,23 +245,25 @@ public final class SimilarityIndex: Sendable {
                 sorted,
                 sorted.map { hash in
                     let entry = counts[hash]!
-                    return (1 + Float(log(Double(entry.count)))) * (entry.kind == .characters ? settings.characterWeight : 1)
+                    // A word typed more than 127 times weighs as if typed 127 times (1 + ln: 5.84, not more).
+                    return UInt8(min(entry.count, 127)) | (entry.kind == .characters ? 0x80 : 0)
                 }
             )
         }
-        let problem = frequencies(terms.filter { !$0.isPlace })
-        let place = frequencies(terms.filter(\.isPlace))
-        return Document(
-            info: info, terms: problem.0, frequencies: problem.1, placeTerms: place.0, placeFrequencies: place.1)
+        let problem = counted(terms.filter { !$0.isPlace })
+        let place = counted(terms.filter(\.isPlace))
+        return Document(info: info, terms: problem.0, counts: problem.1, placeTerms: place.0, placeCounts: place.1)
     }
 
     private static func remove(_ id: Int64, from state: inout State) {
-        guard let old = state.documents.removeValue(forKey: id) else { return }
+        guard let slot = state.slots.removeValue(forKey: id), let old = state.documents[Int(slot)] else { return }
+        state.documents[Int(slot)] = nil
+        state.freeSlots.append(slot)
         state.df.remove(old.terms + old.placeTerms)
         let area = old.info.area
         // In place, as in `upsert`.
         for term in old.terms {
-            guard let index = state.postings[area]?[term]?.firstIndex(of: id) else { continue }
+            guard let index = state.postings[area]?[term]?.firstIndex(of: slot) else { continue }
             state.postings[area]?[term]?.remove(at: index)
             if state.postings[area]?[term]?.isEmpty == true { state.postings[area]?[term] = nil }
         }
@@ -237,10 +273,10 @@ public final class SimilarityIndex: Sendable {
     // MARK: Reading
 
     /// Cases indexed.
-    public var count: Int { state.withLock { $0.documents.count } }
+    public var count: Int { state.withLock { $0.count } }
 
     /// Whether a case is in the index (open and public).
-    public func contains(id: Int64) -> Bool { state.withLock { $0.documents[id] != nil } }
+    public func contains(id: Int64) -> Bool { state.withLock { $0.slots[id] != nil } }
 
     /// The indexed cases most like `text` in `area` (and within `limits.radiusMetres` when both sides
     /// have coordinates), best first (ties: older case first), at least `limits.minimumScore`.
@@ -263,7 +299,7 @@ public final class SimilarityIndex: Sendable {
     /// The indexed cases most like the indexed case `id` (not itself), as `search`.
     public func similar(to id: Int64, limit: Int = 5, minimumScore: Float? = nil) -> [SimilarityMatch] {
         state.withLock { state in
-            guard let document = state.documents[id] else { return [] }
+            guard let document = state.document(id) else { return [] }
             let query = Query(document: document, excluding: [id])
             return search(query, in: state, limit: limit, minimumScore: minimumScore ?? limits.minimumScore, labels: state.labels)
         }
@@ -271,10 +307,10 @@ public final class SimilarityIndex: Sendable {
 
     struct Query {
         var terms: [UInt64]
-        var frequencies: [Float]
+        var counts: [UInt8]
         var area: String
         var placeTerms: [UInt64]
-        var placeFrequencies: [Float]
+        var placeCounts: [UInt8]
         var latitude: Double?
         var longitude: Double?
         var category: String?
@@ -282,9 +318,9 @@ public final class SimilarityIndex: Sendable {
 
         init(document: SimilarityIndex.Document, excluding: Set<Int64>) {
             terms = document.terms
-            frequencies = document.frequencies
+            counts = document.counts
             placeTerms = document.placeTerms
-            placeFrequencies = document.placeFrequencies
+            placeCounts = document.placeCounts
             area = document.info.area
             latitude = document.info.latitude
             longitude = document.info.longitude
@@ -297,19 +333,24 @@ public final class SimilarityIndex: Sendable {
         _ query: Query, in state: State, limit: Int, minimumScore: Float, labels: [UInt64: String]
     ) -> [SimilarityMatch] {
         guard limit > 0, !query.terms.isEmpty, let postings = state.postings[query.area] else { return [] }
-        let queryVector = Self.vector(terms: query.terms, frequencies: query.frequencies, df: state.df)
+        let characterWeight = settings.characterWeight
+        func vector(_ terms: [UInt64], _ counts: [UInt8]) -> TermVector {
+            Self.vector(terms: terms, counts: counts, characterWeight: characterWeight, df: state.df)
+        }
+        let queryVector = vector(query.terms, query.counts)
         // Rarest terms first, so a capped candidate set keeps the most telling ones.
         let ordered = query.terms.compactMap { term in postings[term].map { (term, $0) } }
             .sorted { $0.1.count != $1.1.count ? $0.1.count < $1.1.count : $0.0 < $1.0 }
-        var candidates = Set<Int64>()
+        var candidates = Set<UInt32>()
         for (_, list) in ordered {
             if candidates.count >= limits.maximumCandidates { break }
             candidates.formUnion(list.prefix(limits.maximumCandidates - candidates.count))
         }
-        let queryPlace = Self.vector(terms: query.placeTerms, frequencies: query.placeFrequencies, df: state.df)
+        let queryPlace = vector(query.placeTerms, query.placeCounts)
         var matches: [(id: Int64, score: Float, vector: TermVector)] = []
-        for id in candidates where !query.excluding.contains(id) {
-            guard let document = state.documents[id] else { continue }
+        for slot in candidates {
+            guard let document = state.documents[Int(slot)], !query.excluding.contains(document.info.id) else { continue }
+            let id = document.info.id
             var located = false
             if let lat = query.latitude, let lon = query.longitude, let otherLat = document.info.latitude,
                 let otherLon = document.info.longitude
@@ -317,24 +358,24 @@ public final class SimilarityIndex: Sendable {
                 if Self.metres(lat, lon, otherLat, otherLon) > limits.radiusMetres { continue }
                 located = true
             }
-            let vector = Self.vector(terms: document.terms, frequencies: document.frequencies, df: state.df)
-            var score = queryVector.cosine(with: vector)
+            let candidate = vector(document.terms, document.counts)
+            var score = queryVector.cosine(with: candidate)
             // Near each other by coordinates, the place is settled; otherwise the places the two texts
             // name must agree too, or the same complaint about another soi would pass for this one.
             if !located, !queryPlace.isEmpty, !document.placeTerms.isEmpty {
-                let place = Self.vector(terms: document.placeTerms, frequencies: document.placeFrequencies, df: state.df)
+                let place = vector(document.placeTerms, document.placeCounts)
                 score *= queryPlace.cosine(with: place)
             }
             if score > 0, let category = query.category, category == document.info.category {
                 score = min(1, score * 1.05)
             }
-            if score >= minimumScore { matches.append((id, score, vector)) }
+            if score >= minimumScore { matches.append((id, score, candidate)) }
         }
         matches.sort { $0.score != $1.score ? $0.score > $1.score : $0.id < $1.id }
         return matches.prefix(limit).map { match in
             var shared = queryVector.sharedTerms(with: match.vector).prefix(6).map(\.term)
-            if let document = state.documents[match.id] {
-                let place = Self.vector(terms: document.placeTerms, frequencies: document.placeFrequencies, df: state.df)
+            if let document = state.document(match.id) {
+                let place = vector(document.placeTerms, document.placeCounts)
                 shared += queryPlace.sharedTerms(with: place).prefix(3).map(\.term)
             }
             let words = shared.compactMap { labels[$0] ?? state.labels[$0] }
@@ -342,11 +383,11 @@ public final class SimilarityIndex: Sendable {
         }
     }
 
-    static func vector(terms: [UInt64], frequencies: [Float], df: DocumentFrequencies) -> TermVector {
+    static func vector(terms: [UInt64], counts: [UInt8], characterWeight: Float, df: DocumentFrequencies) -> TermVector {
         var weights = [Float](repeating: 0, count: terms.count)
         var norm: Float = 0
         for index in terms.indices {
-            let weight = frequencies[index] * df.idf(terms[index])
+            let weight = Self.weight(of: counts[index], characterWeight: characterWeight) * df.idf(terms[index])
             weights[index] = weight
             norm += weight * weight
         }
