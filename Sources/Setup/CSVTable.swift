@@ -19,21 +19,23 @@ struct CSVTable {
         let text = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
             .filter { !$0.hasPrefix("#") }.joined(separator: "\n")
         let reader: CSVReader
+        // Files without quotes have their fields trimmed here rather than by the reader, the same
+        // way (spaces and tabs): its trimming goes through NSString for every field, which was most
+        // of the start-up of `siang classify`. Where there are quotes, the reader trims (it knows
+        // which fields were quoted, whose inner spaces stay).
+        let trimsHere = !text.utf8.contains(UInt8(ascii: "\""))
         do {
-            // Fields are trimmed here rather than by the reader: its trimming goes through NSString
-            // for every field, which was most of the start-up of `siang classify`. Only white space
-            // beside a quote needs the reader's own trimming (it decides where a quoted field is).
-            reader = try CSVReader(string: text, hasHeaderRow: true, trimFields: Self.hasSpaceBesideQuote(text))
+            reader = try CSVReader(string: text, hasHeaderRow: true, trimFields: !trimsHere)
         } catch {
             throw SeedFiles.FormatError(description: "\(path): not a CSV file with a header row")
         }
-        let header = (reader.headerRow ?? []).map(Self.trimmed)
+        let header = (reader.headerRow ?? []).map { trimsHere ? Self.trimmed($0) : $0 }
         for column in columns where !header.contains(column) {
             throw SeedFiles.FormatError(description: "\(path): no column \"\(column)\"")
         }
         var rows: [[String]] = []
         while let read = reader.next() {
-            let row = read.map(Self.trimmed)
+            let row = trimsHere ? read.map(Self.trimmed) : read
             if row.allSatisfy(\.isEmpty) { continue }
             rows.append(row)
         }
@@ -45,26 +47,15 @@ struct CSVTable {
         self.rows = rows
     }
 
-    /// Whether a quote has a space or tab between it and a field's edge (`a, "b"` or `"b" ,`).
-    static func hasSpaceBesideQuote(_ text: String) -> Bool {
-        let bytes = Array(text.utf8)
-        func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }
-        for (index, byte) in bytes.enumerated() where byte == UInt8(ascii: "\"") {
-            if index > 0, isBlank(bytes[index - 1]) { return true }
-            if index + 1 < bytes.count, isBlank(bytes[index + 1]) { return true }
-        }
-        return false
-    }
-
-    /// `field` without the white space around it; most fields have none and are returned as they are.
+    /// `field` without the spaces and tabs around it (Unicode's space separators and the tab, as the
+    /// reader's own trimming has it); most fields have none and are returned as they are.
     static func trimmed(_ field: String) -> String {
+        func blank(_ scalar: Unicode.Scalar) -> Bool { scalar == "\t" || scalar.properties.generalCategory == .spaceSeparator }
         let scalars = field.unicodeScalars
-        guard let first = scalars.first, let last = scalars.last,
-            first.properties.isWhitespace || last.properties.isWhitespace
-        else { return field }
-        guard let start = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
-            let end = scalars.lastIndex(where: { !$0.properties.isWhitespace })
-        else { return "" }
+        guard let first = scalars.first, let last = scalars.last, blank(first) || blank(last) else { return field }
+        guard let start = scalars.firstIndex(where: { !blank($0) }), let end = scalars.lastIndex(where: { !blank($0) }) else {
+            return ""
+        }
         return String(scalars[start...end])
     }
 

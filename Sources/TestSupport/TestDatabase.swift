@@ -42,6 +42,18 @@ public enum TestDatabase {
         return Handle(name: name, pool: pool, connectionString: server.connectionString)
     }
 
+    /// Runs `body` on a fresh database, then closes its pool, also when `body` throws.
+    public static func withFresh(poolSize: Int = 3, _ body: (Handle) async throws -> Void) async throws {
+        let database = try await fresh(poolSize: poolSize)
+        do {
+            try await body(database)
+        } catch {
+            await database.pool.shutdown()
+            throw error
+        }
+        await database.pool.shutdown()
+    }
+
     /// The folder holding Seeds/ and Config/ (this repository).
     public static var home: SiangHome {
         var url = URL(fileURLWithPath: #filePath)

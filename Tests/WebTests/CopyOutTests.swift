@@ -15,10 +15,20 @@ struct CopyOutTests {
 
     @Test("an export whose client goes away mid-way stops, and the pool's one connection serves the next export whole")
     func abandonedExport() async throws {
-        let database = try await TestDatabase.fresh(poolSize: 1)
-        let settings = try await SiangSettings.load(home: TestDatabase.home, environment: [:])
-        try await BrowserFlowTests.loadBackgroundCases(pool: database.pool, settings: settings)
-        let store = StatisticsStore(pool: database.pool)
+        try await Self.withDemoCases { database, store in try await abandonedExport(database, store) }
+    }
+
+    /// Runs `body` on a fresh database of one connection holding a year of demo cases, with the store
+    /// that exports them.
+    static func withDemoCases(_ body: (TestDatabase.Handle, StatisticsStore) async throws -> Void) async throws {
+        try await TestDatabase.withFresh(poolSize: 1) { database in
+            let settings = try await SiangSettings.load(home: TestDatabase.home, environment: [:])
+            try await BrowserFlowTests.loadBackgroundCases(pool: database.pool, settings: settings)
+            try await body(database, StatisticsStore(pool: database.pool))
+        }
+    }
+
+    func abandonedExport(_ database: TestDatabase.Handle, _ store: StatisticsStore) async throws {
         let (cases, published) = try await database.pool.withConnection { connection in
             let row = try connection.query("SELECT count(*), count(*) FILTER (WHERE is_public) FROM cases").rows[0]
             return (try row.int(0), try row.int(1))
@@ -40,7 +50,6 @@ struct CopyOutTests {
         }
         #expect(lines.load(ordering: .relaxed) == published + 1, "the header and every published case")
         #expect(try await store.loadFacts().count == cases)
-        await database.pool.shutdown()
     }
 
     // The limit catches a hang (a reader waiting for good); under a full CI run these tests take minutes.
@@ -48,10 +57,10 @@ struct CopyOutTests {
         "an export whose task is cancelled mid-way ends with an error, never as if whole, and frees its connection",
         .timeLimit(.minutes(10)))
     func cancelledExport() async throws {
-        let database = try await TestDatabase.fresh(poolSize: 1)
-        let settings = try await SiangSettings.load(home: TestDatabase.home, environment: [:])
-        try await BrowserFlowTests.loadBackgroundCases(pool: database.pool, settings: settings)
-        let store = StatisticsStore(pool: database.pool)
+        try await Self.withDemoCases { database, store in try await cancelledExport(database, store) }
+    }
+
+    func cancelledExport(_ database: TestDatabase.Handle, _ store: StatisticsStore) async throws {
         let published = try await database.pool.withConnection {
             try $0.query("SELECT count(*) FROM cases WHERE is_public").rows[0].int(0)
         }
@@ -73,6 +82,5 @@ struct CopyOutTests {
             lines.add(chunk.count { $0 == 0x0A }, ordering: .relaxed)
         }
         #expect(lines.load(ordering: .relaxed) == published + 1)
-        await database.pool.shutdown()
     }
 }

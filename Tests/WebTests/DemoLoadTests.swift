@@ -61,7 +61,7 @@ struct DemoLoadTests {
 
     @Test("an interrupted load keeps its whole segments, continues from them, and ends with the cases of a load that went through")
     func resumes() async throws {
-        try await Self.withDatabase { straight in try await Self.withDatabase { interrupted in
+        try await TestDatabase.withFresh { straight in try await TestDatabase.withFresh { interrupted in
             try await resumes(straight: straight, interrupted: interrupted)
         } }
     }
@@ -117,7 +117,7 @@ struct DemoLoadTests {
     @Test("siang demo continues an interrupted load given the same arguments, and refuses other ones unless told to start over",
         .timeLimit(.minutes(5)))
     func command() async throws {
-        try await Self.withDatabase { database in try await command(database) }
+        try await TestDatabase.withFresh { database in try await command(database) }
     }
 
     func command(_ database: TestDatabase.Handle) async throws {
@@ -143,17 +143,6 @@ struct DemoLoadTests {
             ["demo", "--cases", "100", "--seed", "5", "--segment-size", "1000"], database: url)
         #expect(again.status == 0, "a finished load stands in no one's way: \(again.error)")
         #expect(try await database.pool.withConnection { try $0.query("SELECT count(*) FROM cases").first!.int(0) } == Self.total + 100)
-    }
-
-    static func withDatabase(_ body: (TestDatabase.Handle) async throws -> Void) async throws {
-        let database = try await TestDatabase.fresh()
-        do {
-            try await body(database)
-        } catch {
-            await database.pool.shutdown()
-            throw error
-        }
-        await database.pool.shutdown()
     }
 
     final class Counter: @unchecked Sendable {

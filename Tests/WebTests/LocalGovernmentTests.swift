@@ -43,14 +43,7 @@ struct LocalGovernmentTests {
 
     /// Runs `body` on a fresh database, then closes its pool.
     func withDatabase(_ body: (TestDatabase.Handle) async throws -> Void) async throws {
-        let database = try await TestDatabase.fresh()
-        do {
-            try await body(database)
-        } catch {
-            await database.pool.shutdown()
-            throw error
-        }
-        await database.pool.shutdown()
+        try await TestDatabase.withFresh(body)
     }
 
     @Test("a changed file updates names and coverage without losing the agency")
