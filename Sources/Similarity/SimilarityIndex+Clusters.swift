@@ -69,7 +69,8 @@ extension SimilarityIndex {
     public var approximateBytes: Int {
         state.withLock { state in
             var bytes = 0
-            bytes += state.documents.count * 8 + state.slots.count * 16 + state.freeSlots.count * 4
+            // Documents sit inline in their slots: a free slot costs a whole one.
+            bytes += state.freeSlots.count * (MemoryLayout<Document?>.stride + 4) + state.slots.count * 16
             for document in state.allDocuments {
                 bytes += 96 + document.info.area.utf8.count + document.info.category.utf8.count
                 bytes += (document.terms.count + document.placeTerms.count) * 9 + 64

@@ -68,6 +68,8 @@ public struct SimilarityLimits: Sendable, Hashable {
 public final class SimilarityIndex: Sendable {
     public let settings: SimilaritySettings
     public let limits: SimilarityLimits
+    /// `weights(characterWeight:)` for this index's settings.
+    let countWeights: [Float]
     let state = Mutex(State())
     private let idle = Mutex<[FeaturesBox]>([])
     private let complete = Atomic(false)
@@ -135,15 +137,17 @@ public final class SimilarityIndex: Sendable {
     /// (1 + ln tf) for tf 0…127, as a document's weight was computed when it was kept as a Float.
     static let sublinear: [Float] = (0..<128).map { $0 == 0 ? 0 : 1 + Float(log(Double($0))) }
 
-    /// The term frequency weight a count byte stands for: (1 + ln tf) × the kind's weight.
-    static func weight(of count: UInt8, characterWeight: Float) -> Float {
-        count & 0x80 != 0 ? sublinear[Int(count & 0x7F)] * characterWeight : sublinear[Int(count & 0x7F)]
+    /// The term frequency weight each count byte stands for, (1 + ln tf) × the kind's weight: the same
+    /// product the weight kept per term was, made once per index instead of once per term and query.
+    static func weights(characterWeight: Float) -> [Float] {
+        (0..<256).map { byte in byte & 0x80 != 0 ? sublinear[byte & 0x7F] * characterWeight : sublinear[byte & 0x7F] }
     }
 
     /// - Throws: `WordSegmenter.Unavailable` when ICU's data is missing (checked once, here).
     public init(settings: SimilaritySettings = .standard, limits: SimilarityLimits = .standard) throws {
         self.settings = settings
         self.limits = limits
+        countWeights = Self.weights(characterWeight: settings.characterWeight)
         let first = try TextFeatures(settings: settings)
         idle.withLock { $0.append(FeaturesBox(first)) }
     }
@@ -245,7 +249,8 @@ public final class SimilarityIndex: Sendable {
                 sorted,
                 sorted.map { hash in
                     let entry = counts[hash]!
-                    // A word typed more than 127 times weighs as if typed 127 times (1 + ln: 5.84, not more).
+                    // A term found more than 127 times in one text weighs as if found 127 times (1 + ln:
+                    // 5.84, not more): the only place the byte changes a score, for a long or pasted text.
                     return UInt8(min(entry.count, 127)) | (entry.kind == .characters ? 0x80 : 0)
                 }
             )
@@ -333,9 +338,9 @@ public final class SimilarityIndex: Sendable {
         _ query: Query, in state: State, limit: Int, minimumScore: Float, labels: [UInt64: String]
     ) -> [SimilarityMatch] {
         guard limit > 0, !query.terms.isEmpty, let postings = state.postings[query.area] else { return [] }
-        let characterWeight = settings.characterWeight
+        let countWeights = self.countWeights
         func vector(_ terms: [UInt64], _ counts: [UInt8]) -> TermVector {
-            Self.vector(terms: terms, counts: counts, characterWeight: characterWeight, df: state.df)
+            Self.vector(terms: terms, counts: counts, countWeights: countWeights, df: state.df)
         }
         let queryVector = vector(query.terms, query.counts)
         // Rarest terms first, so a capped candidate set keeps the most telling ones.
@@ -383,11 +388,11 @@ public final class SimilarityIndex: Sendable {
         }
     }
 
-    static func vector(terms: [UInt64], counts: [UInt8], characterWeight: Float, df: DocumentFrequencies) -> TermVector {
+    static func vector(terms: [UInt64], counts: [UInt8], countWeights: [Float], df: DocumentFrequencies) -> TermVector {
         var weights = [Float](repeating: 0, count: terms.count)
         var norm: Float = 0
         for index in terms.indices {
-            let weight = Self.weight(of: counts[index], characterWeight: characterWeight) * df.idf(terms[index])
+            let weight = countWeights[Int(counts[index])] * df.idf(terms[index])
             weights[index] = weight
             norm += weight * weight
         }

@@ -28,6 +28,57 @@ import ThaiText
         #expect(matches.count < 2 || matches[0].score > matches[1].score)
     }
 
+    @Test func aCaseThatLeftIsNeverFoundThroughTheSlotAnotherCaseNowUses() throws {
+        let reused = try SimilarityIndex()
+        reused.upsert(IndexedCase(id: 10, area: "1", category: "lighting"), text: "ไฟทางเดินในซอยลาดพร้าว 101 ดับมาสามคืนแล้ว มืดมาก")
+        reused.remove(id: 10)
+        reused.upsert(IndexedCase(id: 11, area: "1", category: "drainage"), text: "ท่อระบายน้ำอุดตัน น้ำท่วมขังหน้าตลาด")
+        #expect(reused.search(text: "ไฟทางเดินในซอยลาดพร้าว 101 ดับ มืดมาก", area: "1").isEmpty)
+        #expect(reused.search(text: "ท่อระบายน้ำอุดตัน น้ำท่วมขัง", area: "1").map(\.id) == [11])
+        #expect(reused.count == 1)
+    }
+
+    @Test func aCaseMovedToAnotherAreaIsFoundOnlyThere() {
+        index.upsert(IndexedCase(id: 2, area: "1044", category: "drainage"), text: "ท่อระบายน้ำอุดตัน น้ำท่วมขังหน้าตลาด")
+        #expect(!index.search(text: "ท่อระบายน้ำอุดตัน น้ำท่วมขัง", area: "1033").contains { $0.id == 2 })
+        #expect(index.search(text: "ท่อระบายน้ำอุดตัน น้ำท่วมขัง", area: "1044").first?.id == 2)
+    }
+
+    @Test func scoresAfterCasesCameAndWentAreThoseOfAnIndexBuiltAfresh() throws {
+        let texts = [
+            "ไฟทางเดินในซอยลาดพร้าว 101 ดับมาสามคืนแล้ว มืดมาก", "ท่อระบายน้ำอุดตัน น้ำท่วมขังหน้าตลาด",
+            "ถนนเป็นหลุมใหญ่ หน้าโรงเรียน รถจักรยานยนต์ล้ม", "ขยะไม่มีคนเก็บมาสองอาทิตย์ หน้าตลาด เหม็นมาก",
+            "ไฟฟ้าดับทั้งซอยลาดพร้าว 101 หม้อแปลงระเบิด",
+        ]
+        let churned = try SimilarityIndex()
+        let fresh = try SimilarityIndex()
+        for round in 0..<3 {
+            for (offset, text) in texts.enumerated() {
+                churned.upsert(IndexedCase(id: Int64(100 * round + offset), area: "1", category: "x"), text: text)
+            }
+            if round < 2 { for offset in texts.indices { churned.remove(id: Int64(100 * round + offset)) } }
+        }
+        for (offset, text) in texts.enumerated() {
+            fresh.upsert(IndexedCase(id: Int64(200 + offset), area: "1", category: "x"), text: text)
+        }
+        for text in texts {
+            let a = churned.search(text: text, area: "1", limit: 5)
+            let b = fresh.search(text: text, area: "1", limit: 5)
+            #expect(a.map(\.score) == b.map(\.score) && a.map(\.id) == b.map(\.id))
+        }
+    }
+
+    @Test func aTermFoundMoreThan127TimesWeighsAs127() throws {
+        let capped = try SimilarityIndex()
+        let many = String(repeating: "ขยะ ", count: 200) + "หน้าตลาด"
+        // 130 times: every term of the run, the character n-grams across its words too, at least 127 times.
+        let enough = String(repeating: "ขยะ ", count: 130) + "หน้าตลาด"
+        capped.upsert(IndexedCase(id: 1, area: "1", category: "x"), text: many)
+        capped.upsert(IndexedCase(id: 2, area: "1", category: "x"), text: enough)
+        let scores = capped.search(text: "ขยะ หน้าตลาด", area: "1", limit: 2)
+        #expect(scores.count == 2 && scores[0].score == scores[1].score, "the two read as the same text: \(scores)")
+    }
+
     @Test func theSameIndexAnswersTheSameWay() {
         let query = "ไฟดับในซอยลาดพร้าว 101"
         #expect(index.search(text: query, area: "1033") == index.search(text: query, area: "1033"))
