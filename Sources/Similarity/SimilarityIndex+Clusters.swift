@@ -64,7 +64,7 @@ extension SimilarityIndex {
         state.withLock { $0.document(id)?.info }
     }
 
-    /// Approximate bytes the index holds (documents, posting lists, frequencies, labels): what the
+    /// Approximate bytes the index holds (documents, posting lists, the term table, labels): what the
     /// README states at a million cases. Counts payloads and a fixed overhead per collection entry.
     public var approximateBytes: Int {
         state.withLock { state in
@@ -73,12 +73,12 @@ extension SimilarityIndex {
             bytes += state.freeSlots.count * (MemoryLayout<Document?>.stride + 4) + state.slots.count * 16
             for document in state.allDocuments {
                 bytes += 96 + document.info.area.utf8.count + document.info.category.utf8.count
-                bytes += (document.terms.count + document.placeTerms.count) * 9 + 64
+                bytes += (document.terms.count + document.placeTerms.count) * 5 + 64
             }
             for area in state.postings.values {
-                for list in area.values { bytes += 48 + list.count * 4 }
+                for list in area.values { bytes += 44 + list.count * 4 }
             }
-            bytes += state.df.termCount * 24
+            bytes += state.terms.approximateBytes
             for label in state.labels.values { bytes += 40 + label.utf8.count }
             return bytes
         }

@@ -64,7 +64,8 @@ public struct SimilarityLimits: Sendable, Hashable {
 ///
 /// Documents keep their term frequencies, not their weights: the IDF moves as cases come and go, and
 /// each query weighs both sides with the current one, so the same index state always gives the same
-/// answer. Safe from any task: ICU work runs outside the lock on a borrowed `TextFeatures`.
+/// answer. Terms are held by the index's own 4-byte numbers (`TermTable`), not their 8-byte hashes.
+/// Safe from any task: ICU work runs outside the lock on a borrowed `TextFeatures`.
 public final class SimilarityIndex: Sendable {
     public let settings: SimilaritySettings
     public let limits: SimilarityLimits
@@ -89,14 +90,31 @@ public final class SimilarityIndex: Sendable {
 
     struct Document {
         var info: IndexedCase
-        /// Distinct terms of the problem, ascending.
-        var terms: [UInt64]
+        /// Distinct terms of the problem, by their numbers in the index's `TermTable`, ascending.
+        var terms: [UInt32]
         /// Per term, its count in the text (at most 127) and, in the high bit, whether it is a character
-        /// n-gram: a byte where a weight took four, over a hundred terms a case (`weight(of:)`).
+        /// n-gram: a byte where a weight took four, over a hundred terms a case (`countWeights`).
         var counts: [UInt8]
         /// Distinct terms naming the place, ascending, and theirs.
-        var placeTerms: [UInt64]
+        var placeTerms: [UInt32]
         var placeCounts: [UInt8]
+
+        /// Every distinct term number of the document (problem and place), ascending.
+        var allTerms: [UInt32] { SimilarityIndex.mergedDistinct(terms, placeTerms) }
+    }
+
+    /// A text's distinct terms by hash, ascending, each with its count byte: what the index numbers.
+    struct CountedTerms {
+        var hashes: [UInt64] = []
+        var counts: [UInt8] = []
+    }
+
+    /// A text's terms counted, the problem's and the place's apart.
+    struct CountedText {
+        var problem: CountedTerms
+        var place: CountedTerms
+        /// Every distinct hash of the text, ascending.
+        var allHashes: [UInt64] { SimilarityIndex.mergedDistinct(problem.hashes, place.hashes) }
     }
 
     /// The index's content. Cases sit in slots (numbers reused when a case leaves), and posting
@@ -105,8 +123,12 @@ public final class SimilarityIndex: Sendable {
         var documents: [Document?] = []
         var slots: [Int64: UInt32] = [:]
         var freeSlots: [UInt32] = []
-        var postings: [String: [UInt64: [UInt32]]] = [:]
-        var df = DocumentFrequencies()
+        /// Per area, per term number, the slots of the cases holding it.
+        var postings: [String: [UInt32: [UInt32]]] = [:]
+        var terms = TermTable()
+        /// Agency codes, each kept once: a code longer than 15 bytes is a heap string, and a million
+        /// cases would each hold a copy of one of a few thousand.
+        var agencies: Set<String> = []
         /// Texts of words and word pairs seen, to explain matches (n-grams are not shown).
         var labels: [UInt64: String] = [:]
         /// While a catch-up runs (`beginCatchUp`): the cases changed live meanwhile, which are newer
@@ -173,7 +195,8 @@ public final class SimilarityIndex: Sendable {
 
     private func upsert(_ info: IndexedCase, text: String, fromSnapshot: Bool) {
         let terms = withFeatures { $0.terms(of: text) }
-        let document = Self.document(info, terms: terms, settings: settings)
+        let counted = Self.counted(terms)
+        var info = info
         state.withLock { state in
             if fromSnapshot {
                 if state.touchedDuringCatchUp?.contains(info.id) == true { return }
@@ -184,7 +207,8 @@ public final class SimilarityIndex: Sendable {
             for term in terms where term.kind != .characters && state.labels[term.hash] == nil {
                 state.labels[term.hash] = term.text
             }
-            state.df.add(document.terms + document.placeTerms)
+            if let agency = info.agency { info.agency = state.agencies.insert(agency).memberAfterInsert }
+            let document = Self.document(info, counted: counted, numbering: &state.terms)
             let slot = state.place(document)
             // In place: a copy of the area's postings taken out and put back would be copied whole on
             // the first write (it is shared with the state), once per filing.
@@ -196,9 +220,9 @@ public final class SimilarityIndex: Sendable {
     /// corpus written for the purpose, so that with few open cases ("มาก", "เต็ม") a common word still
     /// weighs little. Call before the cases are loaded.
     public func addBackground(_ texts: [String]) {
-        let documents = withFeatures { features in texts.map { Set(features.terms(of: $0).map(\.hash)) } }
+        let documents = withFeatures { features in texts.map { Set(features.terms(of: $0).map(\.hash)).sorted() } }
         state.withLock { state in
-            for terms in documents { state.df.add(terms) }
+            for hashes in documents { _ = state.terms.add(hashes) }
         }
     }
 
@@ -240,14 +264,14 @@ public final class SimilarityIndex: Sendable {
         for (info, text) in cases { upsert(info, text: text) }
     }
 
-    private static func document(_ info: IndexedCase, terms: [Term], settings: SimilaritySettings) -> Document {
-        func counted(_ terms: [Term]) -> ([UInt64], [UInt8]) {
+    static func counted(_ terms: [Term]) -> CountedText {
+        func counted(_ terms: [Term]) -> CountedTerms {
             var counts: [UInt64: (count: Int, kind: Term.Kind)] = [:]
             for term in terms { counts[term.hash, default: (0, term.kind)].count += 1 }
             let sorted = counts.keys.sorted()
-            return (
-                sorted,
-                sorted.map { hash in
+            return CountedTerms(
+                hashes: sorted,
+                counts: sorted.map { hash in
                     let entry = counts[hash]!
                     // A term found more than 127 times in one text weighs as if found 127 times (1 + ln:
                     // 5.84, not more): the only place the byte changes a score, for a long or pasted text.
@@ -255,16 +279,57 @@ public final class SimilarityIndex: Sendable {
                 }
             )
         }
-        let problem = counted(terms.filter { !$0.isPlace })
-        let place = counted(terms.filter(\.isPlace))
-        return Document(info: info, terms: problem.0, counts: problem.1, placeTerms: place.0, placeCounts: place.1)
+        return CountedText(problem: counted(terms.filter { !$0.isPlace }), place: counted(terms.filter(\.isPlace)))
+    }
+
+    /// The document of a text entering the index: its terms counted in `numbering` and held by number.
+    private static func document(_ info: IndexedCase, counted: CountedText, numbering: inout TermTable) -> Document {
+        let hashes = counted.allHashes
+        let numbers = numbering.add(hashes)
+        func numbered(_ terms: CountedTerms) -> (terms: [UInt32], counts: [UInt8]) {
+            // Both lists are ascending by hash: one walk finds each term's number.
+            var next = 0
+            let pairs = zip(terms.hashes, terms.counts).map { hash, count in
+                while hashes[next] != hash { next += 1 }
+                return (number: numbers[next], count: count)
+            }.sorted { $0.number < $1.number }
+            return (pairs.map(\.number), pairs.map(\.count))
+        }
+        let problem = numbered(counted.problem)
+        let place = numbered(counted.place)
+        return Document(info: info, terms: problem.terms, counts: problem.counts, placeTerms: place.terms, placeCounts: place.counts)
+    }
+
+    /// The distinct elements of two ascending lists, ascending.
+    static func mergedDistinct<T: Comparable>(_ a: [T], _ b: [T]) -> [T] {
+        guard !b.isEmpty else { return a }
+        guard !a.isEmpty else { return b }
+        var merged: [T] = []
+        merged.reserveCapacity(a.count + b.count)
+        var i = 0
+        var j = 0
+        while i < a.count || j < b.count {
+            let next: T
+            if j == b.count || (i < a.count && a[i] < b[j]) {
+                next = a[i]
+                i += 1
+            } else if i == a.count || b[j] < a[i] {
+                next = b[j]
+                j += 1
+            } else {
+                next = a[i]
+                i += 1
+                j += 1
+            }
+            merged.append(next)
+        }
+        return merged
     }
 
     private static func remove(_ id: Int64, from state: inout State) {
         guard let slot = state.slots.removeValue(forKey: id), let old = state.documents[Int(slot)] else { return }
         state.documents[Int(slot)] = nil
         state.freeSlots.append(slot)
-        state.df.remove(old.terms + old.placeTerms)
         let area = old.info.area
         // In place, as in `upsert`.
         for term in old.terms {
@@ -273,6 +338,8 @@ public final class SimilarityIndex: Sendable {
             if state.postings[area]?[term]?.isEmpty == true { state.postings[area]?[term] = nil }
         }
         if state.postings[area]?.isEmpty == true { state.postings[area] = nil }
+        // After the postings: a number no document holds any more may go to another term.
+        state.terms.remove(old.allTerms)
     }
 
     // MARK: Reading
@@ -291,10 +358,31 @@ public final class SimilarityIndex: Sendable {
         excluding: Set<Int64> = [], limit: Int = 5, minimumScore: Float? = nil
     ) -> [SimilarityMatch] {
         let terms = withFeatures { $0.terms(of: text) }
-        let info = IndexedCase(id: 0, area: area, latitude: latitude, longitude: longitude, category: category ?? "")
-        var query = Query(document: Self.document(info, terms: terms, settings: settings), excluding: excluding)
-        query.category = category
+        let counted = Self.counted(terms)
         return state.withLock { state in
+            let countWeights = self.countWeights
+            func vector(_ terms: CountedTerms) -> IndexVector {
+                // Terms no case holds share nothing, but they weigh in the query's length all the same.
+                var known: [(number: UInt32, count: UInt8)] = []
+                var unknownSquares: Double = 0
+                for (hash, count) in zip(terms.hashes, terms.counts) {
+                    if let number = state.terms.number(of: hash) {
+                        known.append((number, count))
+                    } else {
+                        let weight = Double(countWeights[Int(count)] * state.terms.unseenIDF)
+                        unknownSquares += weight * weight
+                    }
+                }
+                known.sort { $0.number < $1.number }
+                return Self.vector(
+                    terms: known.map(\.number), counts: known.map(\.count), countWeights: countWeights,
+                    terms: state.terms, extraSquares: unknownSquares)
+            }
+            var query = Query(
+                vector: vector(counted.problem), place: vector(counted.place), namesPlace: !counted.place.hashes.isEmpty,
+                hasTerms: !counted.problem.hashes.isEmpty, area: area, latitude: latitude, longitude: longitude,
+                excluding: excluding)
+            query.category = category
             let labels = Dictionary(
                 terms.filter { $0.kind != .characters }.map { ($0.hash, $0.text) }, uniquingKeysWith: { a, _ in a })
             return search(query, in: state, limit: limit, minimumScore: minimumScore ?? limits.minimumScore, labels: labels)
@@ -305,54 +393,49 @@ public final class SimilarityIndex: Sendable {
     public func similar(to id: Int64, limit: Int = 5, minimumScore: Float? = nil) -> [SimilarityMatch] {
         state.withLock { state in
             guard let document = state.document(id) else { return [] }
-            let query = Query(document: document, excluding: [id])
+            let query = Query(
+                vector: vector(document.terms, document.counts, in: state),
+                place: vector(document.placeTerms, document.placeCounts, in: state),
+                namesPlace: !document.placeTerms.isEmpty, hasTerms: !document.terms.isEmpty, area: document.info.area,
+                latitude: document.info.latitude, longitude: document.info.longitude, category: document.info.category,
+                excluding: [id])
             return search(query, in: state, limit: limit, minimumScore: minimumScore ?? limits.minimumScore, labels: state.labels)
         }
     }
 
+    /// The weighted terms of a text, by the index's term numbers.
+    typealias IndexVector = WeightedTerms<UInt32>
+
     struct Query {
-        var terms: [UInt64]
-        var counts: [UInt8]
+        var vector: IndexVector
+        var place: IndexVector
+        /// Whether the text names a place at all (its place terms may all be new to the index).
+        var namesPlace: Bool
+        var hasTerms: Bool
         var area: String
-        var placeTerms: [UInt64]
-        var placeCounts: [UInt8]
         var latitude: Double?
         var longitude: Double?
         var category: String?
         var excluding: Set<Int64>
+    }
 
-        init(document: SimilarityIndex.Document, excluding: Set<Int64>) {
-            terms = document.terms
-            counts = document.counts
-            placeTerms = document.placeTerms
-            placeCounts = document.placeCounts
-            area = document.info.area
-            latitude = document.info.latitude
-            longitude = document.info.longitude
-            category = document.info.category
-            self.excluding = excluding
-        }
+    private func vector(_ terms: [UInt32], _ counts: [UInt8], in state: State) -> IndexVector {
+        Self.vector(terms: terms, counts: counts, countWeights: countWeights, terms: state.terms, extraSquares: 0)
     }
 
     private func search(
         _ query: Query, in state: State, limit: Int, minimumScore: Float, labels: [UInt64: String]
     ) -> [SimilarityMatch] {
-        guard limit > 0, !query.terms.isEmpty, let postings = state.postings[query.area] else { return [] }
-        let countWeights = self.countWeights
-        func vector(_ terms: [UInt64], _ counts: [UInt8]) -> TermVector {
-            Self.vector(terms: terms, counts: counts, countWeights: countWeights, df: state.df)
-        }
-        let queryVector = vector(query.terms, query.counts)
+        guard limit > 0, query.hasTerms, let postings = state.postings[query.area] else { return [] }
         // Rarest terms first, so a capped candidate set keeps the most telling ones.
-        let ordered = query.terms.compactMap { term in postings[term].map { (term, $0) } }
-            .sorted { $0.1.count != $1.1.count ? $0.1.count < $1.1.count : $0.0 < $1.0 }
+        let ordered = query.vector.terms.compactMap { term in postings[term].map { (term, $0) } }
+            .sorted { $0.1.count != $1.1.count ? $0.1.count < $1.1.count : state.terms.hash(of: $0.0) < state.terms.hash(of: $1.0) }
         var candidates = Set<UInt32>()
         for (_, list) in ordered {
             if candidates.count >= limits.maximumCandidates { break }
             candidates.formUnion(list.prefix(limits.maximumCandidates - candidates.count))
         }
-        let queryPlace = vector(query.placeTerms, query.placeCounts)
-        var matches: [(id: Int64, score: Float, vector: TermVector)] = []
+        var matches: [(id: Int64, score: Float, vector: IndexVector)] = []
         for slot in candidates {
             guard let document = state.documents[Int(slot)], !query.excluding.contains(document.info.id) else { continue }
             let id = document.info.id
@@ -363,13 +446,13 @@ public final class SimilarityIndex: Sendable {
                 if Self.metres(lat, lon, otherLat, otherLon) > limits.radiusMetres { continue }
                 located = true
             }
-            let candidate = vector(document.terms, document.counts)
-            var score = queryVector.cosine(with: candidate)
+            let candidate = vector(document.terms, document.counts, in: state)
+            var score = query.vector.cosine(with: candidate)
             // Near each other by coordinates, the place is settled; otherwise the places the two texts
             // name must agree too, or the same complaint about another soi would pass for this one.
-            if !located, !queryPlace.isEmpty, !document.placeTerms.isEmpty {
-                let place = vector(document.placeTerms, document.placeCounts)
-                score *= queryPlace.cosine(with: place)
+            if !located, query.namesPlace, !document.placeTerms.isEmpty {
+                let place = vector(document.placeTerms, document.placeCounts, in: state)
+                score *= query.place.cosine(with: place)
             }
             if score > 0, let category = query.category, category == document.info.category {
                 score = min(1, score * 1.05)
@@ -377,29 +460,40 @@ public final class SimilarityIndex: Sendable {
             if score >= minimumScore { matches.append((id, score, candidate)) }
         }
         matches.sort { $0.score != $1.score ? $0.score > $1.score : $0.id < $1.id }
+        // Shared terms by their hashes, so that ties fall the same way whatever numbers the terms got.
+        func shared(_ a: IndexVector, _ b: IndexVector, first count: Int) -> [UInt64] {
+            a.sharedTerms(with: b).map { (hash: state.terms.hash(of: $0.term), contribution: $0.contribution) }
+                .sorted { $0.contribution != $1.contribution ? $0.contribution > $1.contribution : $0.hash < $1.hash }
+                .prefix(count).map(\.hash)
+        }
         return matches.prefix(limit).map { match in
-            var shared = queryVector.sharedTerms(with: match.vector).prefix(6).map(\.term)
+            var hashes = shared(query.vector, match.vector, first: 6)
             if let document = state.document(match.id) {
-                let place = vector(document.placeTerms, document.placeCounts)
-                shared += queryPlace.sharedTerms(with: place).prefix(3).map(\.term)
+                hashes += shared(query.place, vector(document.placeTerms, document.placeCounts, in: state), first: 3)
             }
-            let words = shared.compactMap { labels[$0] ?? state.labels[$0] }
+            let words = hashes.compactMap { labels[$0] ?? state.labels[$0] }
             return SimilarityMatch(id: match.id, score: match.score, sharedWords: words)
         }
     }
 
-    static func vector(terms: [UInt64], counts: [UInt8], countWeights: [Float], df: DocumentFrequencies) -> TermVector {
-        var weights = [Float](repeating: 0, count: terms.count)
-        var norm: Float = 0
-        for index in terms.indices {
-            let weight = countWeights[Int(counts[index])] * df.idf(terms[index])
+    /// TF-IDF weights of numbered terms, scaled to unit length; `extraSquares` is the sum of the squared
+    /// weights of terms left out (a query's terms no case holds), which count in the length.
+    static func vector(
+        terms numbers: [UInt32], counts: [UInt8], countWeights: [Float], terms: TermTable, extraSquares: Double
+    ) -> IndexVector {
+        var weights = [Float](repeating: 0, count: numbers.count)
+        // In Double: the sum then does not depend on the order the numbers put the terms in, which is
+        // the index's history, so an index built afresh gives the same scores.
+        var squares = extraSquares
+        for index in numbers.indices {
+            let weight = countWeights[Int(counts[index])] * terms.idf(numbers[index])
             weights[index] = weight
-            norm += weight * weight
+            squares += Double(weight) * Double(weight)
         }
-        norm = norm.squareRoot()
+        let norm = Float(squares.squareRoot())
         guard norm > 0 else { return .empty }
         for index in weights.indices { weights[index] /= norm }
-        return TermVector(sortedTerms: terms, weights: weights)
+        return IndexVector(sortedTerms: numbers, weights: weights)
     }
 
     /// Great-circle distance in metres (haversine; a few metres off at most over a district).

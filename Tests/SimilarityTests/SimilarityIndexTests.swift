@@ -38,6 +38,28 @@ import ThaiText
         #expect(reused.count == 1)
     }
 
+    @Test func termsOfACaseThatLeftGiveTheirNumbersToNewTermsAndAnswersStayThoseOfAFreshIndex() throws {
+        let lighting = "ไฟทางเดินในซอยลาดพร้าว 101 ดับมาสามคืนแล้ว มืดมาก"
+        let rubbish = "ขยะไม่มีคนเก็บมาสองอาทิตย์ หน้าตลาด เหม็นมาก"
+        let drains = "ท่อระบายน้ำอุดตัน น้ำท่วมขังหน้าตลาด"
+        let reused = try SimilarityIndex()
+        reused.upsert(IndexedCase(id: 1, area: "1", category: "lighting"), text: lighting)
+        reused.upsert(IndexedCase(id: 2, area: "1", category: "waste"), text: rubbish)
+        reused.remove(id: 1)
+        // Its terms no case holds any more: their numbers go to the new case's terms.
+        reused.upsert(IndexedCase(id: 3, area: "1", category: "drainage"), text: drains)
+        let fresh = try SimilarityIndex()
+        fresh.upsert(IndexedCase(id: 2, area: "1", category: "waste"), text: rubbish)
+        fresh.upsert(IndexedCase(id: 3, area: "1", category: "drainage"), text: drains)
+        for query in [lighting, "ขยะไม่มีคนเก็บ เหม็น หน้าตลาด", "ท่ออุดตัน น้ำท่วมขัง หน้าตลาด"] {
+            #expect(reused.search(text: query, area: "1") == fresh.search(text: query, area: "1"), "\(query)")
+        }
+        #expect(reused.search(text: lighting, area: "1").isEmpty)
+        let found = reused.search(text: "ท่ออุดตัน น้ำท่วมขัง หน้าตลาด", area: "1")
+        #expect(found.first?.id == 3 && found.first?.sharedWords.contains("ท่อ") == true, "\(found)")
+        #expect(reused.similar(to: 3) == fresh.similar(to: 3))
+    }
+
     @Test func aCaseMovedToAnotherAreaIsFoundOnlyThere() {
         index.upsert(IndexedCase(id: 2, area: "1044", category: "drainage"), text: "ท่อระบายน้ำอุดตัน น้ำท่วมขังหน้าตลาด")
         #expect(!index.search(text: "ท่อระบายน้ำอุดตัน น้ำท่วมขัง", area: "1033").contains { $0.id == 2 })
