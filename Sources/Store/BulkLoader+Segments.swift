@@ -67,7 +67,7 @@ extension BulkLoader {
     /// database, so they are all its own) and forgets it.
     public func discardSegmentedLoad() async throws {
         try await pool.transaction { connection in
-            try connection.execute("TRUNCATE cases, case_events, case_contacts, idempotency_keys, contact_reads, case_subscriptions, outbox, outbox_attempts, case_photos, photo_blobs, case_follows")
+            try connection.execute(Self.truncateCases)
             try connection.execute("DELETE FROM demo_loads")
             try connection.execute(Self.createCaseIndexes + Self.createEventIndexes)
         }
@@ -166,7 +166,7 @@ extension BulkLoader {
         try connection.execute("SET synchronous_commit = off")
         try connection.inTransaction { connection in
             if first {
-                try connection.execute("TRUNCATE cases, case_contacts, idempotency_keys, contact_reads, case_subscriptions, outbox, outbox_attempts, case_photos, photo_blobs, case_follows")
+                try connection.execute(Self.truncateCasesButTimelines)
             }
             var nextID = firstID
             var remaining = size

@@ -104,7 +104,7 @@ public struct BulkLoader: Sendable {
             try connection.execute("SET synchronous_commit = off")
             return try connection.inTransaction { connection in
                 // Photos go with the cases they belong to (case_photos references cases).
-                try connection.execute("TRUNCATE cases, case_contacts, idempotency_keys, contact_reads, case_subscriptions, outbox, outbox_attempts, case_photos, photo_blobs, case_follows")
+                try connection.execute(Self.truncateCasesButTimelines)
                 var nextID = first
                 var loaded = 0
                 _ = try connection.copyIn(Self.copyCases + " WITH (FREEZE)") {
@@ -138,7 +138,7 @@ public struct BulkLoader: Sendable {
         } catch {
             // One half failed: leave the tables empty as they were, whole again.
             _ = try? await pool.withConnection { connection in
-                try connection.execute("TRUNCATE cases, case_events, case_contacts, idempotency_keys, contact_reads, case_subscriptions, outbox, outbox_attempts, case_photos, photo_blobs, case_follows")
+                try connection.execute(Self.truncateCases)
             }
             _ = try? await pool.withConnection { try $0.execute(Self.createCaseIndexes + Self.createEventIndexes) }
             throw error
@@ -181,6 +181,13 @@ public struct BulkLoader: Sendable {
             return loaded
         }
     }
+
+    /// Empties the tables of cases and what hangs off them, except the timelines (`case_events`), which a
+    /// load fills on a connection of its own: what a load replaces.
+    static let truncateCasesButTimelines =
+        "TRUNCATE cases, case_contacts, idempotency_keys, contact_reads, case_subscriptions, outbox, outbox_attempts, case_photos, photo_blobs, case_follows"
+    /// Empties them all, timelines too: a load given up, or started again.
+    static let truncateCases = truncateCasesButTimelines + ", case_events"
 
     static let copyCases = """
         COPY cases (id, code, secret_hash, kind, channel, text, public_text, is_public, status, province_code,
