@@ -3,6 +3,7 @@ public import Domain
 public import Foundation
 public import Store
 import ThaiText
+import JSONBytes
 
 /// Participatory budgeting (งบประมาณแบบมีส่วนร่วม): an agency opens a round for its area, residents
 /// submit ideas, staff cost them into projects, verified residents vote with knapsack ballots, and the
@@ -181,7 +182,7 @@ public struct BudgetService: Sendable {
             return RoundFigures(
                 round: round, phase: phase(of: round), verifiedVoters: counted.verifiedVoters, ballots: counted.ballots,
                 turnout: counted.verifiedVoters > 0
-                    ? (Double(counted.ballots) / Double(counted.verifiedVoters) * 1000).rounded() / 1000 : nil,
+                    ? (Double(counted.ballots) / Double(counted.verifiedVoters)).rounded(toPlaces: 3) : nil,
                 winners: won.map(\.projectID), spent: won.reduce(0) { $0 + $1.cost })
         }
     }

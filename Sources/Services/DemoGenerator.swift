@@ -3,6 +3,7 @@ public import Foundation
 import Statistics
 public import Store
 import ThaiText
+import JSONBytes
 
 /// Makes realistic synthetic cases for demos and benchmarks: categories, areas and agencies
 /// with a realistic skew, and lifecycles with acknowledgements, transfers, results, overdue
@@ -241,7 +242,7 @@ public struct DemoGenerator: Sendable {
                     channel: ["web", "line", "api", "phone", "web", "line"][random.int(6)], text: text.text,
                     publicText: text.publicText,
                     isPublic: visible, publicRequested: visible,
-                    area: area, categoryCode: category, confidence: (confidence * 1000).rounded() / 1000, filedAt: filedAt,
+                    area: area, categoryCode: category, confidence: confidence.rounded(toPlaces: 3), filedAt: filedAt,
                     due: reference.deadlines.dueDates(filedAt: filedAt, category: category, agency: state.agencyCode),
                     state: state, events: events)
             }

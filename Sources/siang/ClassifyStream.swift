@@ -232,6 +232,6 @@ struct ClassifyStream {
     }
 
     static func rounded(_ value: Double) -> Double {
-        (value * 10_000).rounded() / 10_000
+        value.rounded(toPlaces: 4)
     }
 }

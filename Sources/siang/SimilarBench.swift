@@ -9,6 +9,7 @@ import Services
 import Setup
 import Similarity
 import Store
+import JSONBytes
 
 /// `siang bench similar`: the memory of the similarity index over the database's open public cases
 /// (load `siang demo` first), and the latency of `POST /api/v1/cases/similar` with concurrent clients
@@ -121,7 +122,7 @@ struct SimilarBench: AsyncParsableCommand {
         var samples = results.flatMap(\.0)
         samples.sort()
         guard !samples.isEmpty else { return }
-        func rounded(_ value: Double) -> Double { (value * 100).rounded() / 100 }
+        func rounded(_ value: Double) -> Double { value.rounded(toPlaces: 2) }
         report.clients = clients
         report.requests = samples.count
         report.errors = results.reduce(0) { $0 + $1.1 }

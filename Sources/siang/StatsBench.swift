@@ -7,6 +7,7 @@ import Statistics
 import Postgres
 import Store
 import Web
+import JSONBytes
 
 /// `siang bench stats`: the statistics engine alone, on one thread, over generated cases or the
 /// database's.
@@ -153,7 +154,7 @@ struct StatsBench: AsyncParsableCommand {
             samples.append((clock.now - before).seconds * 1000)
         } while (clock.now - start).seconds < seconds || samples.count < 5
         samples.sort()
-        func rounded(_ value: Double) -> Double { (value * 100).rounded() / 100 }
+        func rounded(_ value: Double) -> Double { value.rounded(toPlaces: 2) }
         return Timing(
             query: name, groups: groups, runs: samples.count, median_ms: rounded(samples[samples.count / 2]),
             p99_ms: rounded(samples[min(samples.count - 1, Int(Double(samples.count) * 0.99))]))

@@ -2,6 +2,7 @@ import Domain
 import Foundation
 import Services
 import Statistics
+import JSONBytes
 
 
 /// The JSON shapes of participatory budgeting, for the public and the staff API.
@@ -106,7 +107,7 @@ enum BudgetJSON {
     ) -> Outcome {
         Outcome(
             rule: outcome.rule.rawValue, binding: binding, ballots: ballots, winners: outcome.winners,
-            spent: outcome.spent, voter_share: outcome.voterShare.map { ($0 * 100).rounded() / 100 },
+            spent: outcome.spent, voter_share: outcome.voterShare?.rounded(toPlaces: 2),
             projects: outcome.projects.map { result in
                 var reason = "no_votes"
                 var remaining: Int64?
@@ -115,13 +116,13 @@ enum BudgetJSON {
                 case .selected(let left, let share):
                     reason = "selected"
                     remaining = left
-                    amount = share.map { ($0 * 100).rounded() / 100 }
+                    amount = share?.rounded(toPlaces: 2)
                 case .doesNotFit(let left):
                     reason = "does_not_fit"
                     remaining = left
                 case .supportersCannotAfford(let money):
                     reason = "supporters_cannot_afford"
-                    amount = (money * 100).rounded() / 100
+                    amount = money.rounded(toPlaces: 2)
                 case .noVotes: break
                 }
                 let proposal = binding ? proposals[result.id] : nil

@@ -3,6 +3,7 @@ import Foundation
 import Services
 import Statistics
 import ThaiText
+import JSONBytes
 
 /// JSON shapes of cases, built from records and reference data. Every date is ISO 8601 in
 /// Bangkok time; every name comes in Thai and English.
@@ -139,7 +140,7 @@ struct CaseJSONBuilder {
         let category = reference.categories[code]
         return CategoryRefJSON(
             code: code, name_th: category?.nameTH ?? code, name_en: category?.nameEN ?? code,
-            confidence: withPrediction ? record.predictedConfidence.map { ($0 * 1000).rounded() / 1000 } : nil,
+            confidence: withPrediction ? record.predictedConfidence?.rounded(toPlaces: 3) : nil,
             predicted: withPrediction ? record.predictedCategory : nil)
     }
 
@@ -192,7 +193,7 @@ struct CaseJSONBuilder {
             title: record.publicTitle, text: record.publicText, category: category(record, withPrediction: false),
             agency: name(agency: state.agencyCode), area: area(record.area, source: nil),
             location: record.latitude.flatMap { lat in
-                record.longitude.map { LocationJSON(lat: (lat * 1000).rounded() / 1000, lon: ($0 * 1000).rounded() / 1000) }
+                record.longitude.map { LocationJSON(lat: lat.rounded(toPlaces: 3), lon: $0.rounded(toPlaces: 3)) }
             },
             address: nil, filed_at: BangkokTime.format(record.filedAt), updated_at: BangkokTime.format(record.updatedAt),
             acknowledged_at: state.acknowledgedAt.map(BangkokTime.format),

@@ -2,6 +2,7 @@ import Classification
 import Domain
 import Hummingbird
 import Services
+import JSONBytes
 
 /// `POST /api/v1/category-suggestion` `{"text": "…"}`: the category the classifier would give
 /// the text, for the filing form to suggest while the citizen types; with `"area"` (as in a
@@ -86,7 +87,7 @@ struct CategorySuggestionController {
         let prediction = placement.prediction
         let category = reference.categories[prediction.category]
         let language = PageKit.language(of: request)
-        let rounded: (Double) -> Double = { ($0 * 1000).rounded() / 1000 }
+        let rounded: (Double) -> Double = { $0.rounded(toPlaces: 3) }
         var suggestion = Suggestion(
             category: prediction.category,
             name: reference.categoryName(prediction.category, language),

@@ -2,6 +2,7 @@ import Domain
 import Foundation
 import Services
 import Statistics
+import JSONBytes
 
 /// The JSON shapes of consultations, for the public and the staff API.
 enum ConsultationJSON {
@@ -56,7 +57,7 @@ enum ConsultationJSON {
     }
 
     static func stances(_ counts: StanceCounts) -> Stances {
-        func share(_ stance: OpinionStance) -> Double { (counts.share(stance) * 1000).rounded() / 1000 }
+        func share(_ stance: OpinionStance) -> Double { counts.share(stance).rounded(toPlaces: 3) }
         return Stances(
             agree: counts.agree, disagree: counts.disagree, neutral: counts.neutral, agree_share: share(.agree),
             disagree_share: share(.disagree), neutral_share: share(.neutral))

@@ -4,6 +4,7 @@ import Hummingbird
 import NIOCore
 import Services
 import Statistics
+import JSONBytes
 
 /// Consultation statistics and open data: `GET /api/v1/stats/consultations` (every consultation's
 /// participation and how long the agency took to respond), and as CSV the opinions of closed
@@ -44,7 +45,7 @@ struct ConsultationOpenDataController {
         return sorted.count % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
     }
 
-    static func round(_ value: Double) -> Double { (value * 10).rounded() / 10 }
+    static func round(_ value: Double) -> Double { value.rounded(toPlaces: 1) }
 
     static func figures(_ figures: [ConsultationService.Figures]) -> StatisticsJSON {
         StatisticsJSON(

@@ -2,6 +2,7 @@ import Domain
 import Foundation
 import Hummingbird
 import Services
+import JSONBytes
 
 /// `GET /api/v1/stats/classifier`: for each classifier model version, the finished cases it classified
 /// and the share that finished in the category it chose: accuracy as the service lives it.
@@ -34,7 +35,7 @@ struct ModelStatisticsController {
                 versions: versions.map {
                     VersionJSON(
                         version: $0.version, cases: $0.cases, category_changed: $0.changed,
-                        share_kept: $0.cases == 0 ? nil : ($0.kept * 10_000).rounded() / 10_000)
+                        share_kept: $0.cases == 0 ? nil : $0.kept.rounded(toPlaces: 4))
                 }),
             headers: [.cacheControl: "public, max-age=60"])
     }

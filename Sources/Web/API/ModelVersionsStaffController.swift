@@ -4,6 +4,7 @@ import Hummingbird
 import Services
 import Setup
 import Statistics
+import JSONBytes
 
 /// The classifier's model versions for administrators: list them with their comparisons, train a
 /// candidate from the settled cases, promote one (only if not worse than the live model, unless
@@ -33,7 +34,7 @@ struct ModelVersionsStaffController {
             macro_f1 = Self.rounded(scores.macroF1)
         }
 
-        static func rounded(_ value: Double) -> Double { (value * 10_000).rounded() / 10_000 }
+        static func rounded(_ value: Double) -> Double { value.rounded(toPlaces: 4) }
     }
 
     struct ComparisonJSON: Encodable {

@@ -184,7 +184,7 @@ struct Open311Controller {
             .compactMap { $0.flatMap { reference.areas[$0] } }
             .map { english ? $0.nameEN : $0.nameTH }
         // The public's location is rounded to about a hundred metres, as on the case page.
-        func rounded(_ value: Double?) -> Double? { value.map { ($0 * 1000).rounded() / 1000 } }
+        func rounded(_ value: Double?) -> Double? { value?.rounded(toPlaces: 3) }
         let notes = state.resolution.map { PersonalData.redact($0) }
             ?? state.rejectionReason.map { english ? $0.nameEN : $0.nameTH }
         return ServiceRequest(

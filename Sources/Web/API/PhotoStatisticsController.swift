@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Services
+import JSONBytes
 
 /// `GET /api/v1/stats/photos`: how many cases carry the citizen's photos, and how many finished cases
 /// an officer's result photos ("after"), of all cases.
@@ -23,7 +24,7 @@ struct PhotoStatisticsController {
     @Sendable func shares(_ request: Request, context: SiangRequestContext) async throws -> Response {
         let shares = try await photos.shares()
         func share(_ part: Int, _ whole: Int) -> Double? {
-            whole == 0 ? nil : (Double(part) / Double(whole) * 10_000).rounded() / 10_000
+            whole == 0 ? nil : (Double(part) / Double(whole)).rounded(toPlaces: 4)
         }
         return try JSONResponse.make(
             SharesJSON(

@@ -2,6 +2,7 @@ import Domain
 import Foundation
 import Services
 import Statistics
+import JSONBytes
 
 /// A case like the text asked about, in the public's view: redacted fields, how alike, and why.
 struct SimilarCaseJSON: Encodable {
@@ -31,7 +32,7 @@ struct SimilarCaseJSON: Encodable {
         area = json.area(record.area, source: nil)
         filed_at = BangkokTime.format(record.filedAt)
         me_too_count = record.meTooCount
-        score = (similar.score * 1000).rounded() / 1000
+        score = similar.score.rounded(toPlaces: 3)
         shared_words = similar.sharedWords
         url = "/api/v1/cases/\(record.code)"
     }

@@ -2,6 +2,7 @@ import Domain
 import Foundation
 import Services
 import Statistics
+import JSONBytes
 
 /// JSON shapes of statistics.
 struct DurationJSON: Encodable {
@@ -100,7 +101,7 @@ struct StatisticsJSONBuilder {
     let reference: Reference
 
     static func rounded(_ value: Double?) -> Double? {
-        value.map { ($0 * 10_000).rounded() / 10_000 }
+        value?.rounded(toPlaces: 4)
     }
 
     func figures(_ group: GroupFigures, withKey: Bool = true, rank: Int? = nil) -> FiguresJSON {
