@@ -79,6 +79,7 @@ extension SimilarityIndex {
                 for list in area.values { bytes += 44 + list.count * 4 }
             }
             bytes += state.terms.approximateBytes
+            for agency in state.agencies { bytes += 32 + agency.utf8.count }
             for label in state.labels.values { bytes += 40 + label.utf8.count }
             return bytes
         }

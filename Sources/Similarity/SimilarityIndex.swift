@@ -482,8 +482,8 @@ public final class SimilarityIndex: Sendable {
         terms numbers: [UInt32], counts: [UInt8], countWeights: [Float], terms: TermTable, extraSquares: Double
     ) -> IndexVector {
         var weights = [Float](repeating: 0, count: numbers.count)
-        // In Double: the sum then does not depend on the order the numbers put the terms in, which is
-        // the index's history, so an index built afresh gives the same scores.
+        // In Double: the sum then practically never depends on the order the numbers put the terms in,
+        // which is the index's history, so an index built afresh gives the same scores.
         var squares = extraSquares
         for index in numbers.indices {
             let weight = countWeights[Int(counts[index])] * terms.idf(numbers[index])

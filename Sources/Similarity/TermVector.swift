@@ -64,14 +64,15 @@ extension WeightedTerms {
     public func cosine(with other: Self) -> Float {
         var i = 0
         var j = 0
-        // In Double, so that the sum does not hang on the order of the terms (the similarity index's
-        // numbers for them depend on its history).
+        // In Double, so that the sum practically never hangs on the order of the terms (the similarity
+        // index's numbers for them depend on its history): every product is exact, and rounding the sum
+        // to a Float hides the order's last-bit differences.
         var sum: Double = 0
         while i < terms.count, j < other.terms.count {
             let a = terms[i]
             let b = other.terms[j]
             if a == b {
-                sum += Double(weights[i] * other.weights[j])
+                sum += Double(weights[i]) * Double(other.weights[j])
                 i += 1
                 j += 1
             } else if a < b {
@@ -86,7 +87,7 @@ extension WeightedTerms {
     /// The cosine of two vectors (see `cosine(with:)`).
     public static func cosine(_ a: Self, _ b: Self) -> Float { a.cosine(with: b) }
 
-    /// The terms both vectors have, each with its share of the cosine, largest first (ties by hash):
+    /// The terms both vectors have, each with its share of the cosine, largest first (ties by term):
     /// what explains a match.
     public func sharedTerms(with other: Self) -> [(term: Key, contribution: Float)] {
         var shared: [(term: Key, contribution: Float)] = []

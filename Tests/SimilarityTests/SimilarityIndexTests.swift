@@ -38,6 +38,29 @@ import ThaiText
         #expect(reused.count == 1)
     }
 
+    @Test func scoresAreTheCosinesOfTheTextsTFIDFVectorsWithWordsNoCaseHoldsCountedInTheQuery() throws {
+        let texts = ["ขยะไม่มีคนเก็บ เหม็นมาก", "ท่อระบายน้ำอุดตัน น้ำท่วมขัง", "ไฟทางดับ มืดมาก ไม่มีใครมาซ่อม"]
+        let queries = ["ขยะ เหม็น ไม่มีคนมาเก็บเลย สกปรก แมลงวันตอม", "น้ำท่วมขัง ท่ออุดตัน ยุงเยอะ"]
+        let features = try TextFeatures()
+        // Without place words the index's score is the plain cosine (no place factor, no category nudge).
+        for text in texts + queries { #expect(features.terms(of: text).allSatisfy { !$0.isPlace }, "\(text)") }
+        let index = try SimilarityIndex()
+        var frequencies = DocumentFrequencies()
+        for (offset, text) in texts.enumerated() {
+            index.upsert(IndexedCase(id: Int64(offset + 1), area: "1", category: "x"), text: text)
+            frequencies.add(features.terms(of: text).map(\.hash))
+        }
+        for query in queries {
+            let expected = features.vector(of: query, frequencies: frequencies)
+            let matches = index.search(text: query, area: "1", limit: 3, minimumScore: 0.0001)
+            #expect(!matches.isEmpty)
+            for match in matches {
+                let cosine = expected.cosine(with: features.vector(of: texts[Int(match.id) - 1], frequencies: frequencies))
+                #expect(abs(match.score - cosine) < 1e-5, "\(query) → case \(match.id): \(match.score) against \(cosine)")
+            }
+        }
+    }
+
     @Test func termsOfACaseThatLeftGiveTheirNumbersToNewTermsAndAnswersStayThoseOfAFreshIndex() throws {
         let lighting = "ไฟทางเดินในซอยลาดพร้าว 101 ดับมาสามคืนแล้ว มืดมาก"
         let rubbish = "ขยะไม่มีคนเก็บมาสองอาทิตย์ หน้าตลาด เหม็นมาก"
