@@ -28,6 +28,24 @@ struct PercentileTests {
         }
     }
 
+    @Test("by counting, the median and 90th percentile equal sorting's, negative and repeated values included")
+    func countingMatchesSorting() {
+        var generator = SystemRandomNumberGenerator()
+        for count in [1, 2, 3, 10, 999, Percentile.countingThreshold - 1, Percentile.countingThreshold, 200_001] {
+            for range in [Int32(0)...3, 0...1_000, 0...5_000_000, -70_000...70_000, -1_000_000_000...1_000_000_000] {
+                let values = (0..<count).map { _ in Int32.random(in: range, using: &generator) }
+                let (median, p90) = values.withUnsafeBufferPointer { Percentile.countedMedianAndP90(of: $0) }
+                #expect(median == reference(0.5, values), "median of \(count) values in \(range)")
+                #expect(p90 == reference(0.9, values), "p90 of \(count) values in \(range)")
+            }
+        }
+        // Every value in one bucket of the high 16 bits, and the two ranks of each percentile in two buckets.
+        for values: [Int32] in [Array(repeating: 42, count: 100_000), (0..<100_000).map { Int32($0) * 7 }] {
+            let (median, p90) = values.withUnsafeBufferPointer { Percentile.countedMedianAndP90(of: $0) }
+            #expect(median == reference(0.5, values) && p90 == reference(0.9, values))
+        }
+    }
+
     @Test("known values: one value, two values, PostgreSQL's interpolation")
     func knownValues() {
         func both(_ values: [Int32]) -> (Double?, Double?) {
