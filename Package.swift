@@ -178,7 +178,7 @@ let package = Package(
         ),
         .target(
             name: "TestSupport",
-            dependencies: ["Postgres", "Store", "Setup", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["Postgres", "Store", "Services", "Setup", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "ThaiTextTests", dependencies: ["ThaiText"], swiftSettings: swiftSettings),
@@ -192,7 +192,7 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "DomainTests", dependencies: ["Domain", "TestSupport"], swiftSettings: swiftSettings),
+        .testTarget(name: "DomainTests", dependencies: ["Domain", "Services", "TestSupport"], swiftSettings: swiftSettings),
         .testTarget(name: "StatisticsTests", dependencies: ["Statistics", "Domain"], swiftSettings: swiftSettings),
         .testTarget(
             name: "WebTests",

@@ -33,7 +33,8 @@ extension DuplicateService {
             throw DomainError.invalid(
                 "agency_required", th: "กรุณาระบุหน่วยงาน (agency)", en: "Name the agency (\"agency\").")
         }
-        let clusters = index.clusters(agency: agency)
+        // A search per open case of the agency: seconds for a large one, off the pool's threads.
+        let clusters = try await onOwnThread { [index] in index.clusters(agency: agency) }
         let records = Dictionary(
             try await store.records(ids: clusters.flatMap(\.ids)).map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         return clusters.compactMap { cluster in
