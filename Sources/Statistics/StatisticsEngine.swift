@@ -6,88 +6,41 @@ public enum StatisticsEngine {
 
     /// The figures of every non-empty group, ordered by the groups' keys.
     /// - Parameter now: Unix seconds; what "overdue" and "deadline passed" are measured against.
+    ///
+    /// A question over many rows is counted in chunks, one per core at once (`Chunks`): an all-time
+    /// question at ten million cases is otherwise a scan of every row on one thread.
     public static func figures(_ columns: FactColumns, query: StatisticsQuery, now: Int64) -> [GroupFigures] {
+        figures(columns, query: query, now: now, rowsPerChunk: Chunks.rowsPerChunk, cores: Chunks.cores)
+    }
+
+    /// `figures` with the chunking given (tests cut a few thousand rows into several chunks).
+    static func figures(
+        _ columns: FactColumns, query: StatisticsQuery, now: Int64, rowsPerChunk: Int, cores: Int
+    ) -> [GroupFigures] {
         let rows = matchingRows(columns, query: query)
         let dimensions = Array(query.groupBy.prefix(2))
         let (groupOf, groupKeys) = groups(columns, dimensions: dimensions, rows: rows)
         let groupCount = groupKeys.count
         guard groupCount > 0 else { return [] }
-
-        // Flat counters, one slot per group, so the scan does nothing but arithmetic.
-        enum Counter: Int, CaseIterable {
-            case filed, open, resolved, rejected, merged, withdrawn, overdue, acknowledged, answered, resolvedTime
-            case firstDue, firstMet, resolutionDue, resolutionMet, results, reopened, appeals, ratings, ratingSum
-            case star1, star2, star3, star4, star5
-        }
+        let chunks = Chunks(count: rows.count, groups: groupCount, rowsPerChunk: rowsPerChunk, cores: cores)
         let width = Counter.allCases.count
-        var counters = [Int](repeating: 0, count: groupCount * width)
-        let statuses = FactColumns.statuses
-        let isOpen = statuses.map(\.isOpen)
-        let isResolved = statuses.map { $0 == .resolved || $0 == .closed }
-        let rejected = Int32(statuses.firstIndex(of: .rejected)!)
-        let merged = Int32(statuses.firstIndex(of: .merged)!)
-        let withdrawn = Int32(statuses.firstIndex(of: .withdrawn)!)
-
-        counters.withUnsafeMutableBufferPointer { counters in
-            columns.status.withUnsafeBufferPointer { status in
-            columns.filed.withUnsafeBufferPointer { filed in
-            columns.acknowledged.withUnsafeBufferPointer { acknowledgedColumn in
-            columns.firstAnswered.withUnsafeBufferPointer { answeredColumn in
-            columns.resolved.withUnsafeBufferPointer { resolvedColumn in
-            columns.acknowledgeDue.withUnsafeBufferPointer { acknowledgeDue in
-            columns.firstAnswerDue.withUnsafeBufferPointer { firstAnswerDue in
-            columns.resolutionDue.withUnsafeBufferPointer { resolutionDue in
-            columns.reopens.withUnsafeBufferPointer { reopensColumn in
-            columns.rating.withUnsafeBufferPointer { ratingColumn in
-                for (index, row) in rows.enumerated() {
-                    let r = Int(row)
-                    let base = Int(groupOf[index]) * width
-                    @inline(__always) func count(_ counter: Counter, _ amount: Int = 1) { counters[base + counter.rawValue] &+= amount }
-                    let state = status[r]
-                    let elapsed = now - filed[r]
-                    let acknowledged = acknowledgedColumn[r]
-                    let answered = answeredColumn[r]
-                    let resolved = resolvedColumn[r]
-                    let open = isOpen[Int(state)]
-                    let exited = state == merged || state == withdrawn
-                    count(.filed)
-                    if open { count(.open) }
-                    if isResolved[Int(state)] { count(.resolved) }
-                    if state == rejected { count(.rejected) }
-                    if state == merged { count(.merged) }
-                    if state == withdrawn { count(.withdrawn) }
-                    if DueDates.isOverdue(
-                        open: open, acknowledged: acknowledged >= 0, firstAnswered: answered >= 0, now: elapsed,
-                        acknowledgeDue: Int64(acknowledgeDue[r]), firstAnswerDue: Int64(firstAnswerDue[r]),
-                        resolutionDue: Int64(resolutionDue[r]))
-                    {
-                        count(.overdue)
-                    }
-                    if acknowledged >= 0 { count(.acknowledged) }
-                    if answered >= 0 { count(.answered) }
-                    if resolved >= 0 { count(.resolvedTime) }
-                    if answered >= 0 || (elapsed > Int64(firstAnswerDue[r]) && !exited) {
-                        count(.firstDue)
-                        if answered >= 0 && answered <= firstAnswerDue[r] { count(.firstMet) }
-                    }
-                    if resolved >= 0 || (elapsed > Int64(resolutionDue[r]) && !exited && state != rejected) {
-                        count(.resolutionDue)
-                        if resolved >= 0 && resolved <= resolutionDue[r] { count(.resolutionMet) }
-                    }
-                    let reopens = reopensColumn[r]
-                    if resolved >= 0 || reopens > 0 || isResolved[Int(state)] { count(.results) }
-                    if reopens > 0 {
-                        count(.reopened)
-                        count(.appeals, Int(reopens))
-                    }
-                    let stars = ratingColumn[r]
-                    if stars > 0 {
-                        count(.ratings)
-                        count(.ratingSum, Int(stars))
-                        counters[base + Counter.star1.rawValue + Int(stars) - 1] &+= 1
-                    }
+        let block = groupCount * width
+        // Each chunk counts into its own block of flat counters (one slot per group and counter), so the
+        // scan does nothing but arithmetic and chunks never share a slot.
+        var chunkCounters = [Int](repeating: 0, count: chunks.count * block)
+        let scan = Scan(now: now)
+        chunkCounters.withUnsafeMutableBufferPointer { all in
+            ScanColumns.with(columns, rows: rows, groupOf: groupOf) { pointers in
+                let target = Unchecked(all)
+                chunks.forEach { chunk, range in
+                    let counters = UnsafeMutableBufferPointer(rebasing: target.value[(chunk * block)..<((chunk + 1) * block)])
+                    scan.count(range, pointers, width: width, into: counters)
                 }
-            } } } } } } } } } }
+            }
+        }
+        var counters = Array(chunkCounters[0..<block])
+        for chunk in 1..<max(1, chunks.count) {
+            for slot in 0..<block { counters[slot] &+= chunkCounters[chunk * block + slot] }
         }
 
         var figures = (0..<groupCount).map { group -> GroupFigures in
@@ -118,40 +71,65 @@ public enum StatisticsEngine {
             return result
         }
 
-        // Durations: each group's values gathered into one slice of a flat buffer, then selected.
+        // Durations: each group's values gathered into one slice of a flat buffer, then selected. Each
+        // chunk writes its rows' values into its own part of each group's slice.
         let measures: [(column: [Int32], counter: Counter)] = [
             (columns.acknowledged, .acknowledged), (columns.firstAnswered, .answered), (columns.resolved, .resolvedTime),
         ]
         for (measure, (column, counter)) in measures.enumerated() {
-            var starts = [Int](repeating: 0, count: groupCount + 1)
-            for group in 0..<groupCount { starts[group + 1] = starts[group] + counters[group * width + counter.rawValue] }
-            var fill = starts
+            var offsets = [Int](repeating: 0, count: groupCount + 1)
+            for group in 0..<groupCount { offsets[group + 1] = offsets[group] + counters[group * width + counter.rawValue] }
+            let starts = offsets
+            // Where each chunk's values of each group go: after the earlier chunks' values of that group.
+            var fill = [Int](repeating: 0, count: chunks.count * groupCount)
+            for group in 0..<groupCount {
+                var next = starts[group]
+                for chunk in 0..<chunks.count {
+                    fill[chunk * groupCount + group] = next
+                    next += chunkCounters[chunk * block + group * width + counter.rawValue]
+                }
+            }
             var values = [Int32](repeating: 0, count: starts[groupCount])
+            var results = [DurationFigures](repeating: DurationFigures(count: 0), count: groupCount)
             values.withUnsafeMutableBufferPointer { values in
                 fill.withUnsafeMutableBufferPointer { fill in
                     column.withUnsafeBufferPointer { column in
                         rows.withUnsafeBufferPointer { rows in
                             groupOf.withUnsafeBufferPointer { groupOf in
-                                for index in 0..<rows.count {
-                                    let value = column[Int(rows[index])]
-                                    guard value >= 0 else { continue }
-                                    let group = Int(groupOf[index])
-                                    values[fill[group]] = value
-                                    fill[group] &+= 1
+                                let shared = Unchecked((values, fill, column, rows, groupOf))
+                                chunks.forEach { chunk, range in
+                                    let (values, fill, column, rows, groupOf) = shared.value
+                                    let base = chunk * groupCount
+                                    for index in range {
+                                        let value = column[Int(rows[index])]
+                                        guard value >= 0 else { continue }
+                                        let slot = base + Int(groupOf[index])
+                                        values[fill[slot]] = value
+                                        fill[slot] &+= 1
+                                    }
                                 }
                             }
                         }
                     }
                 }
-                for group in 0..<groupCount {
-                    var slice = UnsafeMutableBufferPointer(rebasing: values[starts[group]..<starts[group + 1]])
-                    let (median, p90) = Percentile.medianAndP90(of: &slice)
-                    let result = DurationFigures(count: slice.count, median: median, p90: p90)
-                    switch measure {
-                    case 0: figures[group].acknowledge = result
-                    case 1: figures[group].firstAnswer = result
-                    default: figures[group].resolution = result
+                results.withUnsafeMutableBufferPointer { results in
+                    let shared = Unchecked((values, results))
+                    // Groups dealt out to the chunks' workers in turn.
+                    chunks.forEach { chunk, _ in
+                        let (values, results) = shared.value
+                        for group in stride(from: chunk, to: groupCount, by: chunks.count) {
+                            var slice = UnsafeMutableBufferPointer(rebasing: values[starts[group]..<starts[group + 1]])
+                            let (median, p90) = Percentile.medianAndP90(of: &slice)
+                            results[group] = DurationFigures(count: slice.count, median: median, p90: p90)
+                        }
                     }
+                }
+            }
+            for group in 0..<groupCount {
+                switch measure {
+                case 0: figures[group].acknowledge = results[group]
+                case 1: figures[group].firstAnswer = results[group]
+                default: figures[group].resolution = results[group]
                 }
             }
         }
@@ -160,6 +138,116 @@ public enum StatisticsEngine {
                 return (lhs.key[dimension] ?? "") < (rhs.key[dimension] ?? "")
             }
             return false
+        }
+    }
+
+    /// The counters of a group, in a flat block per group.
+    enum Counter: Int, CaseIterable {
+        case filed, open, resolved, rejected, merged, withdrawn, overdue, acknowledged, answered, resolvedTime
+        case firstDue, firstMet, resolutionDue, resolutionMet, results, reopened, appeals, ratings, ratingSum
+        case star1, star2, star3, star4, star5
+    }
+
+    /// The columns one scan reads, and the matching rows with their groups, as pointers valid for the
+    /// duration of `ScanColumns.with`.
+    struct ScanColumns: @unchecked Sendable {
+        let rows: UnsafeBufferPointer<Int32>
+        let groupOf: UnsafeBufferPointer<Int32>
+        let status: UnsafeBufferPointer<Int32>
+        let filed: UnsafeBufferPointer<Int64>
+        let acknowledged: UnsafeBufferPointer<Int32>
+        let answered: UnsafeBufferPointer<Int32>
+        let resolved: UnsafeBufferPointer<Int32>
+        let acknowledgeDue: UnsafeBufferPointer<Int32>
+        let firstAnswerDue: UnsafeBufferPointer<Int32>
+        let resolutionDue: UnsafeBufferPointer<Int32>
+        let reopens: UnsafeBufferPointer<Int32>
+        let rating: UnsafeBufferPointer<Int32>
+
+        static func with(
+            _ columns: FactColumns, rows: [Int32], groupOf: [Int32], _ body: (ScanColumns) -> Void
+        ) {
+            rows.withUnsafeBufferPointer { rows in
+            groupOf.withUnsafeBufferPointer { groupOf in
+            columns.status.withUnsafeBufferPointer { status in
+            columns.filed.withUnsafeBufferPointer { filed in
+            columns.acknowledged.withUnsafeBufferPointer { acknowledged in
+            columns.firstAnswered.withUnsafeBufferPointer { answered in
+            columns.resolved.withUnsafeBufferPointer { resolved in
+            columns.acknowledgeDue.withUnsafeBufferPointer { acknowledgeDue in
+            columns.firstAnswerDue.withUnsafeBufferPointer { firstAnswerDue in
+            columns.resolutionDue.withUnsafeBufferPointer { resolutionDue in
+            columns.reopens.withUnsafeBufferPointer { reopens in
+            columns.rating.withUnsafeBufferPointer { rating in
+                body(ScanColumns(
+                    rows: rows, groupOf: groupOf, status: status, filed: filed, acknowledged: acknowledged,
+                    answered: answered, resolved: resolved, acknowledgeDue: acknowledgeDue,
+                    firstAnswerDue: firstAnswerDue, resolutionDue: resolutionDue, reopens: reopens, rating: rating))
+            } } } } } } } } } } } }
+        }
+    }
+
+    /// What a scan compares rows with: the time, and the statuses' classes.
+    struct Scan: Sendable {
+        let now: Int64
+        let isOpen = FactColumns.statuses.map(\.isOpen)
+        let isResolved = FactColumns.statuses.map { $0 == .resolved || $0 == .closed }
+        let rejected = Int32(FactColumns.statuses.firstIndex(of: .rejected)!)
+        let merged = Int32(FactColumns.statuses.firstIndex(of: .merged)!)
+        let withdrawn = Int32(FactColumns.statuses.firstIndex(of: .withdrawn)!)
+
+        /// Counts the rows at positions `range` of the matching rows into `counters`.
+        func count(
+            _ range: Range<Int>, _ c: ScanColumns, width: Int, into counters: UnsafeMutableBufferPointer<Int>
+        ) {
+            for index in range {
+                let r = Int(c.rows[index])
+                let base = Int(c.groupOf[index]) * width
+                @inline(__always) func count(_ counter: Counter, _ amount: Int = 1) { counters[base + counter.rawValue] &+= amount }
+                let state = c.status[r]
+                let elapsed = now - c.filed[r]
+                let acknowledged = c.acknowledged[r]
+                let answered = c.answered[r]
+                let resolved = c.resolved[r]
+                let open = isOpen[Int(state)]
+                let exited = state == merged || state == withdrawn
+                count(.filed)
+                if open { count(.open) }
+                if isResolved[Int(state)] { count(.resolved) }
+                if state == rejected { count(.rejected) }
+                if state == merged { count(.merged) }
+                if state == withdrawn { count(.withdrawn) }
+                if DueDates.isOverdue(
+                    open: open, acknowledged: acknowledged >= 0, firstAnswered: answered >= 0, now: elapsed,
+                    acknowledgeDue: Int64(c.acknowledgeDue[r]), firstAnswerDue: Int64(c.firstAnswerDue[r]),
+                    resolutionDue: Int64(c.resolutionDue[r]))
+                {
+                    count(.overdue)
+                }
+                if acknowledged >= 0 { count(.acknowledged) }
+                if answered >= 0 { count(.answered) }
+                if resolved >= 0 { count(.resolvedTime) }
+                if answered >= 0 || (elapsed > Int64(c.firstAnswerDue[r]) && !exited) {
+                    count(.firstDue)
+                    if answered >= 0 && answered <= c.firstAnswerDue[r] { count(.firstMet) }
+                }
+                if resolved >= 0 || (elapsed > Int64(c.resolutionDue[r]) && !exited && state != rejected) {
+                    count(.resolutionDue)
+                    if resolved >= 0 && resolved <= c.resolutionDue[r] { count(.resolutionMet) }
+                }
+                let reopens = c.reopens[r]
+                if resolved >= 0 || reopens > 0 || isResolved[Int(state)] { count(.results) }
+                if reopens > 0 {
+                    count(.reopened)
+                    count(.appeals, Int(reopens))
+                }
+                let stars = c.rating[r]
+                if stars > 0 {
+                    count(.ratings)
+                    count(.ratingSum, Int(stars))
+                    counters[base + Counter.star1.rawValue + Int(stars) - 1] &+= 1
+                }
+            }
         }
     }
 
