@@ -10,14 +10,15 @@ struct Chunks: Sendable {
 
     let ranges: [Range<Int>]
 
-    /// Each chunk has its own counters for every group: past this many groups (a question by day and
-    /// agency has hundreds of thousands) the copies would cost more memory than the scan saves time.
-    static let maximumGroups = 20_000
+    /// Each chunk has its own counters for every group (`bytesPerGroup`): chunks are as many as fit in
+    /// this budget, one past it (a question by day and agency has hundreds of thousands of groups).
+    static let counterBudget = 16 << 20
 
-    init(count: Int, groups: Int, rowsPerChunk: Int = Chunks.rowsPerChunk, cores: Int = Chunks.cores) {
-        let chunks = groups > Self.maximumGroups ? 1 : max(1, min(cores, count / max(1, rowsPerChunk)))
-        let size = (count + chunks - 1) / chunks
-        ranges = (0..<chunks).map { chunk in (chunk * size)..<min(count, (chunk + 1) * size) }
+    init(count: Int, groups: Int, bytesPerGroup: Int, rowsPerChunk: Int = Chunks.rowsPerChunk, cores: Int = Chunks.cores) {
+        let affordable = Self.counterBudget / max(1, groups * bytesPerGroup)
+        let chunks = max(1, min(cores, count / max(1, rowsPerChunk), affordable))
+        // Balanced bounds: sizes differ by one row at most, and none is empty unless there are no rows.
+        ranges = (0..<chunks).map { chunk in (chunk * count / chunks)..<((chunk + 1) * count / chunks) }
     }
 
     var count: Int { ranges.count }

@@ -8,7 +8,8 @@ public enum StatisticsEngine {
     /// - Parameter now: Unix seconds; what "overdue" and "deadline passed" are measured against.
     ///
     /// A question over many rows is counted in chunks, one per core at once (`Chunks`): an all-time
-    /// question at ten million cases is otherwise a scan of every row on one thread.
+    /// question at ten million cases is otherwise a scan of every row on one thread. Callers run few of
+    /// these at once (`StatisticsService`): each uses every core.
     public static func figures(_ columns: FactColumns, query: StatisticsQuery, now: Int64) -> [GroupFigures] {
         figures(columns, query: query, now: now, rowsPerChunk: Chunks.rowsPerChunk, cores: Chunks.cores)
     }
@@ -22,8 +23,10 @@ public enum StatisticsEngine {
         let (groupOf, groupKeys) = groups(columns, dimensions: dimensions, rows: rows)
         let groupCount = groupKeys.count
         guard groupCount > 0 else { return [] }
-        let chunks = Chunks(count: rows.count, groups: groupCount, rowsPerChunk: rowsPerChunk, cores: cores)
         let width = Counter.allCases.count
+        let chunks = Chunks(
+            count: rows.count, groups: groupCount, bytesPerGroup: width * MemoryLayout<Int>.stride, rowsPerChunk: rowsPerChunk,
+            cores: cores)
         let block = groupCount * width
         // Each chunk counts into its own block of flat counters (one slot per group and counter), so the
         // scan does nothing but arithmetic and chunks never share a slot.
