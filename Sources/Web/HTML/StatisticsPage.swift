@@ -66,21 +66,26 @@ final class PageFigures: Sendable {
             grouped.groupBy = dimensions
             return try await statistics.figures(grouped).value
         }
-        // The four questions at once: each is up to a second of the engine at ten million cases.
+        let (proposals, budgets) = (self.proposals, self.budgets)
+        // All at once: each statistics question is up to a second of the engine at ten million cases,
+        // and the proposals' figures are seconds of PostgreSQL (supports per month read every support).
         async let league = statistics.league(query, minimumCases: minimumCases).value
         async let overall = grouped([])
         async let byCategory = grouped([.category])
         async let byMonth = grouped([.month])
+        async let proposalAgencies = proposals?.agencies()
+        async let proposalFigures = proposals?.figures()
+        async let budgetRounds = budgets?.roundFigures()
         let (ranked, unranked) = try await league
         return StatisticsPageData(
             overall: try await overall.first ?? GroupFigures(key: [:]),
             byCategory: try await byCategory.sorted { $0.filed > $1.filed },
             byMonth: try await byMonth.sorted { ($0.key[.month] ?? "") < ($1.key[.month] ?? "") },
             ranked: ranked, unranked: unranked,
-            proposalShares: try await proposals?.agencies().reduce(into: [:]) { shares, agency in
+            proposalShares: try await proposalAgencies?.reduce(into: [:]) { shares, agency in
                 if let share = agency.shareInTime { shares[agency.agencyCode] = share }
             } ?? [:],
-            proposals: try await proposals?.figures(), budgetRounds: try await budgets?.roundFigures() ?? [])
+            proposals: try await proposalFigures, budgetRounds: try await budgetRounds ?? [])
     }
 }
 
