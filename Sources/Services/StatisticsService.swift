@@ -91,7 +91,8 @@ public final class StatisticsService: Sendable {
     /// Whether the facts of every case are in memory (a full load has completed).
     public var isLoaded: Bool { loaded.value.load(ordering: .acquiring) }
 
-    private func requireLoaded() throws {
+    /// - Throws: `NotLoaded` while the first load runs.
+    public func requireLoaded() throws {
         guard isLoaded else { throw NotLoaded() }
     }
 

@@ -126,6 +126,13 @@ struct StatisticsPage {
         } catch let error as APIError {
             throw PageError(status: error.status, heading: "error_generic_heading", message: "error_date", words: (error.messageTH, error.messageEN))
         }
+        // Seconds of PostgreSQL each at ten million cases (the model versions' table reads every finished
+        // case): asked now, read when the page is built. Not while the statistics load, which may be
+        // waiting for the cases table: the page answers 503 then, without waiting for them.
+        try figures.statistics.requireLoaded()
+        let (models, consultations) = (self.models, figures.consultations)
+        async let accuracy = models?.accuracyByVersion()
+        async let consultationFigures = consultations?.figures()
         let data = try await figures.page(query)
         let format = view.format
         let language = view.language
@@ -216,7 +223,7 @@ struct StatisticsPage {
                 agency: row.agency.map { reference.agencyName($0, language) } ?? "–",
                 detected: format.number(row.detected), merged: format.number(row.merged), meToo: format.number(row.meToo))
         } ?? []
-        let consultationRows = try await figures.consultations?.figures().map {
+        let consultationRows = try await consultationFigures?.map {
             StatsPage.ConsultationRow(
                 id: $0.consultation.id, title: $0.consultation.title, opinions: format.number($0.participation.opinions),
                 participants: format.number($0.participation.participants),
@@ -224,7 +231,7 @@ struct StatisticsPage {
         } ?? []
         let live = analyzer?.modelVersion
         // The table is a bonus: if its figures cannot be read, the page goes on without it.
-        let classifierRows = (try? await models?.accuracyByVersion())?.map { row in
+        let classifierRows = (try? await accuracy)?.map { row in
             StatsPage.ClassifierRow(
                 name: row.version.map { view.text("stats_model_numbered", ["version": String($0)]) } ?? view.text("stats_model_default"),
                 live: row.version == live, cases: format.number(row.cases), changed: format.number(row.changed),
