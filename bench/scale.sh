@@ -4,7 +4,7 @@
 #      timelines, ratings and appeals) and PROPOSALS proposals with SUPPORTS supports into a fresh
 #      private cluster (durable: fsync on): seconds, and the database's size;
 #   2. siang bench stats --from-database: the facts loaded as serve loads them (seconds, MB/s of the
-#      cases table, memory of the facts) and every statistics query's engine cost, one thread, uncached;
+#      cases table, memory of the facts) and every statistics query's engine cost, one at a time, uncached;
 #   3. serve: seconds until it answers /healthz and until /readyz says ready (it says "loading"
 #      before), and its resident memory once loaded;
 #   4. every /api/v1/stats query: 16 clients asking it at once when nothing is cached (the slowest

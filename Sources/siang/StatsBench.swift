@@ -9,7 +9,7 @@ import Store
 import Web
 import JSONBytes
 
-/// `siang bench stats`: the statistics engine alone, on one thread, over generated cases or the
+/// `siang bench stats`: the statistics engine alone, one question at a time (on every core), over generated cases or the
 /// database's.
 ///
 /// By default the same cases `siang demo` writes, kept in memory only, so the cost of each public
@@ -19,7 +19,7 @@ import JSONBytes
 struct StatsBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "stats",
-        abstract: "Milliseconds per statistics query (median, p99) over N generated cases, on one thread, uncached."
+        abstract: "Milliseconds per statistics query (median, p99) over N generated cases, one at a time, uncached."
     )
 
     @Option(help: "How many generated cases.")
