@@ -113,7 +113,7 @@ public final class CaseChangeFollower: Sendable {
             for record in records { changed(record) }
             store.forgetCached(records.map(\.code))
         }
-        statistics.live.apply()
+        statistics.live.applyUnlessRead()
     }
 
     /// Reloads the statistics whole and catches up the rest; whether that worked.

@@ -118,8 +118,9 @@ public final class StatisticsService: Sendable {
         let (live, clock) = (self.live, self.clock)
         let answer = try await cache.value(key: .figures(query)) {
             let now = Int64(clock().timeIntervalSince1970)
-            let columns = live.snapshot().columns
-            let figures = try await Self.engineThreads.runIfActive { StatisticsEngine.figures(columns, query: query, now: now) }
+            let figures = try await Self.engineThreads.runIfActive {
+                live.read { StatisticsEngine.figures($0, query: query, now: now) }
+            }
             return Dated(value: .figures(figures), computedAt: now)
         }
         guard case .figures(let groups) = answer.value else { preconditionFailure("a figures question has a figures answer") }
@@ -158,17 +159,16 @@ public final class StatisticsService: Sendable {
         let (live, clock) = (self.live, self.clock)
         let answer = try await cache.value(key: .trends) {
             let now = Int64(clock().timeIntervalSince1970)
-            let columns = live.snapshot().columns
             let today = BangkokCalendar.day(now)
             let windows = try await Self.engineThreads.runIfActive {
-                [7, 30].map { days in
+                live.read { columns in [7, 30].map { days in
                     func rising(_ dimension: StatisticsDimension) -> [Trends.Rise] {
                         Trends.rising(columns, dimension: dimension, days: Int32(days), now: now)
                     }
                     return TrendWindow(
                         days: days, recentFrom: today - Int32(days) + 1, previousFrom: today - 2 * Int32(days) + 1,
                         categories: rising(.category), districts: rising(.district), provinces: rising(.province))
-                }
+                } }
             }
             return Dated(value: .trends(windows), computedAt: now)
         }

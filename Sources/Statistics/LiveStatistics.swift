@@ -3,9 +3,9 @@ import Synchronization
 /// The facts of every case, kept in memory and current, for statistics queries to scan.
 ///
 /// Queries take a snapshot (a copy of the columns, which shares their storage) and scan it
-/// without holding any lock. Changes are posted as they commit and applied in batches by
-/// `apply()` (the service calls it every second), so a filing pays only for appending to a
-/// list. `replace(with:)` installs a full reload from the database, which the service does at
+/// without holding any lock (`read`). Changes are posted as they commit and applied in batches by
+/// `applyUnlessRead()` (the service calls it every second, and when the change feed brings some),
+/// which waits while a question reads, so a filing pays only for appending to a list. `replace(with:)` installs a full reload from the database, which the service does at
 /// start and periodically, to pick up changes other processes made.
 public final class LiveStatistics: Sendable {
     private struct State {
@@ -15,6 +15,9 @@ public final class LiveStatistics: Sendable {
         /// reload, whose snapshot may predate them).
         var reloads = 0
         var appliedDuringReload: [CaseFacts] = []
+        /// Questions reading the columns now (`read`), and since when changes have waited for them.
+        var readers = 0
+        var heldBackSince: ContinuousClock.Instant?
     }
 
     private let state = Mutex(State())
@@ -27,6 +30,36 @@ public final class LiveStatistics: Sendable {
     /// The current facts and their version (which changes whenever they do).
     public func snapshot() -> (columns: FactColumns, version: Int) {
         state.withLock { ($0.columns, $0.version) }
+    }
+
+    /// Runs `body` over the current facts. While it runs, `applyUnlessRead` holds changes back: a change
+    /// applied while a reader shares the columns copies every column it writes (0.9 GB at ten million
+    /// cases, for one case closed during a question).
+    public func read<T>(_ body: (FactColumns) throws -> T) rethrows -> T {
+        let columns = state.withLock { state in
+            state.readers += 1
+            return state.columns
+        }
+        defer { state.withLock { $0.readers -= 1 } }
+        return try body(columns)
+    }
+
+    /// `apply()`, unless a question is reading the facts (`read`) and changes have waited less than
+    /// `patience`: then they wait for the next call (the upkeep calls every second), so that applying
+    /// them does not copy the columns the question shares. Returns how many were applied.
+    @discardableResult
+    public func applyUnlessRead(patience: Duration = .seconds(5)) -> Int {
+        let now = ContinuousClock.now
+        let wait = state.withLock { state -> Bool in
+            guard state.readers > 0 else {
+                state.heldBackSince = nil
+                return false
+            }
+            let since = state.heldBackSince ?? now
+            state.heldBackSince = since
+            return now - since < patience
+        }
+        return wait ? 0 : apply()
     }
 
     /// Records a case's new facts; they count from the next `apply()`.
@@ -45,6 +78,7 @@ public final class LiveStatistics: Sendable {
                 defer { pending.removeAll(keepingCapacity: true) }
                 return pending
             }
+            state.heldBackSince = nil
             guard !batch.isEmpty else { return 0 }
             for facts in batch { state.columns.upsert(facts) }
             if state.reloads > 0 { state.appliedDuringReload.append(contentsOf: batch) }

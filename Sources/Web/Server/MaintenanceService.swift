@@ -92,7 +92,7 @@ struct StatisticsUpkeep: Service {
         }
         var sinceReload = Duration.zero
         while !Task.isCancelledOrShuttingDown {
-            statistics.live.apply()
+            statistics.live.applyUnlessRead()
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(1)) }
             sinceReload += .seconds(1)
             if let reloadInterval, sinceReload >= reloadInterval, !Task.isCancelledOrShuttingDown {
