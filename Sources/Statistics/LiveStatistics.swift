@@ -50,8 +50,10 @@ public final class LiveStatistics: Sendable {
     @discardableResult
     public func applyUnlessRead(patience: Duration = .seconds(5)) -> Int {
         let now = ContinuousClock.now
+        // Lock order as in `apply`: state, then pending.
         let wait = state.withLock { state -> Bool in
-            guard state.readers > 0 else {
+            // The patience runs from when changes first waited, not from when reading began.
+            guard state.readers > 0, pending.withLock({ !$0.isEmpty }) else {
                 state.heldBackSince = nil
                 return false
             }
