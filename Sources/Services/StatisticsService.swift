@@ -195,21 +195,22 @@ public final class StatisticsService: Sendable {
     public func reload() async throws -> Load {
         let start = ContinuousClock.now
         live.beginReload()
-        let columns: FactColumns
+        var columns: FactColumns
         do {
             columns = try await store.loadFacts()
         } catch {
             live.abandonReload()
             throw error
         }
-        live.replace(with: columns)
+        let (cases, memoryBytes) = (columns.count, columns.memoryBytes)
+        // Handed over, not shared: the changes re-applied over the reload then write in place.
+        live.replace(with: &columns)
         loaded.value.store(true, ordering: .releasing)
         let elapsed = ContinuousClock.now - start
         CoreMetrics.Timer(label: "siang_statistics_reload_seconds").record(duration: elapsed)
         return Load(
-            cases: columns.count,
-            seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
-            memoryBytes: columns.memoryBytes)
+            cases: cases, seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18,
+            memoryBytes: memoryBytes)
     }
 
     /// What a full load read and how long it took.

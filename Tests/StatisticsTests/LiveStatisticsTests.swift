@@ -31,8 +31,16 @@ struct LiveStatisticsTests {
         }
         live.post(facts(3))
         #expect(live.applyUnlessRead() == 1)
+        // A question that begins with no other reading takes what waits first, applied in place.
+        live.post(facts(4))
+        #expect(live.read { $0.count } == 4)
+        // A question that fails still stops holding changes back.
+        struct Failed: Error {}
+        #expect(throws: Failed.self) { try live.read { _ in throw Failed() } }
+        live.post(facts(5))
+        #expect(live.applyUnlessRead() == 1)
         let columns = live.snapshot().columns
-        #expect(columns.count == 3)
+        #expect(columns.count == 5)
         let resolved = StatisticsEngine.figures(columns, query: StatisticsQuery(), now: 1_796_100_000).first?.resolved
         #expect(resolved == 1)
     }
