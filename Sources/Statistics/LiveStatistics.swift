@@ -55,18 +55,17 @@ public final class LiveStatistics: Sendable {
     @discardableResult
     public func applyUnlessRead(patience: Duration = .seconds(5)) -> Int {
         let now = ContinuousClock.now
+        // One lock for the decision and the applying, so no question begins reading in between.
         // Lock order as in `apply`: state, then pending.
-        let wait = state.withLock { state -> Bool in
+        return state.withLock { state in
             // The patience runs from when changes first waited, not from when reading began.
-            guard state.readers > 0, pending.withLock({ !$0.isEmpty }) else {
-                state.heldBackSince = nil
-                return false
+            if state.readers > 0, pending.withLock({ !$0.isEmpty }) {
+                let since = state.heldBackSince ?? now
+                state.heldBackSince = since
+                if now - since < patience { return 0 }
             }
-            let since = state.heldBackSince ?? now
-            state.heldBackSince = since
-            return now - since < patience
+            return Self.applyPending(to: &state, from: pending)
         }
-        return wait ? 0 : apply()
     }
 
     /// Records a case's new facts; they count from the next `apply()`.
