@@ -93,10 +93,12 @@ public struct NotificationDelivery: Sendable {
         }
     }
 
-    /// Claims one batch of due messages (at most `limit`, else the configured batch), sends them
-    /// and records the outcomes.
+    /// Claims one batch of due messages (at most `limit` besides one-time codes, else the configured
+    /// batch; the codes are always claimed first, up to a batch of them), sends them and records the
+    /// outcomes.
     public func deliverOnce(limit: Int? = nil) async throws -> Round {
-        let messages = try await outbox.claim(limit: min(limit ?? batch, batch), at: clock(), lease: lease)
+        let messages = try await outbox.claim(
+            limit: min(limit ?? batch, batch), urgentLimit: batch, at: clock(), lease: lease)
         guard !messages.isEmpty else { return Round() }
         // Each channel's messages in groups of `perSend`, all groups at once.
         let groups = Dictionary(grouping: messages, by: \.channel).flatMap { channel, messages in

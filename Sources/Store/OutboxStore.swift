@@ -76,15 +76,30 @@ public struct OutboxStore: Sendable {
 
     // MARK: Delivering
 
-    /// Claims up to `limit` messages due at `now` for `lease`: each claim counts as an attempt.
-    public func claim(limit: Int, at now: Date, lease: TimeInterval) async throws -> [Message] {
-        try await pool.withConnection { connection in
+    /// Claims messages due at `now` for `lease`, each claim counting as an attempt: up to
+    /// `urgentLimit` one-time codes, and up to `limit` other messages, each kind oldest due first.
+    ///
+    /// The codes have their own index and limit because a citizen waits on the screen for one: they
+    /// never queue behind a backlog of progress messages, and a busy server that sends few messages a
+    /// second still sends every code at once.
+    public func claim(limit: Int, urgentLimit: Int, at now: Date, lease: TimeInterval) async throws -> [Message] {
+        let urgent = NotificationEvent.oneTimeCode.rawValue
+        return try await pool.withConnection { connection in
             try connection.query(
                 """
-                WITH due AS (
+                WITH urgent AS (
+                    -- A constant, not a parameter, so that the plan is the partial index of the codes.
                     SELECT id FROM outbox
-                    WHERE status = 'pending' AND next_attempt_at <= $1 AND (claimed_until IS NULL OR claimed_until < $1)
+                    WHERE status = 'pending' AND event = '\(urgent)' AND next_attempt_at <= $1
+                        AND (claimed_until IS NULL OR claimed_until < $1)
+                    ORDER BY next_attempt_at, id LIMIT $4 FOR UPDATE SKIP LOCKED
+                ), other AS (
+                    SELECT id FROM outbox
+                    WHERE status = 'pending' AND event <> '\(urgent)' AND next_attempt_at <= $1
+                        AND (claimed_until IS NULL OR claimed_until < $1)
                     ORDER BY next_attempt_at, id LIMIT $2 FOR UPDATE SKIP LOCKED
+                ), due AS (
+                    SELECT id FROM urgent UNION ALL SELECT id FROM other
                 ), claimed AS (
                     UPDATE outbox o SET claimed_until = $3, attempts = o.attempts + 1 FROM due WHERE o.id = due.id
                     RETURNING o.*
@@ -99,7 +114,7 @@ public struct OutboxStore: Sendable {
                 LEFT JOIN agency_webhooks w
                     ON w.id = CASE WHEN m.channel = 'webhook' AND m.recipient ~ '^[0-9]{1,18}$' THEN m.recipient::bigint END
                 ORDER BY m.id
-                """, [now, limit, now.addingTimeInterval(lease)]
+                """, [now, limit, now.addingTimeInterval(lease), urgentLimit]
             ).rows.map { row in
                 guard let event = NotificationEvent(rawValue: try row.string(1)),
                     let channel = NotificationChannel(rawValue: try row.string(2))

@@ -231,6 +231,25 @@ struct NotificationTests {
         }
     }
 
+    @Test("a one-time code goes before an older backlog of progress messages, even when a round may send one other")
+    func codesFirst() async throws {
+        let app = try await TestApp.make()
+        try await app.run { client in
+            for _ in 0..<3 { _ = try await client.file(Self.notifiedFiling()) }
+            let asked = try await client.send(
+                .post, "/api/v1/one-time-codes", json: ["channel": "email", "address": "udom@example.com", "purpose": "support"])
+            #expect(asked.status == .created)
+            let email = RecordingSender()
+            let busy = try await delivery(app, email: email).deliverOnce(limit: 1)
+            #expect(busy.sent == 2, "the code and one progress message")
+            let first = email.sent.withLock { $0.map(\.event) }
+            #expect(first.contains(.oneTimeCode) && first.count == 2)
+            #expect(try await outboxCount(app, "status = 'pending'") == 2, "the other two filings' messages wait")
+            #expect(try await delivery(app, email: email).deliverDue().sent == 2)
+            #expect(email.sent.withLock { $0.filter { $0.event == .oneTimeCode }.count } == 1, "the code once")
+        }
+    }
+
     @Test("a failed delivery is retried later with back-off; a refused one is dead until staff retry it")
     func retries() async throws {
         let receiver = WebhookReceiver()

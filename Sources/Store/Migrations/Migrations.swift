@@ -32,5 +32,6 @@ public enum SiangMigrations {
         Migration(version: 27, name: "photos found by their case", sql: photosByCase),
         Migration(version: 28, name: "outbox rows without a foreign-key check on their case", sql: outboxWithoutCaseCheck),
         Migration(version: 29, name: "demo loads resumed where they stopped", sql: demoLoads),
+        Migration(version: 30, name: "one-time codes are sent before other messages", sql: urgentMessages),
     ]
 }

@@ -113,9 +113,13 @@ struct StatisticsUpkeep: Service {
 /// left stays in the outbox for the next start or another instance.
 ///
 /// Sending is background work: while the server is busy answering requests (`busyRequests` or more
-/// in flight) it sends at most `busyMessagesPerSecond`, in small batches, and catches up at full
-/// speed when the load falls. A message is then late by seconds, never lost, and a filing never
-/// waits for a notification.
+/// in flight) it sends at most `busyMessagesPerSecond`, one batch a second (one-time codes besides,
+/// see `NotificationDelivery`), and catches up at full speed when the load falls. A message is then
+/// late by seconds, never lost, and a filing never waits for a notification.
+///
+/// One claim a second rather than smaller ones more often: each claim walks the due messages' index
+/// from its start, past the entries of messages already sent until vacuum removes them (after a
+/// backlog was sent, hundreds of thousands: milliseconds of PostgreSQL's time a claim).
 struct DeliveryService: Service {
     let delivery: NotificationDelivery
     let interval: Duration
@@ -125,13 +129,11 @@ struct DeliveryService: Service {
     let logger: Logger
 
     func run() async throws {
-        // While busy: a tenth of a second's allowance at a time.
-        let busyBatch = max(1, busyMessagesPerSecond / 10)
         while !Task.isCancelledOrShuttingDown {
             let busy = load.current >= busyRequests
             var delivered = 0
             do {
-                let round = try await delivery.deliverOnce(limit: busy ? busyBatch : nil)
+                let round = try await delivery.deliverOnce(limit: busy ? busyMessagesPerSecond : nil)
                 delivered = round.total
                 if round.retried + round.dead > 0 {
                     logger.notice(
@@ -141,7 +143,7 @@ struct DeliveryService: Service {
             } catch {
                 logger.warning("notification delivery failed; will retry", metadata: ["error": "\(error)"])
             }
-            let pause: Duration? = delivered == 0 ? interval : (busy ? .milliseconds(100) : nil)
+            let pause: Duration? = delivered == 0 ? interval : (busy ? .seconds(1) : nil)
             if let pause { try? await cancelWhenGracefulShutdown { try await Task.sleep(for: pause) } }
         }
     }
