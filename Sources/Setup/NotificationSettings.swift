@@ -46,7 +46,7 @@ public struct NotificationSettings: Sendable {
             publicURL: config.string(forKey: "notifications.public_url", default: "http://127.0.0.1:8080"),
             deliveryInterval: .milliseconds(config.int(forKey: "notifications.delivery_interval_ms", default: 500)),
             busyRequests: max(1, config.int(forKey: "notifications.busy_requests", default: 32)),
-            busyMessagesPerSecond: max(1, config.int(forKey: "notifications.busy_messages_per_second", default: 50)),
+            busyMessagesPerSecond: max(1, config.int(forKey: "notifications.busy_messages_per_second", default: 20)),
             retry: RetryPolicy(
                 first: config.double(forKey: "notifications.retry_first_seconds", default: 5),
                 longest: config.double(forKey: "notifications.retry_longest_seconds", default: 1800),

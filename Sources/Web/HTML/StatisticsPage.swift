@@ -73,19 +73,19 @@ final class PageFigures: Sendable {
         async let overall = grouped([])
         async let byCategory = grouped([.category])
         async let byMonth = grouped([.month])
-        async let proposalAgencies = proposals?.agencies()
         async let proposalFigures = proposals?.figures()
         async let budgetRounds = budgets?.roundFigures()
         let (ranked, unranked) = try await league
+        let proposalsFigures = try await proposalFigures
         return StatisticsPageData(
             overall: try await overall.first ?? GroupFigures(key: [:]),
             byCategory: try await byCategory.sorted { $0.filed > $1.filed },
             byMonth: try await byMonth.sorted { ($0.key[.month] ?? "") < ($1.key[.month] ?? "") },
             ranked: ranked, unranked: unranked,
-            proposalShares: try await proposalAgencies?.reduce(into: [:]) { shares, agency in
+            proposalShares: proposalsFigures?.agencies.reduce(into: [:]) { shares, agency in
                 if let share = agency.shareInTime { shares[agency.agencyCode] = share }
             } ?? [:],
-            proposals: try await proposalFigures, budgetRounds: try await budgetRounds ?? [])
+            proposals: proposalsFigures, budgetRounds: try await budgetRounds ?? [])
     }
 }
 
