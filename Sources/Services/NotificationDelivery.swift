@@ -94,12 +94,14 @@ public struct NotificationDelivery: Sendable {
     }
 
     /// Claims one batch of due messages (at most `limit` besides one-time codes, else the configured
-    /// batch; the codes are always claimed first, up to a batch of them), sends them and records the
-    /// outcomes.
+    /// batch; the codes are always claimed, up to a batch of them: `limit: 0` claims codes alone),
+    /// sends them and records the outcomes.
     public func deliverOnce(limit: Int? = nil) async throws -> Round {
-        let messages = try await outbox.claim(
+        let claimed = try await outbox.claim(
             limit: min(limit ?? batch, batch), urgentLimit: batch, at: clock(), lease: lease)
-        guard !messages.isEmpty else { return Round() }
+        guard !claimed.isEmpty else { return Round() }
+        // Codes first in their channel's groups: an e-mail group goes over one connection, in order.
+        let messages = claimed.filter { $0.event == .oneTimeCode } + claimed.filter { $0.event != .oneTimeCode }
         // Each channel's messages in groups of `perSend`, all groups at once.
         let groups = Dictionary(grouping: messages, by: \.channel).flatMap { channel, messages in
             stride(from: 0, to: messages.count, by: perSend).map { (channel, Array(messages[$0..<min($0 + perSend, messages.count)])) }

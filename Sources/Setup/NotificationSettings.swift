@@ -11,7 +11,7 @@ public struct NotificationSettings: Sendable {
     /// How often the delivery service looks for due messages when it found none.
     public var deliveryInterval: Duration
     /// Requests in flight from which the server counts as busy: delivery then steps back to
-    /// `busyMessagesPerSecond`, so that sending never takes the capacity filings need.
+    /// `busyMessagesPerSecond` (at most 200), so that sending never takes the capacity filings need.
     public var busyRequests: Int
     public var busyMessagesPerSecond: Int
     public var retry: RetryPolicy
@@ -46,7 +46,8 @@ public struct NotificationSettings: Sendable {
             publicURL: config.string(forKey: "notifications.public_url", default: "http://127.0.0.1:8080"),
             deliveryInterval: .milliseconds(config.int(forKey: "notifications.delivery_interval_ms", default: 500)),
             busyRequests: max(1, config.int(forKey: "notifications.busy_requests", default: 32)),
-            busyMessagesPerSecond: max(1, config.int(forKey: "notifications.busy_messages_per_second", default: 20)),
+            // One batch a second, and a delivery round claims at most 200 (`NotificationDelivery`'s batch).
+            busyMessagesPerSecond: min(200, max(1, config.int(forKey: "notifications.busy_messages_per_second", default: 20))),
             retry: RetryPolicy(
                 first: config.double(forKey: "notifications.retry_first_seconds", default: 5),
                 longest: config.double(forKey: "notifications.retry_longest_seconds", default: 1800),

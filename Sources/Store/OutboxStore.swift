@@ -87,18 +87,18 @@ public struct OutboxStore: Sendable {
         return try await pool.withConnection { connection in
             try connection.query(
                 """
-                WITH urgent AS (
+                WITH urgent AS MATERIALIZED (
                     -- A constant, not a parameter, so that the plan is the partial index of the codes.
                     SELECT id FROM outbox
                     WHERE status = 'pending' AND event = '\(urgent)' AND next_attempt_at <= $1
                         AND (claimed_until IS NULL OR claimed_until < $1)
                     ORDER BY next_attempt_at, id LIMIT $4 FOR UPDATE SKIP LOCKED
-                ), other AS (
+                ), other AS MATERIALIZED (
                     SELECT id FROM outbox
                     WHERE status = 'pending' AND event <> '\(urgent)' AND next_attempt_at <= $1
                         AND (claimed_until IS NULL OR claimed_until < $1)
                     ORDER BY next_attempt_at, id LIMIT $2 FOR UPDATE SKIP LOCKED
-                ), due AS (
+                ), due AS MATERIALIZED (
                     SELECT id FROM urgent UNION ALL SELECT id FROM other
                 ), claimed AS (
                     UPDATE outbox o SET claimed_until = $3, attempts = o.attempts + 1 FROM due WHERE o.id = due.id

@@ -113,13 +113,15 @@ struct StatisticsUpkeep: Service {
 /// left stays in the outbox for the next start or another instance.
 ///
 /// Sending is background work: while the server is busy answering requests (`busyRequests` or more
-/// in flight) it sends at most `busyMessagesPerSecond`, one batch a second (one-time codes besides,
-/// see `NotificationDelivery`), and catches up at full speed when the load falls. A message is then
-/// late by seconds, never lost, and a filing never waits for a notification.
+/// in flight) it sends at most `busyMessagesPerSecond` progress messages, one batch a second, and
+/// catches up at full speed when the load falls. A message is then late by seconds, never lost, and a
+/// filing never waits for a notification. One-time codes are not held back: while busy, the tenths of
+/// a second between those batches claim codes alone (`NotificationDelivery.deliverOnce(limit: 0)`).
 ///
-/// One claim a second rather than smaller ones more often: each claim walks the due messages' index
-/// from its start, past the entries of messages already sent until vacuum removes them (after a
-/// backlog was sent, hundreds of thousands: milliseconds of PostgreSQL's time a claim).
+/// One batch a second rather than smaller ones more often: claiming other messages walks the due
+/// messages' index from its start, past the entries of messages already sent until vacuum removes
+/// them (after a backlog was sent, hundreds of thousands: milliseconds of PostgreSQL's time a claim).
+/// A claim of codes alone reads their own small index.
 struct DeliveryService: Service {
     let delivery: NotificationDelivery
     let interval: Duration
@@ -129,11 +131,23 @@ struct DeliveryService: Service {
     let logger: Logger
 
     func run() async throws {
+        let clock = ContinuousClock()
+        var lastBusyBatch: ContinuousClock.Instant?
         while !Task.isCancelledOrShuttingDown {
             let busy = load.current >= busyRequests
+            var limit: Int?
+            if busy {
+                let now = clock.now
+                if let last = lastBusyBatch, now - last < .seconds(1) {
+                    limit = 0
+                } else {
+                    limit = busyMessagesPerSecond
+                    lastBusyBatch = now
+                }
+            }
             var delivered = 0
             do {
-                let round = try await delivery.deliverOnce(limit: busy ? busyMessagesPerSecond : nil)
+                let round = try await delivery.deliverOnce(limit: limit)
                 delivered = round.total
                 if round.retried + round.dead > 0 {
                     logger.notice(
@@ -143,7 +157,7 @@ struct DeliveryService: Service {
             } catch {
                 logger.warning("notification delivery failed; will retry", metadata: ["error": "\(error)"])
             }
-            let pause: Duration? = delivered == 0 ? interval : (busy ? .seconds(1) : nil)
+            let pause: Duration? = busy ? .milliseconds(100) : (delivered == 0 ? interval : nil)
             if let pause { try? await cancelWhenGracefulShutdown { try await Task.sleep(for: pause) } }
         }
     }
