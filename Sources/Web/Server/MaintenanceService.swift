@@ -133,11 +133,15 @@ struct DeliveryService: Service {
     func run() async throws {
         let clock = ContinuousClock()
         var lastBusyBatch: ContinuousClock.Instant?
+        var lastSeenBusy: ContinuousClock.Instant?
         while !Task.isCancelledOrShuttingDown {
-            let busy = load.current >= busyRequests
+            let now = clock.now
+            // Busy for a second after it was last seen so: under load the count of requests in flight
+            // dips for moments, and each dip seen would send a whole batch at full speed.
+            if load.current >= busyRequests { lastSeenBusy = now }
+            let busy = lastSeenBusy.map { now - $0 < .seconds(1) } ?? false
             var limit: Int?
             if busy {
-                let now = clock.now
                 if let last = lastBusyBatch, now - last < .seconds(1) {
                     limit = 0
                 } else {
