@@ -13,7 +13,6 @@ import Synchronization
 public final class LiveStatistics: Sendable {
     private struct State {
         var columns = FactColumns()
-        var version = 0
         /// Reloads under way, and the facts applied since the first began (to apply again over the
         /// reload, whose snapshot may predate them).
         var reloads = 0
@@ -28,11 +27,6 @@ public final class LiveStatistics: Sendable {
 
     public init(columns: FactColumns = FactColumns()) {
         state.withLock { $0.columns = columns }
-    }
-
-    /// The current facts and their version (which changes whenever they do).
-    public func snapshot() -> (columns: FactColumns, version: Int) {
-        state.withLock { ($0.columns, $0.version) }
     }
 
     /// Runs `body` over the current facts. While it runs, `applyUnlessRead` holds changes back: a change
@@ -91,7 +85,6 @@ public final class LiveStatistics: Sendable {
         guard !batch.isEmpty else { return 0 }
         for facts in batch { state.columns.upsert(facts) }
         if state.reloads > 0 { state.appliedDuringReload.append(contentsOf: batch) }
-        state.version += 1
         return batch.count
     }
 
@@ -118,7 +111,6 @@ public final class LiveStatistics: Sendable {
             for facts in state.appliedDuringReload { state.columns.upsert(facts) }
             state.reloads = max(0, state.reloads - 1)
             if state.reloads == 0 { state.appliedDuringReload = [] }
-            state.version += 1
         }
         apply()
     }

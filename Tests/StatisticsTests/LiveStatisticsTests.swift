@@ -23,10 +23,10 @@ struct LiveStatisticsTests {
             live.post(facts(1, status: .resolved))
             // Applied now, they would copy the columns this reader shares.
             #expect(live.applyUnlessRead() == 0)
-            #expect(live.snapshot().columns.count == 1 && columns.count == 1)
+            #expect(live.read { $0.count } == 1 && columns.count == 1)
             // Held back longer than the patience: applied all the same, in the order posted.
             #expect(live.applyUnlessRead(patience: .zero) == 2)
-            #expect(live.snapshot().columns.count == 2)
+            #expect(live.read { $0.count } == 2)
             #expect(columns.count == 1, "the reader's own columns do not change under it")
         }
         live.post(facts(3))
@@ -39,7 +39,7 @@ struct LiveStatisticsTests {
         #expect(throws: Failed.self) { try live.read { _ in throw Failed() } }
         live.post(facts(5))
         #expect(live.applyUnlessRead() == 1)
-        let columns = live.snapshot().columns
+        let columns = live.read { $0 }
         #expect(columns.count == 5)
         let resolved = StatisticsEngine.figures(columns, query: StatisticsQuery(), now: 1_796_100_000).first?.resolved
         #expect(resolved == 1)
