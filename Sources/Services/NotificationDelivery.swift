@@ -58,6 +58,8 @@ public struct NotificationDelivery: Sendable {
     let clock: @Sendable () -> Date
     /// Messages claimed at a time.
     let batch: Int
+    /// The batch unless one is given; also the most a busy server sends a second (one batch a second).
+    public static let defaultBatch = 200
     /// How long a claim holds before another instance may take the message (a sender that died). Long
     /// enough for a whole group of `perSend` e-mails over one slow connection: a claim that ran out
     /// mid-group would let another instance send the rest again.
@@ -67,7 +69,7 @@ public struct NotificationDelivery: Sendable {
 
     public init(
         outbox: OutboxStore, senders: [NotificationChannel: any MessageSender], retry: RetryPolicy = RetryPolicy(),
-        clock: @escaping @Sendable () -> Date = { Date() }, batch: Int = 200, lease: TimeInterval = 600,
+        clock: @escaping @Sendable () -> Date = { Date() }, batch: Int = defaultBatch, lease: TimeInterval = 600,
         perSend: Int = 25
     ) {
         self.outbox = outbox

@@ -1,4 +1,5 @@
 import Configuration
+import Services
 public import Domain
 public import Foundation
 
@@ -46,8 +47,10 @@ public struct NotificationSettings: Sendable {
             publicURL: config.string(forKey: "notifications.public_url", default: "http://127.0.0.1:8080"),
             deliveryInterval: .milliseconds(config.int(forKey: "notifications.delivery_interval_ms", default: 500)),
             busyRequests: max(1, config.int(forKey: "notifications.busy_requests", default: 32)),
-            // One batch a second, and a delivery round claims at most 200 (`NotificationDelivery`'s batch).
-            busyMessagesPerSecond: min(200, max(1, config.int(forKey: "notifications.busy_messages_per_second", default: 20))),
+            // One batch a second, and a delivery round claims at most a batch.
+            busyMessagesPerSecond: min(
+                NotificationDelivery.defaultBatch,
+                max(1, config.int(forKey: "notifications.busy_messages_per_second", default: 20))),
             retry: RetryPolicy(
                 first: config.double(forKey: "notifications.retry_first_seconds", default: 5),
                 longest: config.double(forKey: "notifications.retry_longest_seconds", default: 1800),
