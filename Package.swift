@@ -216,6 +216,8 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(name: "PagesTests", dependencies: ["Pages", "Domain", "Statistics"], swiftSettings: swiftSettings),
-        .testTarget(name: "PhotosTests", dependencies: ["Photos"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "PhotosTests", dependencies: ["Photos", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: swiftSettings),
     ]
 )

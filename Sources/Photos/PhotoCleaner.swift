@@ -58,34 +58,37 @@ public struct PhotoCleaner: Sendable {
         guard pixels <= limits.maxPixels else {
             throw PhotoRejection.tooManyPixels(width: Int(width), height: Int(height), limit: limits.maxPixels)
         }
-        let display = try render { buffer, length, w, h in
-            siang_vips_resize_file(upload.path, Int32(limits.displaySize), webp ? 1 : 0, Int32(quality), &buffer, &length, &w, &h)
-        }
-        let thumbnail = try render { buffer, length, w, h in
-            display.bytes.withUnsafeBytes { input in
-                siang_vips_resize_buffer(
-                    input.baseAddress, input.count, Int32(limits.thumbnailSize), webp ? 1 : 0, Int32(quality), &buffer,
-                    &length, &w, &h)
-            }
-        }
+        let (display, thumbnail) = try renditions(of: upload, type: type, width: width, height: height)
         return CleanPhoto(
             originalType: type, originalSHA256: upload.sha256, originalBytes: upload.byteCount, originalWidth: Int(width),
             originalHeight: Int(height), display: display, thumbnail: thumbnail, location: PhotoLocation.read(path: upload.path))
     }
 
-    private func render(
-        _ call: (inout UnsafeMutableRawPointer?, inout Int, inout Int32, inout Int32) -> Int32
-    ) throws(PhotoRejection) -> PhotoRendition {
-        var buffer: UnsafeMutableRawPointer?
-        var length = 0
-        var width: Int32 = 0, height: Int32 = 0
-        guard call(&buffer, &length, &width, &height) == 0 else {
-            _ = Vips.take(buffer, length: length)
+    /// The display size and the thumbnail, from one decode.
+    private func renditions(
+        of upload: SpooledPhoto, type: PhotoType, width: Int32, height: Int32
+    ) throws(PhotoRejection) -> (display: PhotoRendition, thumbnail: PhotoRendition) {
+        var display: UnsafeMutableRawPointer?, thumbnail: UnsafeMutableRawPointer?
+        var displayLength = 0, thumbnailLength = 0
+        var displayWidth: Int32 = 0, displayHeight: Int32 = 0, thumbnailWidth: Int32 = 0, thumbnailHeight: Int32 = 0
+        let jpeg = type == .jpeg
+        guard
+            siang_vips_renditions(
+                upload.path, jpeg ? width : 0, jpeg ? height : 0, Int32(limits.displaySize),
+                Int32(limits.thumbnailSize), webp ? 1 : 0, Int32(quality), &display, &displayLength, &displayWidth,
+                &displayHeight, &thumbnail, &thumbnailLength, &thumbnailWidth, &thumbnailHeight) == 0
+        else {
             _ = Vips.takeError()
             throw PhotoRejection.damaged
         }
-        return PhotoRendition(
-            bytes: Vips.take(buffer, length: length), width: Int(width), height: Int(height),
-            contentType: webp ? "image/webp" : "image/jpeg")
+        let contentType = webp ? "image/webp" : "image/jpeg"
+        return (
+            PhotoRendition(
+                bytes: Vips.take(display, length: displayLength), width: Int(displayWidth),
+                height: Int(displayHeight), contentType: contentType),
+            PhotoRendition(
+                bytes: Vips.take(thumbnail, length: thumbnailLength), width: Int(thumbnailWidth),
+                height: Int(thumbnailHeight), contentType: contentType)
+        )
     }
 }

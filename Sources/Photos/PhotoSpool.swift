@@ -2,23 +2,32 @@ import Crypto
 import Foundation
 
 /// One uploaded file on its way in: written to a temporary file as its bytes arrive, so memory holds one
-/// network chunk of it at a time, never the whole file. Counts, hashes and scans the bytes as they pass;
-/// the file is removed when the spool goes away.
+/// block of it at a time, never the whole file. Counts, hashes and scans the bytes as they pass; the file
+/// is removed when the spool goes away.
+///
+/// The bytes are gathered into blocks before they are hashed, scanned and written: the multipart parser
+/// hands a photo over in pieces that end wherever a byte could begin the boundary (every carriage return,
+/// thousands in a phone photo), and a system call for each piece was most of the time spent receiving one.
 public final class PhotoSpool {
     public let path: String
     public private(set) var byteCount = 0
     private let maxBytes: Int
+    private let blockSize: Int
+    private var block: [UInt8] = []
     private var descriptor: Int32
     private var hash = SHA256()
     private var markup = MarkupScanner()
 
-    /// - Parameter directory: where the temporary file goes (the system's temporary folder by default).
-    public init(maxBytes: Int, directory: String? = nil) throws {
+    /// - Parameters:
+    ///   - directory: where the temporary file goes (the system's temporary folder by default).
+    ///   - blockSize: bytes gathered before they are written.
+    public init(maxBytes: Int, directory: String? = nil, blockSize: Int = 256 * 1024) throws {
         let folder = directory ?? FileManager.default.temporaryDirectory.path
         path = folder + "/siang-photo-" + UUID().uuidString
         descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard descriptor >= 0 else { throw CocoaError(.fileWriteUnknown) }
         self.maxBytes = maxBytes
+        self.blockSize = max(1, blockSize)
     }
 
     deinit {
@@ -30,25 +39,35 @@ public final class PhotoSpool {
     public func write(_ bytes: UnsafeRawBufferPointer) throws {
         byteCount += bytes.count
         guard byteCount <= maxBytes else { throw PhotoRejection.tooLarge(limit: maxBytes) }
-        hash.update(bufferPointer: bytes)
-        markup.scan(bytes)
-        var offset = 0
-        while offset < bytes.count {
-            let written = writeToFile(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
-            if written < 0 {
-                if errno == EINTR { continue }
-                throw CocoaError(.fileWriteUnknown)
-            }
-            offset += written
-        }
+        block.append(contentsOf: bytes)
+        if block.count >= blockSize { try flush() }
     }
 
     /// Closes the file; what was written, ready for `PhotoCleaner`.
-    public func finish() -> SpooledPhoto {
+    /// - Throws: when the last block cannot be written (a full disk).
+    public func finish() throws -> SpooledPhoto {
+        try flush()
         if descriptor >= 0 { close(descriptor) }
         descriptor = -1
         return SpooledPhoto(
             path: path, byteCount: byteCount, sha256: Array(hash.finalize()), containsMarkup: markup.found)
+    }
+
+    private func flush() throws {
+        defer { block.removeAll(keepingCapacity: true) }
+        try block.withUnsafeBytes { bytes in
+            hash.update(bufferPointer: bytes)
+            markup.scan(bytes)
+            var offset = 0
+            while offset < bytes.count {
+                let written = writeToFile(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+                if written < 0 {
+                    if errno == EINTR { continue }
+                    throw CocoaError(.fileWriteUnknown)
+                }
+                offset += written
+            }
+        }
     }
 }
 

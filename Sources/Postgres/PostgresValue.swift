@@ -89,15 +89,21 @@ public struct PostgresBytes: PostgresEncodable, Hashable {
 
     public init(_ bytes: [UInt8]) { self.bytes = bytes }
 
+    /// Written as UTF-8 bytes straight into the string's storage: a photo's few hundred kilobytes appended
+    /// a `Character` at a time were a tenth of the server's time outside libvips when uploading.
     public var postgresText: String? {
-        let digits: [Character] = Array("0123456789abcdef")
-        var text = "\\x"
-        text.reserveCapacity(2 + bytes.count * 2)
-        for byte in bytes {
-            text.append(digits[Int(byte >> 4)])
-            text.append(digits[Int(byte & 0x0F)])
+        let digits = Array("0123456789abcdef".utf8)
+        return String(unsafeUninitializedCapacity: 2 + bytes.count * 2) { text in
+            text[0] = UInt8(ascii: "\\")
+            text[1] = UInt8(ascii: "x")
+            var index = 2
+            for byte in bytes {
+                text[index] = digits[Int(byte >> 4)]
+                text[index + 1] = digits[Int(byte & 0x0F)]
+                index += 2
+            }
+            return index
         }
-        return text
     }
 }
 

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Photos
 import Testing
@@ -10,15 +11,15 @@ import Testing
 
     static func spool(_ name: String, maxBytes: Int = 1_000_000, chunk: Int = 1000) throws -> (PhotoSpool, SpooledPhoto) {
         let bytes = try Data(contentsOf: fixtures.appendingPathComponent(name))
-        let spool = try PhotoSpool(maxBytes: maxBytes)
+        // Blocks as small as the chunks, so patterns split across blocks are tested too.
+        let spool = try PhotoSpool(maxBytes: maxBytes, blockSize: chunk)
         var offset = 0
-        // Small chunks, as a network delivers them, so patterns split across chunks are tested too.
         while offset < bytes.count {
             let end = min(bytes.count, offset + chunk)
             try bytes[offset..<end].withUnsafeBytes { try spool.write($0) }
             offset = end
         }
-        return (spool, spool.finish())
+        return (spool, try spool.finish())
     }
 
     func rejection(_ name: String) async throws -> PhotoRejection? {
@@ -85,6 +86,24 @@ import Testing
         }
         let (spool, upload) = try Self.spool("gps_serial.jpg", chunk: 5)
         withExtendedLifetime(spool) { #expect(!upload.containsMarkup) }
+    }
+
+    @Test func theSpoolKeepsEveryByteInOrderWhateverPiecesTheyCameIn() throws {
+        let original = try Data(contentsOf: Self.fixtures.appendingPathComponent("gps_serial.jpg"))
+        for (piece, block) in [(1, 256 * 1024), (7, 100), (4096, 1000), (original.count, 64)] {
+            let spool = try PhotoSpool(maxBytes: 1_000_000, blockSize: block)
+            var offset = 0
+            while offset < original.count {
+                let end = min(original.count, offset + piece)
+                try original[offset..<end].withUnsafeBytes { try spool.write($0) }
+                offset = end
+            }
+            let upload = try spool.finish()
+            let written = try withExtendedLifetime(spool) { try Data(contentsOf: URL(fileURLWithPath: upload.path)) }
+            #expect(written == original, "pieces of \(piece)")
+            #expect(upload.sha256 == Array(SHA256.hash(data: original)), "pieces of \(piece)")
+            #expect(upload.byteCount == original.count)
+        }
     }
 
     @Test func theSpoolRemovesItsFile() throws {

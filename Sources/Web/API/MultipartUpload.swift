@@ -125,7 +125,7 @@ struct MultipartUpload {
                     return
                 }
                 upload.spools.append(spool)
-                upload.files.append(spool.finish())
+                do { upload.files.append(try spool.finish()) } catch { failure = error }
             } else {
                 guard let value = String(validating: text, as: UTF8.self), !value.unicodeScalars.contains("\0") else {
                     failure = malformed
