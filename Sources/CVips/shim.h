@@ -69,17 +69,9 @@ static inline int siang_vips_gps(const char *path, char **latitude, char **latit
     return -1;
 }
 
+/// Encodes an image without metadata. `*buffer` is freed with `siang_vips_free`.
 static inline int siang_vips_save(VipsImage *image, int webp, int quality, void **buffer, size_t *length,
                                   int *width, int *height) {
-    VipsImage *flat = NULL;
-    if (vips_image_hasalpha(image)) {
-        // JPEG has no alpha: transparent parts become white, as a browser shows them on Siang's pages.
-        VipsArrayDouble *white = vips_array_double_newv(1, 255.0);
-        int failed = vips_flatten(image, &flat, "background", white, NULL);
-        vips_area_unref(VIPS_AREA(white));
-        if (failed) return -1;
-        image = flat;
-    }
     *width = vips_image_get_width(image);
     *height = vips_image_get_height(image);
     // "strip" drops every piece of metadata: EXIF (GPS, camera serial, owner, its own thumbnail), XMP,
@@ -89,7 +81,6 @@ static inline int siang_vips_save(VipsImage *image, int webp, int quality, void 
         // Baseline, not progressive: progressive coding took twice as long as the rest of the encoding
         // for 3 % fewer bytes.
         : vips_jpegsave_buffer(image, buffer, length, "Q", quality, "strip", TRUE, "optimize_coding", TRUE, NULL);
-    if (flat) g_object_unref(flat);
     return failed;
 }
 
@@ -145,6 +136,17 @@ static inline VipsImage *siang_vips_display(const char *path, int jpeg_width, in
     } else if (vips_thumbnail(path, &shrunk, size, "size", VIPS_SIZE_DOWN, "no_rotate", TRUE, "fail_on",
                               VIPS_FAIL_ON_TRUNCATED, NULL)) {
         return NULL;
+    }
+    if (vips_image_hasalpha(shrunk)) {
+        // JPEG has no alpha: transparent parts become white, as a browser shows them on Siang's pages.
+        // Flattened before the thumbnail is shrunk from these pixels, so no hidden colour bleeds into it.
+        VipsImage *flat = NULL;
+        VipsArrayDouble *white = vips_array_double_newv(1, 255.0);
+        int failed = vips_flatten(shrunk, &flat, "background", white, NULL);
+        vips_area_unref(VIPS_AREA(white));
+        g_object_unref(shrunk);
+        if (failed) return NULL;
+        shrunk = flat;
     }
     // Decoded here, once (a rotation must have all the pixels), and turned once: both renditions are made
     // from the pixels this returns.
