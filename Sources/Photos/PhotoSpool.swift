@@ -14,6 +14,7 @@ public final class PhotoSpool {
     private let maxBytes: Int
     private let blockSize: Int
     private var block: [UInt8] = []
+    private var failed = false
     private var descriptor: Int32
     private var hash = SHA256()
     private var markup = MarkupScanner()
@@ -35,18 +36,26 @@ public final class PhotoSpool {
         unlink(path)
     }
 
-    /// Appends bytes. - Throws: `photo_too_large` past the limit (the caller stops reading).
+    /// Appends bytes. - Throws: `photo_too_large` past the limit (the caller stops reading), or a write error.
     public func write(_ bytes: UnsafeRawBufferPointer) throws {
+        guard !failed else { throw CocoaError(.fileWriteUnknown) }
         byteCount += bytes.count
         guard byteCount <= maxBytes else { throw PhotoRejection.tooLarge(limit: maxBytes) }
-        block.append(contentsOf: bytes)
-        if block.count >= blockSize { try flush() }
+        if block.count + bytes.count > blockSize { try flush() }
+        if bytes.count >= blockSize {
+            try store(bytes)
+        } else {
+            if block.capacity < blockSize { block.reserveCapacity(blockSize) }
+            block.append(contentsOf: bytes)
+        }
     }
 
     /// Closes the file; what was written, ready for `PhotoCleaner`.
-    /// - Throws: when the last block cannot be written (a full disk).
+    /// - Throws: when the last block cannot be written (a full disk), or an earlier one could not.
     public func finish() throws -> SpooledPhoto {
         try flush()
+        guard !failed else { throw CocoaError(.fileWriteUnknown) }
+        block = []
         if descriptor >= 0 { close(descriptor) }
         descriptor = -1
         return SpooledPhoto(
@@ -54,19 +63,26 @@ public final class PhotoSpool {
     }
 
     private func flush() throws {
+        guard !block.isEmpty else { return }
         defer { block.removeAll(keepingCapacity: true) }
-        try block.withUnsafeBytes { bytes in
-            hash.update(bufferPointer: bytes)
-            markup.scan(bytes)
-            var offset = 0
-            while offset < bytes.count {
-                let written = writeToFile(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    throw CocoaError(.fileWriteUnknown)
-                }
-                offset += written
+        try block.withUnsafeBytes { try store($0) }
+    }
+
+    /// Hashes, scans and writes bytes; after a failed write the spool refuses everything, as the file
+    /// no longer holds what the hash says.
+    private func store(_ bytes: UnsafeRawBufferPointer) throws {
+        guard !failed else { throw CocoaError(.fileWriteUnknown) }
+        hash.update(bufferPointer: bytes)
+        markup.scan(bytes)
+        var offset = 0
+        while offset < bytes.count {
+            let written = writeToFile(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+            if written < 0 {
+                if errno == EINTR { continue }
+                failed = true
+                throw CocoaError(.fileWriteUnknown)
             }
+            offset += written
         }
     }
 }

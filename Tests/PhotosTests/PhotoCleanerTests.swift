@@ -54,6 +54,65 @@ import Testing
         #expect(photo.originalBytes == upload.byteCount)
     }
 
+    /// Runs `Tests/Photos/make_phone_photos.py` with `arguments`; its output.
+    static func phonePhotos(_ arguments: [String]) throws -> String {
+        let process = Process()
+        let output = Pipe()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", fixtures.appendingPathComponent("make_phone_photos.py").path] + arguments
+        process.standardOutput = output
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "make_phone_photos.py needs Pillow: python3 -m pip install Pillow")
+        return text
+    }
+
+    func clean(_ path: URL) async throws -> CleanPhoto {
+        let bytes = try Data(contentsOf: path)
+        let spool = try PhotoSpool(maxBytes: 50_000_000)
+        try bytes.withUnsafeBytes { try spool.write($0) }
+        let upload = try spool.finish()
+        defer { withExtendedLifetime(spool) {} }
+        return try await PhotoCleaner(limits: PhotoLimits(maxBytes: 50_000_000, maxPixels: 40_000_000)).clean(upload)
+    }
+
+    @Test func phoneSizedJPEGsAreDecodedSmallUprightInSRGBAndACutOneIsRefused() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("siang-phone-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        _ = try Self.phonePhotos([folder.path])
+
+        // Stored 4000 × 3000 with orientation 6: shown 3000 × 4000, so 1200 × 1600 and 240 × 320.
+        let portrait = try await clean(folder.appendingPathComponent("portrait.jpg"))
+        #expect(portrait.originalWidth == 4000 && portrait.originalHeight == 3000)
+        #expect(portrait.display.width == 1200 && portrait.display.height == 1600)
+        #expect(portrait.thumbnail.width == 240 && portrait.thumbnail.height == 320)
+        // The red block stored top-left is top-right once upright, in both sizes.
+        for rendition in [portrait.display, portrait.thumbnail] {
+            let file = folder.appendingPathComponent("served.jpg")
+            try Data(rendition.bytes).write(to: file)
+            let corners = try JSONSerialization.jsonObject(with: Data(try Self.phonePhotos(["--pixel", file.path]).utf8))
+                as? [String: [Int]]
+            let red = corners?["top_right"] ?? [], blue = corners?["top_left"] ?? []
+            #expect(red.count == 3 && red[0] > 180 && red[2] < 80, "top right \(red)")
+            #expect(blue.count == 3 && blue[2] > 150 && blue[0] < 100, "top left \(blue)")
+        }
+
+        let cmyk = try await clean(folder.appendingPathComponent("cmyk.jpg"))
+        #expect(cmyk.display.width == 1600 && cmyk.display.height == 1200)
+        let grey = try await clean(folder.appendingPathComponent("grey.jpg"))
+        #expect(grey.display.width == 1600 && grey.display.height == 1200)
+        #expect(grey.thumbnail.width == 320 && grey.thumbnail.height == 240)
+
+        do {
+            _ = try await clean(folder.appendingPathComponent("cut.jpg"))
+            Issue.record("a JPEG cut in half was accepted")
+        } catch let rejection as PhotoRejection {
+            #expect(rejection.reason == .damaged)
+        }
+    }
+
     @Test func pngWithAlphaWebPAndHEICAreAccepted() async throws {
         for (name, type) in [("alpha.png", PhotoType.png), ("photo.webp", .webp), ("photo.heic", .heif)] {
             let (spool, upload) = try Self.spool(name)
