@@ -250,9 +250,18 @@ public struct ModelUpdates: Sendable {
     public func list() async throws -> [ModelVersion] { try await store.list() }
 
     /// Per version, the finished cases it classified and how many finished in another category; it reads
-    /// every case, so it is computed at most once a minute (for the statistics page and API alike).
+    /// every case (seconds at ten million), so it is computed at most once a minute (for the statistics
+    /// page and API alike), behind the last figures: nobody waits for it but the very first caller.
     public func accuracyByVersion() async throws -> [ModelVersionAccuracy] {
-        try await accuracyFigures.value(key: 0) { try await store.accuracyByVersion() }
+        let store = self.store
+        return try await accuracyFigures.recent(key: 0) { try await store.accuracyByVersion() }
+    }
+
+    /// Starts computing the accuracy figures in the background (once the cases are loaded, so that the
+    /// statistics page's first visitor does not wait for them).
+    public func prepareAccuracy() {
+        let store = self.store
+        accuracyFigures.refresh(key: 0) { try await store.accuracyByVersion() }
     }
 }
 

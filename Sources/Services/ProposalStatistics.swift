@@ -7,7 +7,8 @@ public import Store
 /// the public proposals as CSV or JSON Lines.
 ///
 /// Computed in SQL when asked and reused for `lifetime`; supports per month, which reads every
-/// support, for ten minutes (unless `lifetime` is zero, as in tests).
+/// support, for ten minutes (unless `lifetime` is zero, as in tests), and answered from the last count
+/// while it is counted again.
 public struct ProposalStatistics: Sendable {
     let store: ProposalStore
     let clock: @Sendable () -> Date
@@ -23,6 +24,13 @@ public struct ProposalStatistics: Sendable {
         cache = TimedCache(lifetime: lifetime)
         agencyCache = TimedCache(lifetime: lifetime)
         monthCache = TimedCache(lifetime: lifetime == .zero ? .zero : max(lifetime, .seconds(600)))
+    }
+
+    /// Starts counting supports per month in the background (once the cases are loaded, so that the
+    /// statistics page's first visitor does not wait for it).
+    public func prepareSupportsPerMonth() {
+        let store = self.store
+        monthCache.refresh(key: "months") { try await store.supportsPerMonth() }
     }
 
     /// How each agency answered the proposals that reached it (the statistics page's column).
@@ -43,8 +51,9 @@ public struct ProposalStatistics: Sendable {
 
     public func figures() async throws -> Figures {
         let (store, clock) = (self.store, self.clock)
-        // Supports per month read every support (seconds at millions): the rest meanwhile.
-        async let monthly = monthCache.value(key: "months") { try await store.supportsPerMonth() }
+        // Supports per month read every support (seconds at millions): the rest meanwhile, and the last
+        // figures while they are read again (only the very first caller waits).
+        async let monthly = monthCache.recent(key: "months") { try await store.supportsPerMonth() }
         async let answers = agencies()
         let (months, agencies) = try await (monthly, answers)
         return try await cache.value(key: "figures") {

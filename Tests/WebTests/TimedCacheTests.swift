@@ -116,4 +116,32 @@ struct TimedCacheTests {
             #expect(gate.started.load(ordering: .relaxed) >= 2, "lifetime \(lifetime): an ended answer expires")
         }
     }
+
+    @Test("a recent answer is given at once once there is one, however old, while the next is computed behind it")
+    func recentAnswers() async throws {
+        let cache = TimedCache<String, [UInt8]>(lifetime: .milliseconds(300))
+        let gate = Gate()
+        // The first caller has nothing to be given: it waits for the first computation.
+        let first = Task { try await cache.recent(key: "months") { try await gate.compute() } }
+        try await eventually { gate.started.load(ordering: .relaxed) == 1 }
+        gate.open.store(true, ordering: .relaxed)
+        #expect(try await first.value == [1])
+
+        // Expired: the old answer comes back without waiting, and one new computation starts behind it.
+        gate.open.store(false, ordering: .relaxed)
+        try await Task.sleep(for: .milliseconds(350))
+        #expect(try await cache.recent(key: "months") { try await gate.compute() } == [1])
+        #expect(try await cache.recent(key: "months") { try await gate.compute() } == [1])
+        try await eventually { gate.started.load(ordering: .relaxed) == 2 }
+        #expect(gate.started.load(ordering: .relaxed) == 2, "one computation for both callers")
+        gate.open.store(true, ordering: .relaxed)
+        try await eventually { gate.ended.load(ordering: .relaxed) == 2 }
+        // The cache records the answer a moment after the computation returns it.
+        var answer = try await cache.recent(key: "months") { [99] }
+        for _ in 0..<100 where answer != [2] {
+            try await Task.sleep(for: .milliseconds(2))
+            answer = try await cache.recent(key: "months") { [99] }
+        }
+        #expect(answer == [2], "the new answer once computed")
+    }
 }

@@ -127,8 +127,10 @@ struct StatisticsPage {
             throw PageError(status: error.status, heading: "error_generic_heading", message: "error_date", words: (error.messageTH, error.messageEN))
         }
         // Seconds of PostgreSQL each at ten million cases (the model versions' table reads every finished
-        // case): asked now, read when the page is built. Not while the statistics load, which may be
-        // waiting for the cases table: the page answers 503 then, without waiting for them.
+        // case): computed once the cases are loaded and then answered from the last figures while they are
+        // read again, so only a visitor right after the start waits. Asked now, read when the page is
+        // built. Not while the statistics load, which may be waiting for the cases table: the page answers
+        // 503 then, without waiting for them.
         try figures.statistics.requireLoaded()
         let (models, consultations) = (self.models, figures.consultations)
         async let accuracy = models?.accuracyByVersion()

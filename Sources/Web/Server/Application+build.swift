@@ -215,6 +215,14 @@ public func buildApplication(
     // With the change feed, the follower loads every case when it starts listening and again only when
     // it had to reconnect (changes streamed meanwhile were missed): no reload on a timer.
     var statisticsUpkeep = StatisticsUpkeep(statistics: statistics, reloadInterval: nil, logger: logger)
+    // Answers reused for a while (not a zero lifetime, which asks for figures as they are now): the
+    // figures that read whole tables are ready before the statistics page's first visitor.
+    if configuration.statisticsCacheLifetime > .zero {
+        statisticsUpkeep.whenLoaded = { [models = runtime.models, proposals = services.proposalStatistics] in
+            models?.prepareAccuracy()
+            proposals.prepareSupportsPerMonth()
+        }
+    }
     if !configuration.followsCaseChanges {
         statisticsUpkeep.loadAtStart = { try await services.loadCases() }
         statisticsUpkeep.reloadInterval = configuration.statisticsReloadInterval
