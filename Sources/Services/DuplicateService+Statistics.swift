@@ -2,7 +2,6 @@ import Domain
 import Foundation
 import Similarity
 import Store
-import Synchronization
 
 /// Duplicates in figures: by category and agency, how many open cases look like another (detected),
 /// how many were merged into another, and how many "me too"s replaced a filing.
@@ -16,7 +15,7 @@ public struct DuplicateFigures: Sendable, Equatable {
 
 extension DuplicateService {
     /// The figures, by category then agency. Detection groups every agency's open cases (`clusters`), which
-    /// costs a search per open case: the answer is kept for `cacheLifetime` (`DuplicateService.figures`).
+    /// costs a search per open case: the answer is kept for a while (`DuplicateService.init`'s `figuresLifetime`).
     public func figures() async throws -> [DuplicateFigures] {
         try await figuresCache.value(key: 0) { [self] in try await computeFigures() }
     }
@@ -42,16 +41,13 @@ extension DuplicateService {
             row.meToo += count.meToo
             rows[key(count.category, count.agency)] = row
         }
-        let figures = rows.values.sorted { ($0.category, $0.agency ?? "") < ($1.category, $1.agency ?? "") }
-        latest.value.withLock { $0 = figures }
-        return figures
+        return rows.values.sorted { ($0.category, $0.agency ?? "") < ($1.category, $1.agency ?? "") }
     }
 
     /// The figures as last computed, without waiting; nil until the first computation ends. Asking
-    /// starts one in the background when they are older than `cacheLifetime`: with a million open
-    /// cases a computation takes minutes, which a page must not wait for.
+    /// starts one in the background when they are no longer recent: with a million open cases a
+    /// computation takes minutes, which a page must not wait for.
     public func latestFigures() -> [DuplicateFigures]? {
-        figuresCache.refresh(key: 0) { [self] in try await computeFigures() }
-        return latest.value.withLock { $0 }
+        figuresCache.latest(key: 0) { [self] in try await computeFigures() }
     }
 }

@@ -37,19 +37,15 @@ public struct DuplicateService: Sendable {
     let clock: @Sendable () -> Date
     let notifications: NotificationComposer?
     let figuresCache: TimedCache<Int, [DuplicateFigures]>
-    /// The figures as last computed, for pages that must not wait for them.
-    let latest = LatestFigures()
 
-    final class LatestFigures: Sendable {
-        let value = Mutex<[DuplicateFigures]?>(nil)
-    }
-
-    /// - Parameter figuresLifetime: how long the duplicate figures of statistics are reused.
+    /// - Parameter figuresLifetime: how long the duplicate figures of statistics are reused at least; a
+    ///   computation is not started again for ten times as long as the last one took (a search per open
+    ///   case: a minute at a million open cases must not become a core kept busy by every visit).
     public init(
         store: CaseStore, index: SimilarityIndex, reference: Reference, rules: ServiceRules,
         clock: @escaping @Sendable () -> Date, notifications: NotificationComposer?, figuresLifetime: Duration = .seconds(60)
     ) {
-        self.figuresCache = TimedCache(lifetime: figuresLifetime)
+        self.figuresCache = TimedCache(lifetime: figuresLifetime, busyShare: 0.1)
         self.store = store
         self.index = index
         self.reference = reference

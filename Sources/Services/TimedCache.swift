@@ -15,11 +15,15 @@ public final class TimedCache<Key: Hashable & Sendable, Value: Sendable>: Sendab
         var finished: ContinuousClock.Instant?
         var task: Task<Value, any Error>
 
-        /// Whether callers should take this entry's answer: it ended less than `lifetime` ago, or its
-        /// computation still runs (a second one would only repeat it) and has not run for longer than
-        /// `patience` (one that hangs must not hold every caller for good).
-        func isFresh(at now: ContinuousClock.Instant, lifetime: Duration, patience: Duration) -> Bool {
-            if let finished { return now - finished < lifetime }
+        /// Whether callers should take this entry's answer: it ended less than `lifetime` ago (or, with a
+        /// `busyShare`, less than its computation's time divided by that share), or its computation still
+        /// runs (a second one would only repeat it) and has not run for longer than `patience` (one that
+        /// hangs must not hold every caller for good).
+        func isFresh(at now: ContinuousClock.Instant, lifetime: Duration, patience: Duration, busyShare: Double?) -> Bool {
+            if let finished {
+                let spaced = busyShare.map { (finished - created) * (1 / $0) } ?? .zero
+                return now - finished < max(lifetime, spaced)
+            }
             return now - created < patience
         }
     }
@@ -32,9 +36,15 @@ public final class TimedCache<Key: Hashable & Sendable, Value: Sendable>: Sendab
     let patience: Duration
     let capacity = 500
 
-    public init(lifetime: Duration = .seconds(10), patience: Duration = .seconds(900)) {
+    /// At most this share of the time is spent computing a key's value: a computation that took a minute
+    /// is not started again for ten at a share of 0.1, whatever the lifetime. For figures whose cost grows
+    /// with the data (a search per open case), so that asking for them often never keeps a core busy.
+    let busyShare: Double?
+
+    public init(lifetime: Duration = .seconds(10), patience: Duration = .seconds(900), busyShare: Double? = nil) {
         self.lifetime = lifetime
         self.patience = patience
+        self.busyShare = busyShare.map { min(1, max(0.001, $0)) }
     }
 
     /// The value for `key`: a recent one, or one computed now.
@@ -54,6 +64,14 @@ public final class TimedCache<Key: Hashable & Sendable, Value: Sendable>: Sendab
         return try await task.value
     }
 
+    /// The last value computed for `key`, however old, without ever waiting: nil until the first
+    /// computation ends. Starts one in the background when the last is no longer recent (for a page that
+    /// shows figures which take minutes to compute).
+    public func latest(key: Key, compute: @escaping @Sendable () async throws -> Value) -> Value? {
+        _ = entry(key, compute: compute)
+        return latest.withLock { $0[key] }
+    }
+
     /// Starts computing the value for `key` in the background unless a recent one is there or on its
     /// way; returns at once (for a page that shows what was last computed and must not wait). With a
     /// zero lifetime, one computation at a time.
@@ -64,9 +82,9 @@ public final class TimedCache<Key: Hashable & Sendable, Value: Sendable>: Sendab
     private func entry(_ key: Key, compute: @escaping @Sendable () async throws -> Value) -> Task<Value, any Error> {
         let now = ContinuousClock.now
         return entries.withLock { entries in
-            if let entry = entries[key], entry.isFresh(at: now, lifetime: lifetime, patience: patience) { return entry.task }
+            if let entry = entries[key], entry.isFresh(at: now, lifetime: lifetime, patience: patience, busyShare: busyShare) { return entry.task }
             if entries.count >= capacity {
-                entries = entries.filter { $0.value.isFresh(at: now, lifetime: lifetime, patience: patience) }
+                entries = entries.filter { $0.value.isFresh(at: now, lifetime: lifetime, patience: patience, busyShare: busyShare) }
                 if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
             }
             let task = Task { [self] in

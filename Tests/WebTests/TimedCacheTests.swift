@@ -144,4 +144,36 @@ struct TimedCacheTests {
         }
         #expect(answer == [2], "the new answer once computed")
     }
+
+    @Test("a slow computation is not started again for its time divided by the busy share, however short the lifetime")
+    func busyShare() async throws {
+        let cache = TimedCache<String, [UInt8]>(lifetime: .milliseconds(1), busyShare: 0.1)
+        let counter = Counter()
+        @Sendable func slow() async throws -> [UInt8] {
+            try await Task.sleep(for: .milliseconds(100))
+            return counter.next()
+        }
+        // Nothing yet: `latest` never waits, it starts the computation.
+        #expect(cache.latest(key: "duplicates", compute: slow) == nil)
+        var first = cache.latest(key: "duplicates", compute: slow)
+        for _ in 0..<500 where first == nil {
+            try await Task.sleep(for: .milliseconds(10))
+            first = cache.latest(key: "duplicates", compute: slow)
+        }
+        #expect(first == [1])
+        // Long past the lifetime, well within ten times the computation's 100 ms: still that answer, none started.
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(cache.latest(key: "duplicates", compute: slow) == [1])
+        try await Task.sleep(for: .milliseconds(150))
+        #expect(counter.value.load(ordering: .relaxed) == 1, "no second computation within a second")
+        // Past ten times its time: the next ask starts another, and is given the last answer meanwhile.
+        try await Task.sleep(for: .milliseconds(900))
+        #expect(cache.latest(key: "duplicates", compute: slow) == [1])
+        // (Asked until it does: on a busy machine the computation may have taken longer than its sleep.)
+        try await eventually {
+            _ = cache.latest(key: "duplicates", compute: slow)
+            return counter.value.load(ordering: .relaxed) == 2
+        }
+        #expect(counter.value.load(ordering: .relaxed) == 2)
+    }
 }
