@@ -22,8 +22,9 @@ extension DuplicateService {
 
     private func computeFigures() async throws -> [DuplicateFigures] {
         @Sendable func key(_ category: String, _ agency: String?) -> String { category + "\u{1F}" + (agency ?? "") }
-        // Minutes of CPU at a million open cases: on a thread of its own, not one of the pool's.
-        var rows = try await onOwnThread { [index] in
+        // Minutes of CPU at a million open cases: on a thread of its own, not one of the pool's, which
+        // gives way to requests and exports (a page shows the last figures meanwhile).
+        var rows = try await onOwnThread(background: true) { [index] in
             var rows: [String: DuplicateFigures] = [:]
             for agency in index.agencies {
                 for cluster in index.clusters(agency: agency) {
