@@ -217,10 +217,11 @@ public struct PhotoService: Sendable {
         public var finishedWithResultPhotos: Int
     }
 
-    public func shares() async throws -> Shares {
+    /// - Parameters: `cases` and `finished` (resolved or closed): all cases, from the statistics' facts.
+    public func shares(cases: Int, finished: Int) async throws -> Shares {
         let counts = try await store.counts()
         return Shares(
-            cases: counts.cases, withPhotos: counts.withPhotos, finished: counts.finished,
+            cases: cases, withPhotos: counts.withPhotos, finished: finished,
             finishedWithResultPhotos: counts.finishedWithResultPhotos)
     }
 }

@@ -202,22 +202,19 @@ public struct PhotoStore: Sendable {
         return deleted.count
     }
 
-    /// For statistics: all cases and those with the citizen's photos; finished cases (resolved or closed)
-    /// and those with an officer's result photos.
-    public func counts() async throws -> (cases: Int, withPhotos: Int, finished: Int, finishedWithResultPhotos: Int) {
+    /// For statistics: the cases with the citizen's photos, and the finished cases (resolved or closed)
+    /// with an officer's result photos. Read from the photos' side, so the cost follows the number of
+    /// photos, not of cases (counting every case with a test for photos took seconds at ten million).
+    public func counts() async throws -> (withPhotos: Int, finishedWithResultPhotos: Int) {
         try await pool.withConnection(idempotent: true) { connection in
             let row = try connection.query(
                 """
-                SELECT count(*),
-                       count(*) FILTER (WHERE EXISTS (
-                           SELECT 1 FROM case_photos p WHERE p.case_id = c.id AND p.uploader = 'citizen')),
-                       count(*) FILTER (WHERE c.status IN ('resolved', 'closed')),
-                       count(*) FILTER (WHERE c.status IN ('resolved', 'closed') AND EXISTS (
-                           SELECT 1 FROM case_photos p WHERE p.case_id = c.id AND p.uploader = 'officer'))
-                FROM cases c
+                SELECT count(DISTINCT p.case_id) FILTER (WHERE p.uploader = 'citizen'),
+                       count(DISTINCT p.case_id) FILTER (WHERE p.uploader = 'officer' AND c.status IN ('resolved', 'closed'))
+                FROM case_photos p JOIN cases c ON c.id = p.case_id
                 """
             ).first!
-            return (try row.int(0), try row.int(1), try row.int(2), try row.int(3))
+            return (try row.int(0), try row.int(1))
         }
     }
 }

@@ -1,12 +1,15 @@
 import Foundation
 import Hummingbird
 import Services
+import Statistics
 import JSONBytes
 
 /// `GET /api/v1/stats/photos`: how many cases carry the citizen's photos, and how many finished cases
 /// an officer's result photos ("after"), of all cases.
 struct PhotoStatisticsController {
     let photos: PhotoService
+    /// All cases and the finished ones, from the facts in memory.
+    let statistics: StatisticsService
 
     func addRoutes(to group: RouterGroup<SiangRequestContext>) {
         group.get("stats/photos", use: shares)
@@ -22,7 +25,8 @@ struct PhotoStatisticsController {
     }
 
     @Sendable func shares(_ request: Request, context: SiangRequestContext) async throws -> Response {
-        let shares = try await photos.shares()
+        let overall = try await statistics.figures(StatisticsQuery()).value.first
+        let shares = try await photos.shares(cases: overall?.filed ?? 0, finished: overall?.resolved ?? 0)
         func share(_ part: Int, _ whole: Int) -> Double? {
             whole == 0 ? nil : (Double(part) / Double(whole)).rounded(toPlaces: 4)
         }

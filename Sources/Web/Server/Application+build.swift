@@ -134,7 +134,7 @@ public func buildApplication(
         statistics: statistics, json: StatisticsJSONBuilder(reference: runtime.reference),
         proposals: services.proposalStatistics
     ).addRoutes(to: api)
-    PhotoStatisticsController(photos: services.photos).addRoutes(to: api)
+    PhotoStatisticsController(photos: services.photos, statistics: statistics).addRoutes(to: api)
     if let models = runtime.models {
         ModelStatisticsController(models: models, analyzer: runtime.analyzer).addRoutes(to: api)
     }
