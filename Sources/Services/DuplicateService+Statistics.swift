@@ -15,16 +15,17 @@ public struct DuplicateFigures: Sendable, Equatable {
 
 extension DuplicateService {
     /// The figures, by category then agency. Detection groups every agency's open cases (`clusters`), which
-    /// costs a search per open case: the answer is kept for a while (`DuplicateService.init`'s `figuresLifetime`).
+    /// costs a search per open case: the answer is kept for a while (`DuplicateService.init`'s
+    /// `figuresLifetime`), and after that the last one is given at once while it is computed again.
     public func figures() async throws -> [DuplicateFigures] {
-        try await figuresCache.value(key: 0) { [self] in try await computeFigures() }
+        try await figuresCache.recent(key: 0) { [self] in try await computeFigures() }
     }
 
     private func computeFigures() async throws -> [DuplicateFigures] {
         @Sendable func key(_ category: String, _ agency: String?) -> String { category + "\u{1F}" + (agency ?? "") }
-        // Minutes of CPU at a million open cases: on a thread of its own, not one of the pool's, which
-        // gives way to requests and exports (a page shows the last figures meanwhile).
-        var rows = try await onOwnThread(background: true) { [index] in
+        // Minutes of CPU at a million open cases: on a thread of its own, not one of the pool's. Not at a
+        // lower priority: each search holds the index's lock, which filings wait for.
+        var rows = try await onOwnThread { [index] in
             var rows: [String: DuplicateFigures] = [:]
             for agency in index.agencies {
                 for cluster in index.clusters(agency: agency) {

@@ -45,7 +45,9 @@ public struct DuplicateService: Sendable {
         store: CaseStore, index: SimilarityIndex, reference: Reference, rules: ServiceRules,
         clock: @escaping @Sendable () -> Date, notifications: NotificationComposer?, figuresLifetime: Duration = .seconds(60)
     ) {
-        self.figuresCache = TimedCache(lifetime: figuresLifetime, busyShare: 0.1)
+        // Patience of two hours: a computation is not given up for another while it runs (at national size
+        // it takes minutes, and two at once would only slow each other).
+        self.figuresCache = TimedCache(lifetime: figuresLifetime, patience: .seconds(7200), busyShare: 0.1, keepsLast: true)
         self.store = store
         self.index = index
         self.reference = reference

@@ -112,7 +112,7 @@ public struct ModelUpdates: Sendable {
     let cases: CaseStore
     /// The model live when no version is: the default model trained from `Seeds/`.
     public let defaultModel: ClassifierModel
-    private let accuracyFigures = TimedCache<Int, [ModelVersionAccuracy]>(lifetime: .seconds(60))
+    private let accuracyFigures = TimedCache<Int, [ModelVersionAccuracy]>(lifetime: .seconds(60), keepsLast: true)
     /// One training at a time: each reads every settled case and takes seconds of the blocking pool's
     /// few threads, which sign-ins need too.
     private let training = TrainingGate()

@@ -23,7 +23,7 @@ public struct ProposalStatistics: Sendable {
         self.clock = clock
         cache = TimedCache(lifetime: lifetime)
         agencyCache = TimedCache(lifetime: lifetime)
-        monthCache = TimedCache(lifetime: lifetime == .zero ? .zero : max(lifetime, .seconds(600)))
+        monthCache = TimedCache(lifetime: lifetime == .zero ? .zero : max(lifetime, .seconds(600)), keepsLast: true)
     }
 
     /// Starts counting supports per month in the background (once the cases are loaded, so that the

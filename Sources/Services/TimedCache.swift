@@ -29,8 +29,12 @@ public final class TimedCache<Key: Hashable & Sendable, Value: Sendable>: Sendab
     }
 
     private let entries = Mutex<[Key: Entry]>([:])
-    /// The last value computed for each key, however old (for `recent`).
-    private let latest = Mutex<[Key: Value]>([:])
+    /// With `keepsLast`, the last value computed for each key however old (for `recent` and `latest`),
+    /// with when its computation started: a computation started earlier never replaces it.
+    private let lastValues = Mutex<[Key: (value: Value, started: ContinuousClock.Instant)]>([:])
+    /// Whether the last values are kept; off for caches of many keys (every statistics question asked),
+    /// where keeping a stale answer for each would only take memory.
+    let keepsLast: Bool
     public let lifetime: Duration
     /// How long a computation still running is waited for before a caller starts another.
     let patience: Duration
@@ -41,10 +45,16 @@ public final class TimedCache<Key: Hashable & Sendable, Value: Sendable>: Sendab
     /// with the data (a search per open case), so that asking for them often never keeps a core busy.
     let busyShare: Double?
 
-    public init(lifetime: Duration = .seconds(10), patience: Duration = .seconds(900), busyShare: Double? = nil) {
+    /// - Parameter keepsLast: keep each key's last value for `recent` and `latest` (without it they are
+    ///   `value` and nothing).
+    public init(
+        lifetime: Duration = .seconds(10), patience: Duration = .seconds(900), busyShare: Double? = nil,
+        keepsLast: Bool = false
+    ) {
         self.lifetime = lifetime
         self.patience = patience
         self.busyShare = busyShare.map { min(1, max(0.001, $0)) }
+        self.keepsLast = keepsLast
     }
 
     /// The value for `key`: a recent one, or one computed now.
@@ -60,7 +70,7 @@ public final class TimedCache<Key: Hashable & Sendable, Value: Sendable>: Sendab
     public func recent(key: Key, compute: @escaping @Sendable () async throws -> Value) async throws -> Value {
         guard lifetime > .zero else { return try await compute() }
         let task = entry(key, compute: compute)
-        if let last = latest.withLock({ $0[key] }) { return last }
+        if let last = lastValues.withLock({ $0[key]?.value }) { return last }
         return try await task.value
     }
 
@@ -69,7 +79,7 @@ public final class TimedCache<Key: Hashable & Sendable, Value: Sendable>: Sendab
     /// shows figures which take minutes to compute).
     public func latest(key: Key, compute: @escaping @Sendable () async throws -> Value) -> Value? {
         _ = entry(key, compute: compute)
-        return latest.withLock { $0[key] }
+        return lastValues.withLock { $0[key]?.value }
     }
 
     /// Starts computing the value for `key` in the background unless a recent one is there or on its
@@ -91,14 +101,15 @@ public final class TimedCache<Key: Hashable & Sendable, Value: Sendable>: Sendab
                 do {
                     let value = try await compute()
                     self.entries.withLock { entries in
-                        let current = entries[key]?.created == now
-                        // The latest first, so that no caller finds this entry finished and the latest older.
-                        self.latest.withLock { latest in
-                            guard current || latest[key] == nil else { return }
-                            if latest.count >= capacity, latest[key] == nil { latest.removeAll(keepingCapacity: true) }
-                            latest[key] = value
+                        // The last value first, so that no caller finds this entry finished and the last older.
+                        if self.keepsLast {
+                            self.lastValues.withLock { last in
+                                if let kept = last[key], kept.started > now { return }
+                                if last.count >= self.capacity, last[key] == nil { last.removeAll(keepingCapacity: true) }
+                                last[key] = (value, now)
+                            }
                         }
-                        if current { entries[key]?.finished = ContinuousClock.now }
+                        if entries[key]?.created == now { entries[key]?.finished = ContinuousClock.now }
                     }
                     return value
                 } catch {

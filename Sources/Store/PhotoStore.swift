@@ -209,9 +209,9 @@ public struct PhotoStore: Sendable {
         try await pool.withConnection(idempotent: true) { connection in
             let row = try connection.query(
                 """
-                SELECT count(DISTINCT p.case_id) FILTER (WHERE p.uploader = 'citizen'),
-                       count(DISTINCT p.case_id) FILTER (WHERE p.uploader = 'officer' AND c.status IN ('resolved', 'closed'))
-                FROM case_photos p JOIN cases c ON c.id = p.case_id
+                SELECT (SELECT count(DISTINCT case_id) FROM case_photos WHERE uploader = 'citizen'),
+                       (SELECT count(DISTINCT p.case_id) FROM case_photos p JOIN cases c ON c.id = p.case_id
+                        WHERE p.uploader = 'officer' AND c.status IN ('resolved', 'closed'))
                 """
             ).first!
             return (try row.int(0), try row.int(1))

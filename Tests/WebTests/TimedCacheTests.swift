@@ -119,7 +119,7 @@ struct TimedCacheTests {
 
     @Test("a recent answer is given at once once there is one, however old, while the next is computed behind it")
     func recentAnswers() async throws {
-        let cache = TimedCache<String, [UInt8]>(lifetime: .milliseconds(300))
+        let cache = TimedCache<String, [UInt8]>(lifetime: .milliseconds(300), keepsLast: true)
         let gate = Gate()
         // The first caller has nothing to be given: it waits for the first computation.
         let first = Task { try await cache.recent(key: "months") { try await gate.compute() } }
@@ -147,7 +147,7 @@ struct TimedCacheTests {
 
     @Test("a slow computation is not started again for its time divided by the busy share, however short the lifetime")
     func busyShare() async throws {
-        let cache = TimedCache<String, [UInt8]>(lifetime: .milliseconds(1), busyShare: 0.1)
+        let cache = TimedCache<String, [UInt8]>(lifetime: .milliseconds(1), busyShare: 0.1, keepsLast: true)
         let counter = Counter()
         @Sendable func slow() async throws -> [UInt8] {
             try await Task.sleep(for: .milliseconds(100))
