@@ -150,29 +150,31 @@ struct TimedCacheTests {
         let cache = TimedCache<String, [UInt8]>(lifetime: .milliseconds(1), busyShare: 0.1, keepsLast: true)
         let counter = Counter()
         @Sendable func slow() async throws -> [UInt8] {
-            try await Task.sleep(for: .milliseconds(100))
+            try await Task.sleep(for: .milliseconds(300))
             return counter.next()
         }
         // Nothing yet: `latest` never waits, it starts the computation.
+        let started = ContinuousClock.now
         #expect(cache.latest(key: "duplicates", compute: slow) == nil)
         var first = cache.latest(key: "duplicates", compute: slow)
-        for _ in 0..<500 where first == nil {
+        for _ in 0..<6000 where first == nil {
             try await Task.sleep(for: .milliseconds(10))
             first = cache.latest(key: "duplicates", compute: slow)
         }
         #expect(first == [1])
-        // Long past the lifetime, well within ten times the computation's 100 ms: still that answer, none started.
-        try await Task.sleep(for: .milliseconds(200))
+        // The computation took at least its 300 ms sleep (more on a busy machine), so it is not started
+        // again for at least three seconds. Past the lifetime, well within that: that answer, none started.
+        let tookAtMost = ContinuousClock.now - started
+        try await Task.sleep(for: .milliseconds(20))
         #expect(cache.latest(key: "duplicates", compute: slow) == [1])
-        try await Task.sleep(for: .milliseconds(150))
-        #expect(counter.value.load(ordering: .relaxed) == 1, "no second computation within a second")
-        // Past ten times its time: the next ask starts another, and is given the last answer meanwhile.
-        try await Task.sleep(for: .milliseconds(900))
+        #expect(counter.value.load(ordering: .relaxed) == 1, "no second computation so soon")
+        // Past ten times its time (at most what the test saw it take): the next ask starts another, and is
+        // given the last answer meanwhile. Asked until it does.
+        let deadline = ContinuousClock.now + tookAtMost * 10 + .seconds(5)
         #expect(cache.latest(key: "duplicates", compute: slow) == [1])
-        // (Asked until it does: on a busy machine the computation may have taken longer than its sleep.)
-        try await eventually {
+        while counter.value.load(ordering: .relaxed) < 2, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
             _ = cache.latest(key: "duplicates", compute: slow)
-            return counter.value.load(ordering: .relaxed) == 2
         }
         #expect(counter.value.load(ordering: .relaxed) == 2)
     }
