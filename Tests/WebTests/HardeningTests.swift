@@ -509,8 +509,9 @@ enum RawHTTP {
         }
         guard socketFD >= 0 else { throw Failure(what: "connect") }
         defer { close(socketFD) }
-        // A bound on a hang, not on speed: on a loaded machine an answer can take several seconds.
-        var timeout = timeval(tv_sec: 30, tv_usec: 0)
+        // A bound on a hang, not on speed: on a loaded machine an answer can take several seconds (and one
+        // run of the whole suite on a 2-core CI machine got no answer within 30).
+        var timeout = timeval(tv_sec: 120, tv_usec: 0)
         setsockopt(socketFD, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         let bytes = Array(request.utf8)
         var sent = 0
