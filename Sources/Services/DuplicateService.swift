@@ -1,3 +1,4 @@
+public import Classification
 public import Domain
 public import Foundation
 public import Similarity
@@ -33,6 +34,8 @@ public struct DuplicateService: Sendable {
     let store: CaseStore
     public let index: SimilarityIndex
     let reference: Reference
+    /// Classifies a text asked about that comes without a category, so cases of other categories weigh less.
+    let analyzer: TextAnalyzer
     let rules: ServiceRules
     let clock: @Sendable () -> Date
     let notifications: NotificationComposer?
@@ -42,7 +45,7 @@ public struct DuplicateService: Sendable {
     ///   computation is not started again for ten times as long as the last one took (a search per open
     ///   case: a minute at a million open cases must not become a core kept busy by every visit).
     public init(
-        store: CaseStore, index: SimilarityIndex, reference: Reference, rules: ServiceRules,
+        store: CaseStore, index: SimilarityIndex, reference: Reference, analyzer: TextAnalyzer, rules: ServiceRules,
         clock: @escaping @Sendable () -> Date, notifications: NotificationComposer?, figuresLifetime: Duration = .seconds(60)
     ) {
         // Patience of two hours: a computation is not given up for another while it runs (at national size
@@ -51,6 +54,7 @@ public struct DuplicateService: Sendable {
         self.store = store
         self.index = index
         self.reference = reference
+        self.analyzer = analyzer
         self.rules = rules
         self.clock = clock
         self.notifications = notifications
@@ -124,6 +128,11 @@ public struct DuplicateService: Sendable {
             text: Self.publicText(of: record))
     }
 
+    /// The classifier's calibrated probabilities of its best categories, as similarity weighs categories.
+    public static func categoryBelief(_ prediction: Prediction) -> CategoryBelief {
+        CategoryBelief(Dictionary(prediction.top.map { ($0.category, Float($0.score)) }, uniquingKeysWith: max))
+    }
+
     static func publicText(of record: CaseRecord) -> String {
         [record.publicTitle, record.publicText].compactMap { $0 }.joined(separator: "\n")
     }
@@ -151,9 +160,10 @@ public struct DuplicateService: Sendable {
         }
         let area = try reference.area(for: input)
         guard let key = Duplicates.areaKey(area) else { return [] }
+        // The category chosen on the form when there is one, else what the classifier makes of the text.
+        let belief = category?.nonEmpty.map(CategoryBelief.certain) ?? Self.categoryBelief(analyzer.analyze(text).prediction)
         let matches = index.search(
-            text: text, area: key, latitude: latitude, longitude: longitude, category: category?.nonEmpty,
-            limit: min(max(limit, 1), 20))
+            text: text, area: key, latitude: latitude, longitude: longitude, category: belief, limit: min(max(limit, 1), 20))
         return try await resolve(matches) { Duplicates.isFollowable(isPublic: $0.isPublic, status: $0.state.status) }
     }
 

@@ -65,7 +65,7 @@ public struct SiangServices: Sendable {
         // The text analyzer proved ICU's data is there, so a similarity index cannot fail for want of it.
         let index = similarity ?? (try! SimilarityIndex())
         duplicates = DuplicateService(
-            store: caseStore, index: index, reference: reference, rules: rules, clock: clock,
+            store: caseStore, index: index, reference: reference, analyzer: analyzer, rules: rules, clock: clock,
             notifications: notifications, figuresLifetime: duplicateFiguresLifetime)
         let duplicates = self.duplicates
         let changed: @Sendable (CaseRecord) -> Void = {

@@ -45,15 +45,19 @@ public struct SimilarityLimits: Sendable, Hashable {
     /// Candidates scored exactly per query at most (rarest shared terms first), to bound the work of
     /// a query in a crowded area.
     public var maximumCandidates: Int
+    /// What a candidate's score is multiplied by when the text asked about is not about its category at
+    /// all (`CategoryBelief`); 1 turns categories off. Chosen on `bench/similar/pairs.csv` (README).
+    public var otherCategoryFactor: Float
 
     public init(
         minimumScore: Float = 0.1, clusterScore: Float = 0.3, radiusMetres: Double = 400,
-        maximumCandidates: Int = 4_000
+        maximumCandidates: Int = 4_000, otherCategoryFactor: Float = 0.25
     ) {
         self.minimumScore = minimumScore
         self.clusterScore = clusterScore
         self.radiusMetres = radiusMetres
         self.maximumCandidates = maximumCandidates
+        self.otherCategoryFactor = otherCategoryFactor
     }
 
     public static let standard = SimilarityLimits()
@@ -352,9 +356,9 @@ public final class SimilarityIndex: Sendable {
 
     /// The indexed cases most like `text` in `area` (and within `limits.radiusMetres` when both sides
     /// have coordinates), best first (ties: older case first), at least `limits.minimumScore`.
-    /// A case of the same category gets a small nudge, never enough to pass the threshold alone.
+    /// - Parameter category: what the text is likely about; a case of another category is weighed down.
     public func search(
-        text: String, area: String, latitude: Double? = nil, longitude: Double? = nil, category: String? = nil,
+        text: String, area: String, latitude: Double? = nil, longitude: Double? = nil, category: CategoryBelief? = nil,
         excluding: Set<Int64> = [], limit: Int = 5, minimumScore: Float? = nil
     ) -> [SimilarityMatch] {
         let terms = withFeatures { $0.terms(of: text) }
@@ -397,8 +401,8 @@ public final class SimilarityIndex: Sendable {
                 vector: vector(document.terms, document.counts, in: state),
                 place: vector(document.placeTerms, document.placeCounts, in: state),
                 namesPlace: !document.placeTerms.isEmpty, hasTerms: !document.terms.isEmpty, area: document.info.area,
-                latitude: document.info.latitude, longitude: document.info.longitude, category: document.info.category,
-                excluding: [id])
+                latitude: document.info.latitude, longitude: document.info.longitude,
+                category: document.info.category.isEmpty ? nil : .certain(document.info.category), excluding: [id])
             return search(query, in: state, limit: limit, minimumScore: minimumScore ?? limits.minimumScore, labels: state.labels)
         }
     }
@@ -415,7 +419,7 @@ public final class SimilarityIndex: Sendable {
         var area: String
         var latitude: Double?
         var longitude: Double?
-        var category: String?
+        var category: CategoryBelief?
         var excluding: Set<Int64>
     }
 
@@ -454,8 +458,8 @@ public final class SimilarityIndex: Sendable {
                 let place = vector(document.placeTerms, document.placeCounts, in: state)
                 score *= query.place.cosine(with: place)
             }
-            if score > 0, let category = query.category, category == document.info.category {
-                score = min(1, score * 1.05)
+            if score > 0, let category = query.category {
+                score *= category.factor(for: document.info.category, floor: limits.otherCategoryFactor)
             }
             if score >= minimumScore { matches.append((id, score, candidate)) }
         }

@@ -150,6 +150,12 @@ struct SimilarPairsBench: ParsableCommand {
     @Option(help: "The labelled pairs (same,kind,text_a,area_a,lat_a,lon_a,text_b,area_b,lat_b,lon_b).")
     var pairs = "bench/similar/pairs.csv"
 
+    @Option(help: "Also write each question answered wrongly (or missing its partner) to this file, one JSON line each.")
+    var mistakes: String?
+
+    @Flag(help: "Leave the classifier's categories out: words and places alone.")
+    var withoutCategories = false
+
     struct Report: Encodable {
         var pairs: Int
         var positives: Int
@@ -162,8 +168,13 @@ struct SimilarPairsBench: ParsableCommand {
     func run() throws {
         let labelled = try LabelledPairsFile.read(pairs)
         // The IDF is primed with the training corpus, as the server's index is (`SiangRuntime.prepare`).
-        let background = try SeedFiles.corpus(seeds: try SiangHome.locate().seeds).map(\.text)
-        let result = try PairEvaluation.run(labelled, background: background)
+        let home = try SiangHome.locate()
+        let background = try SeedFiles.corpus(seeds: home.seeds).map(\.text)
+        // The default model (trained from Seeds/, as the server's is before any version is promoted).
+        let classifier = try Classifier(model: try DefaultModel.load(home: home))
+        let result = try PairEvaluation.run(
+            labelled, background: background,
+            categorize: withoutCategories ? nil : { DuplicateService.categoryBelief(classifier.classify($0)) })
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         let report = Report(
@@ -171,6 +182,34 @@ struct SimilarPairsBench: ParsableCommand {
             precision_at_1: (result.precisionAtOne * 1000).rounded() / 1000, recall_at_5: (result.recallAtFive * 1000).rounded() / 1000,
             wrong_first_by_kind: result.wrongByKind)
         FileHandle.standardOutput.write(try encoder.encode(report) + Data("\n".utf8))
+        if let mistakes { try write(result.mistakes, of: labelled, to: mistakes) }
+    }
+
+    /// One line per mistake: the question, its labelled partner, and the first answer, with scores and shared words.
+    private func write(_ mistakes: [PairEvaluation.Mistake], of labelled: [LabelledPair], to path: String) throws {
+        struct Line: Encodable {
+            var row: Int
+            var kind: String
+            var same: Bool
+            var question: String
+            var partner: String
+            var partner_score: Float?
+            var first: String?
+            var first_score: Float?
+            var first_shared: [String]?
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var out = Data()
+        for mistake in mistakes {
+            let pair = labelled[mistake.pair]
+            let line = Line(
+                row: mistake.pair + 1, kind: pair.kind, same: pair.same, question: pair.query.text, partner: pair.filed.text,
+                partner_score: mistake.partner?.score, first: mistake.first.map { labelled[Int($0.id)].filed.text },
+                first_score: mistake.first?.score, first_shared: mistake.first?.sharedWords)
+            out += try encoder.encode(line) + Data("\n".utf8)
+        }
+        guard FileManager.default.createFile(atPath: path, contents: out) else { throw ValidationError("cannot write \(path)") }
     }
 }
 

@@ -28,6 +28,46 @@ import ThaiText
         #expect(matches.count < 2 || matches[0].score > matches[1].score)
     }
 
+    @Test func anotherProblemAtTheSamePlaceIsWeighedDownByTheOtherCategoryFactorAndTheSameProblemIsNot() throws {
+        let market = try SimilarityIndex()
+        market.upsert(IndexedCase(id: 1, area: "1", category: "noise"), text: "ร้านเหล้าหน้าตลาดบางกะปิ เปิดเพลงดังทั้งคืน")
+        market.upsert(IndexedCase(id: 2, area: "1", category: "lighting"), text: "ไฟทางหน้าตลาดบางกะปิ ดับทั้งคืน มืดมาก")
+        let question = "หน้าตลาดบางกะปิ ไฟดับทั้งคืน มืดจนมองไม่เห็นทาง"
+        let plain = market.search(text: question, area: "1", minimumScore: 0.0001)
+        let plainScores = Dictionary(uniqueKeysWithValues: plain.map { ($0.id, $0.score) })
+        let sure = CategoryBelief(["lighting": 0.8, "electricity": 0.15, "noise": 0.05])
+        let weighed = market.search(text: question, area: "1", category: sure, minimumScore: 0.0001)
+        let weighedScores = Dictionary(uniqueKeysWithValues: weighed.map { ($0.id, $0.score) })
+        #expect(weighed.first?.id == 2)
+        #expect(weighedScores[2] == plainScores[2])
+        // noise has 1/16 of lighting's probability: 0.25 + 0.75 × √(1/16) of its words' score.
+        let noise = try #require(plainScores[1])
+        #expect(abs(try #require(weighedScores[1]) - noise * (0.25 + 0.75 * 0.25)) < 1e-5)
+    }
+
+    @Test func aCategoryBeliefAgreesFullyWithItsLikeliestCategoryAndNotAtAllWithOnesItDoesNotName() {
+        let belief = CategoryBelief(["drainage": 0.6, "flooding": 0.3])
+        #expect(belief.agreement(with: "drainage") == 1)
+        #expect(belief.agreement(with: "flooding") == 0.5)
+        #expect(belief.agreement(with: "noise") == 0)
+        #expect(CategoryBelief.certain("noise").agreement(with: "noise") == 1)
+        #expect(CategoryBelief([:]).agreement(with: "noise") == 1)
+    }
+
+    @Test func aCaseLikeAnIndexedOneIsComparedWithinItsOwnCategoryFirst() throws {
+        let lane = try SimilarityIndex()
+        let plain = try SimilarityIndex(limits: SimilarityLimits(otherCategoryFactor: 1))
+        for index in [lane, plain] {
+            index.upsert(IndexedCase(id: 1, area: "1", category: "lighting"), text: "ไฟทางในซอยลาดพร้าว 101 ดับ มืดมาก")
+            index.upsert(IndexedCase(id: 2, area: "1", category: "lighting"), text: "ซอยลาดพร้าว 101 ไฟทางดับหมด มืด")
+            index.upsert(IndexedCase(id: 3, area: "1", category: "waste"), text: "ซอยลาดพร้าว 101 ขยะกองเต็ม มืดแล้วไม่มีใครเก็บ")
+        }
+        let unweighed = try #require(plain.similar(to: 1, minimumScore: 0.0001).first { $0.id == 3 })
+        let weighed = try #require(lane.similar(to: 1, minimumScore: 0.0001).first { $0.id == 3 })
+        #expect(lane.similar(to: 1, minimumScore: 0.0001).first?.id == 2)
+        #expect(abs(weighed.score - unweighed.score * 0.25) < 1e-5)
+    }
+
     @Test func aCaseThatLeftIsNeverFoundThroughTheSlotAnotherCaseNowUses() throws {
         let reused = try SimilarityIndex()
         reused.upsert(IndexedCase(id: 10, area: "1", category: "lighting"), text: "ไฟทางเดินในซอยลาดพร้าว 101 ดับมาสามคืนแล้ว มืดมาก")
@@ -42,7 +82,7 @@ import ThaiText
         let texts = ["ขยะไม่มีคนเก็บ เหม็นมาก", "ท่อระบายน้ำอุดตัน น้ำท่วมขัง", "ไฟทางดับ มืดมาก ไม่มีใครมาซ่อม"]
         let queries = ["ขยะ เหม็น ไม่มีคนมาเก็บเลย สกปรก แมลงวันตอม", "น้ำท่วมขัง ท่ออุดตัน ยุงเยอะ"]
         let features = try TextFeatures()
-        // Without place words the index's score is the plain cosine (no place factor, no category nudge).
+        // Without place words the index's score is the plain cosine (no place factor, no category asked about).
         for text in texts + queries { #expect(features.terms(of: text).allSatisfy { !$0.isPlace }, "\(text)") }
         let index = try SimilarityIndex()
         var frequencies = DocumentFrequencies()

@@ -34,6 +34,29 @@ struct DuplicateTests {
         }
     }
 
+    @Test("a question without a category is classified: a case of another problem at the same place weighs less than when the question names its category")
+    func categoryOfTheQuestion() async throws {
+        let app = try await TestApp.make()
+        try await app.run { client in
+            let (lamp, _, _) = try await client.file(
+                ["text": "ไฟทางหน้าตลาดบางนาดับทั้งแถว กลางคืนมืดมาก", "area": bangNa, "category": "lighting"])
+            let (drain, _, _) = try await client.file(self.drain("หน้าตลาดบางนา กลางคืนมืดมองไม่เห็นทาง ท่อระบายน้ำอุดตัน น้ำท่วมขัง"))
+            func scores(_ body: JSONObject) async throws -> [String: Double] {
+                let found = try await client.send(.post, "/api/v1/cases/similar", json: body)
+                #expect(found.status == .ok)
+                return Dictionary(
+                    found.array("similar").compactMap { item in (item["code"] as? String).map { ($0, item["score"] as? Double ?? 0) } },
+                    uniquingKeysWith: max)
+            }
+            let question = "หน้าตลาดบางนา กลางคืนไฟดับ มืดมองไม่เห็นทาง"
+            let classified = try await scores(["text": question, "area": bangNa])
+            let named = try await scores(["text": question, "area": bangNa, "category": "drainage"])
+            #expect(classified.keys.contains(lamp))
+            #expect((classified[drain] ?? 0) < (classified[lamp] ?? 0), "\(classified)")
+            #expect((classified[drain] ?? 0) < (named[drain] ?? 0), "classified \(classified), named \(named)")
+        }
+    }
+
     @Test("me too on a private or finished case is refused; on an open public case it gives the follower their own code")
     func meToo() async throws {
         let app = try await TestApp.make()
