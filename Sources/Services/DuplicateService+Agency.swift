@@ -16,7 +16,7 @@ extension DuplicateService {
         guard let key = Duplicates.areaKey(record.area) else { return (record, []) }
         let matches = index.search(
             text: Self.publicText(of: record), area: key, latitude: record.latitude, longitude: record.longitude,
-            category: .certain(record.state.categoryCode), excluding: [record.id], limit: min(max(limit, 1), 20))
+            excluding: [record.id], limit: min(max(limit, 1), 20))
         let similar = try await resolve(matches) {
             $0.state.status.isOpen
                 && CaseAccessPolicy.canView(staff, agencyCode: $0.state.agencyCode, status: $0.state.status)

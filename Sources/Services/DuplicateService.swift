@@ -141,7 +141,7 @@ public struct DuplicateService: Sendable {
 
     /// The open public cases like a text about to be filed, in the area given (or named in the text's
     /// area fields), best first.
-    /// - Throws: `missing_text` for an empty text; the area's `unknown_area`, `area_mismatch`.
+    /// - Throws: `missing_text` for an empty text; `unknown_category`; the area's `unknown_area`, `area_mismatch`.
     public func similar(
         text: String, area input: FilingRequest.AreaInput, latitude: Double?, longitude: Double?, category: String?,
         limit: Int = 5
@@ -158,10 +158,16 @@ public struct DuplicateService: Sendable {
         if (latitude == nil) != (longitude == nil) {
             throw DomainError.invalid("invalid_location", th: "ต้องระบุทั้งละติจูดและลองจิจูด", en: "Give both \"lat\" and \"lon\".")
         }
+        let chosen = category?.trimmingCharacters(in: .whitespaces).nonEmpty
+        if let chosen, reference.categories[chosen] == nil {
+            throw DomainError.invalid("unknown_category", th: "ไม่พบหมวดหมู่ \(chosen)", en: "No category \"\(chosen)\".")
+        }
         let area = try reference.area(for: input)
         guard let key = Duplicates.areaKey(area) else { return [] }
-        // The category chosen on the form when there is one, else what the classifier makes of the text.
-        let belief = category?.nonEmpty.map(CategoryBelief.certain) ?? Self.categoryBelief(analyzer.analyze(text).prediction)
+        // What the classifier makes of the text, with the category chosen on the form (the page fills in
+        // the suggestion until the citizen picks one) as likely as its likeliest.
+        var belief = Self.categoryBelief(analyzer.classify(text))
+        if let chosen { belief = belief.choosing(chosen) }
         let matches = index.search(
             text: text, area: key, latitude: latitude, longitude: longitude, category: belief, limit: min(max(limit, 1), 20))
         return try await resolve(matches) { Duplicates.isFollowable(isPublic: $0.isPublic, status: $0.state.status) }

@@ -107,6 +107,14 @@ public final class TextAnalyzer: Sendable {
         }
     }
 
+    /// The category prediction for `text` alone (no places, not timed as a classification of a filing).
+    public func classify(_ text: String) -> Prediction {
+        let slot = current.withLock { $0 }
+        let worker = slot.borrow()
+        defer { slot.giveBack(worker) }
+        return worker.classifier.classify(text)
+    }
+
     /// The distinct content words of `text` (no stop words, no one-letter fragments), normalised:
     /// what "similar proposals" compares.
     public func contentWords(_ text: String) -> [String] {

@@ -1,5 +1,5 @@
-/// How likely a text is to be about each category: the classifier's calibrated probabilities for a text
-/// about to be filed, or the one category staff or filing settled for a case.
+/// How likely a text about to be filed is to be about each category: the classifier's calibrated
+/// probabilities, with the category chosen on the form (if any) as likely as the likeliest.
 ///
 /// Words alone cannot tell "the same place, another problem" from a duplicate when a place name is half
 /// the text; the category can. A candidate of a category the text is unlikely to be about is weighed
@@ -15,6 +15,13 @@ public struct CategoryBelief: Sendable, Hashable {
     /// A category known for certain.
     public static func certain(_ category: String) -> CategoryBelief {
         CategoryBelief([category: 1])
+    }
+
+    /// The same belief with `category` (a person's choice) as likely as the likeliest, the others as they were.
+    public func choosing(_ category: String) -> CategoryBelief {
+        var chosen = probabilities
+        chosen[category] = max(probabilities.values.max() ?? 1, Float.leastNonzeroMagnitude)
+        return CategoryBelief(chosen)
     }
 
     /// `category`'s probability as a share of the likeliest category's, 0 to 1 (1 for the likeliest).

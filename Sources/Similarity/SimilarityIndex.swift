@@ -393,7 +393,8 @@ public final class SimilarityIndex: Sendable {
         }
     }
 
-    /// The indexed cases most like the indexed case `id` (not itself), as `search`.
+    /// The indexed cases most like the indexed case `id` (not itself), as `search`, categories aside: two
+    /// cases of one problem filed under two categories (one of them misfiled) are what staff look for.
     public func similar(to id: Int64, limit: Int = 5, minimumScore: Float? = nil) -> [SimilarityMatch] {
         state.withLock { state in
             guard let document = state.document(id) else { return [] }
@@ -401,8 +402,7 @@ public final class SimilarityIndex: Sendable {
                 vector: vector(document.terms, document.counts, in: state),
                 place: vector(document.placeTerms, document.placeCounts, in: state),
                 namesPlace: !document.placeTerms.isEmpty, hasTerms: !document.terms.isEmpty, area: document.info.area,
-                latitude: document.info.latitude, longitude: document.info.longitude,
-                category: document.info.category.isEmpty ? nil : .certain(document.info.category), excluding: [id])
+                latitude: document.info.latitude, longitude: document.info.longitude, excluding: [id])
             return search(query, in: state, limit: limit, minimumScore: minimumScore ?? limits.minimumScore, labels: state.labels)
         }
     }

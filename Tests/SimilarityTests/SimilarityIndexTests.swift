@@ -54,18 +54,22 @@ import ThaiText
         #expect(CategoryBelief([:]).agreement(with: "noise") == 1)
     }
 
-    @Test func aCaseLikeAnIndexedOneIsComparedWithinItsOwnCategoryFirst() throws {
+    @Test func aCategoryChosenOnTheFormCountsAsMuchAsTheLikeliestAndTheClassifiersOthersKeepTheirShare() {
+        let chosen = CategoryBelief(["lighting": 0.6, "electricity": 0.3]).choosing("roads")
+        #expect(chosen.agreement(with: "roads") == 1)
+        #expect(chosen.agreement(with: "lighting") == 1)
+        #expect(chosen.agreement(with: "electricity") == 0.5)
+        #expect(CategoryBelief([:]).choosing("roads").agreement(with: "lighting") == 0)
+    }
+
+    @Test func casesComparedWithEachOtherIgnoreCategoriesSoAMisfiledDuplicateIsStillFound() throws {
         let lane = try SimilarityIndex()
-        let plain = try SimilarityIndex(limits: SimilarityLimits(otherCategoryFactor: 1))
-        for index in [lane, plain] {
-            index.upsert(IndexedCase(id: 1, area: "1", category: "lighting"), text: "ไฟทางในซอยลาดพร้าว 101 ดับ มืดมาก")
-            index.upsert(IndexedCase(id: 2, area: "1", category: "lighting"), text: "ซอยลาดพร้าว 101 ไฟทางดับหมด มืด")
-            index.upsert(IndexedCase(id: 3, area: "1", category: "waste"), text: "ซอยลาดพร้าว 101 ขยะกองเต็ม มืดแล้วไม่มีใครเก็บ")
-        }
-        let unweighed = try #require(plain.similar(to: 1, minimumScore: 0.0001).first { $0.id == 3 })
-        let weighed = try #require(lane.similar(to: 1, minimumScore: 0.0001).first { $0.id == 3 })
-        #expect(lane.similar(to: 1, minimumScore: 0.0001).first?.id == 2)
-        #expect(abs(weighed.score - unweighed.score * 0.25) < 1e-5)
+        lane.upsert(IndexedCase(id: 1, area: "1", category: "lighting", agency: "bma"), text: "ไฟทางในซอยลาดพร้าว 101 ดับ มืดมาก")
+        lane.upsert(IndexedCase(id: 2, area: "1", category: "electricity", agency: "bma"), text: "ไฟทางในซอยลาดพร้าว 101 ดับ มืดมาก")
+        let found = try #require(lane.similar(to: 1).first)
+        #expect(found.id == 2)
+        #expect(abs(found.score - 1) < 1e-5)
+        #expect(lane.clusters(agency: "bma").map(\.ids) == [[1, 2]])
     }
 
     @Test func aCaseThatLeftIsNeverFoundThroughTheSlotAnotherCaseNowUses() throws {

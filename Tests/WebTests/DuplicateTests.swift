@@ -54,6 +54,9 @@ struct DuplicateTests {
             #expect(classified.keys.contains(lamp))
             #expect((classified[drain] ?? 0) < (classified[lamp] ?? 0), "\(classified)")
             #expect((classified[drain] ?? 0) < (named[drain] ?? 0), "classified \(classified), named \(named)")
+            let unknown = try await client.send(
+                .post, "/api/v1/cases/similar", json: ["text": question, "area": bangNa, "category": "no_such_category"])
+            #expect(unknown.status == .unprocessableContent && unknown.errorCode == "unknown_category")
         }
     }
 
