@@ -25,9 +25,22 @@ public struct BinaryCopyReader {
 
     /// Takes the next bytes and calls `body` with each row they complete.
     public mutating func read(_ chunk: [UInt8], _ body: (BinaryCopyRow) throws -> Void) throws {
-        pending.append(contentsOf: chunk)
+        guard pending.isEmpty else {
+            pending.append(contentsOf: chunk)
+            let consumed = try rows(in: pending, body)
+            pending.removeFirst(consumed)
+            return
+        }
+        // Chunks read by `Connection.readCopyData` end where a row ends: read in place, keeping only
+        // what is left of a row cut in two (copying every chunk into `pending` was a tenth of an export).
+        let consumed = try rows(in: chunk, body)
+        if consumed < chunk.count { pending.append(contentsOf: chunk[consumed...]) }
+    }
+
+    /// Calls `body` with each complete row of `buffer` and returns how many bytes they took.
+    private mutating func rows(in buffer: [UInt8], _ body: (BinaryCopyRow) throws -> Void) throws -> Int {
         var consumed = 0
-        try pending.withUnsafeBytes { bytes in
+        try buffer.withUnsafeBytes { bytes in
             if !headerRead {
                 guard bytes.count >= 19 else { return }
                 guard bytes.prefix(11).elementsEqual(Self.signature) else { throw Malformed(description: "no binary COPY signature") }
@@ -70,11 +83,11 @@ public struct BinaryCopyReader {
                     offset += length
                 }
                 guard complete else { break }
-                try body(BinaryCopyRow(bytes: bytes, starts: starts, lengths: lengths))
+                try body(BinaryCopyRow(bytes: bytes, starts: starts, lengths: lengths, size: offset - consumed))
                 consumed = offset
             }
         }
-        pending.removeFirst(consumed)
+        return consumed
     }
 
     static func int32(_ bytes: UnsafeRawBufferPointer, at offset: Int) -> Int32 {
@@ -88,6 +101,9 @@ public struct BinaryCopyRow {
     let bytes: UnsafeRawBufferPointer
     let starts: [Int]
     let lengths: [Int]
+    /// The row's bytes in the COPY: its values' and, for each, a four-byte length (a bound on what
+    /// the values can take written out, whatever their number).
+    public let size: Int
 
     public var count: Int { starts.count }
 

@@ -1,41 +1,68 @@
 import Domain
+import Foundation
 import Postgres
 
 /// Writes open-data rows, read from a binary COPY, as CSV or JSON Lines.
 ///
 /// PostgreSQL sends the values as they are stored; turning them into text here (timestamps in
 /// Bangkok time above all) costs a fraction of what `to_char` and `json_build_object` cost it,
-/// and leaves the database's one core per export to reading rows.
-struct OpenDataRows {
+/// and leaves the database's one core per export to reading rows. Category and agency names are
+/// looked up here too (`names`), which spares it two joins per row.
+///
+/// Each row reserves room for its longest possible text once and is then written through a pointer:
+/// appending to an array byte by byte checked its uniqueness and capacity for every byte, which was
+/// most of the server's share of an export.
+struct OpenDataRows: ~Copyable {
     let columns: [StatisticsStore.OpenDataColumn]
     let format: OpenDataFormat
-    private(set) var bytes: [UInt8] = []
-    /// The last Bangkok day written and its text, since consecutive rows mostly share it.
-    private var lastDay: Int64 = .min
-    private var lastDate: [UInt8] = []
+    /// Names by code, one table per `OpenDataColumn.Value.name` column, as the export's snapshot has them.
+    let names: [CodeNames]
+    private var sink: ByteSink
+    /// Reads the overdue flag from a row's other fields.
+    private let overdue: OverdueRule
+    /// `daySlots` days and their "YYYY-MM-" and "-DDT" (see `time`).
+    private var days = [Int64](repeating: .min, count: OpenDataRows.daySlots)
+    private var dates = [(UInt64, UInt32)](repeating: (0, 0), count: OpenDataRows.daySlots)
+    /// `"name":` of each column, one after another, for JSON Lines.
+    private let jsonKeys: [UInt8]
+    private let jsonKeyEnds: [Int]
+    /// The most any row adds besides the lengths of its values (names, separators, quotes, times).
+    private let overhead: Int
 
-    init(columns: [StatisticsStore.OpenDataColumn], format: OpenDataFormat, capacity: Int) {
+    init(
+        columns: [StatisticsStore.OpenDataColumn], format: OpenDataFormat, names: [CodeNames] = [], now: Date, capacity: Int
+    ) {
         self.columns = columns
         self.format = format
-        bytes.reserveCapacity(capacity)
+        self.names = names
+        overdue = OverdueRule(columns: columns, now: now)
+        sink = ByteSink(capacity: capacity)
+        let keys = columns.map { Array("\"\($0.name)\":".utf8) }
+        jsonKeys = keys.flatMap { $0 }
+        jsonKeyEnds = keys.reduce(into: []) { ends, key in ends.append((ends.last ?? 0) + key.count) }
+        let longestName = names.map(\.longest).max() ?? 0
+        overhead = columns.reduce(16) { $0 + $1.name.utf8.count + 40 + 6 * longestName }
     }
 
+    /// How many bytes are written and not yet taken.
+    var count: Int { sink.count }
+
     /// The bytes written so far, leaving none.
-    mutating func take() -> [UInt8] {
-        defer { bytes.removeAll(keepingCapacity: true) }
-        return bytes
-    }
+    mutating func take() -> [UInt8] { sink.take() }
 
     /// The CSV header line.
     mutating func header() {
+        sink.reserve(overhead)
         for (index, column) in columns.enumerated() {
-            if index > 0 { bytes.append(UInt8(ascii: ",")) }
-            bytes.append(contentsOf: column.name.utf8)
+            if index > 0 { sink.put(UInt8(ascii: ",")) }
+            sink.put(column.name.utf8)
         }
-        bytes.append(0x0A)
+        sink.put(0x0A)
     }
 
     mutating func write(_ row: BinaryCopyRow) {
+        // A value's bytes at most sextuple (a control character in JSON is \u00XX); the rest is bounded.
+        sink.reserve(6 * row.size + overhead)
         switch format {
         case .csv: writeCSV(row)
         case .jsonLines: writeJSON(row)
@@ -44,147 +71,381 @@ struct OpenDataRows {
 
     private mutating func writeCSV(_ row: BinaryCopyRow) {
         for (index, column) in columns.enumerated() {
-            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            if index > 0 { sink.put(UInt8(ascii: ",")) }
+            if case .overdue = column.value { sink.put(overdue.isOverdue(row) ? Self.trueText : Self.falseText) }
             if row.isNull(index) { continue }
             switch column.value {
             case .text: csvText(row.bytes(index), formulaSafe: false)
             case .formulaSafeText: csvText(row.bytes(index), formulaSafe: true)
+            case .name(let table): name(row.bytes(index), in: table).withUnsafeBytes { csvText($0, formulaSafe: false) }
             case .time: time(row.unixSeconds(index)!)
             case .integer: integer(row.integer(index)!)
-            case .boolean: bytes.append(contentsOf: row.bool(index)! ? Self.trueText : Self.falseText)
+            case .boolean: sink.put(row.bool(index)! ? Self.trueText : Self.falseText)
+            case .overdue: break
             }
         }
-        bytes.append(0x0A)
+        sink.put(0x0A)
     }
 
     private mutating func writeJSON(_ row: BinaryCopyRow) {
-        bytes.append(UInt8(ascii: "{"))
+        sink.put(UInt8(ascii: "{"))
+        let keys = jsonKeys
         for (index, column) in columns.enumerated() {
-            if index > 0 { bytes.append(UInt8(ascii: ",")) }
-            bytes.append(UInt8(ascii: "\""))
-            bytes.append(contentsOf: column.name.utf8)
-            bytes.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
+            if index > 0 { sink.put(UInt8(ascii: ",")) }
+            keys.withUnsafeBytes { keys in
+                sink.put(UnsafeRawBufferPointer(rebasing: keys[(index == 0 ? 0 : jsonKeyEnds[index - 1])..<jsonKeyEnds[index]]))
+            }
+            if case .overdue = column.value {
+                sink.put(overdue.isOverdue(row) ? Self.trueText : Self.falseText)
+                continue
+            }
             if row.isNull(index) {
-                bytes.append(contentsOf: Self.nullText)
+                sink.put(Self.nullText)
                 continue
             }
             switch column.value {
             case .text, .formulaSafeText: jsonString(row.bytes(index))
+            case .name(let table): name(row.bytes(index), in: table).withUnsafeBytes { jsonString($0) }
             case .time:
-                bytes.append(UInt8(ascii: "\""))
+                sink.put(UInt8(ascii: "\""))
                 time(row.unixSeconds(index)!)
-                bytes.append(UInt8(ascii: "\""))
+                sink.put(UInt8(ascii: "\""))
             case .integer: integer(row.integer(index)!)
-            case .boolean: bytes.append(contentsOf: row.bool(index)! ? Self.trueText : Self.falseText)
+            case .boolean: sink.put(row.bool(index)! ? Self.trueText : Self.falseText)
+            case .overdue: break
             }
         }
-        bytes.append(contentsOf: [UInt8(ascii: "}"), 0x0A])
+        sink.put(UInt8(ascii: "}"))
+        sink.put(0x0A)
     }
 
-    static let trueText = Array("true".utf8)
-    static let falseText = Array("false".utf8)
-    static let nullText = Array("null".utf8)
+    static let trueText: StaticString = "true"
+    static let falseText: StaticString = "false"
+    static let nullText: StaticString = "null"
+
+    /// The name of the code in `bytes` from `names[table]`; a code without one (none can be: the
+    /// foreign keys see to it) is an empty text.
+    private func name(_ bytes: UnsafeRawBufferPointer, in table: Int) -> [UInt8] {
+        names[table].name(of: bytes) ?? []
+    }
 
     /// A CSV field as PostgreSQL's CSV output writes it: quoted when it holds a comma, a quote or a
     /// line break, or is empty (an empty text is not a missing one); quotes doubled. A cell a
     /// spreadsheet would run as a formula gets a leading apostrophe.
     private mutating func csvText(_ text: UnsafeRawBufferPointer, formulaSafe: Bool) {
-        let defused = formulaSafe && text.first.map(Self.formulaStarts.contains) == true
-        var quoted = text.isEmpty && !defused
-        if !quoted {
-            for byte in text where byte == 0x2C || byte == 0x22 || byte == 0x0A || byte == 0x0D {
-                quoted = true
-                break
-            }
-        }
-        if quoted { bytes.append(0x22) }
-        if defused { bytes.append(UInt8(ascii: "'")) }
+        let defused = formulaSafe && text.first.map(Self.isFormulaStart) == true
+        let quoted = (text.isEmpty && !defused) || Self.firstCSVSpecial(in: text, from: 0) != nil
+        if quoted { sink.put(0x22) }
+        if defused { sink.put(UInt8(ascii: "'")) }
         if quoted {
-            for byte in text {
-                if byte == 0x22 { bytes.append(0x22) }
-                bytes.append(byte)
+            // Copy runs between quotes, each quote doubled.
+            var from = 0
+            while let at = Self.firstByte(0x22, in: text, from: from) {
+                sink.put(UnsafeRawBufferPointer(rebasing: text[from...at]))
+                sink.put(0x22)
+                from = at + 1
             }
-            bytes.append(0x22)
+            sink.put(UnsafeRawBufferPointer(rebasing: text[from...]))
+            sink.put(0x22)
         } else {
-            bytes.append(contentsOf: text)
+            sink.put(text)
         }
     }
 
     /// = + - @ tab and carriage return.
-    static let formulaStarts: Set<UInt8> = [0x3D, 0x2B, 0x2D, 0x40, 0x09, 0x0D]
+    static func isFormulaStart(_ byte: UInt8) -> Bool {
+        byte == 0x3D || byte == 0x2B || byte == 0x2D || byte == 0x40 || byte == 0x09 || byte == 0x0D
+    }
 
     /// A JSON string: quote, backslash and control characters escaped, the rest (UTF-8) as it is.
     private mutating func jsonString(_ text: UnsafeRawBufferPointer) {
-        bytes.append(0x22)
-        var plainFrom = 0
-        for (index, byte) in text.enumerated() where byte < 0x20 || byte == 0x22 || byte == 0x5C {
-            bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: text[plainFrom..<index]))
-            plainFrom = index + 1
+        sink.put(0x22)
+        var from = 0
+        while let at = Self.firstJSONSpecial(in: text, from: from) {
+            sink.put(UnsafeRawBufferPointer(rebasing: text[from..<at]))
+            from = at + 1
+            let byte = text[at]
+            sink.put(0x5C)
             switch byte {
-            case 0x22: bytes.append(contentsOf: [0x5C, 0x22])
-            case 0x5C: bytes.append(contentsOf: [0x5C, 0x5C])
-            case 0x0A: bytes.append(contentsOf: [0x5C, UInt8(ascii: "n")])
-            case 0x0D: bytes.append(contentsOf: [0x5C, UInt8(ascii: "r")])
-            case 0x09: bytes.append(contentsOf: [0x5C, UInt8(ascii: "t")])
+            case 0x22, 0x5C: sink.put(byte)
+            case 0x0A: sink.put(UInt8(ascii: "n"))
+            case 0x0D: sink.put(UInt8(ascii: "r"))
+            case 0x09: sink.put(UInt8(ascii: "t"))
             default:
-                let hex = Array("0123456789abcdef".utf8)
-                bytes.append(contentsOf: [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0xF)]])
+                sink.put(UInt8(ascii: "u"))
+                sink.put(0x30)
+                sink.put(0x30)
+                sink.put(Self.hexDigit(byte >> 4))
+                sink.put(Self.hexDigit(byte & 0xF))
             }
         }
-        bytes.append(contentsOf: UnsafeRawBufferPointer(rebasing: text[plainFrom...]))
-        bytes.append(0x22)
+        sink.put(UnsafeRawBufferPointer(rebasing: text[from...]))
+        sink.put(0x22)
     }
 
-    /// Unix seconds as "YYYY-MM-DDTHH:MM:SS+07:00", in Bangkok time (which has no daylight saving).
+    static func hexDigit(_ value: UInt8) -> UInt8 { value < 10 ? 0x30 + value : 0x57 + value }
+
+    // MARK: Finding the bytes that need care, eight at a time
+
+    /// Thai text is almost all bytes ≥ 0x80 and plain ASCII is ≥ 0x20 apart from the few bytes looked
+    /// for, so a word of eight bytes none of which is below `limit` (or a backslash, for JSON) is
+    /// skipped whole; only a word that may hold one is looked at byte by byte.
+    private static func firstCSVSpecial(in text: UnsafeRawBufferPointer, from start: Int) -> Int? {
+        firstByte(in: text, from: start, below: 0x2D) { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
+    }
+
+    private static func firstJSONSpecial(in text: UnsafeRawBufferPointer, from start: Int) -> Int? {
+        firstByte(in: text, from: start, below: 0x23, orEqualTo: 0x5C) { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }
+    }
+
+    private static func firstByte(_ wanted: UInt8, in text: UnsafeRawBufferPointer, from start: Int) -> Int? {
+        firstByte(in: text, from: start, below: wanted + 1) { $0 == wanted }
+    }
+
+    /// The index of the first byte from `start` that `matches`, where every matching byte is below
+    /// `limit` (at most 0x80) or equal to `orEqualTo`.
+    @inline(__always)
+    private static func firstByte(
+        in text: UnsafeRawBufferPointer, from start: Int, below limit: UInt8, orEqualTo other: UInt8? = nil,
+        matches: (UInt8) -> Bool
+    ) -> Int? {
+        var index = start
+        let count = text.count
+        if count - index >= 8 {
+            let ones: UInt64 = 0x0101_0101_0101_0101
+            let highs: UInt64 = 0x8080_8080_8080_8080
+            let below = ones &* UInt64(limit)
+            let equal = other.map { ones &* UInt64($0) }
+            while count - index >= 8 {
+                let word = text.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+                // A byte b < limit sets its high bit in (b - limit) & ~b (no false negatives; a
+                // borrow can flag a byte that is not, which the byte-by-byte look then clears).
+                var flagged = (word &- below) & ~word & highs
+                if let equal {
+                    let same = word ^ equal
+                    flagged |= (same &- ones) & ~same & highs
+                }
+                if flagged != 0 {
+                    for offset in index..<index + 8 where matches(text[offset]) { return offset }
+                }
+                index += 8
+            }
+        }
+        while index < count {
+            if matches(text[index]) { return index }
+            index += 1
+        }
+        return nil
+    }
+
+    // MARK: Numbers and times
+
+    /// Unix seconds as "YYYY-MM-DDTHH:MM:SS+07:00", in Bangkok time (which has no daylight saving),
+    /// made in a scratch of four words and copied out once.
     private mutating func time(_ unix: Int64) {
         let local = unix + 7 * 3600
         let day = local >= 0 ? local / 86_400 : (local - 86_399) / 86_400
-        if day != lastDay {
+        let slot = Int(UInt64(bitPattern: day) & UInt64(Self.daySlots - 1))
+        if days[slot] != day {
             let (year, month, dayOfMonth) = PostgresTimestamp.civilDate(fromDays: day)
-            lastDate.removeAll(keepingCapacity: true)
-            Self.digits(year, width: 4, into: &lastDate)
-            lastDate.append(UInt8(ascii: "-"))
-            Self.digits(month, width: 2, into: &lastDate)
-            lastDate.append(UInt8(ascii: "-"))
-            Self.digits(dayOfMonth, width: 2, into: &lastDate)
-            lastDate.append(UInt8(ascii: "T"))
-            lastDay = day
+            guard year >= 0 && year <= 9999 else { return farTime(local, day: day, year: year, month: month, dayOfMonth: dayOfMonth) }
+            var date: UInt64 = 0
+            withUnsafeMutableBytes(of: &date) { text in
+                Self.put2(year / 100, at: 0, in: text)
+                Self.put2(year % 100, at: 2, in: text)
+                text[4] = UInt8(ascii: "-")
+                Self.put2(month, at: 5, in: text)
+                text[7] = UInt8(ascii: "-")
+            }
+            var rest: UInt32 = 0
+            withUnsafeMutableBytes(of: &rest) { text in
+                text[0] = UInt8(ascii: "-")
+                Self.put2(dayOfMonth, at: 1, in: text)
+                text[3] = UInt8(ascii: "T")
+            }
+            days[slot] = day
+            dates[slot] = (date, rest)
         }
-        bytes.append(contentsOf: lastDate)
         let seconds = local - day * 86_400
-        Self.digits(seconds / 3600, width: 2, into: &bytes)
-        bytes.append(UInt8(ascii: ":"))
-        Self.digits(seconds / 60 % 60, width: 2, into: &bytes)
-        bytes.append(UInt8(ascii: ":"))
-        Self.digits(seconds % 60, width: 2, into: &bytes)
-        bytes.append(contentsOf: Self.bangkokOffset)
+        let (date, rest) = dates[slot]
+        var scratch: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &scratch) { text in
+            // "YYYY-MM-" then "-DDT" over its last byte, then "HH:MM:SS+07:00".
+            text.storeBytes(of: date, toByteOffset: 0, as: UInt64.self)
+            text.storeBytes(of: rest, toByteOffset: 7, as: UInt32.self)
+            Self.put2(seconds / 3600, at: 11, in: text)
+            text[13] = UInt8(ascii: ":")
+            Self.put2(seconds / 60 % 60, at: 14, in: text)
+            text[16] = UInt8(ascii: ":")
+            Self.put2(seconds % 60, at: 17, in: text)
+            UnsafeMutableRawBufferPointer(rebasing: text[19..<25]).copyMemory(
+                from: UnsafeRawBufferPointer(start: Self.bangkokOffset.utf8Start, count: 6))
+            sink.put(UnsafeRawBufferPointer(rebasing: text[0..<25]))
+        }
     }
 
-    static let bangkokOffset = Array("+07:00".utf8)
+    static let bangkokOffset: StaticString = "+07:00"
+
+    /// Days remembered with their "YYYY-MM-DDT" by the day's low bits: 2,048, so that every day of five
+    /// and a half years has its own (rows come in the order cases were filed, but their other times do
+    /// not: a cache of the last day written missed nearly always).
+    static let daySlots = 2048
+
+    /// A time whose year is not of four digits (never filed, but a value all the same).
+    private mutating func farTime(_ local: Int64, day: Int64, year: Int64, month: Int64, dayOfMonth: Int64) {
+        var text: [UInt8] = []
+        Self.digits(year, width: 4, into: &text)
+        for (separator, value) in [("-", month), ("-", dayOfMonth)] {
+            text.append(contentsOf: separator.utf8)
+            Self.digits(value, width: 2, into: &text)
+        }
+        text.append(UInt8(ascii: "T"))
+        let seconds = local - day * 86_400
+        for (index, value) in [seconds / 3600, seconds / 60 % 60, seconds % 60].enumerated() {
+            if index > 0 { text.append(UInt8(ascii: ":")) }
+            Self.digits(value, width: 2, into: &text)
+        }
+        text.append(contentsOf: "+07:00".utf8)
+        sink.reserve(text.count)
+        text.withUnsafeBytes { sink.put($0) }
+    }
+
+    /// Two decimal digits of `value` (0 to 99) at `offset`.
+    @inline(__always)
+    static func put2(_ value: Int64, at offset: Int, in text: UnsafeMutableRawBufferPointer) {
+        text[offset] = UInt8(truncatingIfNeeded: 48 + value / 10)
+        text[offset + 1] = UInt8(truncatingIfNeeded: 48 + value % 10)
+    }
 
     private mutating func integer(_ value: Int64) {
-        if value < 0 {
-            bytes.append(UInt8(ascii: "-"))
-            Self.digits(0 - value, width: 1, into: &bytes)
-        } else {
-            Self.digits(value, width: 1, into: &bytes)
-        }
+        // Ratings and counts: one or two digits nearly always.
+        if value >= 0 && value < 10 { return sink.put(UInt8(48 + value)) }
+        var text: [UInt8] = []
+        if value < 0 { text.append(UInt8(ascii: "-")) }
+        Self.digits(value.magnitude, width: 1, into: &text)
+        text.withUnsafeBytes { sink.put($0) }
     }
 
     /// The decimal digits of a non-negative number, zero-padded to `width`.
-    static func digits(_ value: Int64, width: Int, into bytes: inout [UInt8]) {
-        var count = 1
-        var scale: Int64 = 1
-        while scale <= value / 10 {
-            scale *= 10
-            count += 1
+    static func digits(_ value: some BinaryInteger, width: Int, into bytes: inout [UInt8]) {
+        let text = String(value)
+        for _ in text.utf8.count..<max(text.utf8.count, width) { bytes.append(0x30) }
+        bytes.append(contentsOf: text.utf8)
+    }
+}
+
+/// The overdue flag of open data from a row's status and times, at the export's time: the Domain's rule
+/// (`DueDates.isOverdue`) on the microseconds PostgreSQL sends, instead of the same rule in SQL for every row.
+struct OverdueRule {
+    /// Field numbers of the status, the acknowledgement and first answer, and the three due times.
+    private let fields: (status: Int, acknowledged: Int, firstAnswered: Int, acknowledgeDue: Int, firstAnswerDue: Int, resolutionDue: Int)?
+    /// The export's time in microseconds since 2000-01-01 UTC, as binary timestamps count.
+    private let now: Int64
+    private let openStatuses: Set<ShortCode>
+
+    init(columns: [StatisticsStore.OpenDataColumn], now: Date) {
+        func field(_ name: String) -> Int? { columns.firstIndex { $0.name == name } }
+        if let status = field("status"), let acknowledged = field("acknowledged_at"), let firstAnswered = field("first_answered_at"),
+            let acknowledgeDue = field("acknowledge_due"), let firstAnswerDue = field("first_answer_due"),
+            let resolutionDue = field("resolution_due")
+        {
+            fields = (status, acknowledged, firstAnswered, acknowledgeDue, firstAnswerDue, resolutionDue)
+        } else {
+            fields = nil
         }
-        for _ in count..<max(count, width) { bytes.append(0x30) }
-        var rest = value
-        while scale > 0 {
-            bytes.append(UInt8(48 + rest / scale))
-            rest %= scale
-            scale /= 10
+        self.now = Int64(((now.timeIntervalSince1970 - 946_684_800) * 1_000_000).rounded())
+        openStatuses = Set(CaseStatus.allCases.filter(\.isOpen).compactMap { status in
+            Array(status.rawValue.utf8).withUnsafeBytes(ShortCode.init)
+        })
+    }
+
+    func isOverdue(_ row: BinaryCopyRow) -> Bool {
+        guard let fields, let status = ShortCode(row.bytes(fields.status)),
+            let acknowledgeDue = row.integer(fields.acknowledgeDue), let firstAnswerDue = row.integer(fields.firstAnswerDue),
+            let resolutionDue = row.integer(fields.resolutionDue)
+        else { return false }
+        return DueDates.isOverdue(
+            open: openStatuses.contains(status), acknowledged: !row.isNull(fields.acknowledged),
+            firstAnswered: !row.isNull(fields.firstAnswered), now: now, acknowledgeDue: acknowledgeDue,
+            firstAnswerDue: firstAnswerDue, resolutionDue: resolutionDue)
+    }
+}
+
+/// Names by code (a category's, an agency's), found from a code's bytes without making a string of them.
+struct CodeNames {
+    private var short: [ShortCode: [UInt8]] = [:]
+    /// Codes of 32 bytes or more (none so far), by their text.
+    private var long: [String: [UInt8]] = [:]
+    /// The length of the longest name, in bytes.
+    private(set) var longest = 0
+
+    init(_ pairs: [(code: String, name: String)]) {
+        for (code, name) in pairs {
+            let bytes = Array(name.utf8)
+            longest = max(longest, bytes.count)
+            if let key = Array(code.utf8).withUnsafeBytes(ShortCode.init) {
+                short[key] = bytes
+            } else {
+                long[code] = bytes
+            }
         }
+    }
+
+    func name(of code: UnsafeRawBufferPointer) -> [UInt8]? {
+        if let key = ShortCode(code) { return short[key] }
+        return long[String(decoding: code, as: UTF8.self)]
+    }
+}
+
+/// A growable run of bytes written through a pointer: `reserve` makes room, and `put` then writes
+/// without checks. Freed when its owner goes.
+struct ByteSink: ~Copyable {
+    private var base: UnsafeMutablePointer<UInt8>
+    private var capacity: Int
+    private(set) var count = 0
+
+    init(capacity: Int) {
+        self.capacity = max(capacity, 4096)
+        base = .allocate(capacity: self.capacity)
+    }
+
+    deinit { base.deallocate() }
+
+    /// Makes room for `bytes` more.
+    mutating func reserve(_ bytes: Int) {
+        guard count + bytes > capacity else { return }
+        let grown = max(2 * capacity, count + bytes)
+        let next = UnsafeMutablePointer<UInt8>.allocate(capacity: grown)
+        next.update(from: base, count: count)
+        base.deallocate()
+        base = next
+        capacity = grown
+    }
+
+    @inline(__always)
+    mutating func put(_ byte: UInt8) {
+        base[count] = byte
+        count += 1
+    }
+
+    @inline(__always)
+    mutating func put(_ bytes: UnsafeRawBufferPointer) {
+        guard let source = bytes.baseAddress else { return }
+        UnsafeMutableRawPointer(base + count).copyMemory(from: source, byteCount: bytes.count)
+        count += bytes.count
+    }
+
+    mutating func put(_ text: StaticString) {
+        put(UnsafeRawBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    }
+
+    mutating func put(_ text: String.UTF8View) {
+        for byte in text { put(byte) }
+    }
+
+    /// The bytes written so far, leaving none.
+    mutating func take() -> [UInt8] {
+        defer { count = 0 }
+        return Array(UnsafeBufferPointer(start: base, count: count))
     }
 }
