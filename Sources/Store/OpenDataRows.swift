@@ -77,7 +77,7 @@ struct OpenDataRows: ~Copyable {
             switch column.value {
             case .text: csvText(row.bytes(index), formulaSafe: false)
             case .formulaSafeText: csvText(row.bytes(index), formulaSafe: true)
-            case .name(let table): name(row.bytes(index), in: table).withUnsafeBytes { csvText($0, formulaSafe: false) }
+            case .name(let table): name(row.bytes(index), in: table)?.withUnsafeBytes { csvText($0, formulaSafe: false) }
             case .time: time(row.unixSeconds(index)!)
             case .integer: integer(row.integer(index)!)
             case .boolean: sink.put(row.bool(index)! ? Self.trueText : Self.falseText)
@@ -105,7 +105,12 @@ struct OpenDataRows: ~Copyable {
             }
             switch column.value {
             case .text, .formulaSafeText: jsonString(row.bytes(index))
-            case .name(let table): name(row.bytes(index), in: table).withUnsafeBytes { jsonString($0) }
+            case .name(let table):
+                if let name = name(row.bytes(index), in: table) {
+                    name.withUnsafeBytes { jsonString($0) }
+                } else {
+                    sink.put(Self.nullText)
+                }
             case .time:
                 sink.put(UInt8(ascii: "\""))
                 time(row.unixSeconds(index)!)
@@ -123,10 +128,10 @@ struct OpenDataRows: ~Copyable {
     static let falseText: StaticString = "false"
     static let nullText: StaticString = "null"
 
-    /// The name of the code in `bytes` from `names[table]`; a code without one (none can be: the
-    /// foreign keys see to it) is an empty text.
-    private func name(_ bytes: UnsafeRawBufferPointer, in table: Int) -> [UInt8] {
-        names[table].name(of: bytes) ?? []
+    /// The name of the code in `bytes` from `names[table]`; nil for a code the table does not hold (the
+    /// cases table has no foreign key to it), written as a missing value, as the join it replaced did.
+    private func name(_ bytes: UnsafeRawBufferPointer, in table: Int) -> [UInt8]? {
+        names[table].name(of: bytes)
     }
 
     /// A CSV field as PostgreSQL's CSV output writes it: quoted when it holds a comma, a quote or a
@@ -187,49 +192,47 @@ struct OpenDataRows: ~Copyable {
 
     // MARK: Finding the bytes that need care, eight at a time
 
-    /// Thai text is almost all bytes ≥ 0x80 and plain ASCII is ≥ 0x20 apart from the few bytes looked
-    /// for, so a word of eight bytes none of which is below `limit` (or a backslash, for JSON) is
-    /// skipped whole; only a word that may hold one is looked at byte by byte.
+    /// Thai text is almost all bytes ≥ 0x80 and the bytes looked for are a few control characters and
+    /// one or two marks, so a word of eight bytes holding none is skipped whole; only a word that may
+    /// hold one is looked at byte by byte.
     private static func firstCSVSpecial(in text: UnsafeRawBufferPointer, from start: Int) -> Int? {
-        firstByte(in: text, from: start, below: 0x2D) { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
+        firstByte(in: text, from: start, below: 0x0E, equalTo: (0x2C, 0x22)) { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
     }
 
     private static func firstJSONSpecial(in text: UnsafeRawBufferPointer, from start: Int) -> Int? {
-        firstByte(in: text, from: start, below: 0x23, orEqualTo: 0x5C) { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }
+        firstByte(in: text, from: start, below: 0x20, equalTo: (0x22, 0x5C)) { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }
     }
 
     private static func firstByte(_ wanted: UInt8, in text: UnsafeRawBufferPointer, from start: Int) -> Int? {
-        firstByte(in: text, from: start, below: wanted + 1) { $0 == wanted }
+        firstByte(in: text, from: start, below: 0, equalTo: (wanted, wanted)) { $0 == wanted }
     }
 
     /// The index of the first byte from `start` that `matches`, where every matching byte is below
-    /// `limit` (at most 0x80) or equal to `orEqualTo`.
+    /// `limit` (at most 0x80) or one of `equalTo`.
     @inline(__always)
     private static func firstByte(
-        in text: UnsafeRawBufferPointer, from start: Int, below limit: UInt8, orEqualTo other: UInt8? = nil,
+        in text: UnsafeRawBufferPointer, from start: Int, below limit: UInt8, equalTo marks: (UInt8, UInt8),
         matches: (UInt8) -> Bool
     ) -> Int? {
         var index = start
         let count = text.count
-        if count - index >= 8 {
-            let ones: UInt64 = 0x0101_0101_0101_0101
-            let highs: UInt64 = 0x8080_8080_8080_8080
-            let below = ones &* UInt64(limit)
-            let equal = other.map { ones &* UInt64($0) }
-            while count - index >= 8 {
-                let word = text.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-                // A byte b < limit sets its high bit in (b - limit) & ~b (no false negatives; a
-                // borrow can flag a byte that is not, which the byte-by-byte look then clears).
-                var flagged = (word &- below) & ~word & highs
-                if let equal {
-                    let same = word ^ equal
-                    flagged |= (same &- ones) & ~same & highs
-                }
-                if flagged != 0 {
-                    for offset in index..<index + 8 where matches(text[offset]) { return offset }
-                }
-                index += 8
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let below = ones &* UInt64(limit)
+        let first = ones &* UInt64(marks.0)
+        let second = ones &* UInt64(marks.1)
+        while count - index >= 8 {
+            let word = text.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            // A byte b < limit sets its high bit in (b - limit) & ~b, and a byte equal to a mark is a zero
+            // byte of word ^ mark, found the same way with limit 1. No byte that matches goes unflagged;
+            // a borrow can flag one that does not, which the look byte by byte then passes over.
+            let same = word ^ first
+            let also = word ^ second
+            let flagged = ((word &- below) & ~word | (same &- ones) & ~same | (also &- ones) & ~also) & highs
+            if flagged != 0 {
+                for offset in index..<index + 8 where matches(text[offset]) { return offset }
             }
+            index += 8
         }
         while index < count {
             if matches(text[index]) { return index }
@@ -293,8 +296,8 @@ struct OpenDataRows: ~Copyable {
 
     /// A time whose year is not of four digits (never filed, but a value all the same).
     private mutating func farTime(_ local: Int64, day: Int64, year: Int64, month: Int64, dayOfMonth: Int64) {
-        var text: [UInt8] = []
-        Self.digits(year, width: 4, into: &text)
+        var text: [UInt8] = year < 0 ? [UInt8(ascii: "-")] : []
+        Self.digits(year.magnitude, width: 4, into: &text)
         for (separator, value) in [("-", month), ("-", dayOfMonth)] {
             text.append(contentsOf: separator.utf8)
             Self.digits(value, width: 2, into: &text)
@@ -338,21 +341,24 @@ struct OpenDataRows: ~Copyable {
 /// (`DueDates.isOverdue`) on the microseconds PostgreSQL sends, instead of the same rule in SQL for every row.
 struct OverdueRule {
     /// Field numbers of the status, the acknowledgement and first answer, and the three due times.
-    private let fields: (status: Int, acknowledged: Int, firstAnswered: Int, acknowledgeDue: Int, firstAnswerDue: Int, resolutionDue: Int)?
+    private let fields: (status: Int, acknowledged: Int, firstAnswered: Int, acknowledgeDue: Int, firstAnswerDue: Int, resolutionDue: Int)
     /// The export's time in microseconds since 2000-01-01 UTC, as binary timestamps count.
     private let now: Int64
     private let openStatuses: Set<ShortCode>
 
+    /// - Precondition: the columns include the six the rule reads (a column renamed must not make every
+    ///   case quietly "not overdue").
     init(columns: [StatisticsStore.OpenDataColumn], now: Date) {
-        func field(_ name: String) -> Int? { columns.firstIndex { $0.name == name } }
-        if let status = field("status"), let acknowledged = field("acknowledged_at"), let firstAnswered = field("first_answered_at"),
-            let acknowledgeDue = field("acknowledge_due"), let firstAnswerDue = field("first_answer_due"),
-            let resolutionDue = field("resolution_due")
-        {
-            fields = (status, acknowledged, firstAnswered, acknowledgeDue, firstAnswerDue, resolutionDue)
-        } else {
-            fields = nil
+        func field(_ name: String) -> Int {
+            guard let index = columns.firstIndex(where: { $0.name == name }) else {
+                preconditionFailure("open data's overdue flag needs the column \(name)")
+            }
+            return index
         }
+        fields = (
+            field("status"), field("acknowledged_at"), field("first_answered_at"), field("acknowledge_due"),
+            field("first_answer_due"), field("resolution_due")
+        )
         self.now = Int64(((now.timeIntervalSince1970 - 946_684_800) * 1_000_000).rounded())
         openStatuses = Set(CaseStatus.allCases.filter(\.isOpen).compactMap { status in
             Array(status.rawValue.utf8).withUnsafeBytes(ShortCode.init)
@@ -360,7 +366,7 @@ struct OverdueRule {
     }
 
     func isOverdue(_ row: BinaryCopyRow) -> Bool {
-        guard let fields, let status = ShortCode(row.bytes(fields.status)),
+        guard let status = ShortCode(row.bytes(fields.status)),
             let acknowledgeDue = row.integer(fields.acknowledgeDue), let firstAnswerDue = row.integer(fields.firstAnswerDue),
             let resolutionDue = row.integer(fields.resolutionDue)
         else { return false }

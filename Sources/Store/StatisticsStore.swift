@@ -139,9 +139,8 @@ public struct StatisticsStore: Sendable {
     /// database's work in an export.
     static let openDataNames = ["SELECT code, name_th FROM categories", "SELECT code, name_th FROM agencies"]
 
-    /// What open data reads, for the period [from, before) with `now` as the export's time, all
-    /// written into the statement as literals: COPY takes no bound parameters, and a setting read
-    /// with `current_setting` and cast for each of ten million rows cost as much as the rest.
+    /// What open data reads, for the period [from, before), the times written into the statement as
+    /// literals: COPY takes no bound parameters.
     static func openDataFrom(from: Date?, before: Date?) -> String {
         """
         FROM cases c
