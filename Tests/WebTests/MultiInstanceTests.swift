@@ -30,10 +30,10 @@ struct MultiInstanceTests {
             try await second.run(configuration: configuration) { other in
                 let before = try await filedCount(other)
                 let filed = try await one.file(bangNaPothole)
-                let start = ContinuousClock.now
+                // `eventually` asks until 2 s have passed, and once more then: the time that last request takes
+                // is not the feed's, and a loaded machine stretched it past 2 s (2.04 s) once.
                 let counted = try await eventually(within: .seconds(2)) { try await filedCount(other) == before + 1 }
-                #expect(counted, "the other instance's statistics never counted the case")
-                #expect(ContinuousClock.now - start < .seconds(2))
+                #expect(counted, "the other instance's statistics never counted the case within 2 s")
 
                 // The other instance caches the case as tracked, then the first changes it.
                 let tracked = try await other.send(
