@@ -159,9 +159,7 @@ public struct DuplicateService: Sendable {
             throw DomainError.invalid("invalid_location", th: "ต้องระบุทั้งละติจูดและลองจิจูด", en: "Give both \"lat\" and \"lon\".")
         }
         let chosen = category?.trimmingCharacters(in: .whitespaces).nonEmpty
-        if let chosen, reference.categories[chosen] == nil {
-            throw DomainError.invalid("unknown_category", th: "ไม่พบหมวดหมู่ \(chosen)", en: "No category \"\(chosen)\".")
-        }
+        try FilingValidation.checkCategory(chosen, reference: reference)
         let area = try reference.area(for: input)
         guard let key = Duplicates.areaKey(area) else { return [] }
         // What the classifier makes of the text, with the category chosen on the form (the page fills in

@@ -37,9 +37,7 @@ enum FilingValidation {
                 "address_too_long", th: "ที่อยู่ยาวเกิน \(maximumAddressLength) ตัวอักษร",
                 en: "\"address\" is longer than \(maximumAddressLength) characters.")
         }
-        if let category = request.category, !category.isEmpty, reference.categories[category] == nil {
-            throw .invalid("unknown_category", th: "ไม่พบหมวดหมู่ \(category)", en: "No category \"\(category)\".")
-        }
+        try checkCategory(request.category, reference: reference)
         guard request.channel.count <= 32, !request.channel.isEmpty,
             request.channel.unicodeScalars.allSatisfy({ ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "_" })
         else {
@@ -76,6 +74,13 @@ enum FilingValidation {
 
     /// Each channel asked for needs its address: an e-mail or a phone number among the contact
     /// details (given under the consent), or the LINE user who files by chat.
+    /// A category given (empty counts as none) must be one of the taxonomy's.
+    static func checkCategory(_ category: String?, reference: Reference) throws(DomainError) {
+        if let category, !category.isEmpty, reference.categories[category] == nil {
+            throw .invalid("unknown_category", th: "ไม่พบหมวดหมู่ \(category)", en: "No category \"\(category)\".")
+        }
+    }
+
     static func checkNotify(_ request: FilingRequest) throws(DomainError) {
         for channel in request.notify {
             let address: String? =

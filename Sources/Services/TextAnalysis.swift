@@ -90,38 +90,37 @@ public final class TextAnalyzer: Sendable {
     /// - Parameter context: codes of the area given with the text, which settle names several places share.
     public func analyze(_ text: String, context: Set<String> = []) -> TextAnalysis {
         let start = ContinuousClock.now
+        defer { CoreMetrics.Timer(label: "siang_classifier_seconds").record(duration: ContinuousClock.now - start) }
+        return withWorker { slot, worker in
+            let units = ThaiNormalizer.normalizedUTF16(text)
+            return units.withUnsafeBufferPointer { normalized in
+                // The classifier segments the text; the place finder reads the same word boundaries.
+                let prediction = worker.classifier.classify(normalized: normalized, words: &worker.words)
+                let places = gazetteer.places(inNormalized: normalized, words: worker.words, context: context)
+                return TextAnalysis(
+                    prediction: prediction, places: places.mentions, ambiguousPlaces: places.ambiguous,
+                    modelVersion: slot.version)
+            }
+        }
+    }
+
+    /// Runs `body` with a worker of the current model's, borrowed for it and given back after.
+    private func withWorker<T>(_ body: (Slot, Worker) -> T) -> T {
         let slot = current.withLock { $0 }
         let worker = slot.borrow()
-        defer {
-            slot.giveBack(worker)
-            CoreMetrics.Timer(label: "siang_classifier_seconds").record(duration: ContinuousClock.now - start)
-        }
-        let units = ThaiNormalizer.normalizedUTF16(text)
-        return units.withUnsafeBufferPointer { normalized in
-            // The classifier segments the text; the place finder reads the same word boundaries.
-            let prediction = worker.classifier.classify(normalized: normalized, words: &worker.words)
-            let places = gazetteer.places(inNormalized: normalized, words: worker.words, context: context)
-            return TextAnalysis(
-                prediction: prediction, places: places.mentions, ambiguousPlaces: places.ambiguous,
-                modelVersion: slot.version)
-        }
+        defer { slot.giveBack(worker) }
+        return body(slot, worker)
     }
 
     /// The category prediction for `text` alone (no places, not timed as a classification of a filing).
     public func classify(_ text: String) -> Prediction {
-        let slot = current.withLock { $0 }
-        let worker = slot.borrow()
-        defer { slot.giveBack(worker) }
-        return worker.classifier.classify(text)
+        withWorker { _, worker in worker.classifier.classify(text) }
     }
 
     /// The distinct content words of `text` (no stop words, no one-letter fragments), normalised:
     /// what "similar proposals" compares.
     public func contentWords(_ text: String) -> [String] {
-        let slot = current.withLock { $0 }
-        let worker = slot.borrow()
-        defer { slot.giveBack(worker) }
-        return Self.contentWords(text, tokenizer: worker.tokenizer)
+        withWorker { _, worker in Self.contentWords(text, tokenizer: worker.tokenizer) }
     }
 
     /// The same with a tokenizer of the caller's (one thread's), for tools that need no classifier.
