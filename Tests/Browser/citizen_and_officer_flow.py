@@ -35,7 +35,7 @@ from pathlib import Path
 
 try:
     from selenium import webdriver
-    from selenium.common.exceptions import NoAlertPresentException, WebDriverException
+    from selenium.common.exceptions import NoAlertPresentException, TimeoutException, WebDriverException
     from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions as EC
@@ -413,9 +413,35 @@ class Flow:
             check(path in src, f"{group} photo is served from {src!r}, expected under {path!r}")
             # Thumbnails load lazily: on a phone's screen one below the fold loads once scrolled to, as a person would.
             b.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", image)
-            b.wait.until(lambda d: d.execute_script("return arguments[0].complete && arguments[0].naturalWidth > 0", image))
+            if not self.image_loaded(b, image):
+                # A person reloads a page whose picture did not come; a fault on the server stays broken.
+                status = self.fetched_status(b, src)
+                self.log(f"{group} photo {src} did not load (fetched again: {status}); reloading the page once")
+                b.to_next_page(b.driver.refresh)
+                images = b.driver.find_elements(By.CSS_SELECTOR, f"{group} img")
+                image = next((i for i in images if i.get_attribute("src") == src), None)
+                check(image is not None, f"{group} photo {src} is gone after a reload")
+                b.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", image)
+                check(self.image_loaded(b, image),
+                      f"{group} photo {src} did not load after a reload (fetched again: {self.fetched_status(b, src)})")
             width = b.driver.execute_script("return arguments[0].getBoundingClientRect().width", image)
             check(0 < width <= self.args.width, f"{group} thumbnail is {width}px wide at {self.args.width}px")
+
+    def image_loaded(self, b, image):
+        """Whether `image` finished loading as a picture (a broken image is complete with no natural
+        width), waiting up to the timeout for it to finish either way."""
+        try:
+            b.wait.until(lambda d: d.execute_script("return arguments[0].complete", image))
+        except TimeoutException:
+            return False
+        return b.driver.execute_script("return arguments[0].naturalWidth > 0", image)
+
+    def fetched_status(self, b, src):
+        """The HTTP status the page's own request for `src` gets now (with its cookies), or the error."""
+        return b.driver.execute_async_script(
+            "const done = arguments[arguments.length - 1];"
+            "fetch(arguments[0], {credentials: 'same-origin', cache: 'no-store'})"
+            ".then(r => done(r.status + ' ' + (r.headers.get('content-type') || '')), e => done(String(e)));", src)
 
     def citizen_view(self, b):
         """The page is the citizen's own view: the full text, escaped, and no public notice."""
