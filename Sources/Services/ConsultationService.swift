@@ -279,7 +279,9 @@ public struct ConsultationService: Sendable {
         if consultation.phase(at: clock()) != .closed {
             let opinions = try await store.opinions(consultationID: id)
             let texts = Dictionary(uniqueKeysWithValues: opinions.map { ($0.opinion.id, $0.opinion.publicText) })
-            let themes = grouping.group(Self.items(opinions)).map { theme in
+            // Seconds of CPU with tens of thousands of opinions: not on one of the cooperative pool's threads.
+            let grouping = self.grouping, items = Self.items(opinions)
+            let themes = try await onOwnThread { grouping.group(items) }.map { theme in
                 ConsultationTheme(
                     id: 0, consultationID: id, label: theme.defaultLabel, words: theme.words, quoteIDs: theme.quoteIDs,
                     quotes: theme.quoteIDs.compactMap { texts[$0] }, size: theme.memberIDs.count, stances: theme.stances,

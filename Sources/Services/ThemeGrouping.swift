@@ -6,11 +6,12 @@ import ThaiText
 /// every theme is described by the words that set it apart from the other opinions, and quotes the
 /// opinions nearest its centre.
 ///
-/// The method: TF-IDF vectors of the opinions' content words (`OpinionVectors`); spherical k-means
-/// with more groups than there are likely themes, seeded by k-means++ from a fixed seed (so the same
-/// opinions always give the same themes); then groups whose centres point the same way are merged
-/// (a theme split across two seeds comes back together), and groups too small to be a theme give
-/// their opinions to the nearest theme if it is near enough, else to "other".
+/// The method: the opinions' content words (`OpinionVectors`: words only one opinion uses and those
+/// most use left out) grouped by a Dirichlet multinomial mixture (`ThemeMixture`) started from more
+/// groups than there are likely themes, from fixed seeds (so the same opinions always give the same
+/// themes); groups too small to be a theme give their opinions to the nearest theme (by the cosine of
+/// TF-IDF vectors weighted by coherence) if it is near enough, else to "other". Splitting a theme in two
+/// is spherical k-means on those vectors, seeded by k-means++.
 public struct ThemeGrouping: Sendable {
     /// One opinion as grouping sees it.
     public struct Item: Sendable {
@@ -45,10 +46,10 @@ public struct ThemeGrouping: Sendable {
         }
     }
 
-    /// The most groups k-means starts from.
+    /// The most groups the mixture starts from (groups empty themselves while it is sampled).
     public var maximumGroups = 40
-    /// Groups whose centres have at least this cosine are one theme.
-    public var mergeThreshold = 0.3
+    /// The mixture model that assigns opinions to groups.
+    public var mixture = ThemeMixture()
     /// A theme's smallest size, as a share of the opinions (and never fewer than two).
     public var minimumShare = 0.01
     /// The cosine an opinion of a too-small group needs with a theme's centre to join it.
@@ -72,10 +73,9 @@ public struct ThemeGrouping: Sendable {
         let vectors = OpinionVectors(words: items.map(\.words), commonShare: commonShare, coherence: coherence)
         let usable = (0..<items.count).filter { !vectors.terms[$0].isEmpty }
         let start = min(maximumGroups, max(2, Int((Double(usable.count).squareRoot() * 1.5).rounded())))
-        var centres = seeds(vectors, among: usable, count: min(start, usable.count))
-        var assignment = kMeans(vectors, among: usable, centres: &centres, iterations: 15)
-        merge(vectors, among: usable, centres: &centres, assignment: &assignment)
-        assignment = kMeans(vectors, among: usable, centres: &centres, iterations: 3)
+        let assignment = mixture.assign(
+            vectors.terms, among: usable, vocabularySize: vectors.vocabulary.count, groups: min(start, usable.count))
+        let centres = self.centres(vectors, among: usable, assignment: assignment)
         let minimum = max(2, Int((Double(items.count) * minimumShare).rounded(.up)))
         var sizes = [Int](repeating: 0, count: centres.count)
         for doc in usable { sizes[assignment[doc]] += 1 }
@@ -167,6 +167,14 @@ public struct ThemeGrouping: Sendable {
         return centres
     }
 
+    /// The mean direction of each group's opinions.
+    func centres(_ vectors: OpinionVectors, among docs: [Int], assignment: [Int]) -> [[Double]] {
+        let count = (docs.map { assignment[$0] }.max() ?? -1) + 1
+        var sums = [[Double]](repeating: [Double](repeating: 0, count: vectors.vocabulary.count), count: count)
+        for doc in docs { vectors.add(doc, into: &sums[assignment[doc]]) }
+        return sums.map(normalised)
+    }
+
     func unit(_ doc: Int, _ vectors: OpinionVectors) -> [Double] {
         var dense = [Double](repeating: 0, count: vectors.vocabulary.count)
         vectors.add(doc, into: &dense)
@@ -206,44 +214,6 @@ public struct ThemeGrouping: Sendable {
             for index in centres.indices where sizes[index] > 0 { centres[index] = normalised(sums[index]) }
         }
         return assignment.map { max($0, 0) }
-    }
-
-    /// Merges groups whose centres point the same way, most alike first, and drops empty ones.
-    func merge(_ vectors: OpinionVectors, among docs: [Int], centres: inout [[Double]], assignment: inout [Int]) {
-        let dimensions = vectors.vocabulary.count
-        var sums = [[Double]](repeating: [Double](repeating: 0, count: dimensions), count: centres.count)
-        var sizes = [Int](repeating: 0, count: centres.count)
-        for doc in docs {
-            vectors.add(doc, into: &sums[assignment[doc]])
-            sizes[assignment[doc]] += 1
-        }
-        var alive = centres.indices.filter { sizes[$0] > 0 }
-        var units = sums.map(normalised)
-        var similarity = [[Double]](repeating: [Double](repeating: -1, count: centres.count), count: centres.count)
-        for a in alive { for b in alive where b > a { similarity[a][b] = dot(units[a], units[b]) } }
-        while alive.count > 1 {
-            var best: (Int, Int)?
-            var bestScore = mergeThreshold
-            for a in alive { for b in alive where b > a && similarity[a][b] >= bestScore {
-                if best == nil || similarity[a][b] > bestScore {
-                    best = (a, b)
-                    bestScore = similarity[a][b]
-                }
-            } }
-            guard let (keep, gone) = best else { break }
-            for index in 0..<dimensions { sums[keep][index] += sums[gone][index] }
-            units[keep] = normalised(sums[keep])
-            alive.removeAll { $0 == gone }
-            for other in alive where other != keep {
-                let score = dot(units[keep], units[other])
-                if other < keep { similarity[other][keep] = score } else { similarity[keep][other] = score }
-            }
-            for doc in docs where assignment[doc] == gone { assignment[doc] = keep }
-        }
-        var renumber: [Int: Int] = [:]
-        for (new, old) in alive.enumerated() { renumber[old] = new }
-        centres = alive.map { units[$0] }
-        for doc in docs { assignment[doc] = renumber[assignment[doc]] ?? 0 }
     }
 
     /// A theme of the opinions at `docs`: the words more common in it than overall (weighted by how

@@ -33,10 +33,7 @@ struct ThemesBench: ParsableCommand {
     @Option(help: "Opinions to group when timing.")
     var count = 20_000
 
-    @Option(help: "Override the cosine at which groups merge (to explore).")
-    var merge: Double?
-
-    @Option(help: "Override the most groups k-means starts from (to explore).")
+    @Option(help: "Override the most groups the mixture starts from (to explore).")
     var groups: Int?
 
     @Option(help: "Override the share of opinions above which a word is left out (to explore).")
@@ -45,9 +42,24 @@ struct ThemesBench: ParsableCommand {
     @Option(help: "Override how strongly words are weighted by coherence (to explore; 0 for plain TF-IDF).")
     var coherence: Double?
 
+    @Option(help: "Override the mixture's alpha (to explore).")
+    var alpha: Double?
+
+    @Option(help: "Override the mixture's beta (to explore).")
+    var beta: Double?
+
+    @Option(help: "Override the mixture's chains (to explore).")
+    var chains: Int?
+
+    @Option(help: "Override the mixture's first seed (to explore).")
+    var seed: UInt64?
+
     var grouping: ThemeGrouping {
         var grouping = ThemeGrouping()
-        if let merge { grouping.mergeThreshold = merge }
+        if let alpha { grouping.mixture.alpha = alpha }
+        if let beta { grouping.mixture.beta = beta }
+        if let chains { grouping.mixture.chains = chains }
+        if let seed { grouping.mixture.seed = seed }
         if let groups { grouping.maximumGroups = groups }
         if let common { grouping.commonShare = common }
         if let coherence { grouping.coherence = coherence }

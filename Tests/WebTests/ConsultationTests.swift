@@ -183,6 +183,34 @@ struct ConsultationTests {
         #expect(ThemeGrouping().group(items.shuffled()) == themes)
     }
 
+    @Test("opinions that share one word about different things fall in different themes, and the extra starting groups empty")
+    func sharedWordDoesNotJoinThemes() {
+        // Street lights and overhead cables share "ไฟ"; four themes of eight opinions, each with three of
+        // its theme's five words, start from eight groups.
+        let themes: [(name: String, words: [String])] = [
+            ("lights", ["มืด", "สว่าง", "ส่อง", "ดวง", "กลางคืน"]),
+            ("cables", ["สาย", "ห้อย", "ระโยง", "เสา", "สื่อสาร"]),
+            ("trees", ["ต้นไม้", "ร่ม", "ปลูก", "ราก", "กิ่ง"]),
+            ("bicycles", ["จักรยาน", "ปั่น", "เลน", "จอด", "หมวก"]),
+        ]
+        var items: [ThemeGrouping.Item] = []
+        var themeOf: [Int64: String] = [:]
+        for (number, theme) in themes.enumerated() {
+            for index in 0..<8 {
+                var words = (0..<3).map { theme.words[(index + $0 * (1 + index % 2)) % 5] }
+                if number < 2, index % 2 == 0 { words.append("ไฟ") }
+                let id = Int64(items.count + 1)
+                themeOf[id] = theme.name
+                items.append(.init(id: id, words: words, stance: .neutral, publicText: words.joined(separator: " ")))
+            }
+        }
+        let grouped = ThemeGrouping().group(items)
+        #expect(grouped.count == 4, "\(grouped.map(\.words))")
+        for theme in grouped {
+            #expect(Set(theme.memberIDs.map { themeOf[$0]! }).count == 1, "a theme mixes \(theme.memberIDs.map { themeOf[$0]! })")
+        }
+    }
+
     @Test("staff rename, merge, split and respond; the public sees the responses only once published")
     func editAndRespond() async throws {
         let app = try await TestApp.make()
