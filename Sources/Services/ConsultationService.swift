@@ -15,6 +15,18 @@ public struct ConsultationService: Sendable {
     let rules: ServiceRules
     public let clock: @Sendable () -> Date
     public let grouping: ThemeGrouping
+    /// Staff's live themes of open consultations, by the opinions they were grouped from: grouping takes
+    /// seconds with tens of thousands of opinions, and staff reload the page; one computation for
+    /// callers who come while it runs.
+    let liveThemes = TimedCache<LiveThemesKey, [ThemeGrouping.Theme]>(lifetime: .seconds(3600))
+
+    /// The opinions a live grouping was made from: their count and the sum of their ids stand in for
+    /// the set (ids are never reused, so an opinion added or taken away changes the key).
+    struct LiveThemesKey: Hashable, Sendable {
+        var consultationID: Int64
+        var opinions: Int
+        var idSum: Int64
+    }
 
     /// The purpose of the one-time codes that verify a participant; a proposal supporter's token
     /// (purpose "support") is accepted too, being the same proof of the same person.
@@ -281,7 +293,9 @@ public struct ConsultationService: Sendable {
             let texts = Dictionary(uniqueKeysWithValues: opinions.map { ($0.opinion.id, $0.opinion.publicText) })
             // Seconds of CPU with tens of thousands of opinions: not on one of the cooperative pool's threads.
             let grouping = self.grouping, items = Self.items(opinions)
-            let themes = try await onOwnThread { grouping.group(items) }.map { theme in
+            let key = LiveThemesKey(consultationID: id, opinions: items.count, idSum: items.reduce(0) { $0 &+ $1.id })
+            let grouped = try await liveThemes.value(key: key) { try await onOwnThread { grouping.group(items) } }
+            let themes = grouped.map { theme in
                 ConsultationTheme(
                     id: 0, consultationID: id, label: theme.defaultLabel, words: theme.words, quoteIDs: theme.quoteIDs,
                     quotes: theme.quoteIDs.compactMap { texts[$0] }, size: theme.memberIDs.count, stances: theme.stances,

@@ -210,7 +210,7 @@ public struct ThemeGrouping: Sendable {
                 vectors.add(doc, into: &sums[assignment[doc]])
                 sizes[assignment[doc]] += 1
             }
-            // An emptied group keeps its centre; it is dropped when merging.
+            // An emptied group keeps its centre (`split` then finds no two halves).
             for index in centres.indices where sizes[index] > 0 { centres[index] = normalised(sums[index]) }
         }
         return assignment.map { max($0, 0) }

@@ -16,7 +16,8 @@ public struct ThemeMixture: Sendable {
     /// How much a group's missing words are forgiven: higher gives fewer, broader groups. 0.4–0.5 gave
     /// the purest themes on `bench/consultation` (0.1, the paper's, splits each theme in three).
     public var beta = 0.5
-    /// Passes of sampling, then of settling (each opinion to its likeliest group, until none moves).
+    /// Passes of sampling, then at most `settlingPasses` of settling (each opinion to its likeliest
+    /// group; they stop early once none moves).
     public var samplingPasses = 30
     public var settlingPasses = 5
     /// Chains sampled from different seeds; the most probable grouping is kept.
@@ -29,6 +30,7 @@ public struct ThemeMixture: Sendable {
     /// from `groups` at most; by doc index (docs outside `docs` get 0), groups numbered from 0 without
     /// gaps, in the order of their first opinion.
     func assign(_ terms: [[Int32]], among docs: [Int], vocabularySize: Int, groups: Int) -> [Int] {
+        precondition(alpha > 0 && beta > 0, "the mixture's alpha and beta must be positive")
         guard !docs.isEmpty, groups > 0, vocabularySize > 0 else { return [Int](repeating: 0, count: terms.count) }
         var best: (assignment: [Int], probability: Double)?
         for chain in 0..<max(1, chains) {
@@ -38,8 +40,13 @@ public struct ThemeMixture: Sendable {
             if best == nil || probability > best!.probability { best = (state.assignment, probability) }
         }
         var renumber: [Int: Int] = [:]
-        for doc in docs where renumber[best!.assignment[doc]] == nil { renumber[best!.assignment[doc]] = renumber.count }
-        return (0..<terms.count).map { renumber[best!.assignment[$0]] ?? 0 }
+        var groupOf = [Int](repeating: 0, count: terms.count)
+        for doc in docs {
+            let group = best!.assignment[doc]
+            if renumber[group] == nil { renumber[group] = renumber.count }
+            groupOf[doc] = renumber[group]!
+        }
+        return groupOf
     }
 
     /// One chain's counts: opinions and words in each group, and each word's opinions in each group.

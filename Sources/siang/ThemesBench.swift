@@ -39,7 +39,7 @@ struct ThemesBench: ParsableCommand {
     @Option(help: "Override the share of opinions above which a word is left out (to explore).")
     var common: Double?
 
-    @Option(help: "Override how strongly words are weighted by coherence (to explore; 0 for plain TF-IDF).")
+    @Option(help: "Override how strongly words are weighted by coherence (to explore; 0 for plain TF-IDF): for attaching small groups, quotes and a theme's words.")
     var coherence: Double?
 
     @Option(help: "Override the mixture's alpha (to explore).")
@@ -64,6 +64,12 @@ struct ThemesBench: ParsableCommand {
         if let common { grouping.commonShare = common }
         if let coherence { grouping.coherence = coherence }
         return grouping
+    }
+
+    func validate() throws {
+        if let alpha, !(alpha > 0) { throw ValidationError("--alpha must be above 0") }
+        if let beta, !(beta > 0) { throw ValidationError("--beta must be above 0") }
+        if let chains, chains < 1 { throw ValidationError("--chains must be at least 1") }
     }
 
     func run() throws {
