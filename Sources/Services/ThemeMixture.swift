@@ -9,7 +9,8 @@ import Foundation
 /// vocabulary, so a group does not hold together on one shared word; and groups empty themselves as
 /// the sampling goes, so the number of themes comes from the opinions (the start is only a ceiling).
 /// Sampling can settle in a worse grouping, so several chains run and the one the model finds most
-/// probable is kept. Deterministic: opinions are visited in order and draws come from fixed seeds.
+/// probable is kept, after merging the groups whose union the model finds more probable than the two
+/// apart (a theme left in two halves). Deterministic: opinions are visited in order and draws come from fixed seeds.
 public struct ThemeMixture: Sendable {
     /// How readily an opinion joins a small group rather than a large one.
     public var alpha = 0.1
@@ -36,6 +37,7 @@ public struct ThemeMixture: Sendable {
         for chain in 0..<max(1, chains) {
             var state = Chain(terms: terms, docs: docs, groups: groups, vocabularySize: vocabularySize, model: self)
             state.sample(seed: seed &+ UInt64(chain))
+            state.mergeWhileMoreProbable()
             let probability = state.logProbability()
             if best == nil || probability > best!.probability { best = (state.assignment, probability) }
         }
@@ -135,6 +137,43 @@ public struct ThemeMixture: Sendable {
                     move(doc, to: chosen, by: 1)
                 }
                 if settling, !moved { break }
+            }
+        }
+
+        /// One group's share of the log-probability.
+        func groupTerm(docs m: Int, words n: Int, counts: (Int) -> Int32) -> Double {
+            let (alpha, beta) = (model.alpha, model.beta)
+            var sum = logGamma(Double(m) + alpha) - logGamma(alpha) - (logGamma(Double(n) + Double(v) * beta) - logGamma(Double(v) * beta))
+            for word in 0..<v where counts(word) > 0 { sum += logGamma(Double(counts(word)) + beta) - logGamma(beta) }
+            return sum
+        }
+
+        /// Merges the two groups whose union the model finds most probable, while any union is more
+        /// probable than the two apart. Sampling moves one opinion at a time, so a theme that settled as
+        /// two groups of similar size stays split: taking either group's opinions one by one into the
+        /// other is improbable at every step, though the whole move is not.
+        mutating func mergeWhileMoreProbable() {
+            while true {
+                let alive = (0..<k).filter { docsIn[$0] > 0 }
+                var own = [Double](repeating: 0, count: k)
+                for a in alive { own[a] = groupTerm(docs: docsIn[a], words: wordsIn[a]) { wordCount[a * v + $0] } }
+                var best: (Int, Int, Double)?
+                for (i, a) in alive.enumerated() {
+                    for b in alive[(i + 1)...] {
+                        let separate = own[a] + own[b]
+                        let together = groupTerm(docs: docsIn[a] + docsIn[b], words: wordsIn[a] + wordsIn[b]) {
+                            wordCount[a * v + $0] + wordCount[b * v + $0]
+                        }
+                        let gain = together - separate
+                        if gain > 0, best == nil || gain > best!.2 { best = (a, b, gain) }
+                    }
+                }
+                guard let (a, b, _) = best else { return }
+                for doc in docs where assignment[doc] == b {
+                    move(doc, to: b, by: -1)
+                    assignment[doc] = a
+                    move(doc, to: a, by: 1)
+                }
             }
         }
 
