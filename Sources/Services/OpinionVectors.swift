@@ -119,10 +119,3 @@ func normalised(_ vector: [Double]) -> [Double] {
     let norm = vector.reduce(0) { $0 + $1 * $1 }.squareRoot()
     return norm > 0 ? vector.map { $0 / norm } : vector
 }
-
-/// The cosine of two unit-length dense vectors.
-func dot(_ a: [Double], _ b: [Double]) -> Double {
-    var sum = 0.0
-    for index in a.indices { sum += a[index] * b[index] }
-    return sum
-}

@@ -10,7 +10,8 @@ import Foundation
 /// the sampling goes, so the number of themes comes from the opinions (the start is only a ceiling).
 /// Sampling can settle in a worse grouping, so several chains run and the one the model finds most
 /// probable is kept, after merging the groups whose union the model finds more probable than the two
-/// apart (a theme left in two halves). Deterministic: opinions are visited in order and draws come from fixed seeds.
+/// apart (a theme left in two halves). Deterministic: opinions are visited in order and draws come
+/// from fixed seeds.
 public struct ThemeMixture: Sendable {
     /// How readily an opinion joins a small group rather than a large one.
     public var alpha = 0.1
@@ -140,11 +141,16 @@ public struct ThemeMixture: Sendable {
             }
         }
 
-        /// One group's share of the log-probability.
+        /// A group's share of the log-probability, from its opinions `m`, its words `n` and each word's
+        /// count in it.
         func groupTerm(docs m: Int, words n: Int, counts: (Int) -> Int32) -> Double {
             let (alpha, beta) = (model.alpha, model.beta)
-            var sum = logGamma(Double(m) + alpha) - logGamma(alpha) - (logGamma(Double(n) + Double(v) * beta) - logGamma(Double(v) * beta))
-            for word in 0..<v where counts(word) > 0 { sum += logGamma(Double(counts(word)) + beta) - logGamma(beta) }
+            let vBeta = Double(v) * beta
+            var sum = logGamma(Double(m) + alpha) - logGamma(alpha) - (logGamma(Double(n) + vBeta) - logGamma(vBeta))
+            for word in 0..<v {
+                let count = counts(word)
+                if count > 0 { sum += logGamma(Double(count) + beta) - logGamma(beta) }
+            }
             return sum
         }
 
@@ -180,18 +186,9 @@ public struct ThemeMixture: Sendable {
         /// The log-probability of the opinions and this grouping under the model (terms that are
         /// the same for every grouping left out).
         func logProbability() -> Double {
-            let (alpha, beta) = (model.alpha, model.beta)
-            let vBeta = Double(v) * beta
-            var sum = 0.0
-            for group in 0..<k where docsIn[group] > 0 {
-                sum += logGamma(Double(docsIn[group]) + alpha) - logGamma(alpha)
-                sum -= logGamma(Double(wordsIn[group]) + vBeta) - logGamma(vBeta)
-                let base = group * v
-                for word in 0..<v where wordCount[base + word] > 0 {
-                    sum += logGamma(Double(wordCount[base + word]) + beta) - logGamma(beta)
-                }
+            (0..<k).filter { docsIn[$0] > 0 }.reduce(0) { sum, group in
+                sum + groupTerm(docs: docsIn[group], words: wordsIn[group]) { wordCount[group * v + $0] }
             }
-            return sum
         }
     }
 }
