@@ -72,8 +72,6 @@ enum FilingValidation {
         try checkNotify(request)
     }
 
-    /// Each channel asked for needs its address: an e-mail or a phone number among the contact
-    /// details (given under the consent), or the LINE user who files by chat.
     /// A category given (empty counts as none) must be one of the taxonomy's.
     static func checkCategory(_ category: String?, reference: Reference) throws(DomainError) {
         if let category, !category.isEmpty, reference.categories[category] == nil {
@@ -81,6 +79,8 @@ enum FilingValidation {
         }
     }
 
+    /// Each channel asked for needs its address: an e-mail or a phone number among the contact
+    /// details (given under the consent), or the LINE user who files by chat.
     static func checkNotify(_ request: FilingRequest) throws(DomainError) {
         for channel in request.notify {
             let address: String? =

@@ -12,11 +12,6 @@ public struct CategoryBelief: Sendable, Hashable {
         self.probabilities = probabilities
     }
 
-    /// A category known for certain.
-    public static func certain(_ category: String) -> CategoryBelief {
-        CategoryBelief([category: 1])
-    }
-
     /// The same belief with `category` (a person's choice) as likely as the likeliest, the others as they were.
     public func choosing(_ category: String) -> CategoryBelief {
         var chosen = probabilities

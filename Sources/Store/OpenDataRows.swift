@@ -308,9 +308,9 @@ struct OpenDataRows: ~Copyable {
             if index > 0 { text.append(UInt8(ascii: ":")) }
             Self.digits(value, width: 2, into: &text)
         }
-        text.append(contentsOf: "+07:00".utf8)
-        sink.reserve(text.count)
+        sink.reserve(text.count + Self.bangkokOffset.utf8CodeUnitCount)
         text.withUnsafeBytes { sink.put($0) }
+        sink.put(Self.bangkokOffset)
     }
 
     /// Two decimal digits of `value` (0 to 99) at `offset`.
@@ -360,9 +360,7 @@ struct OverdueRule {
             field("first_answer_due"), field("resolution_due")
         )
         self.now = Int64(((now.timeIntervalSince1970 - 946_684_800) * 1_000_000).rounded())
-        openStatuses = Set(CaseStatus.allCases.filter(\.isOpen).compactMap { status in
-            Array(status.rawValue.utf8).withUnsafeBytes(ShortCode.init)
-        })
+        openStatuses = Set(CaseStatus.allCases.filter(\.isOpen).compactMap { ShortCode($0.rawValue) })
     }
 
     func isOverdue(_ row: BinaryCopyRow) -> Bool {
@@ -389,7 +387,7 @@ struct CodeNames {
         for (code, name) in pairs {
             let bytes = Array(name.utf8)
             longest = max(longest, bytes.count)
-            if let key = Array(code.utf8).withUnsafeBytes(ShortCode.init) {
+            if let key = ShortCode(code) {
                 short[key] = bytes
             } else {
                 long[code] = bytes

@@ -272,6 +272,12 @@ struct ShortCode: Hashable {
         }
     }
 
+    /// The code of `text`'s UTF-8 bytes (nil from 32 bytes up, as for bytes).
+    init?(_ text: String) {
+        guard let code = Array(text.utf8).withUnsafeBytes(ShortCode.init) else { return nil }
+        self = code
+    }
+
     static func == (lhs: ShortCode, rhs: ShortCode) -> Bool {
         lhs.words.0 == rhs.words.0 && lhs.words.1 == rhs.words.1 && lhs.words.2 == rhs.words.2 && lhs.words.3 == rhs.words.3
     }

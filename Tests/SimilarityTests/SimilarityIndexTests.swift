@@ -50,7 +50,7 @@ import ThaiText
         #expect(belief.agreement(with: "drainage") == 1)
         #expect(belief.agreement(with: "flooding") == 0.5)
         #expect(belief.agreement(with: "noise") == 0)
-        #expect(CategoryBelief.certain("noise").agreement(with: "noise") == 1)
+        #expect(CategoryBelief(["noise": 1]).agreement(with: "noise") == 1)
         #expect(CategoryBelief([:]).agreement(with: "noise") == 1)
     }
 
